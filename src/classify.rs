@@ -1,0 +1,129 @@
+//! Inventory vs findings. A column is *structured* for a category when its header
+//! says so (a rule's `columns` hint) or when nearly all its values are whole matches
+//! of that category; matches of that category there are inventory. Everything else
+//! is a finding: any match in free text, another category in a structured column
+//! (a phone number typed into the e-mail column), and every special category.
+
+use crate::engine::Match;
+use crate::finding::{Finding, MessageInfo};
+use crate::fingerprint::FingerprintKey;
+use crate::model::{Category, Location};
+use crate::redact::mask;
+use crate::rules::RuleSet;
+use std::collections::BTreeMap;
+
+/// Share of a column's sampled non-empty values that must be whole matches of one
+/// category for the column to count as structured for it.
+pub const STRUCTURED_SHARE: f64 = 0.8;
+/// Fewer sampled values than this decide nothing by content.
+pub const MIN_SAMPLE: u64 = 5;
+
+/// What the first records of a column looked like.
+#[derive(Debug, Default, Clone)]
+pub struct ColumnProfile {
+    pub non_empty: u64,
+    /// Values that are one whole match of a category.
+    pub whole: BTreeMap<Category, u64>,
+}
+
+impl ColumnProfile {
+    pub fn observe(&mut self, text: &str, matches: &[Match], rules: &RuleSet) {
+        if text.trim().is_empty() {
+            return;
+        }
+        self.non_empty += 1;
+        if let [m] = matches {
+            if m.whole {
+                *self.whole.entry(rules.rules[m.rule].category).or_default() += 1;
+            }
+        }
+    }
+}
+
+/// How a field is treated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldRole {
+    Structured(Category),
+    FreeText,
+}
+
+impl FieldRole {
+    /// Does a match of `category` here belong to the inventory?
+    pub fn is_inventory(self, category: Category) -> bool {
+        matches!(self, FieldRole::Structured(c) if c == category && !category.is_special())
+    }
+}
+
+/// The category a header names, if any rule's `columns` hint matches it.
+pub fn header_category(header: &str, rules: &RuleSet) -> Option<Category> {
+    rules
+        .rules
+        .iter()
+        .find(|r| !r.category.is_special() && !r.columns.is_empty() && r.column_hint(header))
+        .map(|r| r.category)
+}
+
+/// Decide a column's role from its header and its sampled values.
+pub fn decide(header: &str, profile: &ColumnProfile, rules: &RuleSet) -> FieldRole {
+    if let Some(c) = header_category(header, rules) {
+        return FieldRole::Structured(c);
+    }
+    if profile.non_empty >= MIN_SAMPLE {
+        if let Some((&cat, &n)) = profile
+            .whole
+            .iter()
+            .filter(|(c, _)| !c.is_special())
+            .max_by_key(|(_, n)| **n)
+        {
+            if n as f64 >= STRUCTURED_SHARE * profile.non_empty as f64 {
+                return FieldRole::Structured(cat);
+            }
+        }
+    }
+    FieldRole::FreeText
+}
+
+/// Turns matches into findings with masking and fingerprints applied, so that no
+/// later stage ever holds a raw value unless `--show-values` asked for it.
+#[derive(Clone)]
+pub struct FindingMaker {
+    pub show_values: bool,
+    pub key: FingerprintKey,
+    pub min_confidence: f64,
+}
+
+impl FindingMaker {
+    pub fn make(
+        &self,
+        rules: &RuleSet,
+        m: &Match,
+        value: &str,
+        path: &str,
+        location: Location,
+        message: Option<MessageInfo>,
+    ) -> Finding {
+        let rule = &rules.rules[m.rule];
+        let field = location.field().to_string();
+        Finding {
+            rule: rule.id.clone(),
+            category: rule.category,
+            severity: rule.severity,
+            confidence: f64::from(m.confidence).mul_add(100.0, 0.0).round() / 100.0,
+            path: path.to_string(),
+            fingerprint: self.key.fingerprint(&rule.id, value, path, &field),
+            location,
+            value: self.show_values.then(|| value.to_string()),
+            redacted: mask(rule.category, value),
+            message,
+        }
+    }
+
+    pub fn keeps(&self, m: &Match) -> bool {
+        f64::from(m.confidence) + 1e-9 >= self.min_confidence
+    }
+}
+
+/// Character offset of byte offset `byte` in `text`.
+pub fn char_offset(text: &str, byte: usize) -> usize {
+    text.get(..byte).map(|p| p.chars().count()).unwrap_or(0)
+}

@@ -1,0 +1,358 @@
+//! The matcher: one pass per field for all rules. A field without an ASCII digit
+//! skips the numeric rules; the `RegexSet` says which patterns can match at all; only
+//! those run `find_iter`; validators and context words run on candidates only.
+
+use crate::rules::compile::lower_same_len_into;
+use crate::rules::{Rule, RuleSet};
+
+/// A rule hit in one field. Offsets are bytes into the field text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Match {
+    pub rule: usize,
+    pub start: usize,
+    pub end: usize,
+    pub confidence: f32,
+    /// The match spans the whole (trimmed) field value.
+    pub whole: bool,
+}
+
+/// Per-thread matcher: owns its clone of the rule set (own regex caches) and reusable
+/// buffers, so the hot loop does not allocate per field.
+#[derive(Clone)]
+pub struct Matcher {
+    rules: RuleSet,
+    lower: String,
+    lower_valid: bool,
+    candidates: Vec<Match>,
+}
+
+const VALIDATOR_BONUS: f64 = 0.25;
+const CONTEXT_BONUS: f64 = 0.15;
+const EXCLUDE_PENALTY: f64 = 0.3;
+
+impl Matcher {
+    pub fn new(rules: RuleSet) -> Matcher {
+        Matcher {
+            rules,
+            lower: String::new(),
+            lower_valid: false,
+            candidates: Vec::new(),
+        }
+    }
+
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    /// All matches of all rules in `text`, overlaps resolved (the most confident
+    /// wins), sorted by position. `field` is the column or header name: it counts as
+    /// context, and a column hint of the rule counts as context too.
+    pub fn scan(&mut self, text: &str, field: &str, out: &mut Vec<Match>) {
+        out.clear();
+        self.candidates.clear();
+        self.lower_valid = false;
+        if text.trim().is_empty() {
+            return;
+        }
+        let has_digit = text.bytes().any(|b| b.is_ascii_digit());
+        let mut cands = std::mem::take(&mut self.candidates);
+        if has_digit {
+            self.pattern_pass(true, text, field, &mut cands);
+        }
+        self.pattern_pass(false, text, field, &mut cands);
+        self.keyword_pass(text, field, None, &mut cands);
+        resolve_overlaps(&mut cands, &self.rules.rules);
+        out.extend_from_slice(&cands);
+        self.candidates = cands;
+    }
+
+    /// Matches of one rule alone, no overlap resolution: what `rules test` checks.
+    pub fn scan_rule(&mut self, rule: usize, text: &str, field: &str) -> Vec<Match> {
+        self.lower_valid = false;
+        let mut out = Vec::new();
+        let Some(r) = self.rules.rules.get(rule) else {
+            return out;
+        };
+        for re in r.patterns.clone() {
+            for m in re.find_iter(text) {
+                self.consider(rule, m.start(), m.end(), text, field, &mut out);
+            }
+        }
+        self.keyword_pass(text, field, Some(rule), &mut out);
+        out
+    }
+
+    fn pattern_pass(&mut self, digits: bool, text: &str, field: &str, out: &mut Vec<Match>) {
+        let set = if digits {
+            &self.rules.digit_set
+        } else {
+            &self.rules.other_set
+        };
+        if set.map.is_empty() {
+            return;
+        }
+        let hits = set.set.matches(text);
+        if !hits.matched_any() {
+            return;
+        }
+        // Collect first: `consider` needs `&mut self` for the lower-case buffer.
+        let mut spans = Vec::new();
+        for i in hits.iter() {
+            let (ri, pi) = set.map[i];
+            for m in self.rules.rules[ri].patterns[pi].find_iter(text) {
+                spans.push((ri, m.start(), m.end()));
+            }
+        }
+        for (ri, s, e) in spans {
+            self.consider(ri, s, e, text, field, out);
+        }
+    }
+
+    fn keyword_pass(&mut self, text: &str, field: &str, only: Option<usize>, out: &mut Vec<Match>) {
+        let Some(ac) = self.rules.keywords.clone() else {
+            return;
+        };
+        let haystack_is_lower = !text.is_ascii();
+        if haystack_is_lower {
+            self.ensure_lower(text);
+        }
+        let mut spans = Vec::new();
+        {
+            let hay: &str = if haystack_is_lower { &self.lower } else { text };
+            for m in ac.find_overlapping_iter(hay) {
+                let (ri, ki) = self.rules.keyword_map[m.pattern().as_usize()];
+                if only.is_some_and(|o| o != ri) {
+                    continue;
+                }
+                let kw = &self.rules.rules[ri].keywords[ki];
+                let (mut s, mut e) = (m.start(), m.end());
+                let before_ok = !is_word_char_before(hay, s);
+                let after_ok = !is_word_char_after(hay, e);
+                if (!before_ok && !kw.open_start) || (!after_ok && !kw.open_end) {
+                    continue;
+                }
+                if kw.open_start {
+                    s = word_start(hay, s);
+                }
+                if kw.open_end {
+                    e = word_end(hay, e);
+                }
+                spans.push((ri, s, e));
+            }
+        }
+        for (ri, s, e) in spans {
+            self.consider(ri, s, e, text, field, out);
+        }
+    }
+
+    fn ensure_lower(&mut self, text: &str) {
+        if !self.lower_valid {
+            lower_same_len_into(text, &mut self.lower);
+            self.lower_valid = true;
+        }
+    }
+
+    /// Validator, exclusions and context for one candidate; pushes it if it survives.
+    fn consider(
+        &mut self,
+        ri: usize,
+        start: usize,
+        end: usize,
+        text: &str,
+        field: &str,
+        out: &mut Vec<Match>,
+    ) {
+        if start >= end {
+            return;
+        }
+        let rule = &self.rules.rules[ri];
+        let trimmed_start = text.len() - text.trim_start().len();
+        let trimmed_end = text.trim_end().len();
+        let whole = start <= trimmed_start && end >= trimmed_end;
+        if rule.whole_value && !whole {
+            return;
+        }
+        if let Some(v) = rule.validator {
+            if !v.check(&text[start..end]) {
+                return;
+            }
+        }
+        let mut confidence = rule.base_confidence;
+        if rule.validator.is_some() {
+            confidence += VALIDATOR_BONUS;
+        }
+        let needs_lower = rule.exclude.is_some() || rule.context.is_some();
+        if needs_lower {
+            self.ensure_lower(text);
+        }
+        let rule = &self.rules.rules[ri];
+        if let Some(x) = &rule.exclude {
+            if words_near(&self.lower, start, end, x.window, false, &x.words) {
+                if x.drop {
+                    return;
+                }
+                confidence -= EXCLUDE_PENALTY;
+            }
+        }
+        if let Some(c) = &rule.context {
+            let found = rule.column_hint(field)
+                || field_mentions(field, &c.words)
+                || words_near(&self.lower, start, end, c.window, c.before_only, &c.words);
+            if found {
+                confidence += CONTEXT_BONUS;
+            } else if c.required {
+                return;
+            }
+        } else if rule.column_hint(field) {
+            confidence += CONTEXT_BONUS;
+        }
+        let confidence = (confidence.clamp(0.05, 0.99) * 100.0).round() / 100.0;
+        out.push(Match {
+            rule: ri,
+            start,
+            end,
+            confidence: confidence as f32,
+            whole,
+        });
+    }
+}
+
+fn field_mentions(field: &str, words: &[String]) -> bool {
+    if field.is_empty() {
+        return false;
+    }
+    let f = field.to_lowercase();
+    words.iter().any(|w| f.contains(w.as_str()))
+}
+
+/// Is one of `words` in the window around `[start, end)`, starting at a word start?
+fn words_near(
+    lower: &str,
+    start: usize,
+    end: usize,
+    window: usize,
+    before_only: bool,
+    words: &[String],
+) -> bool {
+    let from = floor_char(lower, start.saturating_sub(window));
+    let to = if before_only {
+        start
+    } else {
+        ceil_char(lower, (end + window).min(lower.len()))
+    };
+    let Some(hay) = lower.get(from..to) else {
+        return false;
+    };
+    words.iter().any(|w| {
+        hay.match_indices(w.as_str())
+            .any(|(i, _)| !is_word_char_before(hay, i) || from + i == 0)
+    })
+}
+
+fn floor_char(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_char(s: &str, mut i: usize) -> usize {
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+fn is_word_char_before(s: &str, i: usize) -> bool {
+    s.get(..i)
+        .and_then(|p| p.chars().next_back())
+        .is_some_and(is_word_char)
+}
+
+fn is_word_char_after(s: &str, i: usize) -> bool {
+    s.get(i..)
+        .and_then(|p| p.chars().next())
+        .is_some_and(is_word_char)
+}
+
+fn word_start(s: &str, mut i: usize) -> usize {
+    while let Some(c) = s.get(..i).and_then(|p| p.chars().next_back()) {
+        if !is_word_char(c) {
+            break;
+        }
+        i -= c.len_utf8();
+    }
+    i
+}
+
+fn word_end(s: &str, mut i: usize) -> usize {
+    while let Some(c) = s.get(i..).and_then(|p| p.chars().next()) {
+        if !is_word_char(c) {
+            break;
+        }
+        i += c.len_utf8();
+    }
+    i
+}
+
+/// Where matches overlap, keep the most confident (then the longest, then the
+/// earlier rule): a validated personnummer beats a phone-shaped reading of it.
+fn resolve_overlaps(cands: &mut Vec<Match>, rules: &[Rule]) {
+    if cands.len() < 2 {
+        return;
+    }
+    let better = |a: &Match, b: &Match| -> bool {
+        let ka = (a.confidence, a.end - a.start);
+        let kb = (b.confidence, b.end - b.start);
+        match ka.partial_cmp(&kb) {
+            Some(std::cmp::Ordering::Greater) => true,
+            Some(std::cmp::Ordering::Less) => false,
+            _ => a.rule < b.rule,
+        }
+    };
+    cands.sort_by(|a, b| {
+        a.start
+            .cmp(&b.start)
+            .then(b.end.cmp(&a.end))
+            .then(a.rule.cmp(&b.rule))
+    });
+    cands.dedup_by(|b, a| a.rule == b.rule && a.start == b.start && a.end == b.end);
+    let mut keep: Vec<Match> = Vec::with_capacity(cands.len());
+    for c in cands.drain(..) {
+        // Overlap with any kept match (kept ones are sorted by start).
+        let mut replaced = false;
+        let mut dominated = false;
+        let mut i = keep.len();
+        while i > 0 {
+            i -= 1;
+            let k = keep[i];
+            if k.end <= c.start {
+                // Earlier kept matches may still reach further; keep looking a little.
+                if keep[..i].iter().all(|x| x.end <= c.start) {
+                    break;
+                }
+                continue;
+            }
+            // Matches of different special categories may share words legitimately
+            // only when they are the same span; otherwise one reading wins.
+            if better(&c, &k) {
+                keep.remove(i);
+                replaced = true;
+            } else {
+                dominated = true;
+                break;
+            }
+        }
+        let _ = replaced;
+        if !dominated {
+            keep.push(c);
+        }
+    }
+    let _ = rules;
+    keep.sort_by(|a, b| a.start.cmp(&b.start).then(a.rule.cmp(&b.rule)));
+    *cands = keep;
+}

@@ -1,0 +1,141 @@
+//! The report: the JSON contract (schema version 1, changed only by adding fields)
+//! and the renderers that turn it into what people and machines read.
+
+pub mod json;
+pub mod table;
+
+use crate::finding::{Finding, InventoryEntry};
+use crate::model::{Category, Severity};
+use crate::scan::{FileResult, SourceSummary};
+use crate::source::SourceError;
+use crate::todo::TodoItem;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ToolInfo {
+    pub name: String,
+    pub version: String,
+    #[serde(default)]
+    pub rules_version: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ErrorEntry {
+    pub path: String,
+    pub error: String,
+}
+
+impl From<SourceError> for ErrorEntry {
+    fn from(e: SourceError) -> Self {
+        ErrorEntry {
+            path: e.path,
+            error: e.message,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub files: u64,
+    pub bytes: u64,
+    pub records: u64,
+    pub messages: u64,
+    pub findings: u64,
+    #[serde(default)]
+    pub by_severity: BTreeMap<Severity, u64>,
+    #[serde(default)]
+    pub by_category: BTreeMap<Category, u64>,
+    pub errors: Vec<ErrorEntry>,
+    #[serde(default)]
+    pub warnings: Vec<ErrorEntry>,
+    #[serde(default)]
+    pub skipped: Vec<ErrorEntry>,
+    #[serde(default)]
+    pub sources: Vec<SourceSummary>,
+}
+
+/// A whole audit result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool: ToolInfo,
+    pub summary: Summary,
+    pub inventory: Vec<InventoryEntry>,
+    pub findings: Vec<Finding>,
+    pub todo: Vec<TodoItem>,
+}
+
+impl Report {
+    /// Assemble per-file results (already in path order) into one report.
+    pub fn assemble(
+        results: Vec<FileResult>,
+        discovery_errors: Vec<SourceError>,
+        skipped: Vec<(String, String)>,
+    ) -> Report {
+        let mut summary = Summary {
+            files: 0,
+            bytes: 0,
+            records: 0,
+            messages: 0,
+            findings: 0,
+            by_severity: BTreeMap::new(),
+            by_category: BTreeMap::new(),
+            errors: discovery_errors.into_iter().map(ErrorEntry::from).collect(),
+            warnings: Vec::new(),
+            skipped: skipped
+                .into_iter()
+                .map(|(path, error)| ErrorEntry { path, error })
+                .collect(),
+            sources: Vec::new(),
+        };
+        let mut inventory = Vec::new();
+        let mut findings = Vec::new();
+        for r in results {
+            summary.files += 1;
+            summary.bytes += r.summary.bytes;
+            summary.records += r.summary.records;
+            summary.messages += r.summary.messages;
+            summary.findings += r.finding_counts.values().sum::<u64>();
+            summary
+                .errors
+                .extend(r.errors.into_iter().map(ErrorEntry::from));
+            summary
+                .warnings
+                .extend(r.warnings.into_iter().map(ErrorEntry::from));
+            summary.sources.push(r.summary);
+            inventory.extend(r.inventory);
+            findings.extend(r.findings);
+        }
+        for f in &findings {
+            *summary.by_severity.entry(f.severity).or_default() += 1;
+            *summary.by_category.entry(f.category).or_default() += 1;
+        }
+        Report {
+            schema_version: SCHEMA_VERSION,
+            tool: ToolInfo {
+                name: "gdpr-audit".into(),
+                version: env!("CARGO_PKG_VERSION").into(),
+                rules_version: crate::rules::PACK_VERSION.into(),
+            },
+            summary,
+            inventory,
+            findings,
+            todo: Vec::new(),
+        }
+    }
+
+    /// The most severe finding, if any.
+    pub fn worst_severity(&self) -> Option<Severity> {
+        self.findings.iter().map(|f| f.severity).max()
+    }
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+}

@@ -1,0 +1,440 @@
+//! From parsed rule files to a [`RuleSet`]: every problem in every file is collected
+//! with its file, rule id and line, so a rule author sees them all at once.
+
+use super::spec::{self, RuleSpec};
+use super::*;
+use aho_corasick::{AhoCorasickBuilder, MatchKind};
+use regex::{RegexBuilder, RegexSetBuilder};
+use std::collections::HashMap;
+
+/// Compiled size cap for one pattern. The regex crate is linear-time, so a
+/// "catastrophic" pattern cannot hang a scan; what it can do is blow up in size.
+pub const PATTERN_SIZE_LIMIT: usize = 2 * 1024 * 1024;
+/// Cap for the combined set of all patterns.
+pub const SET_SIZE_LIMIT: usize = 64 * 1024 * 1024;
+
+const DEFAULT_WINDOW: usize = 40;
+
+struct Ctx<'a> {
+    file: &'a str,
+    errors: Vec<RuleError>,
+}
+
+impl Ctx<'_> {
+    fn err(&mut self, rule: Option<&str>, line: Option<u64>, message: impl Into<String>) {
+        self.errors.push(RuleError {
+            file: self.file.to_string(),
+            rule: rule.map(str::to_string),
+            line,
+            message: message.into(),
+        });
+    }
+}
+
+fn valid_id(id: &str) -> bool {
+    let parts: Vec<&str> = id.split('.').collect();
+    parts.len() >= 2
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+        })
+}
+
+fn compile_rule(ctx: &mut Ctx<'_>, spec: RuleSpec) -> Option<Rule> {
+    let id = spec.id.value.clone();
+    let id_line = Some(spec.id.referenced.line());
+    let before = ctx.errors.len();
+    if !valid_id(&id) {
+        ctx.err(
+            Some(&id),
+            id_line,
+            "id must be dotted lower-case words, e.g. `se.personnummer`",
+        );
+    }
+    let category = Category::parse(&spec.category.value);
+    if category.is_none() {
+        ctx.err(
+            Some(&id),
+            Some(spec.category.referenced.line()),
+            format!(
+                "unknown category `{}` (expected one of: {})",
+                spec.category.value,
+                Category::ALL.map(|c| c.as_str()).join(", ")
+            ),
+        );
+    }
+    let severity = Severity::parse(&spec.severity.value);
+    if severity.is_none() {
+        ctx.err(
+            Some(&id),
+            Some(spec.severity.referenced.line()),
+            format!(
+                "unknown severity `{}` (expected critical, high, medium or low)",
+                spec.severity.value
+            ),
+        );
+    }
+    let validator = match &spec.validator {
+        None => None,
+        Some(v) => {
+            let found = Validator::from_name(&v.value);
+            if found.is_none() {
+                let names: Vec<&str> = Validator::ALL.iter().map(|v| v.name()).collect();
+                ctx.err(
+                    Some(&id),
+                    Some(v.referenced.line()),
+                    format!(
+                        "unknown validator `{}` (expected one of: {})",
+                        v.value,
+                        names.join(", ")
+                    ),
+                );
+            }
+            found
+        }
+    };
+    if spec.patterns.is_empty() && spec.keywords.is_empty() && spec.columns.is_empty() {
+        ctx.err(
+            Some(&id),
+            id_line,
+            "a rule needs `patterns`, `keywords` or `columns`",
+        );
+    }
+    if spec.name.trim().is_empty() {
+        ctx.err(Some(&id), id_line, "missing field `name`");
+    }
+    let mut patterns = Vec::new();
+    for p in &spec.patterns {
+        match RegexBuilder::new(&p.value)
+            .size_limit(PATTERN_SIZE_LIMIT)
+            .build()
+        {
+            Ok(re) => patterns.push(re),
+            Err(e) => ctx.err(
+                Some(&id),
+                Some(p.referenced.line()),
+                format!("invalid pattern: {}", one_line(&e.to_string())),
+            ),
+        }
+    }
+    let mut columns = Vec::new();
+    for c in &spec.columns {
+        match RegexBuilder::new(&c.value)
+            .case_insensitive(true)
+            .size_limit(PATTERN_SIZE_LIMIT)
+            .build()
+        {
+            Ok(re) => columns.push(re),
+            Err(e) => ctx.err(
+                Some(&id),
+                Some(c.referenced.line()),
+                format!("invalid column pattern: {}", one_line(&e.to_string())),
+            ),
+        }
+    }
+    let mut keywords = Vec::new();
+    for k in &spec.keywords {
+        let open_start = k.starts_with('*');
+        let open_end = k.ends_with('*');
+        let text = lower_same_len(k.trim_matches('*').trim());
+        if text.is_empty() {
+            ctx.err(Some(&id), id_line, format!("empty keyword `{k}`"));
+            continue;
+        }
+        keywords.push(Keyword {
+            text,
+            open_start,
+            open_end,
+        });
+    }
+    if let Some(c) = spec.confidence {
+        if !(0.0..=1.0).contains(&c) {
+            ctx.err(Some(&id), id_line, "confidence must be between 0 and 1");
+        }
+    }
+    let exclude = match spec.exclude_context {
+        None => None,
+        Some(x) => {
+            let drop = match x.effect.as_deref() {
+                None | Some("drop") => true,
+                Some("lower") => false,
+                Some(other) => {
+                    ctx.err(
+                        Some(&id),
+                        id_line,
+                        format!("exclude_context.effect must be `drop` or `lower`, not `{other}`"),
+                    );
+                    true
+                }
+            };
+            Some(ExcludeWords {
+                words: x.words.iter().map(|w| lower_same_len(w)).collect(),
+                window: x.window.unwrap_or(DEFAULT_WINDOW),
+                drop,
+            })
+        }
+    };
+    let context = spec.context.map(|c| ContextWords {
+        words: c.words.iter().map(|w| lower_same_len(w)).collect(),
+        window: c.window.unwrap_or(DEFAULT_WINDOW),
+        required: c.required,
+        before_only: c.before_only,
+    });
+    if ctx.errors.len() > before {
+        return None;
+    }
+    let base_confidence = spec.confidence.unwrap_or(if validator.is_some() {
+        0.6
+    } else if !keywords.is_empty() {
+        0.7
+    } else {
+        0.5
+    });
+    Some(Rule {
+        id,
+        name: spec.name,
+        description: spec.description.trim().to_string(),
+        category: category?,
+        severity: severity?,
+        article: spec.article,
+        action: spec.action.trim().to_string(),
+        origin: ctx.file.to_string(),
+        pattern_sources: spec.patterns.into_iter().map(|p| p.value).collect(),
+        patterns,
+        keywords,
+        validator,
+        context,
+        exclude,
+        columns,
+        base_confidence,
+        whole_value: spec.whole_value,
+        examples: RuleExamples {
+            should_match: spec.examples.should_match,
+            no_match: spec.examples.no_match,
+        },
+    })
+}
+
+fn one_line(s: &str) -> String {
+    s.lines().map(str::trim_end).collect::<Vec<_>>().join(" | ")
+}
+
+/// Lower-case without changing the UTF-8 length of any character, so that offsets
+/// found in the lowered text are offsets in the original.
+pub fn lower_same_len(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    lower_same_len_into(s, &mut out);
+    out
+}
+
+pub fn lower_same_len_into(s: &str, out: &mut String) {
+    out.clear();
+    for ch in s.chars() {
+        let mut lower = ch.to_lowercase();
+        match (lower.next(), lower.next()) {
+            (Some(l), None) if l.len_utf8() == ch.len_utf8() => out.push(l),
+            _ => out.push(ch),
+        }
+    }
+}
+
+/// Compile rule files, in order. A later file may replace a rule by id; the same id
+/// twice in one file is an error.
+pub fn compile(files: &[(String, String)]) -> Result<RuleSet, RuleErrors> {
+    let mut errors = Vec::new();
+    let mut rules: Vec<Rule> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for (name, text) in files {
+        let mut ctx = Ctx {
+            file: name,
+            errors: Vec::new(),
+        };
+        let parsed = match spec::load(text) {
+            Ok(f) => f,
+            Err(e) => {
+                ctx.err(None, None, one_line(&e));
+                errors.extend(ctx.errors);
+                continue;
+            }
+        };
+        let mut seen_here: HashMap<String, u64> = HashMap::new();
+        for spec in parsed.rules {
+            let id = spec.id.value.clone();
+            let line = spec.id.referenced.line();
+            if let Some(first) = seen_here.insert(id.clone(), line) {
+                ctx.err(
+                    Some(&id),
+                    Some(line),
+                    format!("duplicate id (first defined on line {first})"),
+                );
+                continue;
+            }
+            if let Some(rule) = compile_rule(&mut ctx, spec) {
+                match index.get(&rule.id) {
+                    Some(&i) => rules[i] = rule,
+                    None => {
+                        index.insert(rule.id.clone(), rules.len());
+                        rules.push(rule);
+                    }
+                }
+            }
+        }
+        errors.extend(ctx.errors);
+    }
+    if !errors.is_empty() {
+        return Err(RuleErrors(errors));
+    }
+    build_set(rules)
+}
+
+fn build_set(rules: Vec<Rule>) -> Result<RuleSet, RuleErrors> {
+    let set_error = |m: String| {
+        RuleErrors(vec![RuleError {
+            file: "(all rules)".into(),
+            rule: None,
+            line: None,
+            message: m,
+        }])
+    };
+    let pattern_set = |digits: bool| -> Result<PatternSet, RuleErrors> {
+        let mut sources = Vec::new();
+        let mut map = Vec::new();
+        for (ri, r) in rules.iter().enumerate() {
+            if r.validator.is_some() != digits {
+                continue;
+            }
+            for (pi, p) in r.pattern_sources.iter().enumerate() {
+                sources.push(p.as_str());
+                map.push((ri, pi));
+            }
+        }
+        let set = RegexSetBuilder::new(sources)
+            .size_limit(SET_SIZE_LIMIT)
+            .build()
+            .map_err(|e| {
+                set_error(format!(
+                    "the combined pattern set does not compile: {}",
+                    one_line(&e.to_string())
+                ))
+            })?;
+        Ok(PatternSet { set, map })
+    };
+    let digit_set = pattern_set(true)?;
+    let other_set = pattern_set(false)?;
+    let mut literals = Vec::new();
+    let mut keyword_map = Vec::new();
+    for (ri, r) in rules.iter().enumerate() {
+        for (ki, k) in r.keywords.iter().enumerate() {
+            literals.push(k.text.clone());
+            keyword_map.push((ri, ki));
+        }
+    }
+    let keywords = if literals.is_empty() {
+        None
+    } else {
+        Some(
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .build(&literals)
+                .map_err(|e| set_error(format!("keyword automaton: {e}")))?,
+        )
+    };
+    Ok(RuleSet {
+        rules,
+        digit_set,
+        other_set,
+        keywords,
+        keyword_map,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(text: &str) -> Result<RuleSet, RuleErrors> {
+        compile(&[("test.yaml".to_string(), text.to_string())])
+    }
+
+    const GOOD: &str = "rules:\n  - id: t.digits\n    name: Digits\n    category: phone\n    severity: low\n    patterns: ['[0-9]{3}']\n";
+
+    #[test]
+    fn good_rule_compiles() {
+        let rs = one(GOOD).expect("compiles");
+        assert_eq!(rs.rules.len(), 1);
+        assert_eq!(rs.rules[0].category, Category::Phone);
+    }
+
+    #[test]
+    fn invalid_regex_names_file_rule_and_line() {
+        let text = GOOD.replace("[0-9]{3}", "[0-9");
+        let err = one(&text).unwrap_err().to_string();
+        assert!(
+            err.starts_with("test.yaml:6: rule t.digits: invalid pattern"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn unknown_category_validator_and_missing_field() {
+        let text = GOOD.replace("phone", "telefon");
+        assert!(
+            one(&text)
+                .unwrap_err()
+                .to_string()
+                .contains("unknown category `telefon`")
+        );
+        let text = format!("{GOOD}    validator: nope\n");
+        assert!(
+            one(&text)
+                .unwrap_err()
+                .to_string()
+                .contains("unknown validator `nope`")
+        );
+        let text = GOOD.replace("    severity: low\n", "");
+        let err = one(&text).unwrap_err().to_string();
+        assert!(err.contains("severity"), "{err}");
+    }
+
+    #[test]
+    fn unknown_key_is_an_error() {
+        let text = GOOD.replace("patterns", "patern");
+        let err = one(&text).unwrap_err().to_string();
+        assert!(err.contains("patern"), "{err}");
+    }
+
+    #[test]
+    fn duplicate_id_in_one_file_is_an_error_but_a_later_file_overrides() {
+        let dup = format!("{GOOD}{}", GOOD.trim_start_matches("rules:\n"));
+        assert!(one(&dup).unwrap_err().to_string().contains("duplicate id"));
+        let other = GOOD.replace("severity: low", "severity: high");
+        let rs = compile(&[("a.yaml".into(), GOOD.into()), ("b.yaml".into(), other)]).expect("ok");
+        assert_eq!(rs.rules.len(), 1);
+        assert_eq!(rs.rules[0].severity, Severity::High);
+        assert_eq!(rs.rules[0].origin, "b.yaml");
+    }
+
+    #[test]
+    fn yaml_bomb_is_rejected_not_expanded() {
+        let mut bomb =
+            String::from("a: &a [\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\"]\n");
+        for i in 1..12 {
+            let prev = (b'a' + (i - 1) as u8) as char;
+            let cur = (b'a' + i as u8) as char;
+            bomb.push_str(&format!("{cur}: &{cur} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"));
+        }
+        bomb.push_str("rules: []\n");
+        let start = std::time::Instant::now();
+        assert!(one(&bomb).is_err());
+        assert!(start.elapsed().as_secs() < 10);
+    }
+
+    #[test]
+    fn lowering_keeps_byte_offsets() {
+        let s = "ÅSA Öberg İstanbul";
+        assert_eq!(lower_same_len(s).len(), s.len());
+        assert!(lower_same_len(s).starts_with("åsa öberg"));
+    }
+}

@@ -1,0 +1,92 @@
+//! The rule file format as it is written in YAML. Everything YAML-specific stays in
+//! [`load`], so changing the YAML crate touches one function.
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+/// A whole rule file: `rules:` and nothing else.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleFile {
+    pub rules: Vec<RuleSpec>,
+}
+
+/// One rule as written. Field names are the documented YAML keys.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    pub id: Spanned<String>,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub category: Spanned<String>,
+    pub severity: Spanned<String>,
+    #[serde(default)]
+    pub patterns: Vec<Spanned<String>>,
+    /// Case-insensitive whole words or phrases; `*` at either end matches the rest of
+    /// the word (`sjukskriv*`, `*cancer`).
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    #[serde(default)]
+    pub validator: Option<Spanned<String>>,
+    #[serde(default)]
+    pub context: Option<ContextSpec>,
+    #[serde(default)]
+    pub exclude_context: Option<ExcludeSpec>,
+    /// Regexes on column (or header) names that say a column holds this category.
+    #[serde(default)]
+    pub columns: Vec<Spanned<String>>,
+    /// Base confidence of a bare hit, before validator and context adjust it.
+    #[serde(default)]
+    pub confidence: Option<f64>,
+    /// Keep a match only when it is the whole (trimmed) value of a field.
+    #[serde(default)]
+    pub whole_value: bool,
+    #[serde(default)]
+    pub article: String,
+    #[serde(default)]
+    pub action: String,
+    #[serde(default)]
+    pub examples: Examples,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContextSpec {
+    pub words: Vec<String>,
+    /// Characters on each side of a match that are searched for a context word.
+    #[serde(default)]
+    pub window: Option<usize>,
+    /// Drop matches with no context word near them (and no matching column header).
+    #[serde(default)]
+    pub required: bool,
+    /// Look only before the match (labels like `född`, `password:` precede the value).
+    #[serde(default)]
+    pub before_only: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExcludeSpec {
+    pub words: Vec<String>,
+    #[serde(default)]
+    pub window: Option<usize>,
+    /// `drop` (default) removes the match; `lower` only reduces its confidence.
+    #[serde(default)]
+    pub effect: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Examples {
+    #[serde(default, rename = "match")]
+    pub should_match: Vec<String>,
+    #[serde(default)]
+    pub no_match: Vec<String>,
+}
+
+/// Parse one rule file. Alias and size budgets come from serde-saphyr's defaults,
+/// which reject billion-laughs documents instead of expanding them.
+pub fn load(text: &str) -> Result<RuleFile, String> {
+    serde_saphyr::from_str::<RuleFile>(text).map_err(|e| e.to_string())
+}

@@ -1,0 +1,318 @@
+//! One CSV export: read batches on one thread while the previous batch is scanned
+//! on all of them; profile the columns on the first batch; then classify.
+
+use super::{FileResult, ScanOptions, char_span, clip};
+use crate::classify::{ColumnProfile, FieldRole, decide};
+use crate::engine::{Match, Matcher};
+use crate::finding::{InventoryEntry, InventoryKind};
+use crate::model::{Category, Location};
+use crate::source::csv::{CsvReader, CsvRecord};
+use crate::source::{Source, SourceError};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+
+const BATCH_ROWS: usize = 8192;
+const BATCH_BYTES: usize = 8 * 1024 * 1024;
+const CHUNK_ROWS: usize = 512;
+/// Ragged-record errors listed per file; the rest are counted.
+const MAX_ROW_ERRORS: usize = 20;
+
+/// A match in one cell, with the value cut out (the only per-match allocation).
+struct CellHit {
+    row: u64,
+    col: usize,
+    m: Match,
+    start: usize,
+    end: usize,
+    value: String,
+}
+
+/// What scanning a run of rows produced, in row order.
+#[derive(Default)]
+struct ChunkOut {
+    hits: Vec<CellHit>,
+    non_empty: Vec<u64>,
+    profiles: Vec<ColumnProfile>,
+    ragged: Vec<(u64, usize)>,
+    clipped: Vec<(u64, usize, usize)>,
+}
+
+fn scan_chunk(
+    rows: &[CsvRecord],
+    headers: &[String],
+    matcher: &mut Matcher,
+    max_field: usize,
+    profile: bool,
+) -> ChunkOut {
+    let ncols = headers.len();
+    let mut out = ChunkOut {
+        non_empty: vec![0; ncols],
+        profiles: vec![ColumnProfile::default(); if profile { ncols } else { 0 }],
+        ..Default::default()
+    };
+    let mut matches = Vec::new();
+    for rec in rows {
+        if rec.fields.len() != ncols {
+            out.ragged.push((rec.number, rec.fields.len()));
+        }
+        for (col, raw) in rec.fields.iter().enumerate() {
+            if raw.is_empty() {
+                continue;
+            }
+            let lossy;
+            let text: &str = match std::str::from_utf8(raw) {
+                Ok(t) => t,
+                Err(_) => {
+                    lossy = String::from_utf8_lossy(raw).into_owned();
+                    &lossy
+                }
+            };
+            let text = if text.len() > max_field {
+                out.clipped.push((rec.number, col, text.len()));
+                clip(text, max_field)
+            } else {
+                text
+            };
+            let extra_name;
+            let header: &str = match headers.get(col) {
+                Some(h) => h,
+                None => {
+                    extra_name = format!("column_{}", col + 1);
+                    &extra_name
+                }
+            };
+            if col < ncols && !text.trim().is_empty() {
+                out.non_empty[col] += 1;
+            }
+            matcher.scan(text, header, &mut matches);
+            if profile && col < ncols {
+                out.profiles[col].observe(text, &matches, matcher.rules());
+            }
+            for m in &matches {
+                let (start, end) = char_span(text, m.start, m.end);
+                out.hits.push(CellHit {
+                    row: rec.number,
+                    col,
+                    m: *m,
+                    start,
+                    end,
+                    value: text[m.start..m.end].to_string(),
+                });
+            }
+        }
+    }
+    out
+}
+
+fn scan_batch(
+    batch: &[CsvRecord],
+    headers: &[String],
+    matcher: &Matcher,
+    max_field: usize,
+    profile: bool,
+) -> Vec<ChunkOut> {
+    batch
+        .par_chunks(CHUNK_ROWS)
+        .map_init(
+            || matcher.clone(),
+            |m, rows| scan_chunk(rows, headers, m, max_field, profile),
+        )
+        .collect()
+}
+
+/// Per-column totals for the inventory.
+struct ColumnTotals {
+    non_empty: u64,
+    categories: BTreeMap<Category, u64>,
+    last_counted: Option<(u64, Category)>,
+}
+
+pub(super) fn scan_csv(
+    source: &Source,
+    matcher: &Matcher,
+    opts: &ScanOptions,
+    result: &mut FileResult,
+) {
+    let mut reader = match CsvReader::open(source, &opts.limits, opts.delimiter) {
+        Ok(r) => r,
+        Err(e) => {
+            result.errors.push(e);
+            return;
+        }
+    };
+    result.summary.encoding = Some(reader.encoding.name().to_string());
+    result.summary.delimiter = Some(match reader.delimiter {
+        b'\t' => "tab".to_string(),
+        d => (d as char).to_string(),
+    });
+    let headers = reader.headers.clone();
+    result.fields = headers.clone();
+    let rules = matcher.rules();
+    let mut roles: Option<Vec<FieldRole>> = None;
+    let mut totals: Vec<ColumnTotals> = headers
+        .iter()
+        .map(|_| ColumnTotals {
+            non_empty: 0,
+            categories: BTreeMap::new(),
+            last_counted: None,
+        })
+        .collect();
+    let mut ragged_total = 0usize;
+    let mut batch = Vec::new();
+    let mut next = Vec::new();
+    let mut more = match reader.read_batch(&mut batch, BATCH_ROWS, BATCH_BYTES) {
+        Ok(m) => m,
+        Err(e) => {
+            result.errors.push(e);
+            false
+        }
+    };
+    let max_field = opts.limits.max_field_bytes;
+    loop {
+        if batch.is_empty() {
+            break;
+        }
+        let profile = roles.is_none();
+        let (chunks, read) = rayon::join(
+            || scan_batch(&batch, &headers, matcher, max_field, profile),
+            || {
+                if more {
+                    Some(reader.read_batch(&mut next, BATCH_ROWS, BATCH_BYTES))
+                } else {
+                    None
+                }
+            },
+        );
+        result.summary.records += batch.len() as u64;
+        if roles.is_none() {
+            let mut profiles = vec![ColumnProfile::default(); headers.len()];
+            for c in &chunks {
+                for (p, q) in profiles.iter_mut().zip(&c.profiles) {
+                    p.non_empty += q.non_empty;
+                    for (cat, n) in &q.whole {
+                        *p.whole.entry(*cat).or_default() += n;
+                    }
+                }
+            }
+            roles = Some(
+                headers
+                    .iter()
+                    .zip(&profiles)
+                    .map(|(h, p)| decide(h, p, rules))
+                    .collect(),
+            );
+        }
+        let roles_now = roles.as_deref().unwrap_or(&[]);
+        for chunk in chunks {
+            for (t, n) in totals.iter_mut().zip(&chunk.non_empty) {
+                t.non_empty += n;
+            }
+            for (row, len) in chunk.ragged {
+                ragged_total += 1;
+                if ragged_total <= MAX_ROW_ERRORS {
+                    result.errors.push(SourceError::new(
+                        &source.display,
+                        format!(
+                            "record {row}: {len} fields where the header has {}; scanned anyway",
+                            headers.len()
+                        ),
+                    ));
+                }
+            }
+            for (row, col, len) in chunk.clipped {
+                result.warnings.push(SourceError::new(
+                    &source.display,
+                    format!("record {row}, column {}: field of {len} bytes; only the first {max_field} bytes scanned", col + 1),
+                ));
+            }
+            for hit in chunk.hits {
+                let rule = &rules.rules[hit.m.rule];
+                let role = roles_now
+                    .get(hit.col)
+                    .copied()
+                    .unwrap_or(FieldRole::FreeText);
+                if role.is_inventory(rule.category) {
+                    let t = &mut totals[hit.col];
+                    if t.last_counted != Some((hit.row, rule.category)) {
+                        *t.categories.entry(rule.category).or_default() += 1;
+                        t.last_counted = Some((hit.row, rule.category));
+                    }
+                    continue;
+                }
+                if !opts.maker.keeps(&hit.m) {
+                    continue;
+                }
+                let column = headers
+                    .get(hit.col)
+                    .cloned()
+                    .unwrap_or_else(|| format!("column_{}", hit.col + 1));
+                let loc = Location::Csv {
+                    row: hit.row,
+                    column,
+                    start: hit.start,
+                    end: hit.end,
+                };
+                let f = opts
+                    .maker
+                    .make(rules, &hit.m, &hit.value, &source.display, loc, None);
+                // Free-text columns list what they turned out to hold.
+                if role == FieldRole::FreeText {
+                    if let Some(t) = totals.get_mut(hit.col) {
+                        *t.categories.entry(rule.category).or_default() += 1;
+                    }
+                }
+                result.push_finding(f, opts.limits.max_findings_per_rule_and_file);
+            }
+        }
+        match read {
+            None => break,
+            Some(Ok(m)) => more = m,
+            Some(Err(e)) => {
+                result.errors.push(e);
+                more = false;
+            }
+        }
+        std::mem::swap(&mut batch, &mut next);
+        if !more && batch.is_empty() {
+            break;
+        }
+    }
+    if ragged_total > MAX_ROW_ERRORS {
+        result.errors.push(SourceError::new(
+            &source.display,
+            format!(
+                "{} more records with the wrong number of fields; scanned anyway",
+                ragged_total - MAX_ROW_ERRORS
+            ),
+        ));
+    }
+    let roles = roles.unwrap_or_default();
+    for (col, (header, t)) in headers.iter().zip(totals).enumerate() {
+        let role = roles.get(col).copied().unwrap_or(FieldRole::FreeText);
+        let (kind, categories) = match role {
+            FieldRole::Structured(c) => {
+                let mut cats = t.categories;
+                // A header-declared column whose category no pattern detects (names,
+                // streets) holds that category in every non-empty value.
+                let n = cats.entry(c).or_default();
+                if *n == 0 {
+                    *n = t.non_empty;
+                }
+                (InventoryKind::Structured, cats)
+            }
+            FieldRole::FreeText => (InventoryKind::FreeText, t.categories),
+        };
+        if categories.values().all(|&n| n == 0) {
+            continue;
+        }
+        result.inventory.push(InventoryEntry {
+            path: source.display.clone(),
+            field: header.clone(),
+            kind,
+            categories,
+            values: t.non_empty,
+            content_type: None,
+            size: None,
+        });
+    }
+}

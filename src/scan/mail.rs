@@ -1,0 +1,367 @@
+//! Mailboxes: an mbox is split on one thread and its messages parsed and scanned in
+//! parallel batches; Maildir messages and .eml files are messages of their own.
+//! Address headers go to the inventory; subject, body and text attachments are free
+//! text, so every match there is a finding.
+
+use super::{FileResult, ScanOptions, char_span};
+use crate::engine::Matcher;
+use crate::finding::{Finding, InventoryEntry, InventoryKind, MessageInfo};
+use crate::model::{Category, Location};
+use crate::redact::mask;
+use crate::source::mail::parse_message;
+use crate::source::mbox::{MboxReader, RawMessage};
+use crate::source::{MailMessage, Source, SourceError, SourceKind, decode, display_path};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::io::Read;
+
+const BATCH_MESSAGES: usize = 512;
+const BATCH_BYTES: usize = 16 * 1024 * 1024;
+
+/// What one message contributed.
+struct MessageOut {
+    findings: Vec<Finding>,
+    /// header → (addresses, display names, values)
+    addresses: BTreeMap<String, (u64, u64, u64)>,
+    attachments: Vec<InventoryEntry>,
+    warnings: Vec<SourceError>,
+    error: Option<SourceError>,
+}
+
+fn scan_message(
+    raw: &[u8],
+    number: u64,
+    path: &str,
+    inventory_path: &str,
+    matcher: &mut Matcher,
+    opts: &ScanOptions,
+) -> MessageOut {
+    let mut out = MessageOut {
+        findings: Vec::new(),
+        addresses: BTreeMap::new(),
+        attachments: Vec::new(),
+        warnings: Vec::new(),
+        error: None,
+    };
+    let msg = match parse_message(raw, number, &opts.limits) {
+        Ok(m) => m,
+        Err(e) => {
+            out.error = Some(SourceError::new(path, format!("message {number}: {e}")));
+            return out;
+        }
+    };
+    for w in &msg.warnings {
+        out.warnings
+            .push(SourceError::new(path, format!("message {number}: {w}")));
+    }
+    for a in &msg.addresses {
+        let e = out
+            .addresses
+            .entry(format!("header:{}", a.header))
+            .or_default();
+        e.2 += 1;
+        if a.address.as_deref().is_some_and(|s| !s.is_empty()) {
+            e.0 += 1;
+        }
+        if a.name.as_deref().is_some_and(|s| !s.trim().is_empty()) {
+            e.1 += 1;
+        }
+    }
+    for att in msg.attachments.iter().filter(|a| !a.scanned) {
+        out.attachments.push(InventoryEntry {
+            path: inventory_path.to_string(),
+            field: format!("attachment:{}", att.name),
+            kind: InventoryKind::Attachment,
+            categories: BTreeMap::new(),
+            values: 1,
+            content_type: Some(att.content_type.clone()),
+            size: Some(att.size),
+        });
+    }
+    let info = message_info(&msg);
+    let mut matches = Vec::new();
+    for text in &msg.texts {
+        let part = text.part.label();
+        matcher.scan(&text.text, &part, &mut matches);
+        // Walk the text once, in match order, to turn byte offsets into line and
+        // column-in-line.
+        let mut line = 1usize;
+        let mut line_start = 0usize;
+        let mut pos = 0usize;
+        for m in &matches {
+            if !opts.maker.keeps(m) {
+                continue;
+            }
+            let upto = &text.text.as_bytes()[pos..m.start];
+            for (i, &b) in upto.iter().enumerate() {
+                if b == b'\n' {
+                    line += 1;
+                    line_start = pos + i + 1;
+                }
+            }
+            pos = m.start;
+            let line_text = &text.text[line_start..];
+            let (start, end) = char_span(line_text, m.start - line_start, m.end - line_start);
+            let loc = Location::Email {
+                message: number,
+                message_id: msg.message_id.clone(),
+                part: part.clone(),
+                line,
+                start,
+                end,
+            };
+            let value = &text.text[m.start..m.end];
+            out.findings.push(opts.maker.make(
+                matcher.rules(),
+                m,
+                value,
+                path,
+                loc,
+                Some(info.clone()),
+            ));
+        }
+    }
+    out
+}
+
+fn message_info(msg: &MailMessage) -> MessageInfo {
+    let date = msg
+        .date
+        .and_then(|s| jiff::Timestamp::from_second(s).ok())
+        .map(|t| t.strftime("%Y-%m-%d %H:%M").to_string());
+    let from = msg
+        .addresses
+        .iter()
+        .find(|a| a.header == "from")
+        .and_then(|a| a.address.as_deref())
+        .map(|a| mask(Category::Email, a));
+    let subject = msg
+        .subject
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(|s| mask(Category::PersonName, s));
+    MessageInfo {
+        date,
+        from,
+        subject,
+    }
+}
+
+/// Totals per mailbox for the inventory of address headers.
+#[derive(Default)]
+struct AddressTotals(BTreeMap<String, (u64, u64, u64)>);
+
+impl AddressTotals {
+    fn add(&mut self, other: &BTreeMap<String, (u64, u64, u64)>) {
+        for (h, (a, n, v)) in other {
+            let e = self.0.entry(h.clone()).or_default();
+            e.0 += a;
+            e.1 += n;
+            e.2 += v;
+        }
+    }
+
+    fn into_inventory(self, path: &str, out: &mut Vec<InventoryEntry>) {
+        for (field, (addrs, names, values)) in self.0 {
+            let mut categories = BTreeMap::new();
+            if addrs > 0 {
+                categories.insert(Category::Email, addrs);
+            }
+            if names > 0 {
+                categories.insert(Category::PersonName, names);
+            }
+            out.push(InventoryEntry {
+                path: path.to_string(),
+                field,
+                kind: InventoryKind::Structured,
+                categories,
+                values,
+                content_type: None,
+                size: None,
+            });
+        }
+    }
+}
+
+fn absorb(result: &mut FileResult, totals: &mut AddressTotals, out: MessageOut, cap: usize) {
+    totals.add(&out.addresses);
+    result.inventory.extend(out.attachments);
+    result.warnings.extend(out.warnings);
+    if let Some(e) = out.error {
+        result.errors.push(e);
+    }
+    for f in out.findings {
+        result.push_finding(f, cap);
+    }
+}
+
+pub(super) fn scan_mail(
+    source: &Source,
+    matcher: &Matcher,
+    opts: &ScanOptions,
+    result: &mut FileResult,
+) {
+    let cap = opts.limits.max_findings_per_rule_and_file;
+    let mut totals = AddressTotals::default();
+    match source.kind {
+        SourceKind::Maildir => {
+            let outs: Vec<(MessageOut, u64)> = source
+                .members
+                .par_iter()
+                .map_init(
+                    || matcher.clone(),
+                    |m, file| {
+                        let path = display_path(file);
+                        match read_message_file(file, opts) {
+                            Ok(raw) => (scan_message(&raw, 1, &path, &source.display, m, opts), 1),
+                            Err(e) => (error_out(SourceError::new(path, e)), 0),
+                        }
+                    },
+                )
+                .collect();
+            for (out, n) in outs {
+                result.summary.messages += n;
+                absorb(result, &mut totals, out, cap);
+            }
+        }
+        SourceKind::Eml => {
+            let mut m = matcher.clone();
+            match read_message_file(&source.path, opts) {
+                Ok(raw) => {
+                    result.summary.messages = 1;
+                    let out = scan_message(&raw, 1, &source.display, &source.display, &mut m, opts);
+                    absorb(result, &mut totals, out, cap);
+                }
+                Err(e) => result.errors.push(SourceError::new(&source.display, e)),
+            }
+        }
+        _ => scan_mbox(source, matcher, opts, result, &mut totals),
+    }
+    totals.into_inventory(&source.display, &mut result.inventory);
+}
+
+fn error_out(e: SourceError) -> MessageOut {
+    MessageOut {
+        findings: Vec::new(),
+        addresses: BTreeMap::new(),
+        attachments: Vec::new(),
+        warnings: Vec::new(),
+        error: Some(e),
+    }
+}
+
+fn read_message_file(path: &std::path::Path, opts: &ScanOptions) -> Result<Vec<u8>, String> {
+    let gzip = path.extension().is_some_and(|e| e == "gz");
+    let mut r =
+        decode::open_input(path, gzip, &opts.limits).map_err(|e| format!("cannot open: {e}"))?;
+    let mut raw = Vec::new();
+    let max = opts.limits.max_message_bytes as u64;
+    (&mut r)
+        .take(max + 1)
+        .read_to_end(&mut raw)
+        .map_err(|e| format!("cannot read: {e}"))?;
+    if raw.len() as u64 > max {
+        raw.truncate(max as usize);
+    }
+    Ok(raw)
+}
+
+fn scan_mbox(
+    source: &Source,
+    matcher: &Matcher,
+    opts: &ScanOptions,
+    result: &mut FileResult,
+    totals: &mut AddressTotals,
+) {
+    let cap = opts.limits.max_findings_per_rule_and_file;
+    let input = match decode::open_input(&source.path, source.gzip, &opts.limits) {
+        Ok(r) => r,
+        Err(e) => {
+            result.errors.push(SourceError::new(
+                &source.display,
+                format!("cannot open: {e}"),
+            ));
+            return;
+        }
+    };
+    let mut reader = MboxReader::new(input, opts.limits.max_message_bytes);
+    let mut read_batch = |batch: &mut Vec<RawMessage>| -> Result<bool, SourceError> {
+        batch.clear();
+        let mut bytes = 0;
+        while batch.len() < BATCH_MESSAGES && bytes < BATCH_BYTES {
+            match reader.next() {
+                None => return Ok(false),
+                Some(Ok(m)) => {
+                    bytes += m.bytes.len();
+                    batch.push(m);
+                }
+                Some(Err(e)) => {
+                    let n = batch.last().map(|m| m.number + 1).unwrap_or(0);
+                    let at = if n > 0 {
+                        format!("after message {}: ", n - 1)
+                    } else {
+                        String::new()
+                    };
+                    return Err(SourceError::new(&source.display, format!("{at}{e}")));
+                }
+            }
+        }
+        Ok(true)
+    };
+    let mut batch = Vec::new();
+    let mut next = Vec::new();
+    let mut more = match read_batch(&mut batch) {
+        Ok(m) => m,
+        Err(e) => {
+            result.errors.push(e);
+            false
+        }
+    };
+    while !batch.is_empty() {
+        let (outs, read) = rayon::join(
+            || {
+                batch
+                    .par_iter()
+                    .map_init(
+                        || matcher.clone(),
+                        |m, raw| {
+                            let mut out = scan_message(&raw.bytes, raw.number, &source.display, &source.display, m, opts);
+                            if raw.truncated {
+                                out.warnings.push(SourceError::new(
+                                    &source.display,
+                                    format!("message {}: larger than {} bytes; only the start was scanned", raw.number, opts.limits.max_message_bytes),
+                                ));
+                            }
+                            out
+                        },
+                    )
+                    .collect::<Vec<_>>()
+            },
+            || {
+                if more {
+                    Some(read_batch(&mut next))
+                } else {
+                    None
+                }
+            },
+        );
+        result.summary.messages += batch.len() as u64;
+        for out in outs {
+            absorb(result, totals, out, cap);
+        }
+        match read {
+            None => break,
+            Some(Ok(m)) => more = m,
+            Some(Err(e)) => {
+                result.errors.push(e);
+                more = false;
+            }
+        }
+        std::mem::swap(&mut batch, &mut next);
+    }
+    if result.summary.messages == 0 && result.errors.is_empty() {
+        result
+            .errors
+            .push(SourceError::new(&source.display, "no messages found"));
+    }
+}

@@ -1,0 +1,192 @@
+//! The scan driver: sources in parallel (rayon), records of one large file in
+//! parallel batches, results merged in their input order so the report is the same
+//! whatever the thread count.
+
+mod csv;
+mod mail;
+
+use crate::classify::FindingMaker;
+use crate::engine::Matcher;
+use crate::finding::{Finding, InventoryEntry};
+use crate::model::Location;
+use crate::source::{Limits, Source, SourceError, SourceKind};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Everything a scan needs besides the sources and the rules.
+#[derive(Clone)]
+pub struct ScanOptions {
+    pub limits: Limits,
+    pub maker: FindingMaker,
+    /// Force a CSV delimiter instead of sniffing.
+    pub delimiter: Option<u8>,
+}
+
+/// What was scanned in one source, for the summary.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceSummary {
+    pub path: String,
+    pub kind: String,
+    pub bytes: u64,
+    pub records: u64,
+    pub messages: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delimiter: Option<String>,
+}
+
+/// One CSV row or one message, as later stages (policies, data-subject requests)
+/// need it: its number, its id, and the raw values of the fields they ask for.
+#[derive(Debug, Clone, Default)]
+pub struct RecordFacts {
+    pub number: u64,
+    /// Message-ID for mail.
+    pub id: Option<String>,
+    /// Unix seconds of the mail Date header.
+    pub date: Option<i64>,
+    /// (field name, value) pairs that a policy asked to see.
+    pub fields: Vec<(String, String)>,
+}
+
+/// The result of scanning one source.
+#[derive(Debug, Clone)]
+pub struct FileResult {
+    pub summary: SourceSummary,
+    pub findings: Vec<Finding>,
+    /// Exact number of findings per rule, even when stored findings were capped.
+    pub finding_counts: BTreeMap<String, u64>,
+    pub inventory: Vec<InventoryEntry>,
+    pub errors: Vec<SourceError>,
+    pub warnings: Vec<SourceError>,
+    /// Headers of a CSV, so policies can tell declared from undeclared columns.
+    pub fields: Vec<String>,
+}
+
+impl FileResult {
+    fn new(source: &Source) -> FileResult {
+        FileResult {
+            summary: SourceSummary {
+                path: source.display.clone(),
+                kind: source.kind.as_str().to_string(),
+                bytes: source.bytes,
+                records: 0,
+                messages: 0,
+                encoding: None,
+                delimiter: None,
+            },
+            findings: Vec::new(),
+            finding_counts: BTreeMap::new(),
+            inventory: Vec::new(),
+            errors: Vec::new(),
+            warnings: Vec::new(),
+            fields: Vec::new(),
+        }
+    }
+
+    /// Keep a finding, counting it exactly and storing it up to the per-rule cap.
+    fn push_finding(&mut self, f: Finding, cap: usize) {
+        let n = self.finding_counts.entry(f.rule.clone()).or_default();
+        *n += 1;
+        if (*n as usize) <= cap {
+            self.findings.push(f);
+        } else if *n as usize == cap + 1 {
+            self.warnings.push(SourceError::new(
+                &self.summary.path,
+                format!(
+                    "more than {cap} findings of rule {}; the rest are counted, not listed",
+                    f.rule
+                ),
+            ));
+        }
+    }
+
+    fn finish(&mut self) {
+        self.findings
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        self.inventory
+            .sort_by(|a, b| (&a.path, &a.field, a.kind).cmp(&(&b.path, &b.field, b.kind)));
+        // The same attachment name in many messages is one inventory line.
+        self.inventory.dedup_by(|b, a| {
+            if a.path != b.path || a.field != b.field || a.kind != b.kind {
+                return false;
+            }
+            a.values += b.values;
+            for (c, n) in &b.categories {
+                *a.categories.entry(*c).or_default() += n;
+            }
+            if let (Some(x), Some(y)) = (a.size.as_mut(), b.size) {
+                *x += y;
+            }
+            true
+        });
+    }
+}
+
+/// Called as sources finish, for progress display.
+pub trait Progress: Sync {
+    fn source_done(&self, _source: &Source) {}
+}
+
+impl Progress for () {}
+
+/// Scan every source; results come back in the order of `sources`.
+pub fn scan_sources(
+    sources: &[Source],
+    matcher: &Matcher,
+    opts: &ScanOptions,
+    progress: &dyn Progress,
+) -> Vec<FileResult> {
+    sources
+        .par_iter()
+        .map(|source| {
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| scan_source(source, matcher, opts)));
+            progress.source_done(source);
+            match result {
+                Ok(r) => r,
+                Err(_) => {
+                    let mut r = FileResult::new(source);
+                    r.errors.push(SourceError::new(&source.display, "internal error while scanning this file (please report it); the file was skipped"));
+                    r
+                }
+            }
+        })
+        .collect()
+}
+
+fn scan_source(source: &Source, matcher: &Matcher, opts: &ScanOptions) -> FileResult {
+    let mut result = FileResult::new(source);
+    match source.kind {
+        SourceKind::Csv => csv::scan_csv(source, matcher, opts, &mut result),
+        SourceKind::Mbox | SourceKind::Eml | SourceKind::Maildir => {
+            mail::scan_mail(source, matcher, opts, &mut result)
+        }
+    }
+    result.finish();
+    result
+}
+
+/// Character offsets of a byte span, as the contract reports them.
+fn char_span(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let s = crate::classify::char_offset(text, start);
+    let e = s + text.get(start..end).map(|t| t.chars().count()).unwrap_or(0);
+    (s, e)
+}
+
+/// Cut `text` to at most `max` bytes at a char boundary.
+fn clip(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut i = max;
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    &text[..i]
+}
+
+#[allow(dead_code)]
+fn location_sort(a: &Location, b: &Location) -> std::cmp::Ordering {
+    a.cmp(b)
+}

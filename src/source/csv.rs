@@ -1,0 +1,302 @@
+//! CSV exports as they really come: any of `,` `;` tab `|`, an Excel `sep=` line,
+//! UTF-8 with or without BOM, UTF-16 with BOM, Windows-1252, gzip; quoted fields
+//! with delimiters, newlines and doubled quotes; ragged rows (reported, scanned).
+//! Records are read as `ByteRecord`s in batches that the scanner hands to threads.
+
+use super::decode::{detect_encoding, open_input};
+use super::{Limits, Source, SourceError};
+use csv::ByteRecord;
+use encoding_rs::Encoding;
+use std::io::{BufRead, Cursor, Read};
+
+const SAMPLE_BYTES: usize = 64 * 1024;
+
+/// An open CSV export, positioned after its header.
+pub struct CsvReader {
+    pub headers: Vec<String>,
+    pub delimiter: u8,
+    pub encoding: &'static Encoding,
+    reader: csv::Reader<Box<dyn Read + Send>>,
+    display: String,
+    records_read: u64,
+}
+
+/// One data record: its 1-based number (header not counted) and its fields.
+pub struct CsvRecord {
+    pub number: u64,
+    pub fields: ByteRecord,
+}
+
+impl CsvReader {
+    pub fn open(
+        source: &Source,
+        limits: &Limits,
+        delimiter: Option<u8>,
+    ) -> Result<CsvReader, SourceError> {
+        let err = |m: String| SourceError::new(&source.display, m);
+        let mut input = open_input(&source.path, source.gzip, limits)
+            .map_err(|e| err(format!("cannot open: {e}")))?;
+        let mut sample = Vec::with_capacity(SAMPLE_BYTES);
+        (&mut input)
+            .take(SAMPLE_BYTES as u64)
+            .read_to_end(&mut sample)
+            .map_err(|e| err(format!("cannot read: {e}")))?;
+        let complete = sample.len() < SAMPLE_BYTES;
+        let encoding = detect_encoding(&sample, complete);
+        let (decoded_sample, _, _) = encoding.decode(&sample);
+        // Excel writes `sep=;` as a first line to name the delimiter.
+        let mut skip_first_line = false;
+        let mut delim = delimiter;
+        let first_line = decoded_sample
+            .trim_start_matches('\u{feff}')
+            .lines()
+            .next()
+            .unwrap_or("");
+        if let Some(rest) = first_line.strip_prefix("sep=") {
+            if let Some(&b) = rest.trim().as_bytes().first() {
+                delim.get_or_insert(b);
+                skip_first_line = true;
+            }
+        }
+        let body = if skip_first_line {
+            decoded_sample
+                .trim_start_matches('\u{feff}')
+                .split_once('\n')
+                .map(|x| x.1)
+                .unwrap_or("")
+        } else {
+            &decoded_sample
+        };
+        let delimiter = delim.unwrap_or_else(|| sniff_delimiter(body.as_bytes(), complete));
+
+        let chained: Box<dyn BufRead + Send> = Box::new(Cursor::new(sample).chain(input));
+        let mut stream: Box<dyn Read + Send> = if encoding == encoding_rs::UTF_8 {
+            chained
+        } else {
+            Box::new(
+                encoding_rs_io::DecodeReaderBytesBuilder::new()
+                    .encoding(Some(encoding))
+                    .bom_override(true)
+                    .build(chained),
+            )
+        };
+        if skip_first_line {
+            // Drop the `sep=` line from the stream before the csv reader sees it.
+            let mut byte = [0u8; 1];
+            loop {
+                match stream.read(&mut byte) {
+                    Ok(0) => break,
+                    Ok(_) if byte[0] == b'\n' => break,
+                    Ok(_) => {}
+                    Err(e) => return Err(err(format!("cannot read: {e}"))),
+                }
+            }
+        }
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .flexible(true)
+            .has_headers(true)
+            .buffer_capacity(super::decode::READ_BUFFER)
+            .from_reader(stream);
+        let header_record = reader
+            .byte_headers()
+            .map_err(|e| err(format!("cannot read the header row: {}", csv_error(&e))))?;
+        let headers: Vec<String> = header_record
+            .iter()
+            .map(|h| {
+                String::from_utf8_lossy(h)
+                    .trim_start_matches('\u{feff}')
+                    .trim()
+                    .to_string()
+            })
+            .collect();
+        if headers.iter().all(|h| h.is_empty()) {
+            return Err(err("no header row".into()));
+        }
+        Ok(CsvReader {
+            headers,
+            delimiter,
+            encoding,
+            reader,
+            display: source.display.clone(),
+            records_read: 0,
+        })
+    }
+
+    /// Fill `batch` with up to `max_rows` records or about `max_bytes` of data.
+    /// Returns false at the end of the file.
+    pub fn read_batch(
+        &mut self,
+        batch: &mut Vec<CsvRecord>,
+        max_rows: usize,
+        max_bytes: usize,
+    ) -> Result<bool, SourceError> {
+        batch.clear();
+        let mut bytes = 0;
+        while batch.len() < max_rows && bytes < max_bytes {
+            let mut rec = ByteRecord::new();
+            match self.reader.read_byte_record(&mut rec) {
+                Ok(true) => {
+                    self.records_read += 1;
+                    let number = rec
+                        .position()
+                        .map(|p| p.record())
+                        .unwrap_or(self.records_read);
+                    bytes += rec.as_slice().len();
+                    batch.push(CsvRecord {
+                        number,
+                        fields: rec,
+                    });
+                }
+                Ok(false) => return Ok(false),
+                Err(e) => {
+                    return Err(SourceError::new(
+                        &self.display,
+                        format!("record {}: {}", self.records_read + 1, csv_error(&e)),
+                    ));
+                }
+            }
+        }
+        Ok(true)
+    }
+}
+
+/// A csv error without any field content in it.
+fn csv_error(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::Io(io) => format!("read error: {io}"),
+        csv::ErrorKind::Utf8 { .. } => "invalid UTF-8".into(),
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
+            format!("{len} fields where the header has {expected_len}")
+        }
+        _ => "malformed CSV".into(),
+    }
+}
+
+/// The delimiter that gives the same field count (> 1) on the most sampled records.
+pub fn sniff_delimiter(sample: &[u8], complete: bool) -> u8 {
+    let mut best = (b',', 0usize, 0usize);
+    for &d in b",;\t|" {
+        let mut rdr = csv::ReaderBuilder::new()
+            .delimiter(d)
+            .flexible(true)
+            .has_headers(false)
+            .from_reader(sample);
+        let mut counts = Vec::new();
+        let mut rec = ByteRecord::new();
+        while let Ok(true) = rdr.read_byte_record(&mut rec) {
+            counts.push(rec.len());
+            if counts.len() >= 200 {
+                break;
+            }
+        }
+        if !complete && counts.len() > 2 {
+            counts.pop(); // the last sampled record may be cut short
+        }
+        let Some(&first) = counts.first() else {
+            continue;
+        };
+        if first < 2 {
+            continue;
+        }
+        let consistent = counts.iter().filter(|&&c| c == first).count();
+        let score = (consistent, first);
+        if score > (best.1, best.2) {
+            best = (d, consistent, first);
+        }
+    }
+    best.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delimiters_are_sniffed() {
+        assert_eq!(sniff_delimiter(b"a;b;c\n1;2,5;3\n4;5;6\n", true), b';');
+        assert_eq!(sniff_delimiter(b"a,b,c\n1,\"2;5\",3\n", true), b',');
+        assert_eq!(sniff_delimiter(b"a\tb\tc\n1\t2\t3\n", true), b'\t');
+        assert_eq!(sniff_delimiter(b"a|b\n1|2\n", true), b'|');
+    }
+
+    fn source(dir: &std::path::Path, name: &str, bytes: &[u8]) -> Source {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).expect("write");
+        Source {
+            display: name.into(),
+            path,
+            kind: super::super::SourceKind::Csv,
+            gzip: false,
+            bytes: bytes.len() as u64,
+            members: vec![],
+        }
+    }
+
+    fn read_all(src: &Source) -> (Vec<String>, Vec<(u64, Vec<String>)>) {
+        let mut r = CsvReader::open(src, &Limits::default(), None).expect("open");
+        let mut out = Vec::new();
+        let mut batch = Vec::new();
+        loop {
+            let more = r.read_batch(&mut batch, 2, 1 << 20).expect("batch");
+            for rec in &batch {
+                out.push((
+                    rec.number,
+                    rec.fields
+                        .iter()
+                        .map(|f| String::from_utf8_lossy(f).into_owned())
+                        .collect(),
+                ));
+            }
+            if !more {
+                break;
+            }
+        }
+        (r.headers.clone(), out)
+    }
+
+    #[test]
+    fn bom_quotes_newlines_and_record_numbers() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let src = source(
+            dir.path(),
+            "a.csv",
+            "\u{feff}id;notes\r\n1;\"rad ett\r\nrad två; \"\"citat\"\"\"\r\n2;enkel\r\n".as_bytes(),
+        );
+        let (h, rows) = read_all(&src);
+        assert_eq!(h, vec!["id", "notes"]);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].0, 1);
+        assert_eq!(rows[0].1[1], "rad ett\r\nrad två; \"citat\"");
+        assert_eq!(rows[1].0, 2);
+    }
+
+    #[test]
+    fn windows_1252_is_decoded_and_sep_line_honoured() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let src = source(
+            dir.path(),
+            "b.csv",
+            b"sep=|\nnamn|stad\n\xc5sa|G\xf6teborg\n",
+        );
+        let (h, rows) = read_all(&src);
+        assert_eq!(h, vec!["namn", "stad"]);
+        assert_eq!(rows[0].1, vec!["Åsa", "Göteborg"]);
+    }
+
+    #[test]
+    fn utf16_with_bom_is_decoded() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let text = "namn\tstad\nÅsa\tLund\n";
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in text.encode_utf16() {
+            bytes.extend_from_slice(&u.to_le_bytes());
+        }
+        let src = source(dir.path(), "c.txt", &bytes);
+        let (h, rows) = read_all(&src);
+        assert_eq!(h, vec!["namn", "stad"]);
+        assert_eq!(rows[0].1, vec!["Åsa", "Lund"]);
+    }
+}

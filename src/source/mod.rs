@@ -1,0 +1,171 @@
+//! Sources: finding the files to scan, telling what each one is by its content, and
+//! opening it (gzip, encodings) within limits. Readers for CSV and mail live in the
+//! submodules and hand records on; nothing here knows about rules.
+
+pub mod csv;
+pub mod decode;
+pub mod mail;
+pub mod mbox;
+mod walk;
+
+use crate::model::MailPart;
+use std::path::{Path, PathBuf};
+
+pub use walk::{Discovery, discover};
+
+/// What a file is, decided by content first and name second.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SourceKind {
+    Csv,
+    Mbox,
+    Eml,
+    /// A Maildir folder: every file in `cur/` and `new/` is one message.
+    Maildir,
+}
+
+impl SourceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Csv => "csv",
+            SourceKind::Mbox => "mbox",
+            SourceKind::Eml => "eml",
+            SourceKind::Maildir => "maildir",
+        }
+    }
+}
+
+/// One thing to scan: a file, or a Maildir folder with its message files.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The path as reported: the command-line path joined with the path below it,
+    /// with `/` separators.
+    pub display: String,
+    pub path: PathBuf,
+    pub kind: SourceKind,
+    /// gzip-compressed on disk.
+    pub gzip: bool,
+    /// Size on disk (for a Maildir, of all its messages).
+    pub bytes: u64,
+    /// Maildir message files, sorted.
+    pub members: Vec<PathBuf>,
+}
+
+/// Limits that keep hostile input from exhausting memory or time. Each one is
+/// reported when it is hit, never applied silently.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Longest CSV field or decoded mail part that is scanned; the rest is skipped
+    /// with a warning.
+    pub max_field_bytes: usize,
+    /// Largest single message read from an mbox or file.
+    pub max_message_bytes: usize,
+    /// Deepest MIME nesting that is followed.
+    pub max_mime_depth: usize,
+    /// Most bytes a gzip file may expand to.
+    pub max_decompressed_bytes: u64,
+    /// Most a gzip file may expand relative to its size (checked past 64 MiB).
+    pub max_compression_ratio: u64,
+    /// Findings kept per rule and file; counts stay exact beyond it.
+    pub max_findings_per_rule_and_file: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_field_bytes: 16 * 1024 * 1024,
+            max_message_bytes: 64 * 1024 * 1024,
+            max_mime_depth: 32,
+            max_decompressed_bytes: 64 * 1024 * 1024 * 1024,
+            max_compression_ratio: 1000,
+            max_findings_per_rule_and_file: 100_000,
+        }
+    }
+}
+
+/// A problem with one input, kept as data for `summary.errors`. The message names
+/// the file and the record or message number, never a value from it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct SourceError {
+    pub path: String,
+    pub message: String,
+}
+
+impl SourceError {
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> SourceError {
+        SourceError {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// An e-mail address and display name from an address header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailAddress {
+    /// Lower-case header name: from, to, cc, bcc, reply-to, sender.
+    pub header: String,
+    pub address: Option<String>,
+    pub name: Option<String>,
+}
+
+/// Decoded text of one part of a message, ready for the rules.
+#[derive(Debug, Clone)]
+pub struct MailText {
+    pub part: MailPart,
+    pub text: String,
+}
+
+/// An attachment as listed in the inventory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachmentInfo {
+    pub name: String,
+    pub content_type: String,
+    pub size: u64,
+    /// Text and CSV attachments are scanned; others are only listed.
+    pub scanned: bool,
+}
+
+/// One message, decoded. This is also what retention checks and data-subject
+/// searches use: the Date, the parties, and whether it carries attachments.
+#[derive(Debug, Clone, Default)]
+pub struct MailMessage {
+    /// 1-based within an mbox; 1 for an .eml or Maildir file.
+    pub number: u64,
+    pub message_id: Option<String>,
+    /// The Date header as seconds since the Unix epoch (UTC), when it parses.
+    pub date: Option<i64>,
+    pub subject: Option<String>,
+    pub addresses: Vec<MailAddress>,
+    pub texts: Vec<MailText>,
+    pub attachments: Vec<AttachmentInfo>,
+    /// Something was odd but the message could still be read (depth limit, a part
+    /// that did not decode, ...). No values in here.
+    pub warnings: Vec<String>,
+}
+
+impl MailMessage {
+    pub fn has_attachments(&self) -> bool {
+        !self.attachments.is_empty()
+    }
+}
+
+/// Read a whole small file (a rule or config file) as text, refusing huge ones.
+pub fn read_limited_text(path: &Path, max: u64) -> Result<String, String> {
+    use std::io::Read;
+    let f = std::fs::File::open(path).map_err(|e| format!("cannot open: {e}"))?;
+    let mut buf = Vec::new();
+    f.take(max + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| format!("cannot read: {e}"))?;
+    if buf.len() as u64 > max {
+        return Err(format!("file is larger than {max} bytes"));
+    }
+    String::from_utf8(buf).map_err(|_| "file is not valid UTF-8".to_string())
+}
+
+/// `a/b\c` → `a/b/c`, and no leading `./`.
+pub fn display_path(p: &Path) -> String {
+    let s = p.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}
