@@ -1,6 +1,7 @@
 //! Command-line syntax only (clap derive). Validation and work happen in
 //! [`crate::commands`].
 
+use crate::i18n::Lang;
 use crate::report::Format;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -26,6 +27,8 @@ pub enum Command {
         #[command(flatten)]
         rules: RuleArgs,
     },
+    /// Render a saved JSON report in another format, without scanning again.
+    Report(ReportArgs),
     /// Print the JSON Schema of the report.
     Schema,
 }
@@ -75,6 +78,9 @@ pub struct ScanArgs {
     /// CSV delimiter instead of sniffing (`,` `;` `tab` `|`).
     #[arg(long, value_name = "C")]
     pub delimiter: Option<String>,
+    /// Language of the report text.
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    pub lang: Lang,
     #[command(flatten)]
     pub rules: RuleArgs,
 }
@@ -93,4 +99,16 @@ pub enum RulesCommand {
         #[arg(long)]
         regex: bool,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// A report written by `scan --format json`.
+    pub report: PathBuf,
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    pub lang: Lang,
 }

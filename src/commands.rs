@@ -18,6 +18,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
     match cli.command {
         Command::Scan(args) => scan_command(&args, cli.quiet),
         Command::Rules { command, rules } => rules_command(command, &rules),
+        Command::Report(args) => report_command(&args),
         Command::Schema => {
             let mut out = std::io::stdout().lock();
             out.write_all(REPORT_SCHEMA.as_bytes())?;
@@ -110,7 +111,7 @@ fn scan_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> {
             .iter()
             .all(|r| r.summary.records == 0 && r.summary.messages == 0 && !r.errors.is_empty());
     let mut report = Report::assemble(results, discovery.errors, discovery.skipped);
-    report.todo = crate::todo::plan(&report, matcher.rules());
+    report.todo = crate::todo::plan(&report, Some(matcher.rules()), args.lang);
 
     let format = args.format.unwrap_or(
         if args.output.is_none() && std::io::stdout().is_terminal() {
@@ -120,15 +121,13 @@ fn scan_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> {
         },
     );
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let render = |w: &mut dyn Write| -> std::io::Result<()> {
-        match format {
-            Format::Json => report::json::render(&report, w),
-            Format::Table => {
-                let color = to_terminal && std::env::var_os("NO_COLOR").is_none();
-                report::table::render(&report, &report::table::TableStyle { color, width: 100 }, w)
-            }
-        }
+    let ropts = report::RenderOptions {
+        lang: args.lang,
+        color: to_terminal && std::env::var_os("NO_COLOR").is_none(),
+        width: terminal_width(),
+        rules: matcher.rules(),
     };
+    let render = |w: &mut dyn Write| report::render(&report, format, &ropts, w);
     match &args.output {
         Some(path) => {
             if args.paths.iter().any(|p| same_file(p, path)) {
@@ -302,6 +301,61 @@ fn rules_command(cmd: RulesCommand, args: &RuleArgs) -> Result<ExitStatus> {
                 }
             }
             Ok(ExitStatus::Clean)
+        }
+    }
+}
+
+/// The terminal's width from `COLUMNS`, else 80 (the table must fit 80 columns).
+fn terminal_width() -> u16 {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .filter(|&w: &u16| w >= 40)
+        .unwrap_or(80)
+}
+
+fn report_command(args: &crate::cli::ReportArgs) -> Result<ExitStatus> {
+    let text = std::fs::read_to_string(&args.report)
+        .with_context(|| format!("cannot read {}", args.report.display()))?;
+    let mut report: Report = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a gdpr-audit JSON report", args.report.display()))?;
+    crate::todo::relabel(&mut report.todo, args.lang);
+    let rules = RuleSet::builtin().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let ropts = report::RenderOptions {
+        lang: args.lang,
+        color: to_terminal && std::env::var_os("NO_COLOR").is_none(),
+        width: terminal_width(),
+        rules: &rules,
+    };
+    write_output(args.output.as_deref(), &[], |w| {
+        report::render(&report, args.format, &ropts, w)
+    })?;
+    Ok(ExitStatus::Clean)
+}
+
+/// Write to FILE atomically (never over an input), or to standard output.
+pub fn write_output(
+    output: Option<&std::path::Path>,
+    inputs: &[std::path::PathBuf],
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    match output {
+        Some(path) => {
+            if inputs.iter().any(|p| same_file(p, path)) {
+                bail!(
+                    "--output {} is one of the inputs; inputs are never written",
+                    path.display()
+                );
+            }
+            crate::output::write_atomic(path, fill)
+                .with_context(|| format!("cannot write {}", path.display()))
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            fill(&mut out)?;
+            out.flush()?;
+            Ok(())
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod commands;
 pub mod engine;
 pub mod finding;
 pub mod fingerprint;
+pub mod i18n;
 pub mod keys;
 pub mod model;
 pub mod output;

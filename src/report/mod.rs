@@ -1,7 +1,11 @@
 //! The report: the JSON contract (schema version 1, changed only by adding fields)
 //! and the renderers that turn it into what people and machines read.
 
+pub mod csv;
+pub mod html;
 pub mod json;
+pub mod markdown;
+pub mod sarif;
 pub mod table;
 
 use crate::finding::{Finding, InventoryEntry};
@@ -138,4 +142,36 @@ impl Report {
 pub enum Format {
     Table,
     Json,
+    Markdown,
+    Html,
+    Csv,
+    Sarif,
+}
+
+/// What every renderer may need besides the report.
+pub struct RenderOptions<'a> {
+    pub lang: crate::i18n::Lang,
+    /// ANSI colours (terminal only, never with NO_COLOR or when piped).
+    pub color: bool,
+    /// Terminal width for the table.
+    pub width: u16,
+    /// Rule metadata (names, help, remediation) for SARIF and the HTML report.
+    pub rules: &'a crate::rules::RuleSet,
+}
+
+/// Render `report` in `format`.
+pub fn render(
+    report: &Report,
+    format: Format,
+    opts: &RenderOptions<'_>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Table => table::render(report, opts, out),
+        Format::Json => json::render(report, out),
+        Format::Markdown => markdown::render(report, opts, out),
+        Format::Html => html::render(report, opts, out),
+        Format::Csv => csv::render(report, opts, out),
+        Format::Sarif => sarif::render(report, opts, out),
+    }
 }

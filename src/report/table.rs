@@ -5,12 +5,11 @@ use comfy_table::{ContentArrangement, Table, presets};
 use std::collections::BTreeMap;
 use std::io::Write;
 
-pub struct TableStyle {
-    pub color: bool,
-    pub width: u16,
-}
-
-pub fn render(report: &Report, style: &TableStyle, out: &mut dyn Write) -> std::io::Result<()> {
+pub fn render(
+    report: &Report,
+    style: &super::RenderOptions<'_>,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     let s = &report.summary;
     writeln!(
         out,
