@@ -320,3 +320,114 @@ pub fn todo_why(
         ),
     }
 }
+
+/// Labels only the report renderers (table, Markdown, HTML, CSV, SARIF) use; kept
+/// apart from [`Texts`] so the two can grow independently.
+pub struct RenderTexts {
+    pub id: &'static str,
+    pub score: &'static str,
+    pub mailbox: &'static str,
+    pub message: &'static str,
+    pub messages_with_findings: &'static str,
+    pub date: &'static str,
+    pub from: &'static str,
+    pub subject: &'static str,
+    pub skipped: &'static str,
+    pub all_priorities: &'static str,
+    pub why_first: &'static str,
+    pub shown: &'static str,
+    pub total: &'static str,
+    pub nothing_to_do: &'static str,
+    pub in_: &'static str,
+    pub record: &'static str,
+    pub message_word: &'static str,
+}
+
+pub const RENDER_EN: RenderTexts = RenderTexts {
+    id: "ID",
+    score: "Score",
+    mailbox: "Mailbox",
+    message: "Message",
+    messages_with_findings: "Messages with findings",
+    date: "Date",
+    from: "From",
+    subject: "Subject",
+    skipped: "Skipped",
+    all_priorities: "All priorities",
+    why_first: "Why these come first",
+    shown: "shown",
+    total: "Total",
+    nothing_to_do: "Nothing to do.",
+    in_: "in",
+    record: "record",
+    message_word: "message",
+};
+
+pub const RENDER_SV: RenderTexts = RenderTexts {
+    id: "ID",
+    score: "Poäng",
+    mailbox: "Brevlåda",
+    message: "Meddelande",
+    messages_with_findings: "Meddelanden med fynd",
+    date: "Datum",
+    from: "Från",
+    subject: "Ämne",
+    skipped: "Överhoppade",
+    all_priorities: "Alla prioriteter",
+    why_first: "Varför dessa går först",
+    shown: "visas",
+    total: "Totalt",
+    nothing_to_do: "Inget att göra.",
+    in_: "i",
+    record: "post",
+    message_word: "meddelande",
+};
+
+pub fn render_texts(lang: Lang) -> &'static RenderTexts {
+    match lang {
+        Lang::En => &RENDER_EN,
+        Lang::Sv => &RENDER_SV,
+    }
+}
+
+/// A severity as a column value.
+pub fn severity_name(lang: Lang, s: crate::model::Severity) -> &'static str {
+    use crate::model::Severity::*;
+    match (lang, s) {
+        (Lang::En, Critical) => "critical",
+        (Lang::En, High) => "high",
+        (Lang::En, Medium) => "medium",
+        (Lang::En, Low) => "low",
+        (Lang::Sv, Critical) => "kritisk",
+        (Lang::Sv, High) => "hög",
+        (Lang::Sv, Medium) => "medel",
+        (Lang::Sv, Low) => "låg",
+    }
+}
+
+/// An inventory entry's kind as a column value.
+pub fn kind_name(lang: Lang, k: crate::finding::InventoryKind) -> &'static str {
+    use crate::finding::InventoryKind::*;
+    match (lang, k) {
+        (Lang::En, Structured) => "structured",
+        (Lang::En, FreeText) => "free text",
+        (Lang::En, Attachment) => "attachment",
+        (Lang::Sv, Structured) => "strukturerat",
+        (Lang::Sv, FreeText) => "fritext",
+        (Lang::Sv, Attachment) => "bilaga",
+    }
+}
+
+/// What a priority asks of the reader (P1 fix this week … P4 housekeeping).
+pub fn priority_hint(lang: Lang, priority: &str) -> &'static str {
+    match (lang, priority) {
+        (Lang::En, "P1") => "fix this week",
+        (Lang::En, "P2") => "fix soon",
+        (Lang::En, "P3") => "plan a fix",
+        (Lang::En, _) => "housekeeping",
+        (Lang::Sv, "P1") => "åtgärda denna vecka",
+        (Lang::Sv, "P2") => "åtgärda snart",
+        (Lang::Sv, "P3") => "planera en åtgärd",
+        (Lang::Sv, _) => "städning",
+    }
+}
