@@ -90,9 +90,34 @@ pub struct FindingMaker {
     pub show_values: bool,
     pub key: FingerprintKey,
     pub min_confidence: f64,
+    /// The command-line paths, as displayed. Fingerprints use the path below them,
+    /// so a baseline still matches when the export directory moves (CI checkouts).
+    pub roots: Vec<String>,
 }
 
 impl FindingMaker {
+    /// The path that goes into a fingerprint: below the scan root it was found under,
+    /// or the file name when the root is the file itself.
+    pub fn fingerprint_path<'a>(&self, display: &'a str) -> &'a str {
+        let mut best: Option<&'a str> = None;
+        for root in &self.roots {
+            let root = root.trim_end_matches('/');
+            let rel = if display == root {
+                display.rsplit('/').next()
+            } else if root.is_empty() || root == "." {
+                Some(display)
+            } else {
+                display.strip_prefix(root).and_then(|r| r.strip_prefix('/'))
+            };
+            if let Some(r) = rel {
+                if best.is_none_or(|b| r.len() < b.len()) {
+                    best = Some(r);
+                }
+            }
+        }
+        best.unwrap_or(display)
+    }
+
     pub fn make(
         &self,
         rules: &RuleSet,
@@ -110,7 +135,9 @@ impl FindingMaker {
             severity: rule.severity,
             confidence: f64::from(m.confidence).mul_add(100.0, 0.0).round() / 100.0,
             path: path.to_string(),
-            fingerprint: self.key.fingerprint(&rule.id, value, path, &field),
+            fingerprint: self
+                .key
+                .fingerprint(&rule.id, value, self.fingerprint_path(path), &field),
             location,
             value: self.show_values.then(|| value.to_string()),
             redacted: mask(rule.category, value),
@@ -126,4 +153,25 @@ impl FindingMaker {
 /// Character offset of byte offset `byte` in `text`.
 pub fn char_offset(text: &str, byte: usize) -> usize {
     text.get(..byte).map(|p| p.chars().count()).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprint_paths_are_relative_to_the_scan_root() {
+        let maker = FindingMaker {
+            show_values: false,
+            key: FingerprintKey::from_secret(b"k"),
+            min_confidence: 0.0,
+            roots: vec!["/tmp/a/crm/".into(), "exports/x.csv".into()],
+        };
+        assert_eq!(
+            maker.fingerprint_path("/tmp/a/crm/contacts.csv"),
+            "contacts.csv"
+        );
+        assert_eq!(maker.fingerprint_path("exports/x.csv"), "x.csv");
+        assert_eq!(maker.fingerprint_path("other/y.csv"), "other/y.csv");
+    }
 }

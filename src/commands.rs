@@ -100,6 +100,7 @@ fn scan_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> {
             show_values: args.show_values,
             key,
             min_confidence: args.min_confidence,
+            roots: args.paths.iter().map(|p| source::display_path(p)).collect(),
         },
         delimiter,
     };

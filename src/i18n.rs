@@ -341,6 +341,8 @@ pub struct RenderTexts {
     pub in_: &'static str,
     pub record: &'static str,
     pub message_word: &'static str,
+    /// The samples heading when the report holds clear values (`--show-values`).
+    pub samples_clear: &'static str,
 }
 
 pub const RENDER_EN: RenderTexts = RenderTexts {
@@ -361,6 +363,7 @@ pub const RENDER_EN: RenderTexts = RenderTexts {
     in_: "in",
     record: "record",
     message_word: "message",
+    samples_clear: "Samples (NOT masked)",
 };
 
 pub const RENDER_SV: RenderTexts = RenderTexts {
@@ -381,6 +384,7 @@ pub const RENDER_SV: RenderTexts = RenderTexts {
     in_: "i",
     record: "post",
     message_word: "meddelande",
+    samples_clear: "Exempel (INTE maskerade)",
 };
 
 pub fn render_texts(lang: Lang) -> &'static RenderTexts {

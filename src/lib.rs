@@ -5,9 +5,11 @@
 //! (rules compiled once, one clone per thread) → [`classify`] (inventory vs
 //! findings) → [`todo`] (the prioritizer) → [`report`] (renderers).
 
+pub mod baseline;
 pub mod classify;
 pub mod cli;
 pub mod commands;
+pub mod diff;
 pub mod engine;
 pub mod finding;
 pub mod fingerprint;
@@ -15,6 +17,7 @@ pub mod i18n;
 pub mod keys;
 pub mod model;
 pub mod output;
+pub mod policy;
 pub mod redact;
 pub mod report;
 pub mod rules;

@@ -1,12 +1,555 @@
-//! `--format markdown` (being written).
+//! `--format markdown`: a full audit report to commit next to the data it describes.
+//!
+//! Everything that comes from the inputs (paths, field names, values, error texts)
+//! is untrusted: it is escaped so that it renders as itself and can neither break a
+//! table row nor inject links, HTML or emphasis. This file also holds the grouping
+//! helpers the other human-readable renderers (table, HTML) share.
 
 use super::{RenderOptions, Report};
+use crate::finding::Finding;
+use crate::i18n::{self, Lang};
+use crate::model::{Category, Location, Severity};
+use crate::scan::SourceSummary;
+use crate::todo::category_weight;
+use std::collections::BTreeMap;
 use std::io::Write;
 
+/// How many distinct samples a category/file/field group shows.
+pub(crate) const SAMPLES: usize = 3;
+/// How many record numbers a to-do row lists before "… N more".
+const RECORDS: usize = 10;
+/// Longest list of warnings or skipped files written out in full.
+const LIST_LIMIT: usize = 50;
+
 pub fn render(
-    _report: &Report,
-    _opts: &RenderOptions<'_>,
-    _out: &mut dyn Write,
+    report: &Report,
+    opts: &RenderOptions<'_>,
+    out: &mut dyn Write,
 ) -> std::io::Result<()> {
+    let lang = opts.lang;
+    let t = i18n::texts(lang);
+    let rt = i18n::render_texts(lang);
+    let s = &report.summary;
+
+    writeln!(out, "# {}\n", t.report_title)?;
+    writeln!(
+        out,
+        "{} {} {} · {} {}\n",
+        t.generated_by,
+        md_text(&report.tool.name),
+        md_text(&report.tool.version),
+        t.rule_pack,
+        md_text(&report.tool.rules_version)
+    )?;
+
+    writeln!(out, "## {}\n", t.summary)?;
+    writeln!(
+        out,
+        "- **{}:** {} {}, {}, {} {}, {} {}",
+        t.scanned,
+        s.files,
+        t.files,
+        human_bytes(s.bytes),
+        s.records,
+        t.records,
+        s.messages,
+        t.messages
+    )?;
+    let sev: Vec<String> = s
+        .by_severity
+        .iter()
+        .rev()
+        .map(|(k, n)| format!("{} {n}", i18n::severity_name(lang, *k)))
+        .collect();
+    writeln!(
+        out,
+        "- **{}:** {}{}",
+        t.findings,
+        s.findings,
+        paren_list(&sev)
+    )?;
+    let prio: Vec<String> = priority_counts(report)
+        .iter()
+        .map(|(p, n)| format!("{p} {n}"))
+        .collect();
+    writeln!(
+        out,
+        "- **{}:** {}{}\n",
+        t.todo,
+        report.todo.len(),
+        paren_list(&prio)
+    )?;
+
+    writeln!(out, "## {}\n\n{}\n", t.inventory, t.inventory_intro)?;
+    if report.inventory.is_empty() {
+        writeln!(out, "—\n")?;
+    } else {
+        writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |\n| --- | --- | --- | --- | ---: |",
+            t.file, t.field, t.kind, t.categories, t.values
+        )?;
+        for e in &report.inventory {
+            let cats: Vec<String> = e
+                .categories
+                .iter()
+                .map(|(c, n)| format!("{} ({n})", i18n::category_name(lang, *c)))
+                .collect();
+            writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                md_code(&e.path, true),
+                md_code(&e.field, true),
+                i18n::kind_name(lang, e.kind),
+                cats.join(", "),
+                e.values
+            )?;
+        }
+        writeln!(out)?;
+    }
+
+    writeln!(out, "## {}\n", t.todo)?;
+    if report.todo.is_empty() {
+        writeln!(out, "{}\n", rt.nothing_to_do)?;
+    } else {
+        writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} |\n| --- | --- | --- | --- | ---: | --- |",
+            t.priority, t.action, t.what, t.article, t.count, t.records_affected
+        )?;
+        for it in &report.todo {
+            let recs = if it.records.is_empty() && !it.messages.is_empty() {
+                let ids: Vec<String> = it
+                    .messages
+                    .iter()
+                    .take(RECORDS)
+                    .map(|m| md_code(m, true))
+                    .collect();
+                more(ids.join(", "), it.messages.len(), RECORDS, t.more)
+            } else {
+                records_list(&it.records, RECORDS, t.more)
+            };
+            writeln!(
+                out,
+                "| **{}** | {} | {} | {} | {} | {} |",
+                md_text(&it.priority),
+                i18n::action_name(lang, it.action),
+                md_rich(&it.title, &[&it.path, &it.field], true),
+                md_text(&it.article),
+                it.count,
+                recs
+            )?;
+        }
+        writeln!(out)?;
+        let urgent: Vec<_> = report
+            .todo
+            .iter()
+            .filter(|i| matches!(i.priority.as_str(), "P1" | "P2"))
+            .collect();
+        if !urgent.is_empty() {
+            writeln!(out, "### {}\n", rt.why_first)?;
+            for it in urgent {
+                writeln!(
+                    out,
+                    "- **{}** {}  \n  {}",
+                    md_text(&it.priority),
+                    md_rich(&it.title, &[&it.path, &it.field], false),
+                    md_text(&it.why)
+                )?;
+            }
+            writeln!(out)?;
+        }
+    }
+
+    writeln!(out, "## {}\n", t.findings_by_category)?;
+    let groups = findings_by_category(report, SAMPLES);
+    if groups.is_empty() {
+        writeln!(out, "{}\n", t.nothing_found)?;
+    }
+    let samples = if report.findings.iter().any(|f| f.value.is_some()) {
+        rt.samples_clear
+    } else {
+        t.samples
+    };
+    for g in &groups {
+        writeln!(
+            out,
+            "### {} — {} ({})\n",
+            capitalize(i18n::category_name(lang, g.category)),
+            g.count,
+            i18n::severity_name(lang, g.severity)
+        )?;
+        writeln!(
+            out,
+            "| {} | {} | {} | {} |\n| --- | --- | ---: | --- |",
+            t.file, t.field, t.count, samples
+        )?;
+        for p in &g.places {
+            let sm: Vec<String> = p.samples.iter().map(|v| md_code(v, true)).collect();
+            writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                md_code(p.path, true),
+                md_code(&p.field, true),
+                p.count,
+                sm.join(", ")
+            )?;
+        }
+        writeln!(out)?;
+    }
+
+    for (title, list) in [
+        (t.errors, &s.errors),
+        (t.warnings, &s.warnings),
+        (rt.skipped, &s.skipped),
+    ] {
+        if list.is_empty() {
+            continue;
+        }
+        writeln!(out, "## {title}\n")?;
+        for e in list.iter().take(LIST_LIMIT) {
+            writeln!(out, "- {}: {}", md_code(&e.path, false), md_text(&e.error))?;
+        }
+        if list.len() > LIST_LIMIT {
+            writeln!(out, "- … {} {}", list.len() - LIST_LIMIT, t.more)?;
+        }
+        writeln!(out)?;
+    }
+
+    writeln!(out, "## {}\n\n{}\n", t.method, md_text(t.method_text))?;
+    writeln!(
+        out,
+        "{}: {}",
+        t.rule_pack,
+        md_code(&report.tool.rules_version, false)
+    )?;
     Ok(())
+}
+
+/// " (a, b)" or nothing.
+fn paren_list(items: &[String]) -> String {
+    if items.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", items.join(", "))
+    }
+}
+
+/// Plain Markdown text that renders as itself, also inside a table cell: Markdown
+/// punctuation is backslash-escaped, newlines become spaces.
+pub(crate) fn md_text(s: &str) -> String {
+    let mut o = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' | '\r' => o.push(' '),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '&' | '~' | '#' | '$' | '!' => {
+                o.push('\\');
+                o.push(c);
+            }
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+/// `s` as a code span. In a table a `|` would end the cell even inside a code span
+/// (and `\|` cannot be told from a value ending in a backslash), so such text falls
+/// back to escaped plain text.
+pub(crate) fn md_code(s: &str, in_table: bool) -> String {
+    let s: String = s
+        .chars()
+        .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+        .collect();
+    if in_table && s.contains('|') {
+        return md_text(&s);
+    }
+    if s.trim().is_empty() {
+        return "` `".into();
+    }
+    let mut longest = 0;
+    let mut run = 0;
+    for c in s.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if s.starts_with('`') || s.ends_with('`') || (s.starts_with(' ') && s.ends_with(' '))
+    {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{s}{pad}{fence}")
+}
+
+/// A to-do title: the `path` and `field` the title quotes in backticks become code
+/// spans, everything else is escaped text.
+fn md_rich(title: &str, known: &[&str], in_table: bool) -> String {
+    split_quoted(title, known)
+        .into_iter()
+        .map(|(quoted, part)| {
+            if quoted {
+                md_code(part, in_table)
+            } else {
+                md_text(part)
+            }
+        })
+        .collect()
+}
+
+/// Split `title` into (is-a-quoted-known-string, text) runs. Only the exact strings
+/// in `known`, wrapped in backticks, count as quoted: a backtick inside a path cannot
+/// confuse it.
+pub(crate) fn split_quoted<'a>(title: &'a str, known: &[&str]) -> Vec<(bool, &'a str)> {
+    let mut parts = Vec::new();
+    let mut plain_start = 0;
+    let mut i = 0;
+    'outer: while i < title.len() {
+        if title.as_bytes()[i] == b'`' {
+            let mut ks: Vec<&str> = known.to_vec();
+            ks.sort_by_key(|k| std::cmp::Reverse(k.len()));
+            for k in ks {
+                let end = i + 1 + k.len();
+                if title[i + 1..].starts_with(k) && title.as_bytes().get(end) == Some(&b'`') {
+                    if plain_start < i {
+                        parts.push((false, &title[plain_start..i]));
+                    }
+                    parts.push((true, &title[i + 1..end]));
+                    i = end + 1;
+                    plain_start = i;
+                    continue 'outer;
+                }
+            }
+        }
+        i += title[i..].chars().next().map_or(1, char::len_utf8);
+    }
+    if plain_start < title.len() {
+        parts.push((false, &title[plain_start..]));
+    }
+    parts
+}
+
+// ---- Shared by the human-readable renderers (table, Markdown, HTML) ----
+
+/// What a report may show of a finding: the value with `--show-values`, else the mask.
+pub(crate) fn shown(f: &Finding) -> &str {
+    f.value.as_deref().unwrap_or(&f.redacted)
+}
+
+/// The source a finding belongs to: its own path, or the Maildir folder above it.
+pub(crate) fn owner<'a>(path: &'a str, sources: &'a [SourceSummary]) -> &'a str {
+    sources
+        .iter()
+        .map(|s| s.path.as_str())
+        .filter(|s| path.len() > s.len() && path.starts_with(s) && path.as_bytes()[s.len()] == b'/')
+        .max_by_key(|s| s.len())
+        .unwrap_or(path)
+}
+
+/// The field as grouped: attachments by kind (their names are many), others as named.
+pub(crate) fn group_field(loc: &Location) -> &str {
+    match loc {
+        Location::Email { part, .. } if part.starts_with("attachment:") => "attachment",
+        _ => loc.field(),
+    }
+}
+
+/// One file/field of a category: how many findings, the worst severity, samples.
+pub(crate) struct Place<'a> {
+    pub path: &'a str,
+    pub field: String,
+    pub count: u64,
+    pub samples: Vec<&'a str>,
+}
+
+pub(crate) struct CategoryGroup<'a> {
+    pub category: Category,
+    pub count: u64,
+    pub severity: Severity,
+    pub places: Vec<Place<'a>>,
+}
+
+/// Findings per category, most serious category first (severity, weight, count);
+/// places in path/field order with up to `max_samples` distinct samples each.
+pub(crate) fn findings_by_category(report: &Report, max_samples: usize) -> Vec<CategoryGroup<'_>> {
+    let mut map: BTreeMap<Category, (u64, Severity, BTreeMap<(&str, &str), (u64, Vec<&str>)>)> =
+        BTreeMap::new();
+    for f in &report.findings {
+        let g = map
+            .entry(f.category)
+            .or_insert((0, f.severity, BTreeMap::new()));
+        g.0 += 1;
+        g.1 = g.1.max(f.severity);
+        let p =
+            g.2.entry((
+                owner(&f.path, &report.summary.sources),
+                group_field(&f.location),
+            ))
+            .or_default();
+        p.0 += 1;
+        let v = shown(f);
+        if p.1.len() < max_samples && !p.1.contains(&v) {
+            p.1.push(v);
+        }
+    }
+    let mut groups: Vec<CategoryGroup<'_>> = map
+        .into_iter()
+        .map(|(category, (count, severity, places))| CategoryGroup {
+            category,
+            count,
+            severity,
+            places: places
+                .into_iter()
+                .map(|((path, field), (count, samples))| Place {
+                    path,
+                    field: field.to_string(),
+                    count,
+                    samples,
+                })
+                .collect(),
+        })
+        .collect();
+    groups.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then(category_weight(b.category).total_cmp(&category_weight(a.category)))
+            .then(b.count.cmp(&a.count))
+            .then(a.category.cmp(&b.category))
+    });
+    groups
+}
+
+/// Findings per source (mailbox or file) and severity, most findings first.
+pub(crate) fn findings_by_source(report: &Report) -> Vec<(&str, BTreeMap<Severity, u64>, u64)> {
+    let mut map: BTreeMap<&str, BTreeMap<Severity, u64>> = BTreeMap::new();
+    for f in &report.findings {
+        *map.entry(owner(&f.path, &report.summary.sources))
+            .or_default()
+            .entry(f.severity)
+            .or_default() += 1;
+    }
+    let mut v: Vec<_> = map
+        .into_iter()
+        .map(|(p, m)| {
+            let n: u64 = m.values().sum();
+            (p, m, n)
+        })
+        .collect();
+    v.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)));
+    v
+}
+
+/// To-do items per priority, in priority order, only those present.
+pub(crate) fn priority_counts(report: &Report) -> Vec<(&str, usize)> {
+    ["P1", "P2", "P3", "P4"]
+        .into_iter()
+        .map(|p| (p, report.todo.iter().filter(|i| i.priority == p).count()))
+        .filter(|(_, n)| *n > 0)
+        .collect()
+}
+
+/// "2, 5, 9 … 12 more": the first `max` record numbers.
+pub(crate) fn records_list(records: &[u64], max: usize, more_word: &str) -> String {
+    let head: Vec<String> = records.iter().take(max).map(u64::to_string).collect();
+    more(head.join(", "), records.len(), max, more_word)
+}
+
+fn more(head: String, total: usize, max: usize, more_word: &str) -> String {
+    if total > max {
+        format!("{head} … {} {more_word}", total - max)
+    } else {
+        head
+    }
+}
+
+/// "534 B", "1.2 MB".
+pub(crate) fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "kB", "MB", "GB", "TB"];
+    let mut v = n as f64;
+    let mut u = 0;
+    while v >= 1000.0 && u < UNITS.len() - 1 {
+        v /= 1000.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}
+
+/// Keep the end of a path, which names the file: `…/crm/contacts.csv`.
+pub(crate) fn truncate_left(s: &str, max: usize) -> String {
+    let n = s.chars().count();
+    if n <= max || max < 2 {
+        return s.to_string();
+    }
+    let tail: String = s.chars().skip(n - (max - 1)).collect();
+    // Prefer cutting at a separator so the file name stays whole.
+    match tail.find('/') {
+        Some(i) if i + 1 < tail.len() && tail.len() - i > max / 3 => format!("…{}", &tail[i..]),
+        _ => format!("…{tail}"),
+    }
+}
+
+pub(crate) fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// The language's own name for the HTML `lang` attribute.
+pub(crate) fn lang_code(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "en",
+        Lang::Sv => "sv",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_spans_survive_backticks_and_pipes() {
+        assert_eq!(md_code("a`b", false), "``a`b``");
+        assert_eq!(md_code("`x", false), "`` `x ``");
+        assert_eq!(md_code("a|b", true), "a\\|b");
+        assert_eq!(md_code("a\nb", false), "`a b`");
+    }
+
+    #[test]
+    fn text_escapes_markdown_and_html() {
+        assert_eq!(md_text("<b>[x](y)|"), "\\<b\\>\\[x\\](y)\\|");
+    }
+
+    #[test]
+    fn titles_quote_only_known_strings() {
+        let parts = split_quoted(
+            "Remove x from `a`b.csv` → `notes` (1)",
+            &["a`b.csv", "notes"],
+        );
+        assert_eq!(
+            parts,
+            vec![
+                (false, "Remove x from "),
+                (true, "a`b.csv"),
+                (false, " → "),
+                (true, "notes"),
+                (false, " (1)")
+            ]
+        );
+    }
+
+    #[test]
+    fn paths_are_cut_on_the_left() {
+        assert_eq!(
+            truncate_left("exports/2025/crm/contacts.csv", 20),
+            "…/crm/contacts.csv"
+        );
+        assert_eq!(truncate_left("short.csv", 20), "short.csv");
+        assert_eq!(records_list(&[1, 2, 3], 2, "more"), "1, 2 … 1 more");
+    }
 }

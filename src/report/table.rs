@@ -1,84 +1,322 @@
-//! `--format table`: the terminal view.
+//! `--format table`: the terminal view. The to-do list comes first because it is
+//! what a reader acts on; findings, mail messages, inventory and errors follow.
+//! Every table is laid out for `opts.width` (80 columns by default) and input text
+//! is stripped of control characters so a crafted field name cannot drive the
+//! terminal.
 
-use super::Report;
-use comfy_table::{ContentArrangement, Table, presets};
-use std::collections::BTreeMap;
+use super::markdown::{
+    capitalize, findings_by_category, human_bytes, owner, records_list, truncate_left,
+};
+use super::{RenderOptions, Report};
+use crate::finding::MessageInfo;
+use crate::i18n;
+use crate::model::{Category, Location, Severity};
+use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Table, presets};
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
+
+/// Record numbers shown per to-do row.
+const RECORDS: usize = 5;
+/// Messages listed per mailbox.
+const MESSAGES: usize = 20;
+/// Errors and warnings listed.
+const LIST_LIMIT: usize = 20;
 
 pub fn render(
     report: &Report,
-    style: &super::RenderOptions<'_>,
+    opts: &RenderOptions<'_>,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
+    let lang = opts.lang;
+    let t = i18n::texts(lang);
+    let rt = i18n::render_texts(lang);
     let s = &report.summary;
+    let width = opts.width.max(40) as usize;
+    // Paths get about a third of the line; file names are kept, directories cut.
+    let path_room = (width / 3).max(16);
+    let heading = |text: &str| {
+        if opts.color {
+            format!("\x1b[1m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    };
+    let new_table = || {
+        let mut tb = Table::new();
+        tb.load_style(presets::UTF8_FULL_CONDENSED)
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_width(opts.width.max(40))
+            .force_no_tty();
+        if opts.color {
+            tb.enforce_styling();
+        }
+        tb
+    };
+
     writeln!(
         out,
-        "gdpr-audit {} — {} files, {} bytes, {} records, {} messages — {} findings",
-        report.tool.version, s.files, s.bytes, s.records, s.messages, s.findings
+        "{} — {} {} · {} {}",
+        heading(t.report_title),
+        clean(&report.tool.name),
+        clean(&report.tool.version),
+        t.rule_pack.to_lowercase(),
+        clean(&report.tool.rules_version)
     )?;
-    let new_table = || {
-        let mut t = Table::new();
-        t.load_style(presets::UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Dynamic)
-            .set_width(style.width);
-        if !style.color {
-            t.force_no_tty();
+    let sev: Vec<String> = s
+        .by_severity
+        .iter()
+        .rev()
+        .map(|(k, n)| format!("{} {n}", i18n::severity_name(lang, *k)))
+        .collect();
+    writeln!(
+        out,
+        "{}: {} {}, {}, {} {}, {} {} — {} {}{}",
+        t.scanned,
+        s.files,
+        t.files,
+        human_bytes(s.bytes),
+        s.records,
+        t.records,
+        s.messages,
+        t.messages,
+        s.findings,
+        t.findings.to_lowercase(),
+        if sev.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", sev.join(", "))
         }
-        t
-    };
+    )?;
+
+    writeln!(out, "\n{}", heading(t.todo))?;
+    if report.todo.is_empty() {
+        writeln!(out, "{}", rt.nothing_to_do)?;
+    } else {
+        let mut tb = new_table();
+        tb.set_header(vec![
+            Cell::new("P"),
+            Cell::new(t.action),
+            Cell::new(t.where_),
+            Cell::new(t.count).set_alignment(CellAlignment::Right),
+            Cell::new(t.records_affected),
+        ]);
+        for it in &report.todo {
+            let recs = if it.records.is_empty() {
+                format!("{} {}", it.messages.len(), t.messages)
+            } else {
+                records_list(&it.records, RECORDS, t.more)
+            };
+            tb.add_row(vec![
+                priority_cell(&it.priority, opts.color),
+                Cell::new(format!(
+                    "{} {}",
+                    i18n::action_name(lang, it.action),
+                    i18n::category_name(lang, it.category)
+                )),
+                Cell::new(place(&it.path, &it.field, path_room)),
+                Cell::new(it.count).set_alignment(CellAlignment::Right),
+                Cell::new(recs),
+            ]);
+        }
+        writeln!(out, "{tb}")?;
+    }
+
+    let groups = findings_by_category(report, 2);
+    writeln!(out, "\n{}", heading(t.findings_by_category))?;
+    if groups.is_empty() {
+        writeln!(out, "{}", t.nothing_found)?;
+    } else {
+        let mut tb = new_table();
+        tb.set_header(vec![
+            Cell::new(t.category),
+            Cell::new(t.where_),
+            Cell::new(t.count).set_alignment(CellAlignment::Right),
+            Cell::new(t.samples),
+        ]);
+        for g in &groups {
+            for (i, p) in g.places.iter().enumerate() {
+                let cat = if i == 0 {
+                    let text = format!(
+                        "{} ({})",
+                        capitalize(i18n::category_name(lang, g.category)),
+                        g.count
+                    );
+                    severity_cell(text, g.severity, opts.color)
+                } else {
+                    Cell::new("")
+                };
+                let samples: Vec<String> = p.samples.iter().map(|v| clean(v)).collect();
+                tb.add_row(vec![
+                    cat,
+                    Cell::new(place(p.path, &p.field, path_room)),
+                    Cell::new(p.count).set_alignment(CellAlignment::Right),
+                    Cell::new(samples.join(", ")),
+                ]);
+            }
+        }
+        writeln!(out, "{tb}")?;
+    }
+
+    for (mailbox, messages) in mail_messages(report) {
+        writeln!(
+            out,
+            "\n{} — {}",
+            heading(rt.messages_with_findings),
+            clean(&truncate_left(mailbox, width.saturating_sub(30)))
+        )?;
+        let mut tb = new_table();
+        tb.set_header(vec!["#", rt.date, rt.from, rt.subject, t.findings]);
+        let total = messages.len();
+        for ((path, number), (info, cats)) in messages.into_iter().take(MESSAGES) {
+            // A Maildir message is known by its file name, an mbox one by its number.
+            let id = if path == mailbox {
+                number.to_string()
+            } else {
+                clean(&truncate_left(path.rsplit('/').next().unwrap_or(path), 16))
+            };
+            let get = |f: fn(&MessageInfo) -> &Option<String>| {
+                info.and_then(|m| f(m).as_deref())
+                    .map(clean)
+                    .unwrap_or_else(|| "—".into())
+            };
+            let cats: Vec<&str> = cats.iter().map(|c| i18n::category_name(lang, *c)).collect();
+            tb.add_row(vec![
+                Cell::new(id),
+                Cell::new(get(|m| &m.date)),
+                Cell::new(get(|m| &m.from)),
+                Cell::new(get(|m| &m.subject)),
+                Cell::new(cats.join(", ")),
+            ]);
+        }
+        writeln!(out, "{tb}")?;
+        if total > MESSAGES {
+            writeln!(out, "… {} {}", total - MESSAGES, t.more)?;
+        }
+    }
+
     if !report.inventory.is_empty() {
-        writeln!(out, "\nInventory (fields meant to hold personal data)")?;
-        let mut t = new_table();
-        t.set_header(vec!["File", "Field", "Kind", "Categories", "Values"]);
+        writeln!(out, "\n{}", heading(t.inventory))?;
+        let mut tb = new_table();
+        tb.set_header(vec![
+            Cell::new(t.where_),
+            Cell::new(t.kind),
+            Cell::new(t.categories),
+            Cell::new(t.values).set_alignment(CellAlignment::Right),
+        ]);
         for e in &report.inventory {
             let cats: Vec<String> = e
                 .categories
                 .iter()
-                .map(|(c, n)| format!("{c} {n}"))
+                .map(|(c, n)| format!("{} {n}", i18n::category_name(lang, *c)))
                 .collect();
-            t.add_row(vec![
-                e.path.clone(),
-                e.field.clone(),
-                format!("{:?}", e.kind).to_lowercase(),
-                cats.join(", "),
-                e.values.to_string(),
+            tb.add_row(vec![
+                Cell::new(place(&e.path, &e.field, path_room)),
+                Cell::new(i18n::kind_name(lang, e.kind)),
+                Cell::new(cats.join(", ")),
+                Cell::new(e.values).set_alignment(CellAlignment::Right),
             ]);
         }
-        writeln!(out, "{t}")?;
+        writeln!(out, "{tb}")?;
     }
-    if !report.findings.is_empty() {
-        writeln!(out, "\nFindings by file and field")?;
-        let mut groups: BTreeMap<(&str, &str, &str), (u64, &str, Vec<&str>)> = BTreeMap::new();
-        for f in &report.findings {
-            let g = groups
-                .entry((&f.path, f.location.field(), f.category.as_str()))
-                .or_insert((0, f.severity.as_str(), Vec::new()));
-            g.0 += 1;
-            if g.2.len() < 3 {
-                g.2.push(f.value.as_deref().unwrap_or(&f.redacted));
-            }
+
+    for (title, list) in [(t.errors, &s.errors), (t.warnings, &s.warnings)] {
+        if list.is_empty() {
+            continue;
         }
-        let mut t = new_table();
-        t.set_header(vec![
-            "File", "Field", "Category", "Severity", "Count", "Samples",
-        ]);
-        for ((path, field, cat), (n, sev, samples)) in groups {
-            t.add_row(vec![
-                path.to_string(),
-                field.to_string(),
-                cat.to_string(),
-                sev.to_string(),
-                n.to_string(),
-                samples.join(", "),
-            ]);
+        writeln!(out, "\n{}", heading(title))?;
+        for e in list.iter().take(LIST_LIMIT) {
+            writeln!(
+                out,
+                "  {}: {}",
+                clean(&truncate_left(&e.path, path_room)),
+                clean(&e.error)
+            )?;
         }
-        writeln!(out, "{t}")?;
+        if list.len() > LIST_LIMIT {
+            writeln!(out, "  … {} {}", list.len() - LIST_LIMIT, t.more)?;
+        }
     }
-    if !s.errors.is_empty() {
-        writeln!(out, "\nCould not read")?;
-        for e in &s.errors {
-            writeln!(out, "  {}: {}", e.path, e.error)?;
-        }
+    if !s.skipped.is_empty() {
+        writeln!(out, "\n{}: {} {}", rt.skipped, s.skipped.len(), t.files)?;
     }
     Ok(())
+}
+
+/// `…/crm/contacts.csv → notes`, the path cut from the left to fit `room`.
+fn place(path: &str, field: &str, room: usize) -> String {
+    let field = clean(field);
+    let field = if field.chars().count() > room {
+        format!("{}…", field.chars().take(room - 1).collect::<String>())
+    } else {
+        field
+    };
+    format!(
+        "{} → {field}",
+        clean(&truncate_left(path, room.saturating_sub(3)))
+    )
+}
+
+/// Untrusted text made safe for a terminal: control characters (escape sequences,
+/// newlines) and bidirectional overrides become U+FFFD or a space.
+fn clean(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\n' | '\r' | '\t' => ' ',
+            c if c.is_control() => '\u{fffd}',
+            '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {
+                '\u{fffd}'
+            }
+            c => c,
+        })
+        .collect()
+}
+
+fn priority_cell(p: &str, color: bool) -> Cell {
+    let cell = Cell::new(clean(p));
+    if !color {
+        return cell;
+    }
+    match p {
+        "P1" => cell.fg(Color::Red).add_attribute(Attribute::Bold),
+        "P2" => cell.fg(Color::Yellow),
+        "P3" => cell.fg(Color::Cyan),
+        _ => cell.fg(Color::DarkGrey),
+    }
+}
+
+fn severity_cell(text: String, s: Severity, color: bool) -> Cell {
+    let cell = Cell::new(text);
+    if !color {
+        return cell;
+    }
+    match s {
+        Severity::Critical => cell.fg(Color::Red).add_attribute(Attribute::Bold),
+        Severity::High => cell.fg(Color::Red),
+        Severity::Medium => cell.fg(Color::Yellow),
+        Severity::Low => cell,
+    }
+}
+
+/// Messages of one mailbox by (file, message number): an mbox is one file, a Maildir
+/// has one file per message.
+type Messages<'a> = BTreeMap<(&'a str, u64), (Option<&'a MessageInfo>, BTreeSet<Category>)>;
+
+/// Mail findings per mailbox and message, with what identifies the message.
+fn mail_messages(report: &Report) -> BTreeMap<&str, Messages<'_>> {
+    let mut map: BTreeMap<&str, Messages<'_>> = BTreeMap::new();
+    for f in &report.findings {
+        let Location::Email { message, .. } = &f.location else {
+            continue;
+        };
+        let m = map
+            .entry(owner(&f.path, &report.summary.sources))
+            .or_default()
+            .entry((f.path.as_str(), *message))
+            .or_insert((None, BTreeSet::new()));
+        if m.0.is_none() {
+            m.0 = f.message.as_ref();
+        }
+        m.1.insert(f.category);
+    }
+    map
 }

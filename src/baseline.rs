@@ -1,0 +1,135 @@
+//! Baselines: the fingerprints of the findings a team has accepted for now, so CI
+//! fails only on what is new. A baseline holds keyed fingerprints with rule, path,
+//! field and count — never a value — sorted so it diffs well in git.
+
+use crate::finding::Finding;
+use crate::report::Report;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub const BASELINE_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Baseline {
+    pub schema_version: u32,
+    pub tool: String,
+    /// Why this file exists and what it may hold, for whoever finds it in a repo.
+    pub note: String,
+    pub entries: Vec<BaselineEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct BaselineEntry {
+    pub path: String,
+    pub field: String,
+    pub rule: String,
+    pub fingerprint: String,
+    pub count: u64,
+}
+
+/// What applying a baseline did; goes into `summary.baseline`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BaselineOutcome {
+    pub file: String,
+    /// Findings that were already in the baseline (not reported).
+    pub known: u64,
+    /// Findings not in the baseline (reported).
+    pub new: u64,
+    /// Baseline entries no longer found: fixed since the baseline was made.
+    pub fixed: u64,
+}
+
+impl Baseline {
+    pub fn from_findings(findings: &[Finding]) -> Baseline {
+        let mut counts: BTreeMap<(String, String, String, String), u64> = BTreeMap::new();
+        for f in findings {
+            *counts
+                .entry((
+                    f.path.clone(),
+                    f.location.field().to_string(),
+                    f.rule.clone(),
+                    f.fingerprint.clone(),
+                ))
+                .or_default() += 1;
+        }
+        Baseline {
+            schema_version: BASELINE_VERSION,
+            tool: format!("gdpr-audit {}", env!("CARGO_PKG_VERSION")),
+            note: "Keyed fingerprints of accepted findings (no values). Made by `gdpr-audit baseline`; used by `gdpr-audit scan --baseline`.".into(),
+            entries: counts.into_iter().map(|((path, field, rule, fingerprint), count)| BaselineEntry { path, field, rule, fingerprint, count }).collect(),
+        }
+    }
+
+    /// Remove known findings from `report`, keeping the new ones, and count both.
+    /// Counting is per fingerprint: if the baseline knew a value twice and it now
+    /// appears three times, one is new.
+    pub fn apply(&self, report: &mut Report, file: &str) -> BaselineOutcome {
+        let mut remaining: BTreeMap<&str, u64> = BTreeMap::new();
+        for e in &self.entries {
+            *remaining.entry(e.fingerprint.as_str()).or_default() += e.count;
+        }
+        let mut known = 0;
+        report
+            .findings
+            .retain(|f| match remaining.get_mut(f.fingerprint.as_str()) {
+                Some(n) if *n > 0 => {
+                    *n -= 1;
+                    known += 1;
+                    false
+                }
+                _ => true,
+            });
+        let fixed = remaining.values().sum();
+        BaselineOutcome {
+            file: file.to_string(),
+            known,
+            new: report.findings.len() as u64,
+            fixed,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Category, Location, Severity};
+
+    fn finding(fp: &str, row: u64) -> Finding {
+        Finding {
+            rule: "se.personnummer".into(),
+            category: Category::NationalId,
+            severity: Severity::High,
+            confidence: 0.9,
+            path: "a.csv".into(),
+            location: Location::Csv {
+                row,
+                column: "notes".into(),
+                start: 0,
+                end: 1,
+            },
+            value: None,
+            redacted: "#".into(),
+            fingerprint: fp.into(),
+            message: None,
+        }
+    }
+
+    #[test]
+    fn stable_under_reordering_and_counts_per_fingerprint() {
+        let a = Baseline::from_findings(&[finding("x", 1), finding("y", 2), finding("x", 3)]);
+        let b = Baseline::from_findings(&[finding("x", 9), finding("x", 4), finding("y", 1)]);
+        assert_eq!(a, b);
+        assert_eq!(a.entries.iter().map(|e| e.count).sum::<u64>(), 3);
+    }
+
+    #[test]
+    fn apply_reports_new_and_fixed() {
+        let base = Baseline::from_findings(&[finding("x", 1), finding("y", 2), finding("z", 3)]);
+        let mut report = Report::assemble(vec![], vec![], vec![]);
+        report.findings = vec![finding("x", 1), finding("x", 2), finding("y", 5)];
+        let o = base.apply(&mut report, "b.json");
+        assert_eq!((o.known, o.new, o.fixed), (2, 1, 1));
+        assert_eq!(report.findings.len(), 1);
+        assert_eq!(report.findings[0].location.record(), 2);
+    }
+}

@@ -1,0 +1,1 @@
+//! GDPR policy checks (being written).
