@@ -6,12 +6,20 @@ use crate::report::Format;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+/// The version line: the tool and the rule pack it carries.
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (rule pack ", "2026.11.1", ")");
+
 #[derive(Debug, Parser)]
-#[command(name = "gdpr-audit", version = concat!(env!("CARGO_PKG_VERSION"), " (rules ", "2026.11.1", ")"), about = "Find personal data where it should not be in CRM exports and mailbox dumps, and get a prioritized GDPR to-do list")]
+#[command(
+    name = "gdpr-audit",
+    version = VERSION,
+    about = "Find personal data where it should not be in CRM exports and mailbox dumps, and get a prioritized GDPR to-do list",
+    after_help = "Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 error."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
-    /// Print nothing but the report and errors.
+    /// Print nothing on standard error but errors (no progress, no notes).
     #[arg(long, short, global = true)]
     pub quiet: bool,
 }
@@ -20,6 +28,14 @@ pub struct Cli {
 pub enum Command {
     /// Scan CSV exports and mailboxes (files or directories).
     Scan(ScanArgs),
+    /// Record the current findings' fingerprints as accepted (no values are written).
+    Baseline(BaselineArgs),
+    /// What is new, fixed and unchanged between two JSON reports.
+    Diff(DiffArgs),
+    /// Scan and write a draft gdpr-audit.yaml: the first version of a record of processing.
+    Init(InitArgs),
+    /// Render a saved JSON report in another format, without scanning again.
+    Report(ReportArgs),
     /// List, show, test or export the rules.
     Rules {
         #[command(subcommand)]
@@ -27,10 +43,15 @@ pub enum Command {
         #[command(flatten)]
         rules: RuleArgs,
     },
-    /// Render a saved JSON report in another format, without scanning again.
-    Report(ReportArgs),
     /// Print the JSON Schema of the report.
     Schema,
+    /// Print shell completions.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
@@ -52,11 +73,38 @@ pub struct RuleArgs {
     pub no_default_rules: bool,
 }
 
-#[derive(Debug, Args)]
-pub struct ScanArgs {
+/// What every command that scans takes.
+#[derive(Debug, Clone, Args)]
+pub struct InputArgs {
     /// Files or directories to scan.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// Policy file (default: gdpr-audit.yaml in the current directory or a parent).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore any gdpr-audit.yaml that would be found automatically.
+    #[arg(long)]
+    pub no_config: bool,
+    /// The date retention and consent are checked against (default: today).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<String>,
+    /// Drop matches below this confidence (0–1).
+    #[arg(long, default_value_t = 0.0, value_name = "X")]
+    pub min_confidence: f64,
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
+    /// CSV delimiter instead of sniffing (`,` `;` `tab` `|`).
+    #[arg(long, value_name = "C")]
+    pub delimiter: Option<String>,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
     /// Output format (default: table on a terminal, json otherwise).
     #[arg(long, short = 'f', value_enum)]
     pub format: Option<Format>,
@@ -66,23 +114,87 @@ pub struct ScanArgs {
     /// Show matched values in clear instead of masked. The report then holds personal data.
     #[arg(long)]
     pub show_values: bool,
-    /// Drop matches below this confidence (0–1).
-    #[arg(long, default_value_t = 0.0, value_name = "X")]
-    pub min_confidence: f64,
-    /// Exit 1 when a finding at or above this severity exists.
+    /// Exit 1 when a finding or violation at or above this severity exists.
     #[arg(long, value_enum, default_value_t = FailOn::High)]
     pub fail_on: FailOn,
-    /// Worker threads (default: all cores).
-    #[arg(long, short = 'j', value_name = "N")]
-    pub threads: Option<usize>,
-    /// CSV delimiter instead of sniffing (`,` `;` `tab` `|`).
-    #[arg(long, value_name = "C")]
-    pub delimiter: Option<String>,
+    /// Exit 1 when there are more than N findings (after baseline and allowlist).
+    #[arg(long, value_name = "N")]
+    pub max_findings: Option<u64>,
+    /// Exit 2 when any input could not be read.
+    #[arg(long)]
+    pub strict: bool,
+    /// Report and fail only on findings not in this baseline.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Write, per to-do action that targets records, a CSV of the affected record ids.
+    #[arg(long, value_name = "DIR")]
+    pub export_actions: Option<PathBuf>,
     /// Language of the report text.
     #[arg(long, value_enum, default_value_t = Lang::En)]
     pub lang: Lang,
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
     #[command(flatten)]
-    pub rules: RuleArgs,
+    pub input: InputArgs,
+    /// Where to write the baseline.
+    #[arg(
+        long,
+        short = 'o',
+        value_name = "FILE",
+        default_value = ".gdpr-audit-baseline.json"
+    )]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Where to write the draft policy.
+    #[arg(
+        long,
+        short = 'o',
+        value_name = "FILE",
+        default_value = "gdpr-audit.yaml"
+    )]
+    pub output: PathBuf,
+    /// Overwrite an existing file.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Table,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    pub old: PathBuf,
+    pub new: PathBuf,
+    #[arg(long, short = 'f', value_enum, default_value_t = DiffFormat::Table)]
+    pub format: DiffFormat,
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when a new finding at or above this severity appeared.
+    #[arg(long, value_enum, default_value_t = FailOn::High)]
+    pub fail_on: FailOn,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// A report written by `scan --format json`.
+    pub report: PathBuf,
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    pub lang: Lang,
 }
 
 #[derive(Debug, Subcommand)]
@@ -99,16 +211,4 @@ pub enum RulesCommand {
         #[arg(long)]
         regex: bool,
     },
-}
-
-#[derive(Debug, Args)]
-pub struct ReportArgs {
-    /// A report written by `scan --format json`.
-    pub report: PathBuf,
-    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
-    pub format: Format,
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    #[arg(long, value_enum, default_value_t = Lang::En)]
-    pub lang: Lang,
 }

@@ -59,6 +59,9 @@ pub struct Summary {
     pub skipped: Vec<ErrorEntry>,
     #[serde(default)]
     pub sources: Vec<SourceSummary>,
+    /// Set when the scan was compared with a baseline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<crate::baseline::BaselineOutcome>,
 }
 
 /// A whole audit result.
@@ -94,6 +97,7 @@ impl Report {
                 .map(|(path, error)| ErrorEntry { path, error })
                 .collect(),
             sources: Vec::new(),
+            baseline: None,
         };
         let mut inventory = Vec::new();
         let mut findings = Vec::new();
@@ -113,11 +117,7 @@ impl Report {
             inventory.extend(r.inventory);
             findings.extend(r.findings);
         }
-        for f in &findings {
-            *summary.by_severity.entry(f.severity).or_default() += 1;
-            *summary.by_category.entry(f.category).or_default() += 1;
-        }
-        Report {
+        let mut report = Report {
             schema_version: SCHEMA_VERSION,
             tool: ToolInfo {
                 name: "gdpr-audit".into(),
@@ -128,6 +128,21 @@ impl Report {
             inventory,
             findings,
             todo: Vec::new(),
+        };
+        report.refresh_counts();
+        report
+    }
+
+    /// Recount `by_severity` and `by_category` from the findings held (after an
+    /// allowlist or baseline removed some). `summary.findings` keeps the exact
+    /// count, which can be higher when per-rule caps stopped storing findings.
+    pub fn refresh_counts(&mut self) {
+        let s = &mut self.summary;
+        s.by_severity.clear();
+        s.by_category.clear();
+        for f in &self.findings {
+            *s.by_severity.entry(f.severity).or_default() += 1;
+            *s.by_category.entry(f.category).or_default() += 1;
         }
     }
 

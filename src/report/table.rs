@@ -11,7 +11,11 @@ use super::{RenderOptions, Report};
 use crate::finding::MessageInfo;
 use crate::i18n;
 use crate::model::{Category, Location, Severity};
-use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Table, presets};
+use crate::todo::category_weight;
+use comfy_table::{
+    Attribute, Cell, CellAlignment, Color, ColumnConstraint, ContentArrangement, Table, Width,
+    presets,
+};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 
@@ -33,7 +37,7 @@ pub fn render(
     let s = &report.summary;
     let width = opts.width.max(40) as usize;
     // Paths get about a third of the line; file names are kept, directories cut.
-    let path_room = (width / 3).max(16);
+    let path_room = (width / 3).max(18);
     let heading = |text: &str| {
         if opts.color {
             format!("\x1b[1m{text}\x1b[0m")
@@ -100,6 +104,7 @@ pub fn render(
             Cell::new(t.count).set_alignment(CellAlignment::Right),
             Cell::new(t.records_affected),
         ]);
+        reserve(&mut tb, 2, path_room);
         for it in &report.todo {
             let recs = if it.records.is_empty() {
                 format!("{} {}", it.messages.len(), t.messages)
@@ -133,6 +138,7 @@ pub fn render(
             Cell::new(t.count).set_alignment(CellAlignment::Right),
             Cell::new(t.samples),
         ]);
+        reserve(&mut tb, 1, path_room);
         for g in &groups {
             for (i, p) in g.places.iter().enumerate() {
                 let cat = if i == 0 {
@@ -179,6 +185,8 @@ pub fn render(
                     .map(clean)
                     .unwrap_or_else(|| "—".into())
             };
+            let mut cats: Vec<Category> = cats.into_iter().collect();
+            cats.sort_by(|a, b| category_weight(*b).total_cmp(&category_weight(*a)));
             let cats: Vec<&str> = cats.iter().map(|c| i18n::category_name(lang, *c)).collect();
             tb.add_row(vec![
                 Cell::new(id),
@@ -203,6 +211,7 @@ pub fn render(
             Cell::new(t.categories),
             Cell::new(t.values).set_alignment(CellAlignment::Right),
         ]);
+        reserve(&mut tb, 0, path_room);
         for e in &report.inventory {
             let cats: Vec<String> = e
                 .categories
@@ -242,18 +251,28 @@ pub fn render(
     Ok(())
 }
 
-/// `…/crm/contacts.csv → notes`, the path cut from the left to fit `room`.
+/// `…/crm/contacts.csv → notes`, the path cut from the left to fit `room`; the
+/// field goes on a line of its own when both do not fit, so nothing wraps mid-word.
 fn place(path: &str, field: &str, room: usize) -> String {
     let field = clean(field);
-    let field = if field.chars().count() > room {
-        format!("{}…", field.chars().take(room - 1).collect::<String>())
+    let field = if field.chars().count() > room - 2 {
+        format!("{}…", field.chars().take(room - 3).collect::<String>())
     } else {
         field
     };
-    format!(
-        "{} → {field}",
-        clean(&truncate_left(path, room.saturating_sub(3)))
-    )
+    let path = clean(&truncate_left(path, room));
+    if path.chars().count() + field.chars().count() + 3 <= room {
+        format!("{path} → {field}")
+    } else {
+        format!("{path}\n→ {field}")
+    }
+}
+
+/// Give the "where" column `room` characters so paths are cut by us, not wrapped.
+fn reserve(tb: &mut Table, column: usize, room: usize) {
+    if let Some(c) = tb.column_mut(column) {
+        c.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(room as u16)));
+    }
 }
 
 /// Untrusted text made safe for a terminal: control characters (escape sequences,

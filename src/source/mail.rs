@@ -420,6 +420,15 @@ impl Walk<'_> {
             };
             let text = if is_html {
                 Cow::Owned(html::html_to_text(&text))
+            } else if let Some(ct) = part.content_type()
+                && ct
+                    .attribute("format")
+                    .is_some_and(|f| f.trim().eq_ignore_ascii_case("flowed"))
+            {
+                let delsp = ct
+                    .attribute("delsp")
+                    .is_some_and(|d| d.trim().eq_ignore_ascii_case("yes"));
+                Cow::Owned(unflow(&text, delsp))
             } else {
                 text
             };
@@ -846,6 +855,43 @@ fn normalize_newlines(s: String) -> String {
     } else {
         s
     }
+}
+
+/// RFC 3676 `format=flowed`: a line ending in a space continues on the next line
+/// (of the same quote depth), so text the sender's client wrapped (a phone number
+/// broken at a space) is one line again. The stuffed space of a line is removed.
+fn unflow(text: &str, delsp: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut open: Option<usize> = None; // quote depth of a flowed line waiting for more
+    for (i, line) in text.split('\n').enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let depth = line.bytes().take_while(|&b| b == b'>').count();
+        let rest = line.get(depth..).unwrap_or_default();
+        let content = rest.strip_prefix(' ').unwrap_or(rest);
+        if open != Some(depth) {
+            if i > 0 {
+                out.push('\n');
+            }
+            // Keep the quote marks as written; drop only a stuffed space at depth 0.
+            out.push_str(if depth > 0 {
+                line.get(..depth).unwrap_or_default()
+            } else {
+                ""
+            });
+            if depth > 0 && rest.starts_with(' ') {
+                out.push(' ');
+            }
+        }
+        let flowed = content.ends_with(' ') && content != "-- ";
+        let piece = if flowed && delsp {
+            content.get(..content.len() - 1).unwrap_or(content)
+        } else {
+            content
+        };
+        out.push_str(piece);
+        open = flowed.then_some(depth);
+    }
+    out
 }
 
 /// Cut text longer than `max` bytes at a char boundary, with a warning that names the
@@ -1555,6 +1601,46 @@ mod tests {
     }
 
     #[test]
+    fn nested_messages_8bit_and_base64() {
+        let raw = b"From: a@b.se\nContent-Type: multipart/mixed; boundary=m\n\n\
+--m\nContent-Type: message/rfc822\n\n\
+From: x@y.se\nSubject: inner\nContent-Type: multipart/mixed; boundary=n\n\n\
+--n\nContent-Type: text/plain\n\nG\xf6ran inner\n\
+--n\nContent-Type: text/csv\nContent-Disposition: attachment; filename=a.csv\n\nJ\xf6rg;1\n\
+--n--\n\n\
+--m\nContent-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\n\
+RnJvbTogcUByLnNlClN1YmplY3Q6IGI2NAoKS+VyZSBiNjQK\n--m--\n";
+        let m = parse_message(raw, 1, &limits()).unwrap();
+        let texts: Vec<(String, &str)> = m
+            .texts
+            .iter()
+            .map(|t| (t.part.label(), t.text.as_str()))
+            .collect();
+        assert_eq!(
+            texts,
+            vec![
+                (
+                    "attachment:unnamed-1".to_string(),
+                    "From: x@y.se\nSubject: inner\n\nG\u{f6}ran inner"
+                ),
+                ("attachment:a.csv".to_string(), "J\u{f6}rg;1"),
+                (
+                    "attachment:unnamed-2".to_string(),
+                    "From: q@r.se\nSubject: b64\n\nK\u{e5}re b64\n"
+                ),
+            ]
+        );
+        let types: Vec<&str> = m
+            .attachments
+            .iter()
+            .map(|a| a.content_type.as_str())
+            .collect();
+        assert_eq!(types, vec!["message/rfc822", "text/csv", "message/rfc822"]);
+        assert_eq!(m.attachments[2].size, 36);
+        assert!(m.warnings.is_empty());
+    }
+
+    #[test]
     fn nesting_deeper_than_the_limit() {
         let mut s = String::from("From: a@example.se\nSubject: deep\n");
         for i in 0..1000 {
@@ -1699,6 +1785,22 @@ mod tests {
             text_of(&m, &MailPart::Attachment("a.csv".into())).as_deref(),
             Some("a;b\nc;d")
         );
+    }
+
+    #[test]
+    fn format_flowed_is_unwrapped() {
+        let m = parse(
+            "From: a@example.se\nContent-Type: text/plain; charset=utf-8; format=flowed\n\n\
+             Ring mig p\u{e5} 070-123 \n45 67 i morgon.\n \nFrom here\n> quoted and \n> wrapped\n-- \nAnna\n",
+        );
+        assert_eq!(
+            body(&m),
+            "Ring mig p\u{e5} 070-123 45 67 i morgon.\n\nFrom here\n> quoted and wrapped\n-- \nAnna\n"
+        );
+        let m = parse(
+            "From: a@example.se\nContent-Type: text/plain; format=flowed; delsp=yes\n\nabc \ndef\n",
+        );
+        assert_eq!(body(&m), "abcdef\n");
     }
 
     #[test]
