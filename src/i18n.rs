@@ -435,3 +435,133 @@ pub fn priority_hint(lang: Lang, priority: &str) -> &'static str {
         (Lang::Sv, _) => "städning",
     }
 }
+
+/// Title of a to-do item made from a policy violation (`crate::policy`).
+pub fn violation_title(
+    lang: Lang,
+    kind: crate::policy::ViolationKind,
+    c: Category,
+    path: &str,
+    field: &str,
+    count: u64,
+) -> String {
+    use crate::policy::ViolationKind as K;
+    let cat = category_name(lang, c);
+    let values = kind == K::UndeclaredPersonalData;
+    let n = match (lang, values) {
+        (Lang::En, false) => format!("{count} record{}", if count == 1 { "" } else { "s" }),
+        (Lang::En, true) => format!("{count} value{}", if count == 1 { "" } else { "s" }),
+        (Lang::Sv, false) => format!("{count} {}", if count == 1 { "post" } else { "poster" }),
+        (Lang::Sv, true) => format!("{count} {}", if count == 1 { "värde" } else { "värden" }),
+    };
+    match (lang, kind) {
+        (Lang::En, K::RetentionExpired) => format!(
+            "Delete records kept past their retention period from `{path}` (`{field}`) ({n})"
+        ),
+        (Lang::En, K::MarketingWithoutConsent) => {
+            format!("Obtain or prove marketing consent for `{path}` → `{field}` ({n})")
+        }
+        (Lang::En, K::UndeclaredPersonalData) => format!(
+            "Declare {cat} in `{path}` → `{field}` in the record of processing (gdpr-audit.yaml) ({n})"
+        ),
+        (Lang::En, K::NoLawfulBasis) => {
+            format!("Document the purpose and lawful basis of `{path}` ({n})")
+        }
+        (Lang::En, K::SpecialCategoryWithoutBasis) => format!(
+            "Restrict access to {cat} in `{path}` → `{field}` and document an Art. 9(2) ground ({n})"
+        ),
+        (Lang::En, K::UnparseableDate) => {
+            format!("Correct unreadable dates in `{path}` → `{field}` ({n})")
+        }
+        (Lang::Sv, K::RetentionExpired) => format!(
+            "Radera poster som sparats längre än lagringstiden ur `{path}` (`{field}`) ({n})"
+        ),
+        (Lang::Sv, K::MarketingWithoutConsent) => format!(
+            "Inhämta eller styrk samtycke till marknadsföring för `{path}` → `{field}` ({n})"
+        ),
+        (Lang::Sv, K::UndeclaredPersonalData) => format!(
+            "För in {cat} i `{path}` → `{field}` i registret över behandlingar (gdpr-audit.yaml) ({n})"
+        ),
+        (Lang::Sv, K::NoLawfulBasis) => {
+            format!("Dokumentera ändamål och rättslig grund för `{path}` ({n})")
+        }
+        (Lang::Sv, K::SpecialCategoryWithoutBasis) => format!(
+            "Begränsa åtkomsten till {cat} i `{path}` → `{field}` och dokumentera ett undantag enligt art. 9.2 ({n})"
+        ),
+        (Lang::Sv, K::UnparseableDate) => {
+            format!("Rätta oläsbara datum i `{path}` → `{field}` ({n})")
+        }
+    }
+}
+
+/// Why a policy violation has its score: the reason, then the factors.
+#[allow(clippy::too_many_arguments)]
+pub fn violation_why(
+    lang: Lang,
+    kind: crate::policy::ViolationKind,
+    c: Category,
+    weight: f64,
+    exposure: f64,
+    volume: f64,
+    confidence: f64,
+    age: f64,
+    score: f64,
+    priority: &str,
+) -> String {
+    use crate::policy::ViolationKind as K;
+    let cat = category_name(lang, c);
+    let reason = match (lang, kind) {
+        (Lang::En, K::RetentionExpired) => "Kept longer than the retention period (Art. 5(1)(e))",
+        (Lang::En, K::MarketingWithoutConsent) => {
+            "Marketing needs consent that can be demonstrated (Art. 6(1)(a), 7, 21)"
+        }
+        (Lang::En, K::UndeclaredPersonalData) => {
+            "Personal data missing from the record of processing (Art. 5(1)(c), 30)"
+        }
+        (Lang::En, K::NoLawfulBasis) => "No documented purpose and lawful basis (Art. 6, 30)",
+        (Lang::En, K::SpecialCategoryWithoutBasis) => "Special categories need an Art. 9(2) ground",
+        (Lang::En, K::UnparseableDate) => {
+            "Retention or consent cannot be checked for these records; they may or may not be expired"
+        }
+        (Lang::Sv, K::RetentionExpired) => "Sparade längre än lagringstiden (art. 5.1 e)",
+        (Lang::Sv, K::MarketingWithoutConsent) => {
+            "Marknadsföring kräver samtycke som kan styrkas (art. 6.1 a, 7, 21)"
+        }
+        (Lang::Sv, K::UndeclaredPersonalData) => {
+            "Personuppgifter som saknas i registret över behandlingar (art. 5.1 c, 30)"
+        }
+        (Lang::Sv, K::NoLawfulBasis) => {
+            "Inget dokumenterat ändamål eller rättslig grund (art. 6, 30)"
+        }
+        (Lang::Sv, K::SpecialCategoryWithoutBasis) => {
+            "Särskilda kategorier kräver ett undantag enligt art. 9.2"
+        }
+        (Lang::Sv, K::UnparseableDate) => {
+            "Lagringstid eller samtycke kan inte kontrolleras för dessa poster; de kan vara för gamla"
+        }
+    };
+    let (weigh, exp, vol, conf, aged) = match lang {
+        Lang::En => (
+            "weigh",
+            "exposure",
+            "volume, log",
+            "confidence",
+            "kept past retention",
+        ),
+        Lang::Sv => (
+            "väger",
+            "exponering",
+            "volym, log",
+            "säkerhet",
+            "sparade för länge",
+        ),
+    };
+    let age_part = if (age - 1.0).abs() > 1e-9 {
+        format!(" × {age:.2} ({aged})")
+    } else {
+        String::new()
+    };
+    format!(
+        "{reason}. {cat} {weigh} {weight} × {exposure} ({exp}) × {volume:.2} ({vol}) × {confidence:.2} ({conf}){age_part} = {score:.1} → {priority}"
+    )
+}

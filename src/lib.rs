@@ -14,6 +14,7 @@ pub mod engine;
 pub mod finding;
 pub mod fingerprint;
 pub mod i18n;
+pub mod interrupt;
 pub mod keys;
 pub mod model;
 pub mod output;

@@ -3,9 +3,14 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     gdpr_audit_panic_hook();
+    gdpr_audit::interrupt::install();
     let cli = gdpr_audit::cli::Cli::parse();
     match gdpr_audit::commands::run(cli) {
         Ok(status) => ExitCode::from(status as u8),
+        Err(_) if gdpr_audit::interrupt::is_interrupted() => {
+            eprintln!("interrupted: nothing was written");
+            ExitCode::from(gdpr_audit::interrupt::EXIT_INTERRUPTED)
+        }
         Err(err) => {
             // A closed pipe (`| head`) is not an error.
             if err.chain().any(|c| {

@@ -125,6 +125,7 @@ fn run_pipeline(input: &InputArgs, show_values: bool, lang: Lang, quiet: bool) -
     let results =
         pool.install(|| scan::scan_sources(&discovery.sources, &matcher, &opts, &progress));
     drop(progress);
+    crate::interrupt::check()?;
     let nothing_read = results
         .iter()
         .all(|r| r.summary.records == 0 && r.summary.messages == 0);

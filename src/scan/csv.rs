@@ -169,7 +169,7 @@ pub(super) fn scan_csv(
     };
     let max_field = opts.limits.max_field_bytes;
     loop {
-        if batch.is_empty() {
+        if batch.is_empty() || crate::interrupt::is_interrupted() {
             break;
         }
         let profile = roles.is_none();

@@ -317,7 +317,7 @@ fn scan_mbox(
             false
         }
     };
-    while !batch.is_empty() {
+    while !batch.is_empty() && !crate::interrupt::is_interrupted() {
         let (outs, read) = rayon::join(
             || {
                 batch

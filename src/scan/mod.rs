@@ -157,6 +157,9 @@ pub fn scan_sources(
 
 fn scan_source(source: &Source, matcher: &Matcher, opts: &ScanOptions) -> FileResult {
     let mut result = FileResult::new(source);
+    if crate::interrupt::is_interrupted() {
+        return result;
+    }
     match source.kind {
         SourceKind::Csv => csv::scan_csv(source, matcher, opts, &mut result),
         SourceKind::Mbox | SourceKind::Eml | SourceKind::Maildir => {

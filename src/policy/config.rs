@@ -1,0 +1,850 @@
+//! `gdpr-audit.yaml`: what each source is for, its lawful basis, which fields it is
+//! meant to hold, how long it may be kept and how marketing consent is recorded.
+//!
+//! The file is parsed with serde-saphyr (unknown keys are errors), then validated
+//! into [`Config`]. Every error names the file, the line and the key. Values
+//! starting with `TODO` are placeholders: they load, and the checks report them
+//! (a `TODO` lawful basis is a `no_lawful_basis` violation), so a draft written by
+//! `gdpr-audit init` works at once and nags until it is filled in.
+
+use super::dates::Period;
+use crate::model::Category;
+use globset::{GlobBuilder, GlobMatcher};
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// The file name looked for in the current directory and its parents.
+pub const CONFIG_FILE: &str = "gdpr-audit.yaml";
+
+/// Accepted "yes" values of an opt-in (or list) column when none are configured.
+pub const DEFAULT_OPT_IN_VALUES: [&str; 6] = ["yes", "ja", "true", "1", "y", "x"];
+
+const MAX_CONFIG_BYTES: u64 = 4 * 1024 * 1024;
+
+// ---------------------------------------------------------------- as written
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSpec {
+    #[serde(default)]
+    sources: Option<Vec<Spanned<SourceSpec>>>,
+    #[serde(default)]
+    fingerprint_key: Option<Spanned<String>>,
+    #[serde(default)]
+    allowlist: Option<Vec<Spanned<AllowSpec>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourceSpec {
+    path: Spanned<String>,
+    #[serde(default)]
+    purpose: Option<Spanned<String>>,
+    #[serde(default)]
+    lawful_basis: Option<Spanned<String>>,
+    #[serde(default)]
+    balancing_test: Option<Spanned<String>>,
+    #[serde(default)]
+    fields: Option<BTreeMap<String, Spanned<String>>>,
+    #[serde(default)]
+    id_field: Option<Spanned<String>>,
+    #[serde(default)]
+    retention: Option<RetentionSpec>,
+    #[serde(default)]
+    marketing: Option<MarketingSpec>,
+    #[serde(default)]
+    special_categories_basis: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RetentionSpec {
+    #[serde(default)]
+    date_field: Option<Spanned<String>>,
+    keep_for: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MarketingSpec {
+    opt_in_field: Spanned<String>,
+    #[serde(default)]
+    opt_in_values: Option<Spanned<Vec<String>>>,
+    #[serde(default)]
+    consent_date_field: Option<Spanned<String>>,
+    #[serde(default)]
+    list_field: Option<Spanned<String>>,
+    #[serde(default)]
+    list_values: Option<Spanned<Vec<String>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AllowSpec {
+    #[serde(default)]
+    path: Option<String>,
+    #[serde(default)]
+    rule: Option<String>,
+    #[serde(default)]
+    category: Option<Spanned<String>>,
+    #[serde(default)]
+    field: Option<String>,
+    #[serde(default)]
+    fingerprint: Option<String>,
+    reason: Spanned<String>,
+}
+
+// ---------------------------------------------------------------- validated
+
+/// A loaded, validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file it came from (as given), for messages.
+    pub name: String,
+    pub sources: Vec<SourcePolicy>,
+    pub fingerprint_key: Option<String>,
+    pub allowlist: Vec<AllowEntry>,
+}
+
+/// Art. 6(1) grounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LawfulBasis {
+    Consent,
+    Contract,
+    LegalObligation,
+    VitalInterests,
+    PublicTask,
+    LegitimateInterests,
+}
+
+impl LawfulBasis {
+    pub const ALL: [LawfulBasis; 6] = [
+        LawfulBasis::Consent,
+        LawfulBasis::Contract,
+        LawfulBasis::LegalObligation,
+        LawfulBasis::VitalInterests,
+        LawfulBasis::PublicTask,
+        LawfulBasis::LegitimateInterests,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LawfulBasis::Consent => "consent",
+            LawfulBasis::Contract => "contract",
+            LawfulBasis::LegalObligation => "legal_obligation",
+            LawfulBasis::VitalInterests => "vital_interests",
+            LawfulBasis::PublicTask => "public_task",
+            LawfulBasis::LegitimateInterests => "legitimate_interests",
+        }
+    }
+    pub fn parse(s: &str) -> Option<LawfulBasis> {
+        LawfulBasis::ALL.into_iter().find(|b| b.as_str() == s)
+    }
+    /// `Art. 6(1)(a)` … `(f)`.
+    pub fn article(self) -> &'static str {
+        match self {
+            LawfulBasis::Consent => "Art. 6(1)(a)",
+            LawfulBasis::Contract => "Art. 6(1)(b)",
+            LawfulBasis::LegalObligation => "Art. 6(1)(c)",
+            LawfulBasis::VitalInterests => "Art. 6(1)(d)",
+            LawfulBasis::PublicTask => "Art. 6(1)(e)",
+            LawfulBasis::LegitimateInterests => "Art. 6(1)(f)",
+        }
+    }
+}
+
+/// What a field is declared to hold; overrides automatic column classification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FieldDecl {
+    Category(Category),
+    FreeText,
+    NotPersonal,
+}
+
+impl FieldDecl {
+    pub fn parse(s: &str) -> Option<FieldDecl> {
+        match s {
+            "free_text" => Some(FieldDecl::FreeText),
+            "not_personal" => Some(FieldDecl::NotPersonal),
+            _ => Category::parse(s).map(FieldDecl::Category),
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FieldDecl::Category(c) => c.as_str(),
+            FieldDecl::FreeText => "free_text",
+            FieldDecl::NotPersonal => "not_personal",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Retention {
+    /// The column holding the date the period runs from; `None` for mail (the Date
+    /// header) or when it is still a placeholder.
+    pub date_field: Option<String>,
+    /// `None` while `keep_for` is a `TODO` placeholder: nothing is checked.
+    pub keep_for: Option<Period>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Marketing {
+    pub opt_in_field: String,
+    /// Lower-case; compared case-insensitively with trimmed values.
+    pub opt_in_values: Vec<String>,
+    pub consent_date_field: Option<String>,
+    pub list_field: Option<String>,
+    pub list_values: Vec<String>,
+}
+
+/// One `sources:` entry.
+#[derive(Debug, Clone)]
+pub struct SourcePolicy {
+    /// The glob as written.
+    pub path: String,
+    /// Line of the entry's `path:` in the config, for messages.
+    pub line: u64,
+    /// `None` when missing or a placeholder.
+    pub purpose: Option<String>,
+    /// `None` when missing or a placeholder.
+    pub lawful_basis: Option<LawfulBasis>,
+    pub balancing_test: Option<String>,
+    /// `None` when the entry has no `fields:` key at all (mail: nothing to check).
+    pub fields: Option<BTreeMap<String, FieldDecl>>,
+    pub id_field: Option<String>,
+    pub retention: Option<Retention>,
+    pub marketing: Option<Marketing>,
+    pub special_categories_basis: Option<String>,
+    /// Keys whose value is still a `TODO` placeholder (`purpose`, `lawful_basis`,
+    /// `balancing_test`, `retention.keep_for`, `retention.date_field`,
+    /// `special_categories_basis`).
+    pub placeholders: Vec<String>,
+    glob: GlobMatcher,
+}
+
+/// An allowlist entry (used by the allowlist issue; parsed and validated here).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AllowEntry {
+    pub path: Option<String>,
+    pub rule: Option<String>,
+    pub category: Option<Category>,
+    pub field: Option<String>,
+    pub fingerprint: Option<String>,
+    pub reason: String,
+    pub line: u64,
+}
+
+/// A configuration that cannot be used. The message names the file, the line and
+/// the key, never a value from the scanned data.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {file}: {message}")]
+    Read { file: String, message: String },
+    /// Syntax, unknown or missing keys, wrong types (from the YAML reader).
+    #[error("{}", located(file, *line, *column, None, message))]
+    Syntax {
+        file: String,
+        line: u64,
+        column: u64,
+        message: String,
+    },
+    /// A value the checks cannot use (unknown category, bad period, ...).
+    #[error("{}", located(file, *line, *column, Some(key), message))]
+    Invalid {
+        file: String,
+        line: u64,
+        column: u64,
+        key: String,
+        message: String,
+    },
+}
+
+fn located(file: &str, line: u64, column: u64, key: Option<&str>, message: &str) -> String {
+    let at = if line > 0 {
+        format!("{file}:{line}:{column}")
+    } else {
+        file.to_string()
+    };
+    match key {
+        Some(k) => format!("{at}: `{k}`: {message}"),
+        None => format!("{at}: {message}"),
+    }
+}
+
+/// The nearest `gdpr-audit.yaml` in `start` or one of its parents.
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    let start = std::path::absolute(start).ok()?;
+    start
+        .ancestors()
+        .map(|d| d.join(CONFIG_FILE))
+        .find(|p| p.is_file())
+}
+
+fn is_placeholder(s: &str) -> bool {
+    s.trim_start()
+        .get(..4)
+        .is_some_and(|p| p.eq_ignore_ascii_case("todo"))
+}
+
+impl Config {
+    /// Read and validate a config file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let name = crate::source::display_path(path);
+        let text = crate::source::read_limited_text(path, MAX_CONFIG_BYTES).map_err(|message| {
+            ConfigError::Read {
+                file: name.clone(),
+                message,
+            }
+        })?;
+        Config::from_str(&text, &name)
+    }
+
+    /// Parse and validate config text; `name` is used in messages.
+    #[allow(clippy::should_implement_trait)]
+    pub fn from_str(text: &str, name: &str) -> Result<Config, ConfigError> {
+        let has_content = text
+            .lines()
+            .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
+        if !has_content {
+            return Err(ConfigError::Syntax {
+                file: name.into(),
+                line: 0,
+                column: 0,
+                message: "the file is empty; expected a `sources:` list".into(),
+            });
+        }
+        let spec: FileSpec = serde_saphyr::from_str(text).map_err(|e| syntax_error(name, &e))?;
+        let v = Validator { file: name };
+        let mut sources = Vec::new();
+        for (i, s) in spec.sources.unwrap_or_default().into_iter().enumerate() {
+            sources.push(v.source(i, s)?);
+        }
+        let mut allowlist = Vec::new();
+        for (i, a) in spec.allowlist.unwrap_or_default().into_iter().enumerate() {
+            allowlist.push(v.allow(i, a)?);
+        }
+        let fingerprint_key = match spec.fingerprint_key {
+            Some(k) if k.value.trim().is_empty() => {
+                return Err(v.err(&k, "fingerprint_key", "is empty; remove it or set a secret"));
+            }
+            k => k.map(|k| k.value),
+        };
+        Ok(Config {
+            name: name.to_string(),
+            sources,
+            fingerprint_key,
+            allowlist,
+        })
+    }
+
+    /// The first source entry whose glob matches `path` (see [`SourcePolicy::matches`]).
+    pub fn source_for(&self, path: &str) -> Option<&SourcePolicy> {
+        self.sources.iter().find(|s| s.matches(path))
+    }
+}
+
+fn syntax_error(name: &str, e: &serde_saphyr::Error) -> ConfigError {
+    let full = e.to_string();
+    let (line, column) = e
+        .location()
+        .map(|l| (l.line(), l.column()))
+        .unwrap_or((0, 0));
+    let mut lines = full.lines();
+    let first = lines.next().unwrap_or_default();
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    // serde-saphyr puts "line N column M: " first; we print it as file:line:column.
+    let first = match first.split_once(": ") {
+        Some((pos, rest)) if pos.starts_with("line ") && pos.contains(" column ") => rest,
+        _ => first,
+    };
+    let snippet: Vec<String> = lines.map(|l| l.replace("<input>", name)).collect();
+    let message = if snippet.is_empty() {
+        first.to_string()
+    } else {
+        format!("{first}\n{}", snippet.join("\n"))
+    };
+    ConfigError::Syntax {
+        file: name.into(),
+        line,
+        column,
+        message,
+    }
+}
+
+struct Validator<'a> {
+    file: &'a str,
+}
+
+impl Validator<'_> {
+    fn err<T>(&self, at: &Spanned<T>, key: &str, message: impl Into<String>) -> ConfigError {
+        ConfigError::Invalid {
+            file: self.file.into(),
+            line: at.referenced.line(),
+            column: at.referenced.column(),
+            key: key.into(),
+            message: message.into(),
+        }
+    }
+
+    /// A non-empty string, or `None` (recorded in `placeholders`) for `TODO …`.
+    fn text(
+        &self,
+        v: Option<Spanned<String>>,
+        key: &str,
+        placeholders: &mut Vec<String>,
+    ) -> Result<Option<String>, ConfigError> {
+        let Some(v) = v else { return Ok(None) };
+        let s = v.value.trim().to_string();
+        if s.is_empty() {
+            return Err(self.err(&v, key, "is empty; remove the key or give a value"));
+        }
+        if is_placeholder(&s) {
+            placeholders.push(key.split_once("].").map_or(key, |(_, k)| k).to_string());
+            return Ok(None);
+        }
+        Ok(Some(s))
+    }
+
+    fn source(&self, i: usize, s: Spanned<SourceSpec>) -> Result<SourcePolicy, ConfigError> {
+        let s = s.value;
+        let k = |key: &str| format!("sources[{i}].{key}");
+        let pattern = s.path.value.trim();
+        let pattern = pattern.strip_prefix("./").unwrap_or(pattern).to_string();
+        if pattern.is_empty() {
+            return Err(self.err(&s.path, &k("path"), "is empty"));
+        }
+        let glob = GlobBuilder::new(&pattern)
+            .literal_separator(true)
+            .build()
+            .map_err(|e| self.err(&s.path, &k("path"), format!("not a valid glob: {e}")))?
+            .compile_matcher();
+        let mut ph = Vec::new();
+        let purpose = self.text(s.purpose, &k("purpose"), &mut ph)?;
+        let lawful_basis = match self.text(s.lawful_basis.clone(), &k("lawful_basis"), &mut ph)? {
+            None => None,
+            Some(b) => Some(LawfulBasis::parse(&b).ok_or_else(|| {
+                let names: Vec<_> = LawfulBasis::ALL.iter().map(|b| b.as_str()).collect();
+                self.err(
+                    s.lawful_basis.as_ref().expect("present"),
+                    &k("lawful_basis"),
+                    format!(
+                        "unknown lawful basis `{b}`; expected one of {}",
+                        names.join(", ")
+                    ),
+                )
+            })?),
+        };
+        let balancing_raw = s
+            .balancing_test
+            .as_ref()
+            .map(|b| b.value.trim().to_string());
+        let balancing_test = self.text(s.balancing_test, &k("balancing_test"), &mut ph)?;
+        if lawful_basis == Some(LawfulBasis::LegitimateInterests) && balancing_raw.is_none() {
+            return Err(self.err(
+                s.lawful_basis.as_ref().expect("present"),
+                &k("lawful_basis"),
+                "legitimate_interests needs `balancing_test`: a reference to the documented \
+                 balancing assessment (Art. 6(1)(f)), e.g. \"docs/lia-2024.pdf\"",
+            ));
+        }
+        let fields = match s.fields {
+            None => None,
+            Some(map) => {
+                let mut out = BTreeMap::new();
+                for (col, decl) in map {
+                    let d = FieldDecl::parse(decl.value.trim()).ok_or_else(|| {
+                        let cats: Vec<_> = Category::ALL.iter().map(|c| c.as_str()).collect();
+                        self.err(
+                            &decl,
+                            &k(&format!("fields.{col}")),
+                            format!(
+                                "unknown category `{}`; expected one of {}, free_text, not_personal",
+                                decl.value.trim(),
+                                cats.join(", ")
+                            ),
+                        )
+                    })?;
+                    out.insert(col.trim().to_string(), d);
+                }
+                Some(out)
+            }
+        };
+        let id_field = self.text(s.id_field, &k("id_field"), &mut Vec::new())?;
+        let retention = match s.retention {
+            None => None,
+            Some(r) => {
+                let date_field = self.text(r.date_field, &k("retention.date_field"), &mut ph)?;
+                let keep_for =
+                    match self.text(Some(r.keep_for.clone()), &k("retention.keep_for"), &mut ph)? {
+                        None => None,
+                        Some(t) => Some(
+                            Period::parse(&t)
+                                .map_err(|m| self.err(&r.keep_for, &k("retention.keep_for"), m))?,
+                        ),
+                    };
+                Some(Retention {
+                    date_field,
+                    keep_for,
+                })
+            }
+        };
+        let marketing = match s.marketing {
+            None => None,
+            Some(m) => Some(self.marketing(&k, m)?),
+        };
+        let special_categories_basis = self.text(
+            s.special_categories_basis,
+            &k("special_categories_basis"),
+            &mut ph,
+        )?;
+        Ok(SourcePolicy {
+            path: pattern,
+            line: s.path.referenced.line(),
+            purpose,
+            lawful_basis,
+            balancing_test,
+            fields,
+            id_field,
+            retention,
+            marketing,
+            special_categories_basis,
+            placeholders: ph,
+            glob,
+        })
+    }
+
+    fn marketing(
+        &self,
+        k: &dyn Fn(&str) -> String,
+        m: MarketingSpec,
+    ) -> Result<Marketing, ConfigError> {
+        let mut ph = Vec::new();
+        let field =
+            |v: Option<Spanned<String>>, key: &str, ph: &mut Vec<String>| self.text(v, &k(key), ph);
+        let values =
+            |v: Option<Spanned<Vec<String>>>, key: &str| -> Result<Vec<String>, ConfigError> {
+                match v {
+                    None => Ok(DEFAULT_OPT_IN_VALUES
+                        .iter()
+                        .map(|s| s.to_string())
+                        .collect()),
+                    Some(list) => {
+                        let out: Vec<String> = list
+                            .value
+                            .iter()
+                            .map(|s| s.trim().to_lowercase())
+                            .filter(|s| !s.is_empty())
+                            .collect();
+                        if out.is_empty() {
+                            return Err(self.err(&list, &k(key), "needs at least one value"));
+                        }
+                        Ok(out)
+                    }
+                }
+            };
+        let opt_in_field = field(
+            Some(m.opt_in_field.clone()),
+            "marketing.opt_in_field",
+            &mut ph,
+        )?
+        .ok_or_else(|| {
+            self.err(
+                &m.opt_in_field,
+                &k("marketing.opt_in_field"),
+                "must name a column",
+            )
+        })?;
+        Ok(Marketing {
+            opt_in_field,
+            opt_in_values: values(m.opt_in_values, "marketing.opt_in_values")?,
+            consent_date_field: field(
+                m.consent_date_field,
+                "marketing.consent_date_field",
+                &mut ph,
+            )?,
+            list_field: field(m.list_field, "marketing.list_field", &mut ph)?,
+            list_values: values(m.list_values, "marketing.list_values")?,
+        })
+    }
+
+    fn allow(&self, i: usize, a: Spanned<AllowSpec>) -> Result<AllowEntry, ConfigError> {
+        let line = a.referenced.line();
+        let at = Spanned::new((), a.referenced, a.defined);
+        let a = a.value;
+        let k = |key: &str| format!("allowlist[{i}].{key}");
+        let reason = a.reason.value.trim().to_string();
+        if reason.is_empty() || is_placeholder(&reason) {
+            return Err(self.err(&a.reason, &k("reason"), "must say why this is allowed"));
+        }
+        let category = match a.category {
+            None => None,
+            Some(c) => Some(Category::parse(c.value.trim()).ok_or_else(|| {
+                self.err(
+                    &c,
+                    &k("category"),
+                    format!("unknown category `{}`", c.value.trim()),
+                )
+            })?),
+        };
+        let clean = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        let e = AllowEntry {
+            path: clean(a.path),
+            rule: clean(a.rule),
+            category,
+            field: clean(a.field),
+            fingerprint: clean(a.fingerprint),
+            reason,
+            line,
+        };
+        if e.path.is_none()
+            && e.rule.is_none()
+            && e.category.is_none()
+            && e.field.is_none()
+            && e.fingerprint.is_none()
+        {
+            return Err(self.err(
+                &at,
+                &k("reason"),
+                "an entry with only a reason would allow everything; add path, rule, category, field or fingerprint",
+            ));
+        }
+        Ok(e)
+    }
+}
+
+impl SourcePolicy {
+    /// Whether the glob matches `path` or a suffix of it that starts after a `/`
+    /// (`crm/contacts*.csv` matches `/tmp/x/crm/contacts.csv`). `*` and `?` stop at
+    /// `/`; `**` crosses it.
+    pub fn matches(&self, path: &str) -> bool {
+        let path = path.replace('\\', "/");
+        self.glob.is_match(&path)
+            || path
+                .match_indices('/')
+                .any(|(i, _)| self.glob.is_match(&path[i + 1..]))
+    }
+
+    /// How `column` is declared: an exact name first, then ignoring case and blanks.
+    /// A mail attachment (`attachment:<name>`) is covered by a declared `attachment`.
+    pub fn field_decl(&self, column: &str) -> Option<FieldDecl> {
+        let fields = self.fields.as_ref()?;
+        if let Some(d) = fields.get(column) {
+            return Some(*d);
+        }
+        let wanted = column.trim();
+        let found = fields
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(wanted))
+            .map(|(_, d)| *d);
+        found.or_else(|| {
+            wanted
+                .split_once(':')
+                .filter(|(kind, _)| kind.eq_ignore_ascii_case("attachment"))
+                .and_then(|_| self.field_decl("attachment"))
+        })
+    }
+
+    /// `crm/contacts*.csv (gdpr-audit.yaml line 3)`-style label for messages.
+    pub fn label(&self) -> String {
+        format!("source `{}` (line {})", self.path, self.line)
+    }
+}
+
+impl fmt::Display for FieldDecl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXAMPLE: &str = r#"
+sources:
+  - path: "crm/contacts*.csv"          # glob
+    purpose: "Customer relationship and orders"
+    lawful_basis: contract
+    id_field: id
+    fields: {email: email, phone: phone, personnummer: national_id, notes: free_text}
+    retention: {date_field: last_purchase_date, keep_for: 24 months}
+    marketing: {opt_in_field: marketing_opt_in, opt_in_values: ["yes", "ja", "true", "1"], consent_date_field: consent_date}
+  - path: "mail/**"
+    purpose: "Customer service"
+    lawful_basis: legitimate_interests
+    balancing_test: "docs/lia-2024-customer-mail.pdf"
+    retention: {keep_for: 36 months}      # by the Date header
+"#;
+
+    fn load(text: &str) -> Result<Config, ConfigError> {
+        Config::from_str(text, "gdpr-audit.yaml")
+    }
+
+    #[test]
+    fn the_documented_example_loads() {
+        let c = load(EXAMPLE).unwrap();
+        assert_eq!(c.sources.len(), 2);
+        let s = &c.sources[0];
+        assert_eq!(s.line, 3);
+        assert_eq!(s.lawful_basis, Some(LawfulBasis::Contract));
+        assert_eq!(
+            s.field_decl("personnummer"),
+            Some(FieldDecl::Category(Category::NationalId))
+        );
+        assert_eq!(s.field_decl("Notes"), Some(FieldDecl::FreeText));
+        assert_eq!(s.field_decl("city"), None);
+        let r = s.retention.as_ref().unwrap();
+        assert_eq!(r.date_field.as_deref(), Some("last_purchase_date"));
+        assert_eq!(r.keep_for.unwrap().months, 24);
+        let m = s.marketing.as_ref().unwrap();
+        assert_eq!(m.opt_in_values, ["yes", "ja", "true", "1"]);
+        assert_eq!(m.list_values.len(), DEFAULT_OPT_IN_VALUES.len());
+        assert!(c.sources[1].fields.is_none());
+        assert_eq!(
+            c.sources[1].balancing_test.as_deref(),
+            Some("docs/lia-2024-customer-mail.pdf")
+        );
+    }
+
+    #[test]
+    fn globs_match_path_suffixes_at_slash_boundaries() {
+        let c = load(EXAMPLE).unwrap();
+        let name = |p: &str| c.source_for(p).map(|s| s.path.as_str());
+        assert_eq!(
+            name("/tmp/x/corpus/crm/contacts.csv"),
+            Some("crm/contacts*.csv")
+        );
+        assert_eq!(name("crm/contacts_latin1.csv"), Some("crm/contacts*.csv"));
+        assert_eq!(name("corpus/mail/inbox.mbox"), Some("mail/**"));
+        assert_eq!(name("corpus/mail/maildir/cur/123:2,S"), Some("mail/**"));
+        assert_eq!(name("corpus/mail/maildir"), Some("mail/**"));
+        assert_eq!(name("corpus/xcrm/contacts.csv"), None);
+        assert_eq!(name("crm/sub/contacts.csv"), None);
+        assert_eq!(name("crm/activities.csv"), None);
+    }
+
+    #[test]
+    fn a_typo_in_a_key_names_file_line_and_key() {
+        let text = "sources:\n  - path: a.csv\n    purpose: x\n    lawfull_basis: contract\n";
+        let e = load(text).unwrap_err().to_string();
+        assert!(e.starts_with("gdpr-audit.yaml:4:5:"), "{e}");
+        assert!(e.contains("lawfull_basis"), "{e}");
+        let e = load("sources:\n  - path: a\n    retention: {keep_four: 2 years}\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(":3:") && e.contains("keep_four"), "{e}");
+    }
+
+    #[test]
+    fn bad_values_name_file_line_and_key() {
+        let cases = [
+            (
+                "sources:\n  - path: a\n    lawful_basis: contrakt\n",
+                3,
+                "lawful_basis",
+            ),
+            (
+                "sources:\n  - path: a\n    lawful_basis: legitimate_interests\n",
+                3,
+                "lawful_basis",
+            ),
+            (
+                "sources:\n  - path: a\n    fields:\n      email: emial\n",
+                4,
+                "fields.email",
+            ),
+            (
+                "sources:\n  - path: a\n    retention: {keep_for: 24 moons}\n",
+                3,
+                "keep_for",
+            ),
+            ("sources:\n  - path: \"a[\"\n", 2, "path"),
+            (
+                "sources:\n  - path: a\nallowlist:\n  - path: x\n",
+                4,
+                "reason",
+            ),
+            (
+                "sources: []\nallowlist:\n  - reason: because\n",
+                3,
+                "reason",
+            ),
+            (
+                "sources: []\nallowlist:\n  - {category: helth, reason: r}\n",
+                3,
+                "category",
+            ),
+            (
+                "sources:\n  - path: a\n    marketing: {opt_in_field: m, opt_in_values: []}\n",
+                3,
+                "opt_in_values",
+            ),
+            ("fingerprint_key: \"\"\n", 1, "fingerprint_key"),
+        ];
+        for (text, line, key) in cases {
+            let e = load(text).unwrap_err().to_string();
+            assert!(
+                e.starts_with(&format!("gdpr-audit.yaml:{line}:")) && e.contains(key),
+                "{text:?} → {e}"
+            );
+        }
+        assert!(
+            load("# nothing\n")
+                .unwrap_err()
+                .to_string()
+                .contains("empty")
+        );
+    }
+
+    #[test]
+    fn placeholders_load_and_are_remembered() {
+        let c = load(
+            "sources:\n  - path: a.csv\n    purpose: \"TODO: why?\"\n    lawful_basis: TODO\n    retention: {keep_for: TODO}\n    special_categories_basis: todo\n",
+        )
+        .unwrap();
+        let s = &c.sources[0];
+        assert_eq!(s.purpose, None);
+        assert_eq!(s.lawful_basis, None);
+        assert_eq!(s.retention.as_ref().unwrap().keep_for, None);
+        assert_eq!(
+            s.placeholders,
+            [
+                "purpose",
+                "lawful_basis",
+                "retention.keep_for",
+                "special_categories_basis"
+            ]
+        );
+        // A TODO balancing test loads too (and is reported), a missing one does not.
+        let c = load("sources:\n  - path: a\n    lawful_basis: legitimate_interests\n    balancing_test: TODO\n")
+            .unwrap();
+        assert_eq!(c.sources[0].placeholders, ["balancing_test"]);
+    }
+
+    #[test]
+    fn allowlist_and_fingerprint_key_parse() {
+        let c = load(
+            "fingerprint_key: s3cret\nallowlist:\n  - {path: crm/deals.csv, rule: se_personnummer, reason: \"org numbers\"}\n  - fingerprint: abc\n    category: email\n    reason: shared mailbox\n",
+        )
+        .unwrap();
+        assert!(c.sources.is_empty());
+        assert_eq!(c.fingerprint_key.as_deref(), Some("s3cret"));
+        assert_eq!(c.allowlist.len(), 2);
+        assert_eq!(c.allowlist[1].category, Some(Category::Email));
+        assert_eq!(c.allowlist[1].line, 4);
+    }
+
+    #[test]
+    fn discover_walks_up_to_the_nearest_config() {
+        let dir = tempfile::tempdir().unwrap();
+        let deep = dir.path().join("a/b");
+        std::fs::create_dir_all(&deep).unwrap();
+        assert_eq!(discover(&deep).filter(|p| p.starts_with(dir.path())), None);
+        std::fs::write(dir.path().join(CONFIG_FILE), "sources: []\n").unwrap();
+        assert_eq!(discover(&deep), Some(dir.path().join(CONFIG_FILE)));
+        std::fs::write(deep.join(CONFIG_FILE), "sources: []\n").unwrap();
+        assert_eq!(discover(&deep), Some(deep.join(CONFIG_FILE)));
+    }
+}
