@@ -4,6 +4,7 @@
 
 use crate::rules::compile::lower_same_len_into;
 use crate::rules::{Rule, RuleSet};
+use aho_corasick::AhoCorasick;
 
 /// A rule hit in one field. Offsets are bytes into the field text.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -187,7 +188,15 @@ impl Matcher {
         }
         let rule = &self.rules.rules[ri];
         if let Some(x) = &rule.exclude {
-            if words_near(&self.lower, start, end, x.window, false, &x.words) {
+            if words_near(
+                &self.lower,
+                start,
+                end,
+                x.window,
+                false,
+                x.automaton.as_ref(),
+            ) || field_mentions_long(field, &x.words)
+            {
                 if x.drop {
                     return;
                 }
@@ -197,7 +206,14 @@ impl Matcher {
         if let Some(c) = &rule.context {
             let found = rule.column_hint(field)
                 || field_mentions(field, &c.words)
-                || words_near(&self.lower, start, end, c.window, c.before_only, &c.words);
+                || words_near(
+                    &self.lower,
+                    start,
+                    end,
+                    c.window,
+                    c.before_only,
+                    c.automaton.as_ref(),
+                );
             if found {
                 confidence += CONTEXT_BONUS;
             } else if c.required {
@@ -217,6 +233,18 @@ impl Matcher {
     }
 }
 
+/// Exclusion by column name uses only words of four letters or more, so that `v`
+/// (as in "v1.2.3") never excludes a whole column.
+fn field_mentions_long(field: &str, words: &[String]) -> bool {
+    if field.is_empty() {
+        return false;
+    }
+    let f = field.to_lowercase();
+    words
+        .iter()
+        .any(|w| w.chars().count() >= 4 && f.contains(w.as_str()))
+}
+
 fn field_mentions(field: &str, words: &[String]) -> bool {
     if field.is_empty() {
         return false;
@@ -232,8 +260,9 @@ fn words_near(
     end: usize,
     window: usize,
     before_only: bool,
-    words: &[String],
+    words: Option<&AhoCorasick>,
 ) -> bool {
+    let Some(ac) = words else { return false };
     let from = floor_char(lower, start.saturating_sub(window));
     let to = if before_only {
         start
@@ -243,10 +272,8 @@ fn words_near(
     let Some(hay) = lower.get(from..to) else {
         return false;
     };
-    words.iter().any(|w| {
-        hay.match_indices(w.as_str())
-            .any(|(i, _)| !is_word_char_before(hay, i) || from + i == 0)
-    })
+    ac.find_overlapping_iter(hay)
+        .any(|m| !is_word_char_before(lower, from + m.start()))
 }
 
 fn floor_char(s: &str, mut i: usize) -> usize {

@@ -126,7 +126,8 @@ pub fn rules_command(cmd: RulesCommand, args: &RuleArgs) -> Result<ExitStatus> {
             let rules = load_rules(args)?;
             for r in &rules.rules {
                 for p in &r.pattern_sources {
-                    writeln!(out, "{p}")?;
+                    // Line-oriented tools (ripgrep) refuse a literal `\n`; a space stands in.
+                    writeln!(out, "{}", p.replace("\\r?\\n", " ").replace("\\n", " "))?;
                 }
                 for k in &r.keywords {
                     writeln!(

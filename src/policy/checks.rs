@@ -1,16 +1,14 @@
-//! The checks. Per record (streaming): retention, marketing consent and unreadable
-//! dates — a [`RecordChecker`] is built once per source, called for every CSV row or
-//! message from any thread, and the [`RecordOutcomes`] of chunks are appended in
-//! input order. Per source (after the scan, from the report): undeclared personal
-//! data, missing lawful basis and special categories without an Art. 9(2) ground.
+//! Per-record checks, streaming: retention, marketing consent and unreadable dates.
+//! A [`RecordChecker`] is built once per source, called for every CSV row or message
+//! from any thread; the [`RecordOutcomes`] of chunks are appended in input order and
+//! turned into violations by [`record_violations`]. (Per-source checks live in
+//! [`super::init`], beside the record of processing they compare with.)
 
-use super::config::{Config, FieldDecl, SourcePolicy};
+use super::SourcePolicy;
 use super::dates::{ACCEPTED_FORMATS, DateFormat, Period, date_of_unix, parse_date};
-use super::{Catalog, Violation, ViolationKind, group_field};
-use crate::model::Location;
-use crate::report::Report;
+use super::{Violation, ViolationKind};
 use jiff::civil::Date;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Medium {
@@ -124,8 +122,10 @@ impl RecordChecker {
     pub fn for_csv(policy: &SourcePolicy, headers: &[String], as_of: Date) -> RecordChecker {
         let mut c = RecordChecker::new(Medium::Csv, as_of);
         let who = policy.label();
-        let find = |w: &mut Vec<String>, name: &str, key: &str, what: &str| {
-            let col = column(headers, name);
+        let mut w = Vec::new();
+        // The column's index and its name as the header spells it, or a warning.
+        let mut find = |name: &str, key: &str, what: &str| {
+            let col = column(headers, name).map(|i| (i, headers[i].clone()));
             if col.is_none() {
                 w.push(format!(
                     "{who}: column `{name}` ({key}) is not in this file's header; {what}"
@@ -133,86 +133,63 @@ impl RecordChecker {
             }
             col
         };
-        let mut w = Vec::new();
         if let Some(id) = &policy.id_field {
-            c.id_col = find(&mut w, id, "id_field", "records are named by row number");
+            c.id_col = find(id, "id_field", "records are named by row number").map(|x| x.0);
         }
-        if let Some(fields) = &policy.fields {
-            for name in fields.keys() {
-                find(
-                    &mut w,
-                    name,
-                    "fields",
-                    "the declaration has nothing to describe",
-                );
-            }
+        for name in policy.fields.iter().flat_map(|f| f.keys()) {
+            find(name, "fields", "the declaration describes nothing here");
         }
+        let mut notes = Vec::new();
         if let Some(r) = &policy.retention {
             match (&r.date_field, r.keep_for) {
-                (_, None) => w.push(format!(
-                    "{who}: retention.keep_for is still TODO; retention is not checked"
-                )),
-                (None, Some(_)) => w.push(format!(
-                    "{who}: retention has no date_field (a CSV source needs the column the \
-                     period runs from); retention is not checked"
-                )),
+                (_, None) => notes.push("retention.keep_for is still TODO; retention is not checked"),
+                (None, Some(_)) => notes.push(
+                    "retention has no date_field (a CSV source needs the column the period runs from); retention is not checked",
+                ),
                 (Some(field), Some(keep_for)) => {
-                    let col = find(
-                        &mut w,
-                        field,
-                        "retention.date_field",
-                        "retention is not checked",
-                    );
-                    c.retention = col.and_then(|col| {
-                        Some(RetentionCheck {
-                            col: Some(col),
-                            field: headers[col].clone(),
-                            keep_for,
-                            cutoff: keep_for.cutoff(as_of)?,
-                        })
-                    });
+                    c.retention = find(field, "retention.date_field", "retention is not checked")
+                        .and_then(|(i, field)| {
+                            let cutoff = keep_for.cutoff(as_of)?;
+                            Some(RetentionCheck { col: Some(i), field, keep_for, cutoff })
+                        });
                 }
             }
         }
         if let Some(m) = &policy.marketing {
             let opt = find(
-                &mut w,
                 &m.opt_in_field,
                 "marketing.opt_in_field",
-                "marketing consent is not checked",
+                "marketing is not checked",
             );
-            let consent = m.consent_date_field.as_ref().and_then(|f| {
-                find(
-                    &mut w,
+            let consent = match &m.consent_date_field {
+                Some(f) => find(
                     f,
                     "marketing.consent_date_field",
                     "consent dates are not checked",
-                )
-                .map(|i| (i, headers[i].clone()))
-            });
-            if m.consent_date_field.is_none() {
-                w.push(format!(
-                    "{who}: marketing has no consent_date_field; consent dates are not checked"
-                ));
-            }
+                ),
+                None => {
+                    notes
+                        .push("marketing has no consent_date_field; consent dates are not checked");
+                    None
+                }
+            };
             let list = m.list_field.as_ref().and_then(|f| {
                 find(
-                    &mut w,
                     f,
                     "marketing.list_field",
                     "the marketing list is not checked",
                 )
-                .map(|i| (i, headers[i].clone()))
             });
-            c.marketing = opt.map(|opt_col| MarketingCheck {
+            c.marketing = opt.map(|(opt_col, opt_field)| MarketingCheck {
                 opt_col,
-                opt_field: headers[opt_col].clone(),
+                opt_field,
                 values: m.opt_in_values.clone(),
                 consent,
                 list,
                 list_values: m.list_values.clone(),
             });
         }
+        w.extend(notes.into_iter().map(|n| format!("{who}: {n}")));
         c.warnings = w;
         c
     }
@@ -321,23 +298,17 @@ impl RecordChecker {
                 out.opted_in += 1;
                 if let Some((col, _)) = m.consent {
                     let value = field(col).map(str::trim).unwrap_or_default();
-                    if value.is_empty() {
-                        out.consent_missing += 1;
-                        flagged = true;
-                    } else {
-                        match parse_date(value) {
-                            Some((d, f)) => {
-                                *out.consent_formats.entry(f).or_default() += 1;
-                                if d > self.as_of {
-                                    out.consent_future += 1;
-                                    flagged = true;
-                                }
-                            }
-                            None => {
-                                out.consent_unreadable += 1;
-                                out.bad_consent_dates.push(id());
-                                flagged = true;
-                            }
+                    flagged = true;
+                    match parse_date(value) {
+                        _ if value.is_empty() => out.consent_missing += 1,
+                        None => {
+                            out.consent_unreadable += 1;
+                            out.bad_consent_dates.push(id());
+                        }
+                        Some((d, f)) => {
+                            *out.consent_formats.entry(f).or_default() += 1;
+                            flagged = d > self.as_of;
+                            out.consent_future += u64::from(flagged);
                         }
                     }
                 }
@@ -381,346 +352,192 @@ impl RecordChecker {
     }
 }
 
+/// ` Dates read: 812 as YYYY-MM-DD, 3 as DD/MM/YYYY (day first, …).`
 fn formats(f: &BTreeMap<DateFormat, u64>) -> String {
-    if f.is_empty() {
-        return String::new();
-    }
     let parts: Vec<String> = f
         .iter()
         .map(|(f, n)| format!("{n} as {}", f.describe()))
         .collect();
-    format!(" Dates read: {}.", parts.join(", "))
-}
-
-fn plural(n: u64, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
-fn violation(
-    kind: ViolationKind,
-    path: &str,
-    field: &str,
-    recs: Vec<Rec>,
-    article: &str,
-    message: String,
-) -> Violation {
-    let (rows, records) = recs.into_iter().unzip();
-    let records: Vec<String> = records;
-    Violation {
-        kind,
-        path: path.into(),
-        field: field.into(),
-        count: records.len() as u64,
-        records,
-        rows,
-        article: article.into(),
-        message,
+    match parts.is_empty() {
+        true => String::new(),
+        false => format!(" Dates read: {}.", parts.join(", ")),
     }
 }
 
-/// The per-record violations of one source, once all its records are checked.
+/// The per-record violations of one source, once all its records are checked:
+/// `retention_expired`, `marketing_without_consent`, and `unparseable_date` for the
+/// date and the consent-date field.
 pub fn record_violations(
     path: &str,
     checker: &RecordChecker,
     outcomes: RecordOutcomes,
 ) -> Vec<Violation> {
     let o = outcomes;
+    let as_of = checker.as_of;
+    let unit = |n: u64| match (checker.medium, n) {
+        (Medium::Csv, 1) => "1 record".to_string(),
+        (Medium::Csv, n) => format!("{n} records"),
+        (Medium::Mail, 1) => "1 message".to_string(),
+        (Medium::Mail, n) => format!("{n} messages"),
+    };
     let mut out = Vec::new();
-    let unit = |n: u64| match checker.medium {
-        Medium::Csv => plural(n, "record", "records"),
-        Medium::Mail => plural(n, "message", "messages"),
+    let mut push = |kind, field: &str, recs: Vec<Rec>, article: &str, message: String| {
+        if recs.is_empty() {
+            return;
+        }
+        let (rows, records): (Vec<u64>, Vec<String>) = recs.into_iter().unzip();
+        out.push(Violation {
+            kind,
+            path: path.into(),
+            field: field.into(),
+            count: records.len() as u64,
+            records,
+            rows,
+            article: article.into(),
+            message,
+        });
     };
     if let Some(r) = &checker.retention {
-        let n = o.expired.len() as u64;
-        if n > 0 {
-            let what = match r.col {
-                Some(_) => format!("`{}` before {}", r.field, r.cutoff),
-                None => format!("a Date header before {}", r.cutoff),
-            };
-            let no_date = match (o.no_date, checker.medium) {
-                (0, _) => String::new(),
-                (k, Medium::Csv) => format!(" {} with no date were not checked.", unit(k)),
-                (k, Medium::Mail) => format!(
-                    " {} without a readable Date header were not checked.",
-                    unit(k)
-                ),
-            };
-            let message = format!(
-                "{} of {} checked have {what}: kept longer than {} as of {}.{no_date}{}",
-                unit(n),
-                o.checked,
-                r.keep_for,
-                checker.as_of,
-                formats(&o.date_formats)
-            );
-            out.push(violation(
-                ViolationKind::RetentionExpired,
-                path,
-                &r.field,
-                o.expired,
-                "Art. 5(1)(e)",
-                message,
-            ));
-        }
-        if !o.bad_dates.is_empty() {
-            let message = format!(
-                "{} have a `{}` that is not a readable date, so their retention cannot be checked (accepted: {ACCEPTED_FORMATS}).",
-                unit(o.bad_dates.len() as u64),
-                r.field
-            );
-            out.push(violation(
-                ViolationKind::UnparseableDate,
-                path,
-                &r.field,
-                o.bad_dates,
-                "Art. 5(1)(e)",
-                message,
-            ));
-        }
+        let (what, undated) = match r.col {
+            Some(_) => (format!("`{}` before {}", r.field, r.cutoff), "with no date"),
+            None => (
+                format!("a Date header before {}", r.cutoff),
+                "without a readable Date header",
+            ),
+        };
+        let undated = match o.no_date {
+            0 => String::new(),
+            k => format!(" {} {undated} were not checked.", unit(k)),
+        };
+        let message = format!(
+            "{} of {} checked have {what}: kept longer than {} as of {as_of}.{undated}{}",
+            unit(o.expired.len() as u64),
+            o.checked,
+            r.keep_for,
+            formats(&o.date_formats)
+        );
+        push(
+            ViolationKind::RetentionExpired,
+            &r.field,
+            o.expired,
+            "Art. 5(1)(e)",
+            message,
+        );
+        let message = format!(
+            "{} have a `{}` that is not a readable date, so their retention cannot be checked (accepted: {ACCEPTED_FORMATS}).",
+            unit(o.bad_dates.len() as u64),
+            r.field
+        );
+        push(
+            ViolationKind::UnparseableDate,
+            &r.field,
+            o.bad_dates,
+            "Art. 5(1)(e)",
+            message,
+        );
     }
     if let Some(m) = &checker.marketing {
-        let n = o.marketing.len() as u64;
-        if n > 0 {
-            let mut why = Vec::new();
-            if let Some((_, consent)) = &m.consent {
-                for (k, what) in [
-                    (o.consent_missing, format!("an empty `{consent}`")),
-                    (o.consent_unreadable, format!("an unreadable `{consent}`")),
-                    (
-                        o.consent_future,
-                        format!("a `{consent}` after {}", checker.as_of),
-                    ),
-                ] {
-                    if k > 0 {
-                        why.push(format!("{k} with {what}"));
-                    }
-                }
-            }
-            let mut message = format!(
-                "{} receive or may receive marketing without provable consent (`{}` says yes for {} of {} checked)",
-                unit(n),
-                m.opt_field,
-                o.opted_in,
-                o.checked
-            );
+        let mut message = format!(
+            "{} receive or may receive marketing without provable consent (`{}` says yes for {} of {} checked)",
+            unit(o.marketing.len() as u64),
+            m.opt_field,
+            o.opted_in,
+            o.checked
+        );
+        if let Some((_, consent)) = &m.consent {
+            let why: Vec<String> = [
+                (o.consent_missing, format!("an empty `{consent}`")),
+                (o.consent_unreadable, format!("an unreadable `{consent}`")),
+                (o.consent_future, format!("a `{consent}` after {as_of}")),
+            ]
+            .into_iter()
+            .filter(|(k, _)| *k > 0)
+            .map(|(k, what)| format!("{k} with {what}"))
+            .collect();
             if !why.is_empty() {
                 message.push_str(&format!(
                     "; consent cannot be proven for {}",
                     why.join(", ")
                 ));
             }
-            if let Some((_, list)) = &m.list
-                && o.list_without_opt_in > 0
-            {
-                message.push_str(&format!(
-                    "; {} on the marketing list (`{list}`) without an opt-in",
-                    o.list_without_opt_in
-                ));
-            }
-            message.push('.');
-            message.push_str(&formats(&o.consent_formats));
-            out.push(violation(
-                ViolationKind::MarketingWithoutConsent,
-                path,
-                &m.opt_field,
-                o.marketing,
-                "Art. 6(1)(a), 7, 21",
-                message,
+        }
+        if let Some((_, list)) = &m.list
+            && o.list_without_opt_in > 0
+        {
+            let k = o.list_without_opt_in;
+            message.push_str(&format!(
+                "; {k} on the marketing list (`{list}`) without an opt-in"
             ));
         }
-        if let Some((_, consent)) = &m.consent
-            && !o.bad_consent_dates.is_empty()
-        {
+        message.push('.');
+        message.push_str(&formats(&o.consent_formats));
+        let article = "Art. 6(1)(a), 7, 21";
+        push(
+            ViolationKind::MarketingWithoutConsent,
+            &m.opt_field,
+            o.marketing,
+            article,
+            message,
+        );
+        if let Some((_, consent)) = &m.consent {
             let message = format!(
                 "{} opted in with a `{consent}` that is not a readable date, so consent cannot be demonstrated (accepted: {ACCEPTED_FORMATS}).",
                 unit(o.bad_consent_dates.len() as u64)
             );
-            out.push(violation(
+            push(
                 ViolationKind::UnparseableDate,
-                path,
                 consent,
                 o.bad_consent_dates,
                 "Art. 7(1)",
                 message,
-            ));
+            );
         }
     }
     out
 }
 
-/// What a source holds, gathered from the report.
-#[derive(Default)]
-struct FieldFacts {
-    /// Values (inventory) or findings in the field.
-    values: u64,
-    special: BTreeSet<crate::model::Category>,
-    special_findings: u64,
-    special_records: BTreeSet<(u64, String)>,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// Violations about whole sources and their fields, computed after the scan:
-/// `no_lawful_basis` (personal data but no matching entry, or one whose purpose or
-/// lawful basis is missing or TODO), `undeclared_personal_data` (a field with
-/// personal data not declared under `fields`, or declared `not_personal`; for mail
-/// only when the entry has a `fields` key, since mail has no columns by default;
-/// sources without an entry get only `no_lawful_basis`), and
-/// `special_category_without_basis` (special-category findings, per field, in a
-/// source without `special_categories_basis`). Maildir message files count under
-/// their folder.
-pub fn source_violations(config: &Config, report: &Report) -> Vec<Violation> {
-    let catalog = Catalog::new(report);
-    let mut facts: BTreeMap<&str, BTreeMap<String, FieldFacts>> = BTreeMap::new();
-    for e in &report.inventory {
-        if e.categories.values().any(|&n| n > 0)
-            && e.kind != crate::finding::InventoryKind::Attachment
-        {
-            let f = facts
-                .entry(catalog.owner(&e.path))
-                .or_default()
-                .entry(e.field.clone())
-                .or_default();
-            f.values += e.values.max(1);
+    #[test]
+    fn chunks_append_in_order_and_ids_fall_back_to_row_numbers() {
+        let text = "sources:\n  - path: c.csv\n    id_field: id\n    retention: {date_field: d, keep_for: 1 year}\n";
+        let config = crate::policy::Config::from_str(text, "t.yaml").unwrap();
+        let headers: Vec<String> = ["id", "d"].map(String::from).to_vec();
+        let as_of = Date::new(2026, 11, 29).unwrap();
+        let c = RecordChecker::for_csv(&config.sources[0], &headers, as_of);
+        assert!(c.is_active() && c.warnings().is_empty());
+        let rows = [
+            ["A", "2020-01-01"],
+            ["", "2025-11-28"],
+            ["C", "2025-11-29"],
+            ["D", "x"],
+        ];
+        let mut chunks = [RecordOutcomes::default(), RecordOutcomes::default()];
+        for (i, r) in rows.iter().enumerate() {
+            let field = |c: usize| r.get(c).copied();
+            c.check_row(i as u64 + 1, &field, &mut chunks[i / 2]);
         }
+        let [mut a, b] = chunks;
+        a.append(b);
+        assert_eq!(a.checked(), 4);
+        assert_eq!(a.expired, [(1, "A".to_string()), (2, "2".to_string())]);
+        let v = record_violations("c.csv", &c, a);
+        assert_eq!(v.len(), 2);
+        assert_eq!(v[0].kind, ViolationKind::RetentionExpired);
+        assert_eq!(
+            (v[0].records.clone(), v[0].rows.clone()),
+            (vec!["A".to_string(), "2".into()], vec![1, 2])
+        );
+        assert!(
+            v[0].message.contains("before 2025-11-29"),
+            "{}",
+            v[0].message
+        );
+        assert_eq!(
+            (v[1].kind, v[1].records.clone()),
+            (ViolationKind::UnparseableDate, vec!["D".to_string()])
+        );
     }
-    for x in &report.findings {
-        let src = catalog.owner(&x.path);
-        let f = facts
-            .entry(src)
-            .or_default()
-            .entry(group_field(&x.location))
-            .or_default();
-        f.values += 1;
-        if x.category.is_special() {
-            f.special.insert(x.category);
-            f.special_findings += 1;
-            let id = match &x.location {
-                Location::Email {
-                    message_id: Some(id),
-                    ..
-                } => id.clone(),
-                Location::Email { .. } if src != x.path => {
-                    x.path.rsplit('/').next().unwrap_or(&x.path).to_string()
-                }
-                loc => loc.record().to_string(),
-            };
-            f.special_records.insert((x.location.record(), id));
-        }
-    }
-    let records_of = |src: &str| {
-        report
-            .summary
-            .sources
-            .iter()
-            .find(|s| s.path == src)
-            .map_or(0, |s| s.records + s.messages)
-    };
-    let mut out = Vec::new();
-    for src in &catalog.sources {
-        let Some(fields) = facts.get(src.as_str()) else {
-            continue;
-        };
-        let policy = config.source_for(src);
-        let cats: Vec<&str> = catalog
-            .categories
-            .get(src)
-            .map_or(Vec::new(), |c| c.keys().map(|c| c.as_str()).collect());
-        let missing: Vec<&str> = match policy {
-            None => vec![],
-            Some(p) => [
-                ("purpose", p.purpose.is_none()),
-                ("lawful_basis", p.lawful_basis.is_none()),
-            ]
-            .into_iter()
-            .filter(|x| x.1)
-            .map(|x| x.0)
-            .chain(
-                p.placeholders
-                    .iter()
-                    .filter(|k| *k == "balancing_test")
-                    .map(|_| "balancing_test"),
-            )
-            .collect(),
-        };
-        if policy.is_none() || !missing.is_empty() {
-            let why = match policy {
-                None => format!(
-                    "no entry under `sources:` in {} matches this source",
-                    config.name
-                ),
-                Some(p) => format!(
-                    "{} has no {} (missing or TODO)",
-                    p.label(),
-                    missing.join(", ")
-                ),
-            };
-            out.push(Violation {
-                kind: ViolationKind::NoLawfulBasis,
-                path: src.clone(),
-                field: String::new(),
-                records: Vec::new(),
-                rows: Vec::new(),
-                count: records_of(src),
-                article: "Art. 6, 30".into(),
-                message: format!(
-                    "The source holds personal data ({}) but {why}: declare its purpose and lawful basis.",
-                    cats.join(", ")
-                ),
-            });
-        }
-        for (field, f) in fields {
-            if let Some(p) = policy {
-                let decl = p.field_decl(field);
-                let check = p.fields.is_some() || !catalog.is_mail(src);
-                if check && matches!(decl, None | Some(FieldDecl::NotPersonal)) {
-                    let fcats: Vec<&str> = catalog
-                        .fields
-                        .get(&(src.clone(), field.clone()))
-                        .map_or(Vec::new(), |c| c.keys().map(|c| c.as_str()).collect());
-                    let how = if decl.is_some() {
-                        "is declared `not_personal`"
-                    } else {
-                        "is not declared under `fields`"
-                    };
-                    out.push(Violation {
-                        kind: ViolationKind::UndeclaredPersonalData,
-                        path: src.clone(),
-                        field: field.clone(),
-                        records: Vec::new(),
-                        rows: Vec::new(),
-                        count: f.values,
-                        article: "Art. 5(1)(c), 30".into(),
-                        message: format!(
-                            "`{field}` holds personal data ({}; {} values or findings) but {how} in {} of {}.",
-                            fcats.join(", "),
-                            f.values,
-                            p.label(),
-                            config.name
-                        ),
-                    });
-                }
-            }
-            if !f.special.is_empty() && policy.is_none_or(|p| p.special_categories_basis.is_none())
-            {
-                let names: Vec<&str> = f.special.iter().map(|c| c.as_str()).collect();
-                let criminal = f.special.contains(&crate::model::Category::Criminal);
-                let (rows, records) = f.special_records.iter().cloned().unzip();
-                out.push(Violation {
-                    kind: ViolationKind::SpecialCategoryWithoutBasis,
-                    path: src.clone(),
-                    field: field.clone(),
-                    records,
-                    rows,
-                    count: f.special_findings,
-                    article: if criminal { "Art. 9, 10" } else { "Art. 9" }.into(),
-                    message: format!(
-                        "{} findings of special categories ({}) in `{field}` but no `special_categories_basis` (an Art. 9(2) ground{}) for this source.",
-                        f.special_findings,
-                        names.join(", "),
-                        if criminal { "; Art. 10 for criminal-offence data" } else { "" }
-                    ),
-                });
-            }
-        }
-    }
-    out
 }

@@ -8,12 +8,12 @@
 //! `gdpr-audit init` works at once and nags until it is filled in.
 
 use super::dates::Period;
+use super::{AllowEntry, Config, FieldDecl, LawfulBasis, Marketing, Retention, SourcePolicy};
 use crate::model::Category;
-use globset::{GlobBuilder, GlobMatcher};
+use globset::GlobBuilder;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// The file name looked for in the current directory and its parents.
@@ -97,144 +97,7 @@ struct AllowSpec {
     reason: Spanned<String>,
 }
 
-// ---------------------------------------------------------------- validated
-
-/// A loaded, validated configuration.
-#[derive(Debug, Clone)]
-pub struct Config {
-    /// The file it came from (as given), for messages.
-    pub name: String,
-    pub sources: Vec<SourcePolicy>,
-    pub fingerprint_key: Option<String>,
-    pub allowlist: Vec<AllowEntry>,
-}
-
-/// Art. 6(1) grounds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum LawfulBasis {
-    Consent,
-    Contract,
-    LegalObligation,
-    VitalInterests,
-    PublicTask,
-    LegitimateInterests,
-}
-
-impl LawfulBasis {
-    pub const ALL: [LawfulBasis; 6] = [
-        LawfulBasis::Consent,
-        LawfulBasis::Contract,
-        LawfulBasis::LegalObligation,
-        LawfulBasis::VitalInterests,
-        LawfulBasis::PublicTask,
-        LawfulBasis::LegitimateInterests,
-    ];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LawfulBasis::Consent => "consent",
-            LawfulBasis::Contract => "contract",
-            LawfulBasis::LegalObligation => "legal_obligation",
-            LawfulBasis::VitalInterests => "vital_interests",
-            LawfulBasis::PublicTask => "public_task",
-            LawfulBasis::LegitimateInterests => "legitimate_interests",
-        }
-    }
-    pub fn parse(s: &str) -> Option<LawfulBasis> {
-        LawfulBasis::ALL.into_iter().find(|b| b.as_str() == s)
-    }
-    /// `Art. 6(1)(a)` … `(f)`.
-    pub fn article(self) -> &'static str {
-        match self {
-            LawfulBasis::Consent => "Art. 6(1)(a)",
-            LawfulBasis::Contract => "Art. 6(1)(b)",
-            LawfulBasis::LegalObligation => "Art. 6(1)(c)",
-            LawfulBasis::VitalInterests => "Art. 6(1)(d)",
-            LawfulBasis::PublicTask => "Art. 6(1)(e)",
-            LawfulBasis::LegitimateInterests => "Art. 6(1)(f)",
-        }
-    }
-}
-
-/// What a field is declared to hold; overrides automatic column classification.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum FieldDecl {
-    Category(Category),
-    FreeText,
-    NotPersonal,
-}
-
-impl FieldDecl {
-    pub fn parse(s: &str) -> Option<FieldDecl> {
-        match s {
-            "free_text" => Some(FieldDecl::FreeText),
-            "not_personal" => Some(FieldDecl::NotPersonal),
-            _ => Category::parse(s).map(FieldDecl::Category),
-        }
-    }
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FieldDecl::Category(c) => c.as_str(),
-            FieldDecl::FreeText => "free_text",
-            FieldDecl::NotPersonal => "not_personal",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Retention {
-    /// The column holding the date the period runs from; `None` for mail (the Date
-    /// header) or when it is still a placeholder.
-    pub date_field: Option<String>,
-    /// `None` while `keep_for` is a `TODO` placeholder: nothing is checked.
-    pub keep_for: Option<Period>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Marketing {
-    pub opt_in_field: String,
-    /// Lower-case; compared case-insensitively with trimmed values.
-    pub opt_in_values: Vec<String>,
-    pub consent_date_field: Option<String>,
-    pub list_field: Option<String>,
-    pub list_values: Vec<String>,
-}
-
-/// One `sources:` entry.
-#[derive(Debug, Clone)]
-pub struct SourcePolicy {
-    /// The glob as written.
-    pub path: String,
-    /// Line of the entry's `path:` in the config, for messages.
-    pub line: u64,
-    /// `None` when missing or a placeholder.
-    pub purpose: Option<String>,
-    /// `None` when missing or a placeholder.
-    pub lawful_basis: Option<LawfulBasis>,
-    pub balancing_test: Option<String>,
-    /// `None` when the entry has no `fields:` key at all (mail: nothing to check).
-    pub fields: Option<BTreeMap<String, FieldDecl>>,
-    pub id_field: Option<String>,
-    pub retention: Option<Retention>,
-    pub marketing: Option<Marketing>,
-    pub special_categories_basis: Option<String>,
-    /// Keys whose value is still a `TODO` placeholder (`purpose`, `lawful_basis`,
-    /// `balancing_test`, `retention.keep_for`, `retention.date_field`,
-    /// `special_categories_basis`).
-    pub placeholders: Vec<String>,
-    glob: GlobMatcher,
-}
-
-/// An allowlist entry (used by the allowlist issue; parsed and validated here).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AllowEntry {
-    pub path: Option<String>,
-    pub rule: Option<String>,
-    pub category: Option<Category>,
-    pub field: Option<String>,
-    pub fingerprint: Option<String>,
-    pub reason: String,
-    pub line: u64,
-}
+// ---------------------------------------------------------------- loading
 
 /// A configuration that cannot be used. The message names the file, the line and
 /// the key, never a value from the scanned data.
@@ -614,115 +477,12 @@ impl Validator<'_> {
     }
 }
 
-impl SourcePolicy {
-    /// Whether the glob matches `path` or a suffix of it that starts after a `/`
-    /// (`crm/contacts*.csv` matches `/tmp/x/crm/contacts.csv`). `*` and `?` stop at
-    /// `/`; `**` crosses it.
-    pub fn matches(&self, path: &str) -> bool {
-        let path = path.replace('\\', "/");
-        self.glob.is_match(&path)
-            || path
-                .match_indices('/')
-                .any(|(i, _)| self.glob.is_match(&path[i + 1..]))
-    }
-
-    /// How `column` is declared: an exact name first, then ignoring case and blanks.
-    /// A mail attachment (`attachment:<name>`) is covered by a declared `attachment`.
-    pub fn field_decl(&self, column: &str) -> Option<FieldDecl> {
-        let fields = self.fields.as_ref()?;
-        if let Some(d) = fields.get(column) {
-            return Some(*d);
-        }
-        let wanted = column.trim();
-        let found = fields
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(wanted))
-            .map(|(_, d)| *d);
-        found.or_else(|| {
-            wanted
-                .split_once(':')
-                .filter(|(kind, _)| kind.eq_ignore_ascii_case("attachment"))
-                .and_then(|_| self.field_decl("attachment"))
-        })
-    }
-
-    /// `crm/contacts*.csv (gdpr-audit.yaml line 3)`-style label for messages.
-    pub fn label(&self) -> String {
-        format!("source `{}` (line {})", self.path, self.line)
-    }
-}
-
-impl fmt::Display for FieldDecl {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const EXAMPLE: &str = r#"
-sources:
-  - path: "crm/contacts*.csv"          # glob
-    purpose: "Customer relationship and orders"
-    lawful_basis: contract
-    id_field: id
-    fields: {email: email, phone: phone, personnummer: national_id, notes: free_text}
-    retention: {date_field: last_purchase_date, keep_for: 24 months}
-    marketing: {opt_in_field: marketing_opt_in, opt_in_values: ["yes", "ja", "true", "1"], consent_date_field: consent_date}
-  - path: "mail/**"
-    purpose: "Customer service"
-    lawful_basis: legitimate_interests
-    balancing_test: "docs/lia-2024-customer-mail.pdf"
-    retention: {keep_for: 36 months}      # by the Date header
-"#;
-
     fn load(text: &str) -> Result<Config, ConfigError> {
         Config::from_str(text, "gdpr-audit.yaml")
-    }
-
-    #[test]
-    fn the_documented_example_loads() {
-        let c = load(EXAMPLE).unwrap();
-        assert_eq!(c.sources.len(), 2);
-        let s = &c.sources[0];
-        assert_eq!(s.line, 3);
-        assert_eq!(s.lawful_basis, Some(LawfulBasis::Contract));
-        assert_eq!(
-            s.field_decl("personnummer"),
-            Some(FieldDecl::Category(Category::NationalId))
-        );
-        assert_eq!(s.field_decl("Notes"), Some(FieldDecl::FreeText));
-        assert_eq!(s.field_decl("city"), None);
-        let r = s.retention.as_ref().unwrap();
-        assert_eq!(r.date_field.as_deref(), Some("last_purchase_date"));
-        assert_eq!(r.keep_for.unwrap().months, 24);
-        let m = s.marketing.as_ref().unwrap();
-        assert_eq!(m.opt_in_values, ["yes", "ja", "true", "1"]);
-        assert_eq!(m.list_values.len(), DEFAULT_OPT_IN_VALUES.len());
-        assert!(c.sources[1].fields.is_none());
-        assert_eq!(
-            c.sources[1].balancing_test.as_deref(),
-            Some("docs/lia-2024-customer-mail.pdf")
-        );
-    }
-
-    #[test]
-    fn globs_match_path_suffixes_at_slash_boundaries() {
-        let c = load(EXAMPLE).unwrap();
-        let name = |p: &str| c.source_for(p).map(|s| s.path.as_str());
-        assert_eq!(
-            name("/tmp/x/corpus/crm/contacts.csv"),
-            Some("crm/contacts*.csv")
-        );
-        assert_eq!(name("crm/contacts_latin1.csv"), Some("crm/contacts*.csv"));
-        assert_eq!(name("corpus/mail/inbox.mbox"), Some("mail/**"));
-        assert_eq!(name("corpus/mail/maildir/cur/123:2,S"), Some("mail/**"));
-        assert_eq!(name("corpus/mail/maildir"), Some("mail/**"));
-        assert_eq!(name("corpus/xcrm/contacts.csv"), None);
-        assert_eq!(name("crm/sub/contacts.csv"), None);
-        assert_eq!(name("crm/activities.csv"), None);
     }
 
     #[test]
@@ -735,67 +495,6 @@ sources:
             .unwrap_err()
             .to_string();
         assert!(e.contains(":3:") && e.contains("keep_four"), "{e}");
-    }
-
-    #[test]
-    fn bad_values_name_file_line_and_key() {
-        let cases = [
-            (
-                "sources:\n  - path: a\n    lawful_basis: contrakt\n",
-                3,
-                "lawful_basis",
-            ),
-            (
-                "sources:\n  - path: a\n    lawful_basis: legitimate_interests\n",
-                3,
-                "lawful_basis",
-            ),
-            (
-                "sources:\n  - path: a\n    fields:\n      email: emial\n",
-                4,
-                "fields.email",
-            ),
-            (
-                "sources:\n  - path: a\n    retention: {keep_for: 24 moons}\n",
-                3,
-                "keep_for",
-            ),
-            ("sources:\n  - path: \"a[\"\n", 2, "path"),
-            (
-                "sources:\n  - path: a\nallowlist:\n  - path: x\n",
-                4,
-                "reason",
-            ),
-            (
-                "sources: []\nallowlist:\n  - reason: because\n",
-                3,
-                "reason",
-            ),
-            (
-                "sources: []\nallowlist:\n  - {category: helth, reason: r}\n",
-                3,
-                "category",
-            ),
-            (
-                "sources:\n  - path: a\n    marketing: {opt_in_field: m, opt_in_values: []}\n",
-                3,
-                "opt_in_values",
-            ),
-            ("fingerprint_key: \"\"\n", 1, "fingerprint_key"),
-        ];
-        for (text, line, key) in cases {
-            let e = load(text).unwrap_err().to_string();
-            assert!(
-                e.starts_with(&format!("gdpr-audit.yaml:{line}:")) && e.contains(key),
-                "{text:?} → {e}"
-            );
-        }
-        assert!(
-            load("# nothing\n")
-                .unwrap_err()
-                .to_string()
-                .contains("empty")
-        );
     }
 
     #[test]
@@ -821,30 +520,5 @@ sources:
         let c = load("sources:\n  - path: a\n    lawful_basis: legitimate_interests\n    balancing_test: TODO\n")
             .unwrap();
         assert_eq!(c.sources[0].placeholders, ["balancing_test"]);
-    }
-
-    #[test]
-    fn allowlist_and_fingerprint_key_parse() {
-        let c = load(
-            "fingerprint_key: s3cret\nallowlist:\n  - {path: crm/deals.csv, rule: se_personnummer, reason: \"org numbers\"}\n  - fingerprint: abc\n    category: email\n    reason: shared mailbox\n",
-        )
-        .unwrap();
-        assert!(c.sources.is_empty());
-        assert_eq!(c.fingerprint_key.as_deref(), Some("s3cret"));
-        assert_eq!(c.allowlist.len(), 2);
-        assert_eq!(c.allowlist[1].category, Some(Category::Email));
-        assert_eq!(c.allowlist[1].line, 4);
-    }
-
-    #[test]
-    fn discover_walks_up_to_the_nearest_config() {
-        let dir = tempfile::tempdir().unwrap();
-        let deep = dir.path().join("a/b");
-        std::fs::create_dir_all(&deep).unwrap();
-        assert_eq!(discover(&deep).filter(|p| p.starts_with(dir.path())), None);
-        std::fs::write(dir.path().join(CONFIG_FILE), "sources: []\n").unwrap();
-        assert_eq!(discover(&deep), Some(dir.path().join(CONFIG_FILE)));
-        std::fs::write(deep.join(CONFIG_FILE), "sources: []\n").unwrap();
-        assert_eq!(discover(&deep), Some(deep.join(CONFIG_FILE)));
     }
 }

@@ -4,160 +4,189 @@
 //! as it is, so the next scan already checks it and reports every `TODO` it still
 //! holds: it is the first version of a record of processing activities (Art. 30).
 
-use super::{Catalog, group_field, most_sensitive};
+use super::{Catalog, Config, FieldDecl, Violation, ViolationKind, group_field, most_sensitive};
 use crate::finding::InventoryKind;
+use crate::model::{Category, Location};
 use crate::report::Report;
 use crate::source::display_path;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-/// How a field will be declared, and what the comment says about it.
-struct Field {
-    decl: String,
-    note: String,
+/// What the scan saw in one field of one draft entry.
+#[derive(Default)]
+struct FieldDraft {
+    /// Inventory values per category of a structured field.
+    structured: BTreeMap<Category, u64>,
+    /// Inventory or findings per category as free text.
+    free: BTreeMap<Category, u64>,
+    attachment: bool,
+}
+
+/// One `sources:` entry of the draft: a file, a Maildir folder, or all the `.eml`
+/// files of one directory (`eml/*.eml`).
+struct Entry<'a> {
+    glob: String,
+    sources: Vec<&'a str>,
+    fields: BTreeMap<String, FieldDraft>,
 }
 
 /// The draft config text for `report` (deterministic). Paths are made relative to
 /// the scanned root they came from, keeping the root's own name
-/// (`scan corpus/crm` → `crm/contacts.csv`), and escaped as globs.
+/// (`scan corpus/crm` → `crm/contacts.csv`), and escaped as globs; `.eml` files
+/// that share a directory share one entry. Every field with personal data is
+/// declared (structured fields by their main category, others `free_text`), so a
+/// scan with the draft reports no `undeclared_personal_data` for them.
 pub fn draft_config(report: &Report, roots: &[PathBuf]) -> String {
     let catalog = Catalog::new(report);
     let roots: Vec<String> = roots.iter().map(|r| display_path(r)).collect();
-    let mut fields: BTreeMap<&str, BTreeMap<String, Field>> = BTreeMap::new();
-    for e in &report.inventory {
-        let cats: Vec<_> = e
-            .categories
-            .iter()
-            .filter(|(_, n)| **n > 0)
-            .map(|(c, n)| (*c, *n))
-            .collect();
-        let src = catalog.owner(&e.path);
-        let decl = match e.kind {
-            InventoryKind::Attachment => {
-                // Listed, not scanned: declared as free text so they are on record.
-                fields
-                    .entry(src)
-                    .or_default()
-                    .entry("attachment".into())
-                    .or_insert(Field {
-                        decl: "free_text".into(),
-                        note: "attachments (listed, not all scanned)".into(),
-                    });
-                continue;
-            }
-            _ if cats.is_empty() => continue,
-            InventoryKind::FreeText => "free_text".to_string(),
-            // The category most values belong to; ties go to the more sensitive.
-            InventoryKind::Structured => {
-                let top = cats.iter().map(|c| c.1).max().unwrap_or(0);
-                most_sensitive(cats.iter().filter(|c| c.1 == top).map(|c| c.0))
-                    .map_or("free_text".into(), |c| c.as_str().to_string())
-            }
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut entry_of: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut eml_dirs: BTreeMap<&str, usize> = BTreeMap::new();
+    for src in &catalog.sources {
+        let dir = src.rsplit_once('/').map_or("", |d| d.0);
+        let eml = catalog.kind(src) == Some("eml") && src.ends_with(".eml");
+        if eml && let Some(&i) = eml_dirs.get(dir) {
+            entries[i].sources.push(src);
+            entry_of.insert(src, i);
+            continue;
+        }
+        let glob = match eml {
+            true => format!("{}/*.eml", globset::escape(&relative(dir, &roots))),
+            false => globset::escape(&relative(src, &roots)),
         };
-        let list: Vec<String> = cats.iter().map(|(c, n)| format!("{c} {n}")).collect();
-        let note = format!("{} values: {}", e.values, list.join(", "));
-        fields
-            .entry(src)
-            .or_default()
-            .insert(e.field.clone(), Field { decl, note });
+        if eml {
+            eml_dirs.insert(dir, entries.len());
+        }
+        entry_of.insert(src, entries.len());
+        entries.push(Entry {
+            glob: glob.trim_start_matches('/').to_string(),
+            sources: vec![src],
+            fields: BTreeMap::new(),
+        });
     }
-    let mut found: BTreeMap<(&str, String), BTreeMap<&str, u64>> = BTreeMap::new();
-    for f in &report.findings {
-        let key = (catalog.owner(&f.path), group_field(&f.location));
-        *found
-            .entry(key)
-            .or_default()
-            .entry(f.category.as_str())
-            .or_default() += 1;
-    }
-    for ((src, field), cats) in found {
-        let list: Vec<String> = cats.iter().map(|(c, n)| format!("{c} {n}")).collect();
-        let entry = fields
-            .entry(src)
-            .or_default()
-            .entry(field)
-            .or_insert(Field {
-                decl: "free_text".into(),
-                note: String::new(),
-            });
-        if entry.note.is_empty() {
-            entry.note = format!("findings: {}", list.join(", "));
-        } else {
-            entry
-                .note
-                .push_str(&format!("; findings: {}", list.join(", ")));
+    for e in &report.inventory {
+        let Some(&i) = entry_of.get(catalog.owner(&e.path)) else {
+            continue;
+        };
+        let f = entries[i].fields.entry(e.field.clone()).or_default();
+        match e.kind {
+            InventoryKind::Attachment => f.attachment = true,
+            InventoryKind::Structured => add(&mut f.structured, &e.categories),
+            InventoryKind::FreeText => add(&mut f.free, &e.categories),
         }
     }
-
-    let mut out = String::new();
-    out.push_str(HEADER);
+    for x in &report.findings {
+        let Some(&i) = entry_of.get(catalog.owner(&x.path)) else {
+            continue;
+        };
+        let f = entries[i]
+            .fields
+            .entry(group_field(&x.location))
+            .or_default();
+        *f.free.entry(x.category).or_default() += 1;
+    }
+    let mut out = String::from(HEADER);
     if !roots.is_empty() {
         let _ = writeln!(out, "# Scanned: {}", roots.join(", "));
     }
     out.push_str("\nsources:\n");
-    if catalog.sources.is_empty() {
+    if entries.is_empty() {
         out.push_str("  []\n");
     }
-    for src in &catalog.sources {
-        let kind = catalog.kind(src).unwrap_or("file");
-        let mail = catalog.is_mail(src);
-        let summary = report.summary.sources.iter().find(|s| &s.path == src);
-        let size = match summary {
-            Some(s) if mail => format!("{} messages", s.messages),
-            Some(s) => format!("{} records", s.records),
-            None => String::new(),
-        };
-        let glob = globset::escape(&relative(src, &roots));
-        let _ = writeln!(out, "\n  # {src}: {kind}, {size}");
-        let _ = writeln!(out, "  - path: {}", quote(&glob));
-        out.push_str("    purpose: \"TODO: why do you hold this data?\"\n");
-        out.push_str(
-            "    lawful_basis: TODO   # consent | contract | legal_obligation | vital_interests | public_task | legitimate_interests (+ balancing_test)\n",
-        );
-        if !mail {
-            out.push_str("    # id_field: id       # the column that names a record in your CRM (used in exported action lists)\n");
-        }
-        match fields.get(src.as_str()) {
-            Some(f) if !f.is_empty() => {
-                out.push_str("    fields:\n");
-                for (name, field) in f {
-                    let _ = writeln!(
-                        out,
-                        "      {}: {}   # {}",
-                        quote(name),
-                        field.decl,
-                        field.note
-                    );
-                }
-            }
-            _ => out.push_str("    # fields: {}         # no personal data found in this scan\n"),
-        }
-        if mail {
-            out.push_str(
-                "    retention: {keep_for: TODO}   # by the Date header, e.g. {keep_for: 36 months}\n",
-            );
-        } else {
-            out.push_str(
-                "    retention: {keep_for: TODO}   # e.g. {date_field: last_purchase_date, keep_for: 24 months}\n",
-            );
-            out.push_str("    # marketing: {opt_in_field: marketing_opt_in, consent_date_field: consent_date}\n");
-        }
-        if let Some(special) = catalog.categories.get(src).map(|c| {
-            c.keys()
-                .filter(|c| c.is_special())
-                .map(|c| c.as_str())
-                .collect::<Vec<_>>()
-        }) && !special.is_empty()
-        {
-            let _ = writeln!(
-                out,
-                "    special_categories_basis: TODO   # found: {}; an Art. 9(2) ground, e.g. \"9(2)(a) explicit consent\"",
-                special.join(", ")
-            );
-        }
+    for e in &entries {
+        write_entry(&mut out, e, &catalog, report);
     }
     out
+}
+
+fn add(to: &mut BTreeMap<Category, u64>, from: &BTreeMap<Category, u64>) {
+    for (c, n) in from.iter().filter(|(_, n)| **n > 0) {
+        *to.entry(*c).or_default() += n;
+    }
+}
+
+fn counts(cats: &BTreeMap<Category, u64>) -> String {
+    let list: Vec<String> = cats.iter().map(|(c, n)| format!("{c} {n}")).collect();
+    list.join(", ")
+}
+
+fn write_entry(out: &mut String, e: &Entry, catalog: &Catalog, report: &Report) {
+    let mail = e.sources.iter().any(|s| catalog.is_mail(s));
+    let (mut records, mut messages) = (0, 0);
+    for s in report
+        .summary
+        .sources
+        .iter()
+        .filter(|s| e.sources.contains(&s.path.as_str()))
+    {
+        records += s.records;
+        messages += s.messages;
+    }
+    let what = match (e.sources.as_slice(), mail) {
+        ([one], false) => format!("{one}: {records} records"),
+        ([one], true) => format!("{one}: {messages} messages"),
+        (many, _) => format!("{} files, {messages} messages", many.len()),
+    };
+    let _ = writeln!(out, "\n  # {what}");
+    let _ = writeln!(out, "  - path: {}", quote(&e.glob));
+    out.push_str("    purpose: \"TODO: why do you hold this data?\"\n");
+    out.push_str("    lawful_basis: TODO   # consent | contract | legal_obligation | vital_interests | public_task | legitimate_interests (+ balancing_test)\n");
+    if !mail {
+        out.push_str("    # id_field: id       # the column that names a record in your CRM (used in exported action lists)\n");
+    }
+    let declared: Vec<_> = e
+        .fields
+        .iter()
+        .filter(|(_, f)| f.attachment || !f.structured.is_empty() || !f.free.is_empty())
+        .collect();
+    if declared.is_empty() {
+        out.push_str("    # fields: {}         # no personal data found in this scan\n");
+    } else {
+        out.push_str("    fields:\n");
+    }
+    for (name, f) in declared {
+        // Structured: the category most values belong to (ties: the more sensitive).
+        let top = f.structured.values().max().copied().unwrap_or(0);
+        let decl = most_sensitive(f.structured.iter().filter(|c| *c.1 == top).map(|c| *c.0))
+            .filter(|_| top > 0)
+            .map_or("free_text", |c| c.as_str());
+        let mut note = Vec::new();
+        if !f.structured.is_empty() {
+            note.push(format!("values: {}", counts(&f.structured)));
+        }
+        if !f.free.is_empty() {
+            note.push(format!("in free text: {}", counts(&f.free)));
+        }
+        if f.attachment {
+            note.push("attachments (not all scanned)".into());
+        }
+        let _ = writeln!(out, "      {}: {decl}   # {}", quote(name), note.join("; "));
+    }
+    if mail {
+        out.push_str(
+            "    retention: {keep_for: TODO}   # by the Date header, e.g. {keep_for: 36 months}\n",
+        );
+    } else {
+        out.push_str("    retention: {keep_for: TODO}   # e.g. {date_field: last_purchase_date, keep_for: 24 months}\n");
+        out.push_str(
+            "    # marketing: {opt_in_field: marketing_opt_in, consent_date_field: consent_date}\n",
+        );
+    }
+    let special: BTreeSet<&str> = e
+        .sources
+        .iter()
+        .filter_map(|s| catalog.categories.get(*s))
+        .flat_map(|c| c.keys().filter(|c| c.is_special()).map(|c| c.as_str()))
+        .collect();
+    if !special.is_empty() {
+        let list: Vec<&str> = special.into_iter().collect();
+        let _ = writeln!(
+            out,
+            "    special_categories_basis: TODO   # found: {}; an Art. 9(2) ground, e.g. \"9(2)(a) explicit consent\"",
+            list.join(", ")
+        );
+    }
 }
 
 const HEADER: &str = "\
@@ -214,66 +243,188 @@ fn relative(src: &str, roots: &[String]) -> String {
     }
 }
 
+/// What a source holds, gathered from the report.
+#[derive(Default)]
+struct FieldFacts {
+    /// Values (inventory) or findings in the field.
+    values: u64,
+    special: BTreeSet<crate::model::Category>,
+    special_findings: u64,
+    special_records: BTreeSet<(u64, String)>,
+}
+
+/// Violations about whole sources and their fields, computed after the scan:
+/// `no_lawful_basis` (personal data but no matching entry, or one whose purpose or
+/// lawful basis is missing or TODO), `undeclared_personal_data` (a field with
+/// personal data not declared under `fields`, or declared `not_personal`; for mail
+/// only when the entry has a `fields` key, since mail has no columns by default;
+/// sources without an entry get only `no_lawful_basis`), and
+/// `special_category_without_basis` (special-category findings, per field, in a
+/// source without `special_categories_basis`). Maildir message files count under
+/// their folder.
+pub fn source_violations(config: &Config, report: &Report) -> Vec<Violation> {
+    let catalog = Catalog::new(report);
+    let mut facts: BTreeMap<&str, BTreeMap<String, FieldFacts>> = BTreeMap::new();
+    for e in &report.inventory {
+        if e.categories.values().any(|&n| n > 0)
+            && e.kind != crate::finding::InventoryKind::Attachment
+        {
+            let f = facts
+                .entry(catalog.owner(&e.path))
+                .or_default()
+                .entry(e.field.clone())
+                .or_default();
+            f.values += e.values.max(1);
+        }
+    }
+    for x in &report.findings {
+        let src = catalog.owner(&x.path);
+        let f = facts
+            .entry(src)
+            .or_default()
+            .entry(group_field(&x.location))
+            .or_default();
+        f.values += 1;
+        if x.category.is_special() {
+            f.special.insert(x.category);
+            f.special_findings += 1;
+            let id = match &x.location {
+                Location::Email {
+                    message_id: Some(id),
+                    ..
+                } => id.clone(),
+                Location::Email { .. } if src != x.path => {
+                    x.path.rsplit('/').next().unwrap_or(&x.path).to_string()
+                }
+                loc => loc.record().to_string(),
+            };
+            f.special_records.insert((x.location.record(), id));
+        }
+    }
+    let records_of = |src: &str| {
+        report
+            .summary
+            .sources
+            .iter()
+            .find(|s| s.path == src)
+            .map_or(0, |s| s.records + s.messages)
+    };
+    let mut out = Vec::new();
+    for src in &catalog.sources {
+        let Some(fields) = facts.get(src.as_str()) else {
+            continue;
+        };
+        let policy = config.source_for(src);
+        let cats: Vec<&str> = catalog
+            .categories
+            .get(src)
+            .map_or(Vec::new(), |c| c.keys().map(|c| c.as_str()).collect());
+        let missing: Vec<&str> = match policy {
+            None => vec![],
+            Some(p) => [
+                ("purpose", p.purpose.is_none()),
+                ("lawful_basis", p.lawful_basis.is_none()),
+            ]
+            .into_iter()
+            .filter(|x| x.1)
+            .map(|x| x.0)
+            .chain(
+                p.placeholders
+                    .iter()
+                    .filter(|k| *k == "balancing_test")
+                    .map(|_| "balancing_test"),
+            )
+            .collect(),
+        };
+        if policy.is_none() || !missing.is_empty() {
+            let why = match policy {
+                None => format!(
+                    "no entry under `sources:` in {} matches this source",
+                    config.name
+                ),
+                Some(p) => format!(
+                    "{} has no {} (missing or TODO)",
+                    p.label(),
+                    missing.join(", ")
+                ),
+            };
+            out.push(Violation {
+                kind: ViolationKind::NoLawfulBasis,
+                path: src.clone(),
+                field: String::new(),
+                records: Vec::new(),
+                rows: Vec::new(),
+                count: records_of(src),
+                article: "Art. 6, 30".into(),
+                message: format!(
+                    "The source holds personal data ({}) but {why}: declare its purpose and lawful basis.",
+                    cats.join(", ")
+                ),
+            });
+        }
+        for (field, f) in fields {
+            if let Some(p) = policy {
+                let decl = p.field_decl(field);
+                let check = p.fields.is_some() || !catalog.is_mail(src);
+                if check && matches!(decl, None | Some(FieldDecl::NotPersonal)) {
+                    let fcats: Vec<&str> = catalog
+                        .fields
+                        .get(&(src.clone(), field.clone()))
+                        .map_or(Vec::new(), |c| c.keys().map(|c| c.as_str()).collect());
+                    let how = if decl.is_some() {
+                        "is declared `not_personal`"
+                    } else {
+                        "is not declared under `fields`"
+                    };
+                    out.push(Violation {
+                        kind: ViolationKind::UndeclaredPersonalData,
+                        path: src.clone(),
+                        field: field.clone(),
+                        records: Vec::new(),
+                        rows: Vec::new(),
+                        count: f.values,
+                        article: "Art. 5(1)(c), 30".into(),
+                        message: format!(
+                            "`{field}` holds personal data ({}; {} values or findings) but {how} in {} of {}.",
+                            fcats.join(", "),
+                            f.values,
+                            p.label(),
+                            config.name
+                        ),
+                    });
+                }
+            }
+            if !f.special.is_empty() && policy.is_none_or(|p| p.special_categories_basis.is_none())
+            {
+                let names: Vec<&str> = f.special.iter().map(|c| c.as_str()).collect();
+                let criminal = f.special.contains(&crate::model::Category::Criminal);
+                let (rows, records) = f.special_records.iter().cloned().unzip();
+                out.push(Violation {
+                    kind: ViolationKind::SpecialCategoryWithoutBasis,
+                    path: src.clone(),
+                    field: field.clone(),
+                    records,
+                    rows,
+                    count: f.special_findings,
+                    article: if criminal { "Art. 9, 10" } else { "Art. 9" }.into(),
+                    message: format!(
+                        "{} findings of special categories ({}) in `{field}` but no `special_categories_basis` (an Art. 9(2) ground{}) for this source.",
+                        f.special_findings,
+                        names.join(", "),
+                        if criminal { "; Art. 10 for criminal-offence data" } else { "" }
+                    ),
+                });
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::{Category, Location};
     use crate::policy::tests::{csv_loc, finding, inv, report_with};
-    use crate::policy::{Config, ViolationKind, source_violations};
-
-    fn sample() -> Report {
-        let c = "/tmp/x/corpus/crm/contacts.csv";
-        let m = "/tmp/x/corpus/mail/maildir";
-        report_with(
-            &[
-                (c, "csv", 20),
-                ("/tmp/x/corpus/crm/deals.csv", "csv", 5),
-                (m, "maildir", 2),
-            ],
-            vec![
-                inv(
-                    c,
-                    "email",
-                    InventoryKind::Structured,
-                    &[(Category::Email, 18), (Category::Phone, 1)],
-                ),
-                inv(
-                    c,
-                    "personnummer",
-                    InventoryKind::Structured,
-                    &[(Category::NationalId, 17)],
-                ),
-                inv(
-                    c,
-                    "notes",
-                    InventoryKind::FreeText,
-                    &[(Category::Health, 2)],
-                ),
-                inv(
-                    m,
-                    "header:from",
-                    InventoryKind::Structured,
-                    &[(Category::Email, 2), (Category::PersonName, 2)],
-                ),
-            ],
-            vec![
-                finding(c, csv_loc(3, "notes"), Category::Health),
-                finding(c, csv_loc(4, "company"), Category::NationalId),
-                finding(
-                    "/tmp/x/corpus/mail/maildir/cur/1:2,S",
-                    Location::Email {
-                        message: 1,
-                        message_id: Some("<m1@x>".into()),
-                        part: "attachment:kund lista.csv".into(),
-                        line: 1,
-                        start: 0,
-                        end: 3,
-                    },
-                    Category::Phone,
-                ),
-            ],
-        )
-    }
 
     #[test]
     fn paths_are_relative_to_their_root_and_keep_its_name() {
@@ -299,57 +450,47 @@ mod tests {
     }
 
     #[test]
-    fn the_draft_loads_nags_and_declares_every_field() {
-        let report = sample();
-        let text = draft_config(&report, &[PathBuf::from("/tmp/x/corpus")]);
-        assert_eq!(
-            text,
-            draft_config(&report, &[PathBuf::from("/tmp/x/corpus")])
-        );
-        assert!(text.contains("Art. 30"));
-        assert!(
-            text.contains("- path: \"corpus/crm/contacts.csv\""),
-            "{text}"
-        );
-        assert!(text.contains("\"email\": email"), "{text}");
-        assert!(text.contains("\"personnummer\": national_id"), "{text}");
-        assert!(text.contains("\"notes\": free_text"), "{text}");
-        assert!(text.contains("\"company\": free_text"), "{text}");
-        assert!(text.contains("\"attachment\": free_text"), "{text}");
-        assert!(text.contains("\"header:from\": email"), "{text}");
-        let config = Config::from_str(&text, "gdpr-audit.yaml").expect("the draft loads");
-        assert_eq!(config.sources.len(), 3);
-        let v = source_violations(&config, &report);
-        assert!(
-            v.iter()
-                .all(|v| v.kind != ViolationKind::UndeclaredPersonalData),
-            "{v:#?}"
-        );
-        // TODO placeholders nag: no lawful basis where there is personal data.
-        let no_basis: Vec<&str> = v
-            .iter()
-            .filter(|v| v.kind == ViolationKind::NoLawfulBasis)
-            .map(|v| v.path.as_str())
-            .collect();
-        assert_eq!(
-            no_basis,
-            [
-                "/tmp/x/corpus/crm/contacts.csv",
-                "/tmp/x/corpus/mail/maildir"
-            ]
-        );
-        assert!(
-            v.iter()
-                .any(|v| v.kind == ViolationKind::SpecialCategoryWithoutBasis)
-        );
-    }
-
-    #[test]
     fn glob_characters_in_names_are_escaped() {
         let report = report_with(&[("d/we[ird]*.csv", "csv", 1)], Vec::new(), Vec::new());
         let text = draft_config(&report, &[PathBuf::from("d")]);
         let config = Config::from_str(&text, "x.yaml").unwrap();
         assert!(config.source_for("d/we[ird]*.csv").is_some());
         assert!(config.source_for("d/weird.csv").is_none());
+    }
+
+    #[test]
+    fn eml_files_of_one_directory_share_an_entry() {
+        let report = report_with(
+            &[
+                ("m/eml/a.eml", "eml", 1),
+                ("m/eml/b.eml", "eml", 1),
+                ("m/x.mbox", "mbox", 3),
+            ],
+            vec![
+                inv(
+                    "m/eml/a.eml",
+                    "header:from",
+                    InventoryKind::Structured,
+                    &[(Category::Email, 1)],
+                ),
+                inv(
+                    "m/eml/b.eml",
+                    "header:to",
+                    InventoryKind::Structured,
+                    &[(Category::Email, 1)],
+                ),
+            ],
+            Vec::new(),
+        );
+        let text = draft_config(&report, &[PathBuf::from("m")]);
+        assert!(text.contains("- path: \"m/eml/*.eml\""), "{text}");
+        assert!(text.contains("# 2 files, 2 messages"), "{text}");
+        let config = Config::from_str(&text, "x.yaml").unwrap();
+        assert_eq!(config.sources.len(), 2);
+        let v = source_violations(&config, &report);
+        assert!(
+            v.iter().all(|v| v.kind == ViolationKind::NoLawfulBasis),
+            "{v:#?}"
+        );
     }
 }

@@ -6,10 +6,14 @@
 //!
 //! * [`config`]: the file format, validation, discovery, glob matching;
 //! * [`dates`]: the date forms exports use, and retention periods;
+//! * this module: the policy as loaded ([`Config`], [`SourcePolicy`]) and the
+//!   [`Violation`]s the checks report;
 //! * [`checks`]: per-record checks (streaming, called by the scanner for every CSV
-//!   row or message) and per-source checks (after the scan, from the report);
-//! * [`init`]: the draft config (a first record of processing activities);
-//! * [`export`]: `--export-actions`: one CSV of affected records per action.
+//!   row or message);
+//! * [`init`]: the record of processing: the draft config `init` writes, and the
+//!   per-source checks of a scan against it (after the scan, from the report);
+//! * [`export`]: what the checks hand on: to-do items, and the CSVs of affected
+//!   records for `--export-actions`.
 
 pub mod checks;
 pub mod config;
@@ -17,21 +21,20 @@ pub mod dates;
 pub mod export;
 pub mod init;
 
-pub use checks::{RecordChecker, RecordOutcomes, record_violations, source_violations};
-pub use config::{
-    AllowEntry, CONFIG_FILE, Config, ConfigError, FieldDecl, LawfulBasis, Marketing, Retention,
-    SourcePolicy, discover,
-};
-pub use export::{ExportError, export_actions, export_actions_with};
-pub use init::draft_config;
+pub use checks::{RecordChecker, RecordOutcomes, record_violations};
+pub use config::{CONFIG_FILE, ConfigError, DEFAULT_OPT_IN_VALUES, discover};
+pub use dates::Period;
+pub use export::{ExportError, export_actions, export_actions_with, violations_to_todo};
+pub use init::{draft_config, source_violations};
 
 use crate::finding::InventoryKind;
-use crate::i18n::{self, Lang};
 use crate::model::{Category, Location};
 use crate::report::Report;
-use crate::todo::{self, Action, ScoreFactors, TodoItem};
+use crate::todo::{self, Action};
+use globset::GlobMatcher;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::fmt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -89,6 +92,191 @@ pub struct Violation {
     pub article: String,
     pub message: String,
 }
+
+// ---------------------------------------------------------------- the policy
+
+/// A loaded, validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file it came from (as given), for messages.
+    pub name: String,
+    pub sources: Vec<SourcePolicy>,
+    pub fingerprint_key: Option<String>,
+    pub allowlist: Vec<AllowEntry>,
+}
+
+/// Art. 6(1) grounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LawfulBasis {
+    Consent,
+    Contract,
+    LegalObligation,
+    VitalInterests,
+    PublicTask,
+    LegitimateInterests,
+}
+
+impl LawfulBasis {
+    pub const ALL: [LawfulBasis; 6] = [
+        LawfulBasis::Consent,
+        LawfulBasis::Contract,
+        LawfulBasis::LegalObligation,
+        LawfulBasis::VitalInterests,
+        LawfulBasis::PublicTask,
+        LawfulBasis::LegitimateInterests,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LawfulBasis::Consent => "consent",
+            LawfulBasis::Contract => "contract",
+            LawfulBasis::LegalObligation => "legal_obligation",
+            LawfulBasis::VitalInterests => "vital_interests",
+            LawfulBasis::PublicTask => "public_task",
+            LawfulBasis::LegitimateInterests => "legitimate_interests",
+        }
+    }
+    pub fn parse(s: &str) -> Option<LawfulBasis> {
+        LawfulBasis::ALL.into_iter().find(|b| b.as_str() == s)
+    }
+    /// `Art. 6(1)(a)` … `(f)`.
+    pub fn article(self) -> &'static str {
+        match self {
+            LawfulBasis::Consent => "Art. 6(1)(a)",
+            LawfulBasis::Contract => "Art. 6(1)(b)",
+            LawfulBasis::LegalObligation => "Art. 6(1)(c)",
+            LawfulBasis::VitalInterests => "Art. 6(1)(d)",
+            LawfulBasis::PublicTask => "Art. 6(1)(e)",
+            LawfulBasis::LegitimateInterests => "Art. 6(1)(f)",
+        }
+    }
+}
+
+/// What a field is declared to hold; overrides automatic column classification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FieldDecl {
+    Category(Category),
+    FreeText,
+    NotPersonal,
+}
+
+impl FieldDecl {
+    pub fn parse(s: &str) -> Option<FieldDecl> {
+        match s {
+            "free_text" => Some(FieldDecl::FreeText),
+            "not_personal" => Some(FieldDecl::NotPersonal),
+            _ => Category::parse(s).map(FieldDecl::Category),
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FieldDecl::Category(c) => c.as_str(),
+            FieldDecl::FreeText => "free_text",
+            FieldDecl::NotPersonal => "not_personal",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Retention {
+    /// The column holding the date the period runs from; `None` for mail (the Date
+    /// header) or when it is still a placeholder.
+    pub date_field: Option<String>,
+    /// `None` while `keep_for` is a `TODO` placeholder: nothing is checked.
+    pub keep_for: Option<Period>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Marketing {
+    pub opt_in_field: String,
+    /// Lower-case; compared case-insensitively with trimmed values.
+    pub opt_in_values: Vec<String>,
+    pub consent_date_field: Option<String>,
+    pub list_field: Option<String>,
+    pub list_values: Vec<String>,
+}
+
+/// One `sources:` entry.
+#[derive(Debug, Clone)]
+pub struct SourcePolicy {
+    /// The glob as written.
+    pub path: String,
+    /// Line of the entry's `path:` in the config, for messages.
+    pub line: u64,
+    /// `None` when missing or a placeholder.
+    pub purpose: Option<String>,
+    /// `None` when missing or a placeholder.
+    pub lawful_basis: Option<LawfulBasis>,
+    pub balancing_test: Option<String>,
+    /// `None` when the entry has no `fields:` key at all (mail: nothing to check).
+    pub fields: Option<BTreeMap<String, FieldDecl>>,
+    pub id_field: Option<String>,
+    pub retention: Option<Retention>,
+    pub marketing: Option<Marketing>,
+    pub special_categories_basis: Option<String>,
+    /// Keys whose value is still a `TODO` placeholder (`purpose`, `lawful_basis`,
+    /// `balancing_test`, `retention.keep_for`, `retention.date_field`,
+    /// `special_categories_basis`).
+    pub placeholders: Vec<String>,
+    pub(crate) glob: GlobMatcher,
+}
+
+/// An allowlist entry (used by the allowlist issue; parsed and validated here).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AllowEntry {
+    pub path: Option<String>,
+    pub rule: Option<String>,
+    pub category: Option<Category>,
+    pub field: Option<String>,
+    pub fingerprint: Option<String>,
+    pub reason: String,
+    pub line: u64,
+}
+
+impl SourcePolicy {
+    /// Whether the glob matches `path` or a suffix of it that starts after a `/`
+    /// (`crm/contacts*.csv` matches `/tmp/x/crm/contacts.csv`). `*` and `?` stop at
+    /// `/`; `**` crosses it.
+    pub fn matches(&self, path: &str) -> bool {
+        let path = path.replace('\\', "/");
+        self.glob.is_match(&path)
+            || path
+                .match_indices('/')
+                .any(|(i, _)| self.glob.is_match(&path[i + 1..]))
+    }
+
+    /// How `column` is declared: an exact name first, then ignoring case and blanks.
+    /// A mail attachment (`attachment:<name>`) is covered by a declared `attachment`.
+    pub fn field_decl(&self, column: &str) -> Option<FieldDecl> {
+        let fields = self.fields.as_ref()?;
+        if let Some(d) = fields.get(column) {
+            return Some(*d);
+        }
+        let wanted = column.trim();
+        let found = fields
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(wanted))
+            .map(|(_, d)| *d);
+        found.or_else(|| {
+            wanted
+                .split_once(':')
+                .filter(|(kind, _)| kind.eq_ignore_ascii_case("attachment"))
+                .and_then(|_| self.field_decl("attachment"))
+        })
+    }
+
+    /// `crm/contacts*.csv (gdpr-audit.yaml line 3)`-style label for messages.
+    pub fn label(&self) -> String {
+        format!("source `{}` (line {})", self.path, self.line)
+    }
+}
+
+impl fmt::Display for FieldDecl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+// ---------------------------------------------------------------- the report, per source
 
 /// What the report says about each source, as the policy checks need it.
 pub(crate) struct Catalog {
@@ -210,121 +398,6 @@ pub(crate) fn group_field(loc: &Location) -> String {
     }
 }
 
-/// Every violation as a to-do item, scored like the findings' items (see
-/// [`crate::todo`]): weight of the category concerned × exposure 1.0 (the data sits
-/// where it is kept) × volume × confidence (1.0; 0.5 for unreadable dates, which
-/// may or may not be expired) × age (1.5 for records kept past their retention
-/// period). The category is the field's most sensitive one for
-/// `undeclared_personal_data` and `special_category_without_basis`, otherwise the
-/// source's most sensitive one (everything in an expired record goes with it).
-pub fn violations_to_todo(violations: &[Violation], report: &Report, lang: Lang) -> Vec<TodoItem> {
-    let catalog = Catalog::new(report);
-    let mut items: Vec<TodoItem> = violations
-        .iter()
-        .map(|v| todo_item(v, &catalog, lang))
-        .collect();
-    todo::sort_items(&mut items);
-    items
-}
-
-fn violation_category(v: &Violation, c: &Catalog) -> Category {
-    let source = c.worst(&v.path, None);
-    match v.kind {
-        ViolationKind::UndeclaredPersonalData => c.worst(&v.path, Some(&v.field)).or(source),
-        ViolationKind::SpecialCategoryWithoutBasis => {
-            let special = |key: Option<&str>| {
-                let cats = match key {
-                    None => c.categories.get(&v.path),
-                    Some(f) => c.fields.get(&(v.path.clone(), f.to_string())),
-                };
-                most_sensitive(cats?.keys().copied().filter(|c| c.is_special()))
-            };
-            special(Some(&v.field))
-                .or_else(|| special(None))
-                .or(Some(Category::Health))
-        }
-        _ => source,
-    }
-    .unwrap_or(Category::PersonName)
-}
-
-pub(crate) fn todo_item(v: &Violation, c: &Catalog, lang: Lang) -> TodoItem {
-    let action = v.kind.action();
-    let category = violation_category(v, c);
-    let weight = todo::category_weight(category);
-    let exposure = 1.0;
-    let affected = if v.records.is_empty() {
-        v.count
-    } else {
-        v.records.len() as u64
-    }
-    .max(1);
-    let volume = 1.0 + (affected as f64).log10();
-    let confidence = if v.kind == ViolationKind::UnparseableDate {
-        0.5
-    } else {
-        1.0
-    };
-    let age = if v.kind == ViolationKind::RetentionExpired {
-        1.5
-    } else {
-        1.0
-    };
-    let score = (weight * exposure * volume * confidence * age * 10.0).round() / 10.0;
-    let priority = todo::priority_of(score).to_string();
-    let mail = c.is_mail(&v.path);
-    let mut records: Vec<u64> = if c.kind(&v.path) == Some("maildir") {
-        Vec::new()
-    } else {
-        v.rows.clone()
-    };
-    records.sort_unstable();
-    records.dedup();
-    let mut messages: Vec<String> = if mail {
-        v.records
-            .iter()
-            .zip(&v.rows)
-            .filter(|(id, n)| **id != n.to_string())
-            .map(|(id, _)| id.clone())
-            .collect()
-    } else {
-        Vec::new()
-    };
-    messages.sort();
-    messages.dedup();
-    TodoItem {
-        id: item_key(v, category),
-        priority: priority.clone(),
-        score,
-        action,
-        title: i18n::violation_title(lang, v.kind, category, &v.path, &v.field, affected),
-        category,
-        article: v.article.clone(),
-        path: v.path.clone(),
-        field: v.field.clone(),
-        count: v.count,
-        records,
-        messages,
-        why: i18n::violation_why(
-            lang, v.kind, category, weight, exposure, volume, confidence, age, score, &priority,
-        ),
-        factors: ScoreFactors {
-            weight,
-            exposure,
-            volume: (volume * 1000.0).round() / 1000.0,
-            confidence,
-            age,
-        },
-    }
-}
-
-/// The item id: [`todo::item_id`] over the field and the violation kind, so two
-/// kinds on one field never share an id.
-fn item_key(v: &Violation, category: Category) -> String {
-    let field = format!("{}#{}", v.field, v.kind.as_str());
-    todo::item_id(v.kind.action(), category, &v.path, &field)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -392,122 +465,6 @@ mod tests {
             start: 0,
             end: 1,
         }
-    }
-
-    fn violation(kind: ViolationKind, path: &str, field: &str, n: u64) -> Violation {
-        Violation {
-            kind,
-            path: path.into(),
-            field: field.into(),
-            records: (1..=n).map(|i| format!("C{i}")).collect(),
-            rows: (1..=n).collect(),
-            count: n,
-            article: "Art. 5(1)(e)".into(),
-            message: "m".into(),
-        }
-    }
-
-    #[test]
-    fn retention_takes_the_sources_most_sensitive_category_and_the_age_factor() {
-        let r = report_with(
-            &[("c/contacts.csv", "csv", 100)],
-            vec![
-                inv(
-                    "c/contacts.csv",
-                    "email",
-                    InventoryKind::Structured,
-                    &[(Category::Email, 90)],
-                ),
-                inv(
-                    "c/contacts.csv",
-                    "personnummer",
-                    InventoryKind::Structured,
-                    &[(Category::NationalId, 80)],
-                ),
-            ],
-            Vec::new(),
-        );
-        let items = violations_to_todo(
-            &[
-                violation(
-                    ViolationKind::RetentionExpired,
-                    "c/contacts.csv",
-                    "last_purchase_date",
-                    1,
-                ),
-                violation(
-                    ViolationKind::MarketingWithoutConsent,
-                    "c/contacts.csv",
-                    "marketing_opt_in",
-                    1,
-                ),
-            ],
-            &r,
-            Lang::En,
-        );
-        let ret = items.iter().find(|i| i.action == Action::Delete).unwrap();
-        assert_eq!(ret.category, Category::NationalId);
-        assert_eq!(ret.factors.age, 1.5);
-        assert_eq!(ret.score, 12.0);
-        assert_eq!(ret.priority, "P2");
-        assert_eq!(ret.records, [1]);
-        let mkt = items
-            .iter()
-            .find(|i| i.action == Action::ObtainConsent)
-            .unwrap();
-        assert_eq!(mkt.score, 8.0);
-        assert_ne!(ret.id, mkt.id);
-        assert!(ret.title.contains("retention"), "{}", ret.title);
-        assert!(ret.why.contains("× 1.50"), "{}", ret.why);
-        // A special category in the source lifts retention to P1 sooner.
-        let r2 = report_with(
-            &[("c/contacts.csv", "csv", 100)],
-            Vec::new(),
-            vec![finding(
-                "c/contacts.csv",
-                csv_loc(3, "notes"),
-                Category::Health,
-            )],
-        );
-        let items = violations_to_todo(
-            &[violation(
-                ViolationKind::RetentionExpired,
-                "c/contacts.csv",
-                "d",
-                2,
-            )],
-            &r2,
-            Lang::Sv,
-        );
-        assert_eq!(items[0].category, Category::Health);
-        assert_eq!(items[0].priority, "P1");
-        assert!(items[0].title.starts_with("Radera"), "{}", items[0].title);
-    }
-
-    #[test]
-    fn mail_items_list_message_ids_and_maildir_has_no_numbers() {
-        let r = report_with(
-            &[("m/inbox.mbox", "mbox", 3), ("m/maildir", "maildir", 2)],
-            Vec::new(),
-            Vec::new(),
-        );
-        let mut v = violation(
-            ViolationKind::RetentionExpired,
-            "m/inbox.mbox",
-            "header:date",
-            2,
-        );
-        v.records = vec!["<a@x>".into(), "2".into()];
-        let mut w = v.clone();
-        w.path = "m/maildir".into();
-        w.rows = vec![1, 1];
-        let items = violations_to_todo(&[v, w], &r, Lang::En);
-        let mbox = items.iter().find(|i| i.path == "m/inbox.mbox").unwrap();
-        assert_eq!(mbox.records, [1, 2]);
-        assert_eq!(mbox.messages, ["<a@x>"]);
-        let md = items.iter().find(|i| i.path == "m/maildir").unwrap();
-        assert!(md.records.is_empty());
-        assert_eq!(md.messages, ["<a@x>", "2"]);
     }
 
     #[test]

@@ -547,6 +547,9 @@ svg text.val{font-weight:600}
 ul.issues{margin:0;padding-left:18px}
 ul.issues li{margin:3px 0}
 footer p{margin:0 0 8px;color:#3a4354}
+table.findings,#inventory{table-layout:fixed}
+#inventory th:nth-child(1){width:30%}#inventory th:nth-child(2){width:20%}#inventory th:nth-child(3){width:13%}#inventory th:nth-child(5){width:9%}
+table.findings th:nth-child(1){width:36%}table.findings th:nth-child(2){width:24%}table.findings th:nth-child(3){width:10%}
 @media (max-width:860px){.charts{grid-template-columns:1fr}.wrap,main{padding-left:16px;padding-right:16px}}
 @media print{
 @page{margin:14mm}
@@ -565,7 +568,16 @@ thead{display:table-header-group}
 #todo-section,#findings{break-inside:auto}
 h2,h3,figcaption{break-after:avoid;page-break-after:avoid}
 #todo th::after{content:none!important}
-.charts{grid-template-columns:1fr 1fr}
+.cards{grid-template-columns:repeat(5,1fr);gap:8px}
+.card{padding:8px 10px}.card .big{font-size:20px}
+.charts{grid-template-columns:1fr;gap:0}
+.charts .panel{break-inside:avoid}
+.charts svg{max-width:150mm}
+table{font-size:10px}
+th{font-size:9px;letter-spacing:0;padding:5px 6px}
+td{padding:5px 6px}
+code{font-size:9.5px}
+.why{font-size:9.5px}
 }
 "#;
 

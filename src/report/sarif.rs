@@ -1,12 +1,381 @@
-//! `--format sarif` (being written).
+//! `--format sarif`: SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
+//!
+//! One `reportingDescriptor` per rule that has findings (not the whole pack: the
+//! log stays small and every rule listed is one a reader can act on), one result
+//! per finding. Results carry the masked shape at most — never the value, even
+//! with `--show-values`, because SARIF files are uploaded to third parties.
 
+use super::markdown::capitalize;
 use super::{RenderOptions, Report};
+use crate::finding::Finding;
+use crate::i18n::{self, Lang};
+use crate::model::{Location, Severity};
+use crate::rules::Rule;
+use serde::Serialize;
+use std::collections::BTreeMap;
 use std::io::Write;
 
+pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+/// Key of the fingerprint in `partialFingerprints`; bump the version if it changes.
+pub const FINGERPRINT_KEY: &str = "gdprAuditFingerprint/v1";
+
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: Vec<Run<'a>>,
+}
+
+#[derive(Serialize)]
+struct Run<'a> {
+    tool: Tool,
+    invocations: Vec<Invocation>,
+    results: Vec<SarifResult<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Driver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver {
+    name: String,
+    version: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    semantic_version: Option<String>,
+    rules: Vec<Descriptor>,
+    properties: DriverProperties,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DriverProperties {
+    rules_version: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Descriptor {
+    id: String,
+    name: String,
+    short_description: Text,
+    full_description: Text,
+    help: Help,
+    default_configuration: Configuration,
+    properties: RuleProperties,
+}
+
+#[derive(Serialize)]
+struct Text {
+    text: String,
+}
+
+#[derive(Serialize)]
+struct Help {
+    text: String,
+    markdown: String,
+}
+
+#[derive(Serialize)]
+struct Configuration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+struct RuleProperties {
+    category: &'static str,
+    severity: &'static str,
+    tags: Vec<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    execution_successful: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tool_execution_notifications: Vec<Notification>,
+}
+
+#[derive(Serialize)]
+struct Notification {
+    level: &'static str,
+    message: Text,
+    locations: Vec<SarifLocation>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'a str,
+    rule_index: usize,
+    level: &'static str,
+    message: Text,
+    locations: Vec<SarifLocation>,
+    partial_fingerprints: BTreeMap<&'static str, &'a str>,
+    properties: ResultProperties<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifLocation {
+    physical_location: PhysicalLocation,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    logical_locations: Vec<LogicalLocation>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<Region>,
+}
+
+#[derive(Serialize)]
+struct ArtifactLocation {
+    uri: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: u64,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LogicalLocation {
+    fully_qualified_name: String,
+}
+
+#[derive(Serialize)]
+struct ResultProperties<'a> {
+    /// The JSON contract's location object, exact where `region` approximates.
+    location: &'a Location,
+    confidence: f64,
+    category: &'static str,
+    severity: &'static str,
+}
+
 pub fn render(
-    _report: &Report,
-    _opts: &RenderOptions<'_>,
-    _out: &mut dyn Write,
+    report: &Report,
+    opts: &RenderOptions<'_>,
+    out: &mut dyn Write,
 ) -> std::io::Result<()> {
-    Ok(())
+    let lang = opts.lang;
+    // Rules with findings, by id, so the log is stable across runs.
+    let mut ids: Vec<&str> = report.findings.iter().map(|f| f.rule.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let index: BTreeMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    let rules: Vec<Descriptor> = ids
+        .iter()
+        .map(|id| {
+            let first = report.findings.iter().find(|f| f.rule == *id);
+            descriptor(id, opts.rules.get(id), first, lang)
+        })
+        .collect();
+
+    let results = report
+        .findings
+        .iter()
+        .map(|f| {
+            let rule = opts.rules.get(&f.rule);
+            SarifResult {
+                rule_id: &f.rule,
+                rule_index: index[f.rule.as_str()],
+                level: level(f.severity),
+                message: Text {
+                    text: message(f, rule, lang),
+                },
+                locations: vec![location(f)],
+                partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, f.fingerprint.as_str())]),
+                properties: ResultProperties {
+                    location: &f.location,
+                    confidence: f.confidence,
+                    category: f.category.as_str(),
+                    severity: f.severity.as_str(),
+                },
+            }
+        })
+        .collect();
+
+    let s = &report.summary;
+    let notifications = s
+        .errors
+        .iter()
+        .map(|e| ("error", e))
+        .chain(s.warnings.iter().map(|e| ("warning", e)))
+        .map(|(level, e)| Notification {
+            level,
+            message: Text {
+                text: format!("{}: {}", e.path, e.error),
+            },
+            locations: vec![SarifLocation {
+                physical_location: PhysicalLocation {
+                    artifact_location: ArtifactLocation { uri: uri(&e.path) },
+                    region: None,
+                },
+                logical_locations: Vec::new(),
+            }],
+        })
+        .collect();
+
+    let version = report.tool.version.clone();
+    let log = Log {
+        schema: SCHEMA_URI,
+        version: "2.1.0",
+        runs: vec![Run {
+            tool: Tool {
+                driver: Driver {
+                    name: report.tool.name.clone(),
+                    semantic_version: is_semver(&version).then(|| version.clone()),
+                    version,
+                    rules,
+                    properties: DriverProperties {
+                        rules_version: report.tool.rules_version.clone(),
+                    },
+                },
+            },
+            invocations: vec![Invocation {
+                execution_successful: true,
+                tool_execution_notifications: notifications,
+            }],
+            results,
+        }],
+    };
+    serde_json::to_writer_pretty(&mut *out, &log).map_err(std::io::Error::other)?;
+    out.write_all(b"\n")
+}
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low => "note",
+    }
+}
+
+/// The rule's metadata from the rule set; a rule unknown there (a saved report
+/// re-rendered without its custom rules) gets what the finding itself tells.
+fn descriptor(id: &str, rule: Option<&Rule>, first: Option<&Finding>, lang: Lang) -> Descriptor {
+    let (category, severity) = match (rule, first) {
+        (Some(r), _) => (r.category, r.severity),
+        (None, Some(f)) => (f.category, f.severity),
+        (None, None) => unreachable!("descriptors are made for rules with findings"),
+    };
+    let cat_name = capitalize(i18n::category_name(lang, category));
+    let name = rule.map_or_else(|| id.to_string(), |r| r.name.clone());
+    let description = rule
+        .map(|r| r.description.trim().to_string())
+        .filter(|d| !d.is_empty())
+        .unwrap_or_else(|| format!("{name} ({cat_name})."));
+    let article = rule.map(|r| r.article.as_str()).filter(|a| !a.is_empty());
+    let action = rule.map(|r| r.action.trim()).filter(|a| !a.is_empty());
+    let mut text = description.clone();
+    let mut markdown = description.clone();
+    if let Some(a) = action {
+        text.push_str(&format!("\n\nRemediation: {a}"));
+        markdown.push_str(&format!("\n\n**Remediation:** {a}"));
+    }
+    if let Some(a) = article {
+        text.push_str(&format!("\n\nGDPR: {a}"));
+        markdown.push_str(&format!("\n\n**GDPR:** {a}"));
+    }
+    Descriptor {
+        id: id.to_string(),
+        short_description: Text { text: name.clone() },
+        full_description: Text { text: description },
+        help: Help { text, markdown },
+        name,
+        default_configuration: Configuration {
+            level: level(severity),
+        },
+        properties: RuleProperties {
+            category: category.as_str(),
+            severity: severity.as_str(),
+            tags: vec!["privacy".into(), "gdpr".into(), category.as_str().into()],
+        },
+    }
+}
+
+/// "National identity number in notes (record 17)": the rule and where, no value.
+fn message(f: &Finding, rule: Option<&Rule>, lang: Lang) -> String {
+    let rt = i18n::render_texts(lang);
+    let what = rule.map_or_else(
+        || capitalize(i18n::category_name(lang, f.category)),
+        |r| r.name.clone(),
+    );
+    let (unit, n) = match &f.location {
+        Location::Csv { row, .. } => (rt.record, *row),
+        Location::Email { message, .. } => (rt.message_word, *message),
+    };
+    format!("{what} {} {} ({unit} {n})", rt.in_, f.location.field())
+}
+
+fn location(f: &Finding) -> SarifLocation {
+    let (line, fqn) = match &f.location {
+        // The CSV reader numbers data rows from 1 and does not keep physical line
+        // numbers; row + 1 (the header line) is right unless a quoted field above
+        // spans lines. The exact row is in `properties.location`.
+        Location::Csv { row, column, .. } => {
+            (row + 1, format!("{}#row={row}/column={column}", f.path))
+        }
+        // A message number is not a line in the mailbox file; point at its start.
+        Location::Email { message, part, .. } => {
+            (1, format!("{}#message={message}/part={part}", f.path))
+        }
+    };
+    SarifLocation {
+        physical_location: PhysicalLocation {
+            artifact_location: ArtifactLocation { uri: uri(&f.path) },
+            region: Some(Region {
+                start_line: line.max(1),
+            }),
+        },
+        logical_locations: vec![LogicalLocation {
+            fully_qualified_name: fqn,
+        }],
+    }
+}
+
+/// A path as a relative URI reference: forward slashes, everything outside the
+/// URI path characters percent-encoded (spaces, `#`, `?`, `%`, `:` — which would
+/// read as a scheme —, non-ASCII).
+pub fn uri(path: &str) -> String {
+    let mut o = String::with_capacity(path.len());
+    for b in path.replace('\\', "/").bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' => o.push(b as char),
+            b'-' | b'.' | b'_' | b'~' | b'/' | b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*'
+            | b'+' | b',' | b';' | b'=' | b'@' => o.push(b as char),
+            _ => o.push_str(&format!("%{b:02X}")),
+        }
+    }
+    o
+}
+
+fn is_semver(v: &str) -> bool {
+    let core = v.split(['-', '+']).next().unwrap_or("");
+    let parts: Vec<&str> = core.split('.').collect();
+    parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_relative_and_encoded() {
+        assert_eq!(uri("crm/contacts.csv"), "crm/contacts.csv");
+        assert_eq!(uri("crm\\my file#1.csv"), "crm/my%20file%231.csv");
+        assert_eq!(uri("kund/åäö.csv"), "kund/%C3%A5%C3%A4%C3%B6.csv");
+        assert!(is_semver("0.1.0") && is_semver("1.2.3-rc.1") && !is_semver("dev"));
+    }
 }

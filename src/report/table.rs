@@ -57,23 +57,22 @@ pub fn render(
         tb
     };
 
-    writeln!(
-        out,
-        "{} — {} {} · {} {}",
-        heading(t.report_title),
+    writeln!(out, "{}", heading(t.report_title))?;
+    let tool = format!(
+        "{} {} · {} {}",
         clean(&report.tool.name),
         clean(&report.tool.version),
         t.rule_pack.to_lowercase(),
         clean(&report.tool.rules_version)
-    )?;
+    );
+    writeln!(out, "{}", wrap(&tool, width, ""))?;
     let sev: Vec<String> = s
         .by_severity
         .iter()
         .rev()
         .map(|(k, n)| format!("{} {n}", i18n::severity_name(lang, *k)))
         .collect();
-    writeln!(
-        out,
+    let scanned = format!(
         "{}: {} {}, {}, {} {}, {} {} — {} {}{}",
         t.scanned,
         s.files,
@@ -90,7 +89,8 @@ pub fn render(
         } else {
             format!(" ({})", sev.join(", "))
         }
-    )?;
+    );
+    writeln!(out, "{}", wrap(&scanned, width, ""))?;
 
     writeln!(out, "\n{}", heading(t.todo))?;
     if report.todo.is_empty() {
@@ -164,12 +164,8 @@ pub fn render(
     }
 
     for (mailbox, messages) in mail_messages(report) {
-        writeln!(
-            out,
-            "\n{} — {}",
-            heading(rt.messages_with_findings),
-            clean(&truncate_left(mailbox, width.saturating_sub(30)))
-        )?;
+        writeln!(out, "\n{}", heading(rt.messages_with_findings))?;
+        writeln!(out, "{}", clean(&truncate_left(mailbox, width)))?;
         let mut tb = new_table();
         tb.set_header(vec!["#", rt.date, rt.from, rt.subject, t.findings]);
         let total = messages.len();
@@ -234,12 +230,12 @@ pub fn render(
         }
         writeln!(out, "\n{}", heading(title))?;
         for e in list.iter().take(LIST_LIMIT) {
-            writeln!(
-                out,
-                "  {}: {}",
+            let line = format!(
+                "{}: {}",
                 clean(&truncate_left(&e.path, path_room)),
                 clean(&e.error)
-            )?;
+            );
+            writeln!(out, "{}", wrap(&line, width, "  "))?;
         }
         if list.len() > LIST_LIMIT {
             writeln!(out, "  … {} {}", list.len() - LIST_LIMIT, t.more)?;
@@ -273,6 +269,41 @@ fn reserve(tb: &mut Table, column: usize, room: usize) {
     if let Some(c) = tb.column_mut(column) {
         c.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(room as u16)));
     }
+}
+
+/// Word-wrap `text` to `width` columns, every line starting with `indent`; a word
+/// longer than a line is cut.
+fn wrap(text: &str, width: usize, indent: &str) -> String {
+    let room = width.saturating_sub(indent.chars().count()).max(10);
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let mut word = word.to_string();
+        while word.chars().count() > room {
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            let head: String = word.chars().take(room).collect();
+            word = word.chars().skip(room).collect();
+            lines.push(head);
+        }
+        let needed = line.chars().count() + usize::from(!line.is_empty()) + word.chars().count();
+        if needed > room && !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&word);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+        .iter()
+        .map(|l| format!("{indent}{l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Untrusted text made safe for a terminal: control characters (escape sequences,

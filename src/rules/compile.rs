@@ -12,6 +12,9 @@ use std::collections::HashMap;
 pub const PATTERN_SIZE_LIMIT: usize = 2 * 1024 * 1024;
 /// Cap for the combined set of all patterns.
 pub const SET_SIZE_LIMIT: usize = 64 * 1024 * 1024;
+/// Lazy-DFA cache per set and thread. The default (2 MiB) thrashes on a set of many
+/// Unicode-aware patterns: states get rebuilt over and over.
+pub const DFA_CACHE_LIMIT: usize = 32 * 1024 * 1024;
 
 const DEFAULT_WINDOW: usize = 40;
 
@@ -168,18 +171,24 @@ fn compile_rule(ctx: &mut Ctx<'_>, spec: RuleSpec) -> Option<Rule> {
                     true
                 }
             };
+            let words: Vec<String> = x.words.iter().map(|w| lower_same_len(w)).collect();
             Some(ExcludeWords {
-                words: x.words.iter().map(|w| lower_same_len(w)).collect(),
+                automaton: word_automaton(&words),
+                words,
                 window: x.window.unwrap_or(DEFAULT_WINDOW),
                 drop,
             })
         }
     };
-    let context = spec.context.map(|c| ContextWords {
-        words: c.words.iter().map(|w| lower_same_len(w)).collect(),
-        window: c.window.unwrap_or(DEFAULT_WINDOW),
-        required: c.required,
-        before_only: c.before_only,
+    let context = spec.context.map(|c| {
+        let words: Vec<String> = c.words.iter().map(|w| lower_same_len(w)).collect();
+        ContextWords {
+            automaton: word_automaton(&words),
+            words,
+            window: c.window.unwrap_or(DEFAULT_WINDOW),
+            required: c.required,
+            before_only: c.before_only,
+        }
     });
     if ctx.errors.len() > before {
         return None;
@@ -288,6 +297,56 @@ pub fn compile(files: &[(String, String)]) -> Result<RuleSet, RuleErrors> {
     build_set(rules)
 }
 
+/// True when every match of `pattern` contains an ASCII digit, so a field without
+/// one can skip it. Decided on the parsed pattern, not guessed from its text.
+pub fn must_match_digit(pattern: &str) -> bool {
+    use regex_syntax::hir::{Class, Hir, HirKind};
+    fn digit_only_class(c: &Class) -> bool {
+        match c {
+            Class::Unicode(u) => {
+                !u.ranges().is_empty()
+                    && u.ranges()
+                        .iter()
+                        .all(|r| r.start() >= '0' && r.end() <= '9')
+            }
+            Class::Bytes(b) => {
+                !b.ranges().is_empty()
+                    && b.ranges()
+                        .iter()
+                        .all(|r| r.start() >= b'0' && r.end() <= b'9')
+            }
+        }
+    }
+    fn must(h: &Hir) -> bool {
+        match h.kind() {
+            HirKind::Literal(l) => l.0.iter().any(u8::is_ascii_digit),
+            HirKind::Class(c) => digit_only_class(c),
+            HirKind::Concat(parts) => parts.iter().any(must),
+            HirKind::Alternation(alts) => !alts.is_empty() && alts.iter().all(must),
+            HirKind::Repetition(r) => r.min >= 1 && must(&r.sub),
+            HirKind::Capture(c) => must(&c.sub),
+            HirKind::Empty | HirKind::Look(_) => false,
+        }
+    }
+    regex_syntax::Parser::new()
+        .parse(pattern)
+        .map(|h| must(&h))
+        .unwrap_or(false)
+}
+
+/// One automaton over a rule's context (or exclusion) words.
+fn word_automaton(words: &[String]) -> Option<AhoCorasick> {
+    if words.is_empty() {
+        return None;
+    }
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::Standard)
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .build(words)
+        .ok()
+}
+
 fn build_set(rules: Vec<Rule>) -> Result<RuleSet, RuleErrors> {
     let set_error = |m: String| {
         RuleErrors(vec![RuleError {
@@ -301,16 +360,17 @@ fn build_set(rules: Vec<Rule>) -> Result<RuleSet, RuleErrors> {
         let mut sources = Vec::new();
         let mut map = Vec::new();
         for (ri, r) in rules.iter().enumerate() {
-            if r.validator.is_some() != digits {
-                continue;
-            }
             for (pi, p) in r.pattern_sources.iter().enumerate() {
+                if (r.validator.is_some() || must_match_digit(p)) != digits {
+                    continue;
+                }
                 sources.push(p.as_str());
                 map.push((ri, pi));
             }
         }
         let set = RegexSetBuilder::new(sources)
             .size_limit(SET_SIZE_LIMIT)
+            .dfa_size_limit(DFA_CACHE_LIMIT)
             .build()
             .map_err(|e| {
                 set_error(format!(
@@ -337,6 +397,7 @@ fn build_set(rules: Vec<Rule>) -> Result<RuleSet, RuleErrors> {
             AhoCorasickBuilder::new()
                 .ascii_case_insensitive(true)
                 .match_kind(MatchKind::Standard)
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
                 .build(&literals)
                 .map_err(|e| set_error(format!("keyword automaton: {e}")))?,
         )
@@ -429,6 +490,16 @@ mod tests {
         let start = std::time::Instant::now();
         assert!(one(&bomb).is_err());
         assert!(start.elapsed().as_secs() < 10);
+    }
+
+    #[test]
+    fn digit_requirement_is_read_from_the_pattern() {
+        assert!(must_match_digit("(?-u:\\b)[0-9]{6}-[0-9]{4}"));
+        assert!(must_match_digit("(?:07[0-9]|08)-[0-9 ]+"));
+        assert!(must_match_digit("\\p{Lu}\\p{Ll}+ [1-9][0-9]*"));
+        assert!(!must_match_digit("[a-z0-9._]+@[a-z0-9.-]+"));
+        assert!(!must_match_digit("(?:[0-9]+)?abc"));
+        assert!(!must_match_digit("x|[0-9]"));
     }
 
     #[test]

@@ -84,6 +84,8 @@ impl fmt::Display for RuleErrors {
 pub struct ContextWords {
     /// Lower-cased words and phrases.
     pub words: Vec<String>,
+    /// All of `words` in one automaton, so a window is searched once.
+    pub automaton: Option<AhoCorasick>,
     pub window: usize,
     pub required: bool,
     pub before_only: bool,
@@ -92,6 +94,7 @@ pub struct ContextWords {
 #[derive(Debug, Clone)]
 pub struct ExcludeWords {
     pub words: Vec<String>,
+    pub automaton: Option<AhoCorasick>,
     pub window: usize,
     /// True: the match is dropped. False: its confidence is lowered.
     pub drop: bool,

@@ -1,7 +1,7 @@
 //! One CSV export: read batches on one thread while the previous batch is scanned
 //! on all of them; profile the columns on the first batch; then classify.
 
-use super::{FileResult, ScanOptions, char_span, clip};
+use super::{FileResult, MatcherPool, Matchers, ScanOptions, char_span, clip};
 use crate::classify::{ColumnProfile, FieldRole, decide};
 use crate::engine::{Match, Matcher};
 use crate::finding::{InventoryEntry, InventoryKind};
@@ -107,16 +107,13 @@ fn scan_chunk(
 fn scan_batch(
     batch: &[CsvRecord],
     headers: &[String],
-    matcher: &Matcher,
+    pool: &MatcherPool,
     max_field: usize,
     profile: bool,
 ) -> Vec<ChunkOut> {
     batch
         .par_chunks(CHUNK_ROWS)
-        .map_init(
-            || matcher.clone(),
-            |m, rows| scan_chunk(rows, headers, m, max_field, profile),
-        )
+        .map(|rows| pool.with(|m| scan_chunk(rows, headers, m, max_field, profile)))
         .collect()
 }
 
@@ -129,7 +126,7 @@ struct ColumnTotals {
 
 pub(super) fn scan_csv(
     source: &Source,
-    matcher: &Matcher,
+    (pool, rules): Matchers<'_>,
     opts: &ScanOptions,
     result: &mut FileResult,
 ) {
@@ -147,7 +144,6 @@ pub(super) fn scan_csv(
     });
     let headers = reader.headers.clone();
     result.fields = headers.clone();
-    let rules = matcher.rules();
     let mut roles: Option<Vec<FieldRole>> = None;
     let mut totals: Vec<ColumnTotals> = headers
         .iter()
@@ -174,7 +170,7 @@ pub(super) fn scan_csv(
         }
         let profile = roles.is_none();
         let (chunks, read) = rayon::join(
-            || scan_batch(&batch, &headers, matcher, max_field, profile),
+            || scan_batch(&batch, &headers, pool, max_field, profile),
             || {
                 if more {
                     Some(reader.read_batch(&mut next, BATCH_ROWS, BATCH_BYTES))

@@ -3,7 +3,7 @@
 //! Address headers go to the inventory; subject, body and text attachments are free
 //! text, so every match there is a finding.
 
-use super::{FileResult, ScanOptions, char_span};
+use super::{FileResult, Matchers, ScanOptions, char_span};
 use crate::engine::Matcher;
 use crate::finding::{Finding, InventoryEntry, InventoryKind, MessageInfo};
 use crate::model::{Category, Location};
@@ -197,10 +197,11 @@ fn absorb(result: &mut FileResult, totals: &mut AddressTotals, out: MessageOut, 
 
 pub(super) fn scan_mail(
     source: &Source,
-    matcher: &Matcher,
+    matcher: Matchers<'_>,
     opts: &ScanOptions,
     result: &mut FileResult,
 ) {
+    let pool = matcher.0;
     let cap = opts.limits.max_findings_per_rule_and_file;
     let mut totals = AddressTotals::default();
     match source.kind {
@@ -208,34 +209,32 @@ pub(super) fn scan_mail(
             let outs: Vec<(MessageOut, u64)> = source
                 .members
                 .par_iter()
-                .map_init(
-                    || matcher.clone(),
-                    |m, file| {
-                        let path = display_path(file);
-                        match read_message_file(file, opts) {
-                            Ok(raw) => (scan_message(&raw, 1, &path, &source.display, m, opts), 1),
-                            Err(e) => (error_out(SourceError::new(path, e)), 0),
-                        }
-                    },
-                )
+                .map(|file| {
+                    let path = display_path(file);
+                    match read_message_file(file, opts) {
+                        Ok(raw) => (
+                            pool.with(|m| scan_message(&raw, 1, &path, &source.display, m, opts)),
+                            1,
+                        ),
+                        Err(e) => (error_out(SourceError::new(path, e)), 0),
+                    }
+                })
                 .collect();
             for (out, n) in outs {
                 result.summary.messages += n;
                 absorb(result, &mut totals, out, cap);
             }
         }
-        SourceKind::Eml => {
-            let mut m = matcher.clone();
-            match read_message_file(&source.path, opts) {
-                Ok(raw) => {
-                    result.summary.messages = 1;
-                    let out = scan_message(&raw, 1, &source.display, &source.display, &mut m, opts);
-                    absorb(result, &mut totals, out, cap);
-                }
-                Err(e) => result.errors.push(SourceError::new(&source.display, e)),
+        SourceKind::Eml => match read_message_file(&source.path, opts) {
+            Ok(raw) => {
+                result.summary.messages = 1;
+                let out =
+                    pool.with(|m| scan_message(&raw, 1, &source.display, &source.display, m, opts));
+                absorb(result, &mut totals, out, cap);
             }
-        }
-        _ => scan_mbox(source, matcher, opts, result, &mut totals),
+            Err(e) => result.errors.push(SourceError::new(&source.display, e)),
+        },
+        _ => scan_mbox(source, pool, opts, result, &mut totals),
     }
     totals.into_inventory(&source.display, &mut result.inventory);
 }
@@ -268,7 +267,7 @@ fn read_message_file(path: &std::path::Path, opts: &ScanOptions) -> Result<Vec<u
 
 fn scan_mbox(
     source: &Source,
-    matcher: &Matcher,
+    pool: &super::MatcherPool,
     opts: &ScanOptions,
     result: &mut FileResult,
     totals: &mut AddressTotals,
@@ -322,19 +321,28 @@ fn scan_mbox(
             || {
                 batch
                     .par_iter()
-                    .map_init(
-                        || matcher.clone(),
-                        |m, raw| {
-                            let mut out = scan_message(&raw.bytes, raw.number, &source.display, &source.display, m, opts);
-                            if raw.truncated {
-                                out.warnings.push(SourceError::new(
-                                    &source.display,
-                                    format!("message {}: larger than {} bytes; only the start was scanned", raw.number, opts.limits.max_message_bytes),
-                                ));
-                            }
-                            out
-                        },
-                    )
+                    .map(|raw| {
+                        let mut out = pool.with(|m| {
+                            scan_message(
+                                &raw.bytes,
+                                raw.number,
+                                &source.display,
+                                &source.display,
+                                m,
+                                opts,
+                            )
+                        });
+                        if raw.truncated {
+                            out.warnings.push(SourceError::new(
+                                &source.display,
+                                format!(
+                                    "message {}: larger than {} bytes; only the start was scanned",
+                                    raw.number, opts.limits.max_message_bytes
+                                ),
+                            ));
+                        }
+                        out
+                    })
                     .collect::<Vec<_>>()
             },
             || {

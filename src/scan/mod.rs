@@ -124,6 +124,36 @@ impl FileResult {
     }
 }
 
+/// One matcher per worker thread, kept for the whole scan so that each thread's regex
+/// caches stay warm (a fresh clone per batch would rebuild its lazy DFA every time).
+pub struct MatcherPool {
+    slots: Vec<std::sync::Mutex<Matcher>>,
+}
+
+impl MatcherPool {
+    pub fn new(matcher: &Matcher, threads: usize) -> MatcherPool {
+        MatcherPool {
+            slots: (0..=threads.max(1))
+                .map(|_| std::sync::Mutex::new(matcher.clone()))
+                .collect(),
+        }
+    }
+
+    /// Run `f` with this thread's matcher. `f` must not call into rayon (a stolen
+    /// job on the same thread would wait for the same slot).
+    pub fn with<R>(&self, f: impl FnOnce(&mut Matcher) -> R) -> R {
+        let i = rayon::current_thread_index().map_or(0, |i| i + 1) % self.slots.len();
+        let mut m = self.slots[i]
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        f(&mut m)
+    }
+
+    pub fn rules(&self) -> crate::rules::RuleSet {
+        self.with(|m| m.rules().clone())
+    }
+}
+
 /// Called as sources finish, for progress display.
 pub trait Progress: Sync {
     fn source_done(&self, _source: &Source) {}
@@ -138,6 +168,9 @@ pub fn scan_sources(
     opts: &ScanOptions,
     progress: &dyn Progress,
 ) -> Vec<FileResult> {
+    let pool = MatcherPool::new(matcher, rayon::current_num_threads());
+    let rules = matcher.rules();
+    let matcher = (&pool, rules);
     sources
         .par_iter()
         .map(|source| {
@@ -155,7 +188,10 @@ pub fn scan_sources(
         .collect()
 }
 
-fn scan_source(source: &Source, matcher: &Matcher, opts: &ScanOptions) -> FileResult {
+/// The per-thread matchers and the rule set they share.
+type Matchers<'a> = (&'a MatcherPool, &'a crate::rules::RuleSet);
+
+fn scan_source(source: &Source, matcher: Matchers<'_>, opts: &ScanOptions) -> FileResult {
     let mut result = FileResult::new(source);
     if crate::interrupt::is_interrupted() {
         return result;
