@@ -99,6 +99,46 @@ pub struct InputArgs {
     pub delimiter: Option<String>,
     #[command(flatten)]
     pub rules: RuleArgs,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// Limits against hostile input; each is reported when hit. Sizes take K, M or G.
+#[derive(Debug, Clone, Args)]
+pub struct LimitArgs {
+    /// Longest CSV field or decoded mail part that is scanned (the rest is skipped, with a warning).
+    #[arg(long, value_name = "SIZE", default_value = "16M", value_parser = parse_size)]
+    pub max_field_size: u64,
+    /// Largest message read from a mailbox (the rest is skipped, with a warning).
+    #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
+    pub max_message_size: u64,
+    /// Deepest MIME nesting followed.
+    #[arg(long, value_name = "N", default_value_t = 32)]
+    pub max_mime_depth: usize,
+    /// Most bytes a gzip file may expand to (more is reported as a possible gzip bomb).
+    #[arg(long, value_name = "SIZE", default_value = "64G", value_parser = parse_size)]
+    pub max_decompressed_size: u64,
+    /// Findings listed per rule and file; counts stay exact beyond it.
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    pub max_findings_per_rule: usize,
+}
+
+/// `4096`, `64K`, `16M`, `2G` (powers of 1024).
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (num, mult) = match t.char_indices().last() {
+        Some((i, 'k' | 'K')) => (&t[..i], 1u64 << 10),
+        Some((i, 'm' | 'M')) => (&t[..i], 1 << 20),
+        Some((i, 'g' | 'G')) => (&t[..i], 1 << 30),
+        _ => (t, 1),
+    };
+    let n: u64 = num
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a size (e.g. 4096, 64K, 16M, 2G)"))?;
+    n.checked_mul(mult)
+        .filter(|&v| v > 0)
+        .ok_or_else(|| format!("`{s}` is out of range"))
 }
 
 #[derive(Debug, Args)]

@@ -104,7 +104,15 @@ fn run_pipeline(input: &InputArgs, show_values: bool, lang: Lang, quiet: bool) -
     if show_values && !quiet {
         eprintln!("warning: --show-values: the report will contain personal data in clear");
     }
-    let limits = Limits::default();
+    let l = &input.limits;
+    let limits = Limits {
+        max_field_bytes: usize::try_from(l.max_field_size).unwrap_or(usize::MAX),
+        max_message_bytes: usize::try_from(l.max_message_size).unwrap_or(usize::MAX),
+        max_mime_depth: l.max_mime_depth,
+        max_decompressed_bytes: l.max_decompressed_size,
+        max_findings_per_rule_and_file: l.max_findings_per_rule,
+        ..Limits::default()
+    };
     let opts = ScanOptions {
         limits: limits.clone(),
         maker: FindingMaker {
