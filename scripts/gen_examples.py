@@ -194,4 +194,5 @@ if __name__ == "__main__":
     contacts()
     mbox()
     eml()
+    config()
     print("wrote", OUT)

@@ -24,6 +24,8 @@ pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod source;
+pub mod store;
+pub mod suppress;
 pub mod todo;
 
 /// How a run ended, as the process exit code.

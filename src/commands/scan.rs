@@ -86,7 +86,17 @@ fn run_pipeline(input: &InputArgs, show_values: bool, lang: Lang, quiet: bool) -
         .build()
         .context("cannot start worker threads")?;
     let cwd = std::env::current_dir().unwrap_or_else(|_| ".".into());
-    let (key, key_source) = keys::resolve(None, &cwd);
+    let config = load_config(input, &cwd, quiet)?;
+    let as_of = match &input.as_of {
+        Some(d) => d
+            .parse::<jiff::civil::Date>()
+            .with_context(|| format!("--as-of `{d}` is not a date (YYYY-MM-DD)"))?,
+        None => today(),
+    };
+    let (key, key_source) = keys::resolve(
+        config.as_ref().and_then(|c| c.fingerprint_key.as_deref()),
+        &cwd,
+    );
     if !quiet {
         match key_source {
             KeySource::Created(p) => eprintln!(
@@ -126,6 +136,8 @@ fn run_pipeline(input: &InputArgs, show_values: bool, lang: Lang, quiet: bool) -
                 .collect(),
         },
         delimiter,
+        policy: config.clone().map(std::sync::Arc::new),
+        as_of,
     };
     let discovery = source::discover(&input.paths, &limits);
     let matcher = Matcher::new(rules);
@@ -138,12 +150,61 @@ fn run_pipeline(input: &InputArgs, show_values: bool, lang: Lang, quiet: bool) -
         .iter()
         .all(|r| r.summary.records == 0 && r.summary.messages == 0);
     let mut report = Report::assemble(results, discovery.errors, discovery.skipped);
-    report.todo = crate::todo::plan(&report, Some(matcher.rules()), lang);
+    if let Some(c) = &config {
+        report.summary.allowlist = crate::suppress::apply(&mut report, &c.allowlist);
+        report.refresh_counts();
+        let mut source_level = crate::policy::source_violations(c, &report);
+        report.violations.append(&mut source_level);
+    }
+    report.todo = plan_todo(&report, matcher.rules(), lang);
     Ok(Scanned {
         report,
         rules: matcher.rules().clone(),
         nothing_read,
     })
+}
+
+/// `--config FILE`, else the nearest gdpr-audit.yaml above the current directory.
+fn load_config(
+    input: &InputArgs,
+    cwd: &std::path::Path,
+    quiet: bool,
+) -> Result<Option<crate::policy::Config>> {
+    let path = match (&input.config, input.no_config) {
+        (Some(p), _) => Some(p.clone()),
+        (None, true) => None,
+        (None, false) => crate::policy::discover(cwd),
+    };
+    let Some(path) = path else { return Ok(None) };
+    let config = crate::policy::Config::load(&path).map_err(|e| anyhow::anyhow!("{e}"))?;
+    if !quiet && input.config.is_none() {
+        eprintln!("note: using policy {}", path.display());
+    }
+    Ok(Some(config))
+}
+
+/// The to-do list: findings and policy violations, most urgent first.
+fn plan_todo(report: &Report, rules: &RuleSet, lang: Lang) -> Vec<crate::todo::TodoItem> {
+    let mut items = crate::todo::plan(report, Some(rules), lang);
+    items.extend(crate::policy::violations_to_todo(
+        &report.violations,
+        report,
+        lang,
+    ));
+    crate::todo::sort_items(&mut items);
+    items
+}
+
+/// How strongly a policy violation counts for `--fail-on`.
+fn violation_severity(kind: crate::policy::ViolationKind) -> crate::model::Severity {
+    use crate::model::Severity;
+    use crate::policy::ViolationKind::*;
+    match kind {
+        SpecialCategoryWithoutBasis => Severity::Critical,
+        RetentionExpired | MarketingWithoutConsent => Severity::High,
+        UndeclaredPersonalData | NoLawfulBasis => Severity::Medium,
+        UnparseableDate => Severity::Low,
+    }
 }
 
 pub fn scan_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> {
@@ -159,6 +220,7 @@ pub fn scan_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> {
         mut report,
         rules,
         nothing_read,
+        ..
     } = run_pipeline(&args.input, args.show_values, args.lang, quiet)?;
     if let Some(path) = &args.baseline {
         let text = std::fs::read_to_string(path)
@@ -167,7 +229,6 @@ pub fn scan_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> {
             .with_context(|| format!("{} is not a gdpr-audit baseline", path.display()))?;
         let outcome = baseline.apply(&mut report, &path.display().to_string());
         report.refresh_counts();
-        report.todo = crate::todo::plan(&report, Some(&rules), args.lang);
         if !quiet {
             eprintln!(
                 "baseline: {} new, {} known, {} fixed since the baseline",
@@ -175,6 +236,14 @@ pub fn scan_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> {
             );
         }
         report.summary.baseline = Some(outcome);
+    }
+    report.todo = plan_todo(&report, &rules, args.lang);
+    if let Some(dir) = &args.export_actions {
+        let written = crate::policy::export_actions(&report, dir, &args.input.paths)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        if !quiet {
+            eprintln!("wrote {} action files to {}", written.len(), dir.display());
+        }
     }
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let format = args.format.unwrap_or(if to_terminal {
@@ -206,8 +275,13 @@ pub fn scan_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> {
         }
         return Ok(ExitStatus::Error);
     }
-    let over_threshold = fail_threshold(args.fail_on)
-        .is_some_and(|t| report.findings.iter().any(|f| f.severity >= t));
+    let over_threshold = fail_threshold(args.fail_on).is_some_and(|t| {
+        report.findings.iter().any(|f| f.severity >= t)
+            || report
+                .violations
+                .iter()
+                .any(|v| violation_severity(v.kind) >= t)
+    });
     let too_many = args
         .max_findings
         .is_some_and(|n| report.summary.findings > n);
@@ -244,6 +318,40 @@ pub fn baseline_command(args: &BaselineArgs, quiet: bool) -> Result<ExitStatus> 
 }
 
 pub fn init_command(args: &InitArgs, quiet: bool) -> Result<ExitStatus> {
-    let _ = (args, quiet);
-    bail!("`init` is not available yet")
+    if args.output.exists() && !args.force {
+        bail!(
+            "{} exists; use --force to overwrite it",
+            args.output.display()
+        );
+    }
+    let mut input = args.input.clone();
+    // The draft describes what is there, not what an existing policy says.
+    input.no_config = true;
+    input.config = None;
+    let Scanned {
+        report,
+        nothing_read,
+        ..
+    } = run_pipeline(&input, false, Lang::En, quiet)?;
+    if nothing_read {
+        bail!("no readable input: nothing to describe");
+    }
+    let draft = crate::policy::draft_config(&report, &args.input.paths);
+    write_output(Some(&args.output), &args.input.paths, |w| {
+        w.write_all(draft.as_bytes())
+    })?;
+    if !quiet {
+        eprintln!(
+            "wrote {}: fill in the TODO placeholders (purpose, lawful basis, retention)",
+            args.output.display()
+        );
+    }
+    Ok(ExitStatus::Clean)
+}
+
+/// Today's date in UTC.
+fn today() -> jiff::civil::Date {
+    jiff::Timestamp::now()
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .date()
 }

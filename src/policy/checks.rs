@@ -507,6 +507,8 @@ mod tests {
         let headers: Vec<String> = ["id", "d"].map(String::from).to_vec();
         let as_of = Date::new(2026, 11, 29).unwrap();
         let c = RecordChecker::for_csv(&config.sources[0], &headers, as_of);
+        fn shared<T: Clone + Send + Sync>(_: &T) {}
+        shared(&c);
         assert!(c.is_active() && c.warnings().is_empty());
         let rows = [
             ["A", "2020-01-01"],

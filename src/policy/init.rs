@@ -423,8 +423,7 @@ pub fn source_violations(config: &Config, report: &Report) -> Vec<Violation> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Category, Location};
-    use crate::policy::tests::{csv_loc, finding, inv, report_with};
+    use crate::policy::tests::{inv, report_with};
 
     #[test]
     fn paths_are_relative_to_their_root_and_keep_its_name() {

@@ -62,6 +62,9 @@ pub struct Summary {
     /// Set when the scan was compared with a baseline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<crate::baseline::BaselineOutcome>,
+    /// Each allowlist entry of the config and how many findings it suppressed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allowlist: Vec<crate::suppress::AllowlistUse>,
 }
 
 /// A whole audit result.
@@ -73,6 +76,9 @@ pub struct Report {
     pub inventory: Vec<InventoryEntry>,
     pub findings: Vec<Finding>,
     pub todo: Vec<TodoItem>,
+    /// Policy violations (needs a gdpr-audit.yaml); empty without one.
+    #[serde(default)]
+    pub violations: Vec<crate::policy::Violation>,
 }
 
 impl Report {
@@ -98,9 +104,11 @@ impl Report {
                 .collect(),
             sources: Vec::new(),
             baseline: None,
+            allowlist: Vec::new(),
         };
         let mut inventory = Vec::new();
         let mut findings = Vec::new();
+        let mut violations = Vec::new();
         for r in results {
             summary.files += 1;
             summary.bytes += r.summary.bytes;
@@ -116,6 +124,7 @@ impl Report {
             summary.sources.push(r.summary);
             inventory.extend(r.inventory);
             findings.extend(r.findings);
+            violations.extend(r.violations);
         }
         let mut report = Report {
             schema_version: SCHEMA_VERSION,
@@ -128,6 +137,7 @@ impl Report {
             inventory,
             findings,
             todo: Vec::new(),
+            violations,
         };
         report.refresh_counts();
         report

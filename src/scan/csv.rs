@@ -6,6 +6,7 @@ use crate::classify::{ColumnProfile, FieldRole, decide};
 use crate::engine::{Match, Matcher};
 use crate::finding::{InventoryEntry, InventoryKind};
 use crate::model::{Category, Location};
+use crate::policy::{FieldDecl, RecordChecker, RecordOutcomes, record_violations};
 use crate::source::csv::{CsvReader, CsvRecord};
 use crate::source::{Source, SourceError};
 use rayon::prelude::*;
@@ -35,6 +36,7 @@ struct ChunkOut {
     profiles: Vec<ColumnProfile>,
     ragged: Vec<(u64, usize)>,
     clipped: Vec<(u64, usize, usize)>,
+    outcomes: RecordOutcomes,
 }
 
 fn scan_chunk(
@@ -43,6 +45,7 @@ fn scan_chunk(
     matcher: &mut Matcher,
     max_field: usize,
     profile: bool,
+    checker: Option<&RecordChecker>,
 ) -> ChunkOut {
     let ncols = headers.len();
     let mut out = ChunkOut {
@@ -52,6 +55,10 @@ fn scan_chunk(
     };
     let mut matches = Vec::new();
     for rec in rows {
+        if let Some(c) = checker {
+            let field = |i: usize| rec.fields.get(i).and_then(|b| std::str::from_utf8(b).ok());
+            c.check_row(rec.number, &field, &mut out.outcomes);
+        }
         if rec.fields.len() != ncols {
             out.ragged.push((rec.number, rec.fields.len()));
         }
@@ -110,10 +117,11 @@ fn scan_batch(
     pool: &MatcherPool,
     max_field: usize,
     profile: bool,
+    checker: Option<&RecordChecker>,
 ) -> Vec<ChunkOut> {
     batch
         .par_chunks(CHUNK_ROWS)
-        .map(|rows| pool.with(|m| scan_chunk(rows, headers, m, max_field, profile)))
+        .map(|rows| pool.with(|m| scan_chunk(rows, headers, m, max_field, profile, checker)))
         .collect()
 }
 
@@ -144,6 +152,15 @@ pub(super) fn scan_csv(
     });
     let headers = reader.headers.clone();
     result.fields = headers.clone();
+    let policy = opts.policy_for(source);
+    let checker = policy.map(|p| RecordChecker::for_csv(p, &headers, opts.as_of));
+    if let Some(c) = &checker {
+        for w in c.warnings() {
+            result.warnings.push(SourceError::new(&source.display, w));
+        }
+    }
+    let checker = checker.filter(RecordChecker::is_active);
+    let mut outcomes = RecordOutcomes::default();
     let mut roles: Option<Vec<FieldRole>> = None;
     let mut totals: Vec<ColumnTotals> = headers
         .iter()
@@ -154,6 +171,7 @@ pub(super) fn scan_csv(
         })
         .collect();
     let mut ragged_total = 0usize;
+    let mut clipped_total = 0usize;
     let mut batch = Vec::new();
     let mut next = Vec::new();
     let mut more = match reader.read_batch(&mut batch, BATCH_ROWS, BATCH_BYTES) {
@@ -170,7 +188,7 @@ pub(super) fn scan_csv(
         }
         let profile = roles.is_none();
         let (chunks, read) = rayon::join(
-            || scan_batch(&batch, &headers, pool, max_field, profile),
+            || scan_batch(&batch, &headers, pool, max_field, profile, checker.as_ref()),
             || {
                 if more {
                     Some(reader.read_batch(&mut next, BATCH_ROWS, BATCH_BYTES))
@@ -194,12 +212,18 @@ pub(super) fn scan_csv(
                 headers
                     .iter()
                     .zip(&profiles)
-                    .map(|(h, p)| decide(h, p, rules))
+                    .map(|(h, p)| match policy.and_then(|p| p.field_decl(h)) {
+                        // The policy file overrides what the header and values suggest.
+                        Some(FieldDecl::Category(c)) => FieldRole::Structured(c),
+                        Some(FieldDecl::FreeText | FieldDecl::NotPersonal) => FieldRole::FreeText,
+                        None => decide(h, p, rules),
+                    })
                     .collect(),
             );
         }
         let roles_now = roles.as_deref().unwrap_or(&[]);
         for chunk in chunks {
+            outcomes.append(chunk.outcomes);
             for (t, n) in totals.iter_mut().zip(&chunk.non_empty) {
                 t.non_empty += n;
             }
@@ -216,10 +240,13 @@ pub(super) fn scan_csv(
                 }
             }
             for (row, col, len) in chunk.clipped {
-                result.warnings.push(SourceError::new(
-                    &source.display,
-                    format!("record {row}, column {}: field of {len} bytes; only the first {max_field} bytes scanned", col + 1),
-                ));
+                clipped_total += 1;
+                if clipped_total <= MAX_ROW_ERRORS {
+                    result.warnings.push(SourceError::new(
+                        &source.display,
+                        format!("record {row}, column {}: field of {len} bytes; only the first {max_field} bytes scanned (--max-field-size)", col + 1),
+                    ));
+                }
             }
             for hit in chunk.hits {
                 let rule = &rules.rules[hit.m.rule];
@@ -273,6 +300,18 @@ pub(super) fn scan_csv(
             break;
         }
     }
+    if clipped_total > MAX_ROW_ERRORS {
+        result.warnings.push(SourceError::new(
+            &source.display,
+            format!(
+                "{} more fields longer than {max_field} bytes (--max-field-size); only their start scanned",
+                clipped_total - MAX_ROW_ERRORS
+            ),
+        ));
+    }
+    for w in reader.take_warnings() {
+        result.warnings.push(SourceError::new(&source.display, w));
+    }
     if ragged_total > MAX_ROW_ERRORS {
         result.errors.push(SourceError::new(
             &source.display,
@@ -281,6 +320,11 @@ pub(super) fn scan_csv(
                 ragged_total - MAX_ROW_ERRORS
             ),
         ));
+    }
+    if let Some(c) = &checker {
+        result
+            .violations
+            .extend(record_violations(&source.display, c, outcomes));
     }
     let roles = roles.unwrap_or_default();
     for (col, (header, t)) in headers.iter().zip(totals).enumerate() {

@@ -7,6 +7,7 @@ use super::{FileResult, Matchers, ScanOptions, char_span};
 use crate::engine::Matcher;
 use crate::finding::{Finding, InventoryEntry, InventoryKind, MessageInfo};
 use crate::model::{Category, Location};
+use crate::policy::{RecordChecker, RecordOutcomes, record_violations};
 use crate::redact::mask;
 use crate::source::mail::parse_message;
 use crate::source::mbox::{MboxReader, RawMessage};
@@ -26,6 +27,16 @@ struct MessageOut {
     attachments: Vec<InventoryEntry>,
     warnings: Vec<SourceError>,
     error: Option<SourceError>,
+    /// (number, Message-ID, Date) for the per-record policy checks.
+    facts: Option<(u64, Option<String>, Option<i64>)>,
+}
+
+/// What a mailbox accumulates over its messages, in message order.
+#[derive(Default)]
+struct MailboxState {
+    totals: AddressTotals,
+    checker: Option<RecordChecker>,
+    outcomes: RecordOutcomes,
 }
 
 fn scan_message(
@@ -42,6 +53,7 @@ fn scan_message(
         attachments: Vec::new(),
         warnings: Vec::new(),
         error: None,
+        facts: None,
     };
     let msg = match parse_message(raw, number, &opts.limits) {
         Ok(m) => m,
@@ -78,6 +90,7 @@ fn scan_message(
             size: Some(att.size),
         });
     }
+    out.facts = Some((number, msg.message_id.clone(), msg.date));
     let info = message_info(&msg);
     let mut matches = Vec::new();
     for text in &msg.texts {
@@ -183,8 +196,11 @@ impl AddressTotals {
     }
 }
 
-fn absorb(result: &mut FileResult, totals: &mut AddressTotals, out: MessageOut, cap: usize) {
-    totals.add(&out.addresses);
+fn absorb(result: &mut FileResult, state: &mut MailboxState, out: MessageOut, cap: usize) {
+    state.totals.add(&out.addresses);
+    if let (Some(c), Some((n, id, date))) = (&state.checker, &out.facts) {
+        c.check_message(*n, id.as_deref(), *date, &mut state.outcomes);
+    }
     result.inventory.extend(out.attachments);
     result.warnings.extend(out.warnings);
     if let Some(e) = out.error {
@@ -203,7 +219,14 @@ pub(super) fn scan_mail(
 ) {
     let pool = matcher.0;
     let cap = opts.limits.max_findings_per_rule_and_file;
-    let mut totals = AddressTotals::default();
+    let mut totals = MailboxState::default();
+    if let Some(p) = opts.policy_for(source) {
+        let c = RecordChecker::for_mail(p, opts.as_of);
+        for w in c.warnings() {
+            result.warnings.push(SourceError::new(&source.display, w));
+        }
+        totals.checker = Some(c).filter(RecordChecker::is_active);
+    }
     match source.kind {
         SourceKind::Maildir => {
             let outs: Vec<(MessageOut, u64)> = source
@@ -212,10 +235,14 @@ pub(super) fn scan_mail(
                 .map(|file| {
                     let path = display_path(file);
                     match read_message_file(file, opts) {
-                        Ok(raw) => (
-                            pool.with(|m| scan_message(&raw, 1, &path, &source.display, m, opts)),
-                            1,
-                        ),
+                        Ok((raw, truncated)) => {
+                            let mut out = pool
+                                .with(|m| scan_message(&raw, 1, &path, &source.display, m, opts));
+                            if truncated {
+                                out.warnings.push(truncated_warning(&path, opts));
+                            }
+                            (out, 1)
+                        }
                         Err(e) => (error_out(SourceError::new(path, e)), 0),
                     }
                 })
@@ -226,8 +253,13 @@ pub(super) fn scan_mail(
             }
         }
         SourceKind::Eml => match read_message_file(&source.path, opts) {
-            Ok(raw) => {
+            Ok((raw, truncated)) => {
                 result.summary.messages = 1;
+                if truncated {
+                    result
+                        .warnings
+                        .push(truncated_warning(&source.display, opts));
+                }
                 let out =
                     pool.with(|m| scan_message(&raw, 1, &source.display, &source.display, m, opts));
                 absorb(result, &mut totals, out, cap);
@@ -236,7 +268,15 @@ pub(super) fn scan_mail(
         },
         _ => scan_mbox(source, pool, opts, result, &mut totals),
     }
-    totals.into_inventory(&source.display, &mut result.inventory);
+    if let Some(c) = &totals.checker {
+        let outcomes = std::mem::take(&mut totals.outcomes);
+        result
+            .violations
+            .extend(record_violations(&source.display, c, outcomes));
+    }
+    totals
+        .totals
+        .into_inventory(&source.display, &mut result.inventory);
 }
 
 fn error_out(e: SourceError) -> MessageOut {
@@ -246,10 +286,15 @@ fn error_out(e: SourceError) -> MessageOut {
         attachments: Vec::new(),
         warnings: Vec::new(),
         error: Some(e),
+        facts: None,
     }
 }
 
-fn read_message_file(path: &std::path::Path, opts: &ScanOptions) -> Result<Vec<u8>, String> {
+/// The message file's bytes, and whether it was cut at `--max-message-size`.
+fn read_message_file(
+    path: &std::path::Path,
+    opts: &ScanOptions,
+) -> Result<(Vec<u8>, bool), String> {
     let gzip = path.extension().is_some_and(|e| e == "gz");
     let mut r =
         decode::open_input(path, gzip, &opts.limits).map_err(|e| format!("cannot open: {e}"))?;
@@ -259,10 +304,22 @@ fn read_message_file(path: &std::path::Path, opts: &ScanOptions) -> Result<Vec<u
         .take(max + 1)
         .read_to_end(&mut raw)
         .map_err(|e| format!("cannot read: {e}"))?;
-    if raw.len() as u64 > max {
+    let truncated = raw.len() as u64 > max;
+    if truncated {
         raw.truncate(max as usize);
     }
-    Ok(raw)
+    Ok((raw, truncated))
+}
+
+/// The warning for a message file cut at the size limit.
+fn truncated_warning(path: &str, opts: &ScanOptions) -> SourceError {
+    SourceError::new(
+        path,
+        format!(
+            "message 1: larger than {} bytes (--max-message-size); only the start was scanned",
+            opts.limits.max_message_bytes
+        ),
+    )
 }
 
 fn scan_mbox(
@@ -270,7 +327,7 @@ fn scan_mbox(
     pool: &super::MatcherPool,
     opts: &ScanOptions,
     result: &mut FileResult,
-    totals: &mut AddressTotals,
+    totals: &mut MailboxState,
 ) {
     let cap = opts.limits.max_findings_per_rule_and_file;
     let input = match decode::open_input(&source.path, source.gzip, &opts.limits) {
@@ -284,38 +341,38 @@ fn scan_mbox(
         }
     };
     let mut reader = MboxReader::new(input, opts.limits.max_message_bytes);
-    let mut read_batch = |batch: &mut Vec<RawMessage>| -> Result<bool, SourceError> {
+    // Reads up to a batch of messages; false at the end. An error item is recorded
+    // and reading goes on: after text before the first `From ` line the messages
+    // still follow, and after an I/O error the reader ends by itself.
+    let mut last_number = 0;
+    let mut read_batch = |batch: &mut Vec<RawMessage>, errors: &mut Vec<SourceError>| -> bool {
         batch.clear();
         let mut bytes = 0;
         while batch.len() < BATCH_MESSAGES && bytes < BATCH_BYTES {
             match reader.next() {
-                None => return Ok(false),
+                None => return false,
                 Some(Ok(m)) => {
                     bytes += m.bytes.len();
+                    last_number = m.number;
                     batch.push(m);
                 }
                 Some(Err(e)) => {
-                    let n = batch.last().map(|m| m.number + 1).unwrap_or(0);
-                    let at = if n > 0 {
-                        format!("after message {}: ", n - 1)
+                    let at = if last_number > 0 {
+                        format!("after message {last_number}: ")
                     } else {
                         String::new()
                     };
-                    return Err(SourceError::new(&source.display, format!("{at}{e}")));
+                    errors.push(SourceError::new(&source.display, format!("{at}{e}")));
                 }
             }
         }
-        Ok(true)
+        true
     };
     let mut batch = Vec::new();
     let mut next = Vec::new();
-    let mut more = match read_batch(&mut batch) {
-        Ok(m) => m,
-        Err(e) => {
-            result.errors.push(e);
-            false
-        }
-    };
+    let mut read_errors = Vec::new();
+    let mut more = read_batch(&mut batch, &mut read_errors);
+    result.errors.append(&mut read_errors);
     while !batch.is_empty() && !crate::interrupt::is_interrupted() {
         let (outs, read) = rayon::join(
             || {
@@ -336,7 +393,7 @@ fn scan_mbox(
                             out.warnings.push(SourceError::new(
                                 &source.display,
                                 format!(
-                                    "message {}: larger than {} bytes; only the start was scanned",
+                                    "message {}: larger than {} bytes (--max-message-size); only the start was scanned",
                                     raw.number, opts.limits.max_message_bytes
                                 ),
                             ));
@@ -347,7 +404,7 @@ fn scan_mbox(
             },
             || {
                 if more {
-                    Some(read_batch(&mut next))
+                    Some(read_batch(&mut next, &mut read_errors))
                 } else {
                     None
                 }
@@ -357,13 +414,10 @@ fn scan_mbox(
         for out in outs {
             absorb(result, totals, out, cap);
         }
+        result.errors.append(&mut read_errors);
         match read {
             None => break,
-            Some(Ok(m)) => more = m,
-            Some(Err(e)) => {
-                result.errors.push(e);
-                more = false;
-            }
+            Some(m) => more = m,
         }
         std::mem::swap(&mut batch, &mut next);
     }

@@ -21,6 +21,19 @@ pub struct ScanOptions {
     pub maker: FindingMaker,
     /// Force a CSV delimiter instead of sniffing.
     pub delimiter: Option<u8>,
+    /// The user's policy file: field declarations and per-record checks.
+    pub policy: Option<std::sync::Arc<crate::policy::Config>>,
+    /// The date retention and consent are checked against.
+    pub as_of: jiff::civil::Date,
+}
+
+impl ScanOptions {
+    /// The policy entry for a source, if the config has one.
+    pub fn policy_for(&self, source: &Source) -> Option<&crate::policy::SourcePolicy> {
+        self.policy
+            .as_deref()
+            .and_then(|c| c.source_for(&source.display))
+    }
 }
 
 /// What was scanned in one source, for the summary.
@@ -62,6 +75,8 @@ pub struct FileResult {
     pub warnings: Vec<SourceError>,
     /// Headers of a CSV, so policies can tell declared from undeclared columns.
     pub fields: Vec<String>,
+    /// Per-record policy violations (retention, marketing consent, unreadable dates).
+    pub violations: Vec<crate::policy::Violation>,
 }
 
 impl FileResult {
@@ -82,6 +97,7 @@ impl FileResult {
             errors: Vec::new(),
             warnings: Vec::new(),
             fields: Vec::new(),
+            violations: Vec::new(),
         }
     }
 
@@ -95,7 +111,7 @@ impl FileResult {
             self.warnings.push(SourceError::new(
                 &self.summary.path,
                 format!(
-                    "more than {cap} findings of rule {}; the rest are counted, not listed",
+                    "more than {cap} findings of rule {} (--max-findings-per-rule); the rest are counted, not listed",
                     f.rule
                 ),
             ));

@@ -7,9 +7,17 @@ use super::decode::{detect_encoding, open_input};
 use super::{Limits, Source, SourceError};
 use csv::ByteRecord;
 use encoding_rs::Encoding;
-use std::io::{BufRead, Cursor, Read};
+use std::io::{self, BufRead, Cursor, Read};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 const SAMPLE_BYTES: usize = 64 * 1024;
+
+/// The longest record held in memory is this many times `max_field_bytes` (at least
+/// [`MIN_RECORD_BYTES`]): the csv crate holds a whole record, so a file without line
+/// ends or with an unclosed quote would otherwise be read into memory whole.
+pub const RECORD_LIMIT_FACTOR: usize = 4;
+pub const MIN_RECORD_BYTES: usize = 1024 * 1024;
 
 /// An open CSV export, positioned after its header.
 pub struct CsvReader {
@@ -19,6 +27,14 @@ pub struct CsvReader {
     reader: csv::Reader<Box<dyn Read + Send>>,
     display: String,
     records_read: u64,
+    /// Bytes handed to the csv parser since the last complete record.
+    since_record: Arc<AtomicU64>,
+    /// Records with NUL bytes: (count, first record number).
+    nul_records: (u64, u64),
+    at_end: bool,
+    /// Things worth knowing about the file as a whole (encoding doubts, NUL bytes,
+    /// no data records); never any content.
+    warnings: Vec<String>,
 }
 
 /// One data record: its 1-based number (header not counted) and its fields.
@@ -33,9 +49,28 @@ impl CsvReader {
         limits: &Limits,
         delimiter: Option<u8>,
     ) -> Result<CsvReader, SourceError> {
-        let err = |m: String| SourceError::new(&source.display, m);
-        let mut input = open_input(&source.path, source.gzip, limits)
-            .map_err(|e| err(format!("cannot open: {e}")))?;
+        let input = open_input(&source.path, source.gzip, limits)
+            .map_err(|e| SourceError::new(&source.display, format!("cannot open: {e}")))?;
+        CsvReader::from_input(input, &source.display, limits, delimiter)
+    }
+
+    /// A CSV export in memory (tests and fuzzing); `display` names it in messages.
+    pub fn from_bytes(
+        bytes: Vec<u8>,
+        display: &str,
+        limits: &Limits,
+        delimiter: Option<u8>,
+    ) -> Result<CsvReader, SourceError> {
+        CsvReader::from_input(Box::new(Cursor::new(bytes)), display, limits, delimiter)
+    }
+
+    fn from_input(
+        mut input: Box<dyn BufRead + Send>,
+        display: &str,
+        limits: &Limits,
+        delimiter: Option<u8>,
+    ) -> Result<CsvReader, SourceError> {
+        let err = |m: String| SourceError::new(display, m);
         let mut sample = Vec::with_capacity(SAMPLE_BYTES);
         (&mut input)
             .take(SAMPLE_BYTES as u64)
@@ -44,6 +79,16 @@ impl CsvReader {
         let complete = sample.len() < SAMPLE_BYTES;
         let encoding = detect_encoding(&sample, complete);
         let (decoded_sample, _, _) = encoding.decode(&sample);
+        let mut warnings = Vec::new();
+        let undecodable = count_undecodable(&decoded_sample, complete);
+        if undecodable > 0 {
+            warnings.push(format!(
+                "{undecodable} characters in the first {} KiB do not decode as {} (the encoding guessed); \
+                 the file may be in another encoding, and values with such characters may be missed",
+                SAMPLE_BYTES / 1024,
+                encoding.name()
+            ));
+        }
         // Excel writes `sep=;` as a first line to name the delimiter.
         let mut skip_first_line = false;
         let mut delim = delimiter;
@@ -92,6 +137,15 @@ impl CsvReader {
                 }
             }
         }
+        let since_record = Arc::new(AtomicU64::new(0));
+        let stream: Box<dyn Read + Send> = Box::new(RecordGuard {
+            inner: stream,
+            since_record: since_record.clone(),
+            limit: limits
+                .max_field_bytes
+                .saturating_mul(RECORD_LIMIT_FACTOR)
+                .max(MIN_RECORD_BYTES) as u64,
+        });
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .flexible(true)
@@ -101,6 +155,7 @@ impl CsvReader {
         let header_record = reader
             .byte_headers()
             .map_err(|e| err(format!("cannot read the header row: {}", csv_error(&e))))?;
+        since_record.store(0, Ordering::Relaxed);
         let headers: Vec<String> = header_record
             .iter()
             .map(|h| {
@@ -118,9 +173,30 @@ impl CsvReader {
             delimiter,
             encoding,
             reader,
-            display: source.display.clone(),
+            display: display.to_string(),
             records_read: 0,
+            since_record,
+            nul_records: (0, 0),
+            at_end: false,
+            warnings,
         })
+    }
+
+    /// Warnings about the whole file (encoding doubts, NUL bytes, no data records).
+    /// Complete once the last batch has been read.
+    pub fn take_warnings(&mut self) -> Vec<String> {
+        let (n, first) = std::mem::take(&mut self.nul_records);
+        if n > 0 {
+            self.warnings.push(format!(
+                "NUL bytes in {n} records (first: record {first}); not a clean text export, read as text"
+            ));
+        }
+        if self.at_end && self.records_read == 0 {
+            self.warnings
+                .push("no data records (only a header row)".to_string());
+            self.at_end = false;
+        }
+        std::mem::take(&mut self.warnings)
     }
 
     /// Fill `batch` with up to `max_rows` records or about `max_bytes` of data.
@@ -137,18 +213,28 @@ impl CsvReader {
             let mut rec = ByteRecord::new();
             match self.reader.read_byte_record(&mut rec) {
                 Ok(true) => {
+                    self.since_record.store(0, Ordering::Relaxed);
                     self.records_read += 1;
                     let number = rec
                         .position()
                         .map(|p| p.record())
                         .unwrap_or(self.records_read);
                     bytes += rec.as_slice().len();
+                    if memchr::memchr(0, rec.as_slice()).is_some() {
+                        if self.nul_records.0 == 0 {
+                            self.nul_records.1 = number;
+                        }
+                        self.nul_records.0 += 1;
+                    }
                     batch.push(CsvRecord {
                         number,
                         fields: rec,
                     });
                 }
-                Ok(false) => return Ok(false),
+                Ok(false) => {
+                    self.at_end = true;
+                    return Ok(false);
+                }
                 Err(e) => {
                     return Err(SourceError::new(
                         &self.display,
@@ -158,6 +244,47 @@ impl CsvReader {
             }
         }
         Ok(true)
+    }
+}
+
+/// Characters that did not decode (U+FFFD) or decoded to C1 control characters,
+/// which real text does not contain: signs of a wrong encoding guess. A replacement
+/// character at the end of an incomplete sample is a cut character, not counted.
+fn count_undecodable(decoded: &str, complete: bool) -> usize {
+    let text = if complete {
+        decoded
+    } else {
+        decoded.trim_end_matches('\u{FFFD}')
+    };
+    text.chars()
+        .filter(|&c| c == '\u{FFFD}' || ('\u{80}'..='\u{9F}').contains(&c))
+        .count()
+}
+
+/// Stops the csv parser from collecting a record without end (no line ends, an
+/// unclosed quote): past `limit` bytes since the last complete record it fails the
+/// read. The reader resets the count after each record.
+struct RecordGuard<R> {
+    inner: R,
+    since_record: Arc<AtomicU64>,
+    limit: u64,
+}
+
+impl<R: Read> Read for RecordGuard<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let total = self.since_record.fetch_add(n as u64, Ordering::Relaxed) + n as u64;
+        if total > self.limit {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "record longer than {} bytes ({RECORD_LIMIT_FACTOR} × --max-field-size; \
+                     no line end or an unclosed quote?); the rest of the file is not scanned",
+                    self.limit
+                ),
+            ));
+        }
+        Ok(n)
     }
 }
 

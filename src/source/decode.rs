@@ -26,6 +26,9 @@ const HEAD_BYTES: usize = 16 * 1024;
 pub fn sniff_head(path: &Path, limits: &Limits) -> Result<Head, String> {
     let mut raw = [0u8; 2];
     let mut f = File::open(path).map_err(|e| format!("cannot open: {e}"))?;
+    if !f.metadata().is_ok_and(|m| m.is_file()) {
+        return Err("not a regular file (pipe, device or socket); not read".into());
+    }
     let n = read_fully(&mut f, &mut raw).map_err(|e| format!("cannot read: {e}"))?;
     let gzip = n == 2 && raw == [0x1f, 0x8b];
     let mut reader = open_input(path, gzip, limits).map_err(|e| e.to_string())?;
@@ -75,6 +78,14 @@ pub fn is_binary(head: &[u8]) -> bool {
 /// Open a file for reading (never for writing), unwrapping gzip when `gzip`.
 pub fn open_input(path: &Path, gzip: bool, limits: &Limits) -> io::Result<Box<dyn BufRead + Send>> {
     let file = File::open(path)?;
+    // Discovery only passes regular files, but the tree may change under a running
+    // scan: never read a device (endless /dev/zero) that took a file's place.
+    if !file.metadata()?.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a regular file (pipe, device or socket); not read",
+        ));
+    }
     if !gzip {
         return Ok(Box::new(BufReader::with_capacity(READ_BUFFER, file)));
     }
@@ -144,7 +155,7 @@ impl<R: Read> Read for BombGuard<R> {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
                 format!(
-                    "gzip data expands beyond the limit of {} bytes (possible gzip bomb); rest not scanned",
+                    "gzip data expands beyond the limit of {} bytes (--max-decompressed-size; possible gzip bomb); rest not scanned",
                     self.max_bytes
                 ),
             ));
@@ -154,8 +165,9 @@ impl<R: Read> Read for BombGuard<R> {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
                 format!(
-                    "gzip data expands more than {}:1 (possible gzip bomb); rest not scanned",
-                    self.max_ratio
+                    "gzip data expands more than {}:1 after {} MiB (possible gzip bomb); rest not scanned",
+                    self.max_ratio,
+                    RATIO_CHECK_AFTER >> 20
                 ),
             ));
         }

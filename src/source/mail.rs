@@ -322,7 +322,7 @@ impl Walk<'_> {
                 if !self.depth_warned {
                     self.depth_warned = true;
                     self.warnings.push(format!(
-                        "MIME nesting deeper than {} levels; deeper parts skipped",
+                        "MIME nesting deeper than {} levels (--max-mime-depth); deeper parts skipped",
                         self.limits.max_mime_depth
                     ));
                 }
@@ -905,7 +905,7 @@ fn cut(text: &mut String, max: usize, what: &str, warnings: &mut Vec<String>) {
         end -= 1;
     }
     warnings.push(format!(
-        "part {what}: {} bytes, only the first {end} scanned",
+        "part {what}: {} bytes, only the first {end} scanned (--max-field-size)",
         text.len()
     ));
     text.truncate(end);
@@ -1656,7 +1656,7 @@ RnJvbTogcUByLnNlClN1YmplY3Q6IGI2NAoKS+VyZSBiNjQK\n--m--\n";
         assert!(body(&m).is_empty());
         assert_eq!(
             m.warnings,
-            vec!["MIME nesting deeper than 32 levels; deeper parts skipped"]
+            vec!["MIME nesting deeper than 32 levels (--max-mime-depth); deeper parts skipped"]
         );
         // Within the limit the text is read.
         let lim = Limits {
@@ -1829,7 +1829,7 @@ RnJvbTogcUByLnNlClN1YmplY3Q6IGI2NAoKS+VyZSBiNjQK\n--m--\n";
         assert_eq!(body(&m), "ååååå");
         assert_eq!(
             m.warnings,
-            vec!["part body: 21 bytes, only the first 10 scanned"]
+            vec!["part body: 21 bytes, only the first 10 scanned (--max-field-size)"]
         );
         assert!(!m.warnings[0].contains('å'));
     }

@@ -170,6 +170,10 @@ fn classify_file(
         return;
     } else if super::mbox::looks_like_mbox(&head.bytes) {
         SourceKind::Mbox
+    } else if ext == "mbox" && !head.binary {
+        // Named as a mailbox: read as one, so a file without a `From ` line is
+        // reported as not an mbox instead of being passed over.
+        SourceKind::Mbox
     } else if looks_like_message(&head.bytes) || ext == "eml" {
         SourceKind::Eml
     } else if head.binary {
