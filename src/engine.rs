@@ -193,9 +193,9 @@ impl Matcher {
                 start,
                 end,
                 x.window,
-                false,
+                x.before_only,
                 x.automaton.as_ref(),
-            ) || field_mentions_long(field, &x.words)
+            ) || field_mentions(field, &x.words)
             {
                 if x.drop {
                     return;
@@ -233,24 +233,29 @@ impl Matcher {
     }
 }
 
-/// Exclusion by column name uses only words of four letters or more, so that `v`
-/// (as in "v1.2.3") never excludes a whole column.
-fn field_mentions_long(field: &str, words: &[String]) -> bool {
-    if field.is_empty() {
-        return false;
-    }
-    let f = field.to_lowercase();
-    words
-        .iter()
-        .any(|w| w.chars().count() >= 4 && f.contains(w.as_str()))
-}
-
+/// Does the field (column or header) name contain one of `words` as a whole word?
+/// Names are split on anything that is not a letter or digit, so `platform_version`
+/// holds `version`, but `export_kunder.csv` does not hold `origin` and `lead_origin`
+/// holds it only as its own word.
 fn field_mentions(field: &str, words: &[String]) -> bool {
     if field.is_empty() {
         return false;
     }
     let f = field.to_lowercase();
-    words.iter().any(|w| f.contains(w.as_str()))
+    let tokens: Vec<&str> = f
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .collect();
+    let joined = tokens.join(" ");
+    words.iter().any(|w| {
+        let w = w.trim();
+        !w.is_empty()
+            && joined.match_indices(w).any(|(i, _)| {
+                let before = i == 0 || joined.as_bytes()[i - 1] == b' ';
+                let after = i + w.len() == joined.len() || joined.as_bytes()[i + w.len()] == b' ';
+                before && after
+            })
+    })
 }
 
 /// Is one of `words` in the window around `[start, end)`, starting at a word start?

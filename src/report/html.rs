@@ -4,8 +4,8 @@
 //! field names and values are attacker-controlled text.
 
 use super::markdown::{
-    SAMPLES, capitalize, findings_by_category, findings_by_source, human_bytes, lang_code,
-    priority_counts, records_list, split_quoted, truncate_left,
+    SAMPLES, capitalize, findings_by_category, findings_by_source, human_bytes,
+    inventory_categories, lang_code, priority_counts, records_list, split_quoted, truncate_left,
 };
 use super::{RenderOptions, Report};
 use crate::i18n::{self, Lang};
@@ -123,7 +123,7 @@ fn page(h: &mut String, report: &Report, lang: Lang) -> std::fmt::Result {
     let bars: Vec<Bar> = findings_by_source(report)
         .into_iter()
         .map(|(path, counts, _)| Bar {
-            label: truncate_left(path, 30),
+            label: truncate_left(path, 28),
             full: path.to_string(),
             segments: SEVERITIES
                 .iter()
@@ -170,18 +170,13 @@ fn page(h: &mut String, report: &Report, lang: Lang) -> std::fmt::Result {
         esc(t.values)
     )?;
     for e in &report.inventory {
-        let cats: Vec<String> = e
-            .categories
-            .iter()
-            .map(|(c, n)| format!("{} ({n})", i18n::category_name(lang, *c)))
-            .collect();
         write!(
             h,
             "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
             esc(&e.path),
             esc(&e.field),
             esc(i18n::kind_name(lang, e.kind)),
-            esc(&cats.join(", ")),
+            esc(&inventory_categories(e, lang, true)),
             e.values
         )?;
     }
@@ -402,9 +397,15 @@ fn chart(
     after: &str,
 ) -> std::fmt::Result {
     const W: u64 = 560;
-    const LABEL: u64 = 200;
-    const BAR_W: u64 = 300;
     const ROW: u64 = 28;
+    // Room for the longest label at ~7 px a character (12.5 px system font).
+    let longest = bars
+        .iter()
+        .map(|b| b.label.chars().count())
+        .max()
+        .unwrap_or(0) as u64;
+    let label_w = (longest * 7 + 12).clamp(90, 250);
+    let bar_w = W - label_w - 45;
     let max = bars
         .iter()
         .map(|b| b.segments.iter().map(|s| s.1).sum::<u64>())
@@ -430,15 +431,15 @@ fn chart(
         let tip = if b.full.is_empty() { &b.label } else { &b.full };
         write!(
             h,
-            "<g><title>{}: {total}</title><text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text><rect x=\"{LABEL}\" y=\"{y}\" width=\"{BAR_W}\" height=\"18\" rx=\"3\" fill=\"#eef1f5\"/>",
+            "<g><title>{}: {total}</title><text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text><rect x=\"{label_w}\" y=\"{y}\" width=\"{bar_w}\" height=\"18\" rx=\"3\" fill=\"#eef1f5\"/>",
             esc(tip),
-            LABEL - 10,
+            label_w - 10,
             y + 13,
             esc(&b.label)
         )?;
-        let mut x = LABEL as f64;
+        let mut x = label_w as f64;
         for (colour, n) in b.segments.iter().filter(|s| s.1 > 0) {
-            let w = (*n as f64 / max as f64 * BAR_W as f64).max(2.0);
+            let w = (*n as f64 / max as f64 * bar_w as f64).max(2.0);
             write!(
                 h,
                 "<rect x=\"{x:.1}\" y=\"{y}\" width=\"{w:.1}\" height=\"18\" rx=\"3\" fill=\"{colour}\"/>"
@@ -448,7 +449,7 @@ fn chart(
         write!(
             h,
             "<text x=\"{}\" y=\"{}\" class=\"val\">{total}</text></g>",
-            LABEL + BAR_W + 8,
+            label_w + bar_w + 8,
             y + 13
         )?;
     }
@@ -511,7 +512,7 @@ main{padding-top:24px;padding-bottom:32px}
 .card .lbl{color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.06em}
 .card .sub{margin-top:8px;display:flex;flex-wrap:wrap;gap:4px;font-size:12px;color:var(--muted)}
 .panel{padding:18px 20px;margin:0 0 18px}
-.charts{display:grid;grid-template-columns:1fr 1fr;gap:18px}
+.charts{display:grid;grid-template-columns:1fr 1fr;gap:18px;align-items:start}
 figure{margin:0}
 figcaption,h2{font-size:16px;font-weight:600;margin:0 0 12px}
 h3{font-size:14px;font-weight:600;margin:20px 0 6px;display:flex;align-items:center;gap:8px}
@@ -577,7 +578,7 @@ table{font-size:10px}
 th{font-size:9px;letter-spacing:0;padding:5px 6px}
 td{padding:5px 6px}
 code{font-size:9.5px}
-.why{font-size:9.5px}
+.why,.recs{font-size:9.5px}
 }
 "#;
 

@@ -6,7 +6,7 @@
 //! helpers the other human-readable renderers (table, HTML) share.
 
 use super::{RenderOptions, Report};
-use crate::finding::Finding;
+use crate::finding::{Finding, InventoryEntry};
 use crate::i18n::{self, Lang};
 use crate::model::{Category, Location, Severity};
 use crate::scan::SourceSummary;
@@ -90,18 +90,13 @@ pub fn render(
             t.file, t.field, t.kind, t.categories, t.values
         )?;
         for e in &report.inventory {
-            let cats: Vec<String> = e
-                .categories
-                .iter()
-                .map(|(c, n)| format!("{} ({n})", i18n::category_name(lang, *c)))
-                .collect();
             writeln!(
                 out,
                 "| {} | {} | {} | {} | {} |",
                 md_code(&e.path, true),
                 md_code(&e.field, true),
                 i18n::kind_name(lang, e.kind),
-                cats.join(", "),
+                md_text(&inventory_categories(e, lang, true)),
                 e.values
             )?;
         }
@@ -242,7 +237,10 @@ pub(crate) fn md_text(s: &str) -> String {
     for c in s.chars() {
         match c {
             '\n' | '\r' => o.push(' '),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '&' | '~' | '#' | '$' | '!' => {
+            // Entities rather than `\<`, so that not even a naive renderer sees a tag.
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '&' | '~' | '#' | '$' | '!' => {
                 o.push('\\');
                 o.push(c);
             }
@@ -253,14 +251,15 @@ pub(crate) fn md_text(s: &str) -> String {
 }
 
 /// `s` as a code span. In a table a `|` would end the cell even inside a code span
-/// (and `\|` cannot be told from a value ending in a backslash), so such text falls
+/// (and `\|` cannot be told from a value ending in a backslash), and a code span
+/// keeps `<` raw, which a careless renderer may take for a tag: such text falls
 /// back to escaped plain text.
 pub(crate) fn md_code(s: &str, in_table: bool) -> String {
     let s: String = s
         .chars()
         .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
         .collect();
-    if in_table && s.contains('|') {
+    if in_table && s.contains('|') || s.contains(['<', '>']) {
         return md_text(&s);
     }
     if s.trim().is_empty() {
@@ -500,6 +499,33 @@ pub(crate) fn capitalize(s: &str) -> String {
     }
 }
 
+/// An inventory entry's categories ("phone numbers (3)"), or for an attachment that
+/// was listed but not scanned its type and size.
+pub(crate) fn inventory_categories(
+    e: &InventoryEntry,
+    lang: Lang,
+    counts_in_parens: bool,
+) -> String {
+    if e.categories.is_empty() {
+        let mut v: Vec<String> = e.content_type.iter().cloned().collect();
+        v.extend(e.size.map(human_bytes));
+        return v.join(", ");
+    }
+    let cats: Vec<String> = e
+        .categories
+        .iter()
+        .map(|(c, n)| {
+            let name = i18n::category_name(lang, *c);
+            if counts_in_parens {
+                format!("{name} ({n})")
+            } else {
+                format!("{name} {n}")
+            }
+        })
+        .collect();
+    cats.join(", ")
+}
+
 /// The language's own name for the HTML `lang` attribute.
 pub(crate) fn lang_code(lang: Lang) -> &'static str {
     match lang {
@@ -522,7 +548,8 @@ mod tests {
 
     #[test]
     fn text_escapes_markdown_and_html() {
-        assert_eq!(md_text("<b>[x](y)|"), "\\<b\\>\\[x\\](y)\\|");
+        assert_eq!(md_text("<b>[x](y)|"), "&lt;b&gt;\\[x\\](y)\\|");
+        assert_eq!(md_code("<b>", false), "&lt;b&gt;");
     }
 
     #[test]

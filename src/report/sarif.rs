@@ -9,7 +9,7 @@ use super::markdown::capitalize;
 use super::{RenderOptions, Report};
 use crate::finding::Finding;
 use crate::i18n::{self, Lang};
-use crate::model::{Location, Severity};
+use crate::model::{Category, Location, Severity};
 use crate::rules::Rule;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -273,7 +273,17 @@ fn descriptor(id: &str, rule: Option<&Rule>, first: Option<&Finding>, lang: Lang
         .map(|r| r.description.trim().to_string())
         .filter(|d| !d.is_empty())
         .unwrap_or_else(|| format!("{name} ({cat_name})."));
-    let article = rule.map(|r| r.article.as_str()).filter(|a| !a.is_empty());
+    // The article the prioritizer falls back to when a rule names none.
+    let article = rule
+        .map(|r| r.article.as_str())
+        .filter(|a| !a.is_empty())
+        .or(Some(if category == Category::Criminal {
+            "Art. 10"
+        } else if category.is_special() {
+            "Art. 9"
+        } else {
+            "Art. 5(1)(c)"
+        }));
     let action = rule.map(|r| r.action.trim()).filter(|a| !a.is_empty());
     let mut text = description.clone();
     let mut markdown = description.clone();

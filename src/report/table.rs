@@ -5,7 +5,8 @@
 //! terminal.
 
 use super::markdown::{
-    capitalize, findings_by_category, human_bytes, owner, records_list, truncate_left,
+    capitalize, findings_by_category, human_bytes, inventory_categories, owner, records_list,
+    truncate_left,
 };
 use super::{RenderOptions, Report};
 use crate::finding::MessageInfo;
@@ -164,8 +165,14 @@ pub fn render(
     }
 
     for (mailbox, messages) in mail_messages(report) {
-        writeln!(out, "\n{}", heading(rt.messages_with_findings))?;
-        writeln!(out, "{}", clean(&truncate_left(mailbox, width)))?;
+        let title = rt.messages_with_findings;
+        let room = width.saturating_sub(title.chars().count() + 3);
+        if mailbox.chars().count() <= room {
+            writeln!(out, "\n{} — {}", heading(title), clean(mailbox))?;
+        } else {
+            writeln!(out, "\n{}", heading(title))?;
+            writeln!(out, "{}", clean(&truncate_left(mailbox, width)))?;
+        }
         let mut tb = new_table();
         tb.set_header(vec!["#", rt.date, rt.from, rt.subject, t.findings]);
         let total = messages.len();
@@ -209,15 +216,10 @@ pub fn render(
         ]);
         reserve(&mut tb, 0, path_room);
         for e in &report.inventory {
-            let cats: Vec<String> = e
-                .categories
-                .iter()
-                .map(|(c, n)| format!("{} {n}", i18n::category_name(lang, *c)))
-                .collect();
             tb.add_row(vec![
                 Cell::new(place(&e.path, &e.field, path_room)),
                 Cell::new(i18n::kind_name(lang, e.kind)),
-                Cell::new(cats.join(", ")),
+                Cell::new(clean(&inventory_categories(e, lang, false))),
                 Cell::new(e.values).set_alignment(CellAlignment::Right),
             ]);
         }

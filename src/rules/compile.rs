@@ -176,6 +176,7 @@ fn compile_rule(ctx: &mut Ctx<'_>, spec: RuleSpec) -> Option<Rule> {
                 automaton: word_automaton(&words),
                 words,
                 window: x.window.unwrap_or(DEFAULT_WINDOW),
+                before_only: x.before_only,
                 drop,
             })
         }

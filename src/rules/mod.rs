@@ -96,6 +96,7 @@ pub struct ExcludeWords {
     pub words: Vec<String>,
     pub automaton: Option<AhoCorasick>,
     pub window: usize,
+    pub before_only: bool,
     /// True: the match is dropped. False: its confidence is lowered.
     pub drop: bool,
 }

@@ -74,6 +74,10 @@ pub struct ExcludeSpec {
     /// `drop` (default) removes the match; `lower` only reduces its confidence.
     #[serde(default)]
     pub effect: Option<String>,
+    /// Look only before the match (a label such as `version` or `ordernummer`
+    /// precedes the number it describes).
+    #[serde(default)]
+    pub before_only: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -321,7 +321,7 @@ fn iban(s: &[u8]) -> bool {
 
 /// `day_offset` is 0 for personnummer and 60 for samordningsnummer.
 fn se_pnr(s: &[u8], day_offset: u32) -> bool {
-    let (ten, century): ([u8; 10], Option<i32>) = if let Some(d) = fixed::<12>(s, 8, b"-") {
+    let (ten, century): ([u8; 10], Option<i32>) = if let Some(d) = fixed::<12>(s, 8, b"- ") {
         let c = dd(&d, 0);
         if !(18..=20).contains(&c) {
             return false;
@@ -329,7 +329,7 @@ fn se_pnr(s: &[u8], day_offset: u32) -> bool {
         let mut ten = [0u8; 10];
         ten.copy_from_slice(&d[2..]);
         (ten, Some(c as i32 * 100))
-    } else if let Some(d) = fixed::<10>(s, 6, b"-+") {
+    } else if let Some(d) = fixed::<10>(s, 6, b"-+ ") {
         (d, None)
     } else {
         return false;

@@ -118,9 +118,10 @@ impl FileResult {
         }
     }
 
+    /// Findings are already in their final order — records in file order, fields in
+    /// column or part order, matches by position — because batches are merged in
+    /// order; only the inventory needs sorting.
     fn finish(&mut self) {
-        self.findings
-            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         self.inventory
             .sort_by(|a, b| (&a.path, &a.field, a.kind).cmp(&(&b.path, &b.field, b.kind)));
         // The same attachment name in many messages is one inventory line.

@@ -88,6 +88,12 @@ impl CsvReader {
                 SAMPLE_BYTES / 1024,
                 encoding.name()
             ));
+        } else if unusual_guess(&sample, encoding) {
+            warnings.push(format!(
+                "not UTF-8, and read as {} (the encoding guessed), which is unusual for these exports; \
+                 values may be misread (re-export as UTF-8 to be sure)",
+                encoding.name()
+            ));
         }
         // Excel writes `sep=;` as a first line to name the delimiter.
         let mut skip_first_line = false;
@@ -259,6 +265,25 @@ fn count_undecodable(decoded: &str, complete: bool) -> usize {
     text.chars()
         .filter(|&c| c == '\u{FFFD}' || ('\u{80}'..='\u{9F}').contains(&c))
         .count()
+}
+
+/// The encoding was guessed (no BOM, not UTF-8) as one that Nordic and European
+/// exports are not written in: more likely a wrong guess on garbled bytes.
+fn unusual_guess(sample: &[u8], encoding: &'static Encoding) -> bool {
+    if encoding == encoding_rs::UTF_8 || Encoding::for_bom(sample).is_some() {
+        return false;
+    }
+    ![
+        encoding_rs::WINDOWS_1252,
+        encoding_rs::ISO_8859_15,
+        encoding_rs::WINDOWS_1250,
+        encoding_rs::ISO_8859_2,
+        encoding_rs::WINDOWS_1257,
+        encoding_rs::ISO_8859_4,
+        encoding_rs::ISO_8859_13,
+        encoding_rs::ISO_8859_10,
+    ]
+    .contains(&encoding)
 }
 
 /// Stops the csv parser from collecting a record without end (no line ends, an
