@@ -63,6 +63,7 @@ impl Matcher {
         self.pattern_pass(false, text, field, &mut cands);
         self.keyword_pass(text, field, None, &mut cands);
         resolve_overlaps(&mut cands, &self.rules.rules);
+        merge_phrases(&mut cands, text, &self.rules.rules);
         out.extend_from_slice(&cands);
         self.candidates = cands;
     }
@@ -387,4 +388,39 @@ fn resolve_overlaps(cands: &mut Vec<Match>, rules: &[Rule]) {
     let _ = rules;
     keep.sort_by(|a, b| a.start.cmp(&b.start).then(a.rule.cmp(&b.rule)));
     *cands = keep;
+}
+
+/// Most characters between two special-category hits that still make one phrase.
+const PHRASE_GAP: usize = 24;
+
+/// Hits of one special-category rule close together in one sentence ("Åtalad för
+/// misshandel") are one finding, not two: merge them into one match spanning both.
+fn merge_phrases(cands: &mut Vec<Match>, text: &str, rules: &[Rule]) {
+    if cands.len() < 2 {
+        return;
+    }
+    let mut out: Vec<Match> = Vec::with_capacity(cands.len());
+    for c in cands.drain(..) {
+        if let Some(last) = out.last_mut() {
+            let (a, b) = (&rules[last.rule], &rules[c.rule]);
+            let gap = text.get(last.end..c.start);
+            // Only hits of the same rule: "sjukskriven för utmattningssyndrom" is two
+            // facts (sick leave, a diagnosis), "Åtalad för misshandel" one.
+            let joinable = last.rule == c.rule
+                && a.category == b.category
+                && a.category.is_special()
+                && c.start >= last.end
+                && gap.is_some_and(|g| {
+                    g.len() <= PHRASE_GAP && !g.contains(['.', '!', '?', ';', '\n', ','])
+                });
+            if joinable {
+                last.end = c.end;
+                last.confidence = last.confidence.max(c.confidence);
+                last.whole = last.whole || c.whole;
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    *cands = out;
 }

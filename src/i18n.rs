@@ -343,6 +343,15 @@ pub struct RenderTexts {
     pub message_word: &'static str,
     /// The samples heading when the report holds clear values (`--show-values`).
     pub samples_clear: &'static str,
+    pub baseline: &'static str,
+    pub baseline_new: &'static str,
+    pub baseline_known: &'static str,
+    pub baseline_fixed: &'static str,
+    pub allowlist: &'static str,
+    pub suppressed: &'static str,
+    pub reason: &'static str,
+    pub selector: &'static str,
+    pub message_text: &'static str,
 }
 
 pub const RENDER_EN: RenderTexts = RenderTexts {
@@ -364,6 +373,15 @@ pub const RENDER_EN: RenderTexts = RenderTexts {
     record: "record",
     message_word: "message",
     samples_clear: "Samples (NOT masked)",
+    baseline: "Baseline",
+    baseline_new: "new",
+    baseline_known: "already known (not shown)",
+    baseline_fixed: "fixed since",
+    allowlist: "Allowlist",
+    suppressed: "Suppressed",
+    reason: "Reason",
+    selector: "Selector",
+    message_text: "Details",
 };
 
 pub const RENDER_SV: RenderTexts = RenderTexts {
@@ -385,6 +403,15 @@ pub const RENDER_SV: RenderTexts = RenderTexts {
     record: "post",
     message_word: "meddelande",
     samples_clear: "Exempel (INTE maskerade)",
+    baseline: "Baslinje",
+    baseline_new: "nya",
+    baseline_known: "redan kända (visas inte)",
+    baseline_fixed: "åtgärdade sedan dess",
+    allowlist: "Undantagslista",
+    suppressed: "Undertryckta",
+    reason: "Skäl",
+    selector: "Urval",
+    message_text: "Detaljer",
 };
 
 pub fn render_texts(lang: Lang) -> &'static RenderTexts {

@@ -255,6 +255,7 @@ fn rules() -> RuleSet {
     b.build().expect("test rules compile")
 }
 
+#[allow(clippy::too_many_arguments)]
 fn csv_finding(
     rule: &str,
     cat: &str,
@@ -293,6 +294,8 @@ fn fixed_report(lang: Lang) -> Report {
             "errors": [{"path": "exports/broken.csv", "error": "invalid UTF-8 in record 7"}],
             "warnings": [{"path": "mail/kundtjanst.mbox", "error": "message 9: attachment not scanned (application/pdf)"}],
             "skipped": [],
+            "baseline": {"file": "gdpr-audit-baseline.json", "known": 10, "new": 12, "fixed": 2},
+            "allowlist": [{"reason": "Demo account test data", "selector": "path=exports/demo/*.csv", "suppressed": 3}],
             "sources": [
                 {"path": p, "kind": "csv", "bytes": 40000, "records": 150, "messages": 0, "encoding": "UTF-8", "delimiter": ";"},
                 {"path": "mail/kundtjanst.mbox", "kind": "mbox", "bytes": 8213, "records": 0, "messages": 12}
@@ -322,11 +325,23 @@ fn fixed_report(lang: Lang) -> Report {
             mail_finding("se.personnummer", "national_id", "high", 3, "attachment:intyg.txt", "########-####"),
             mail_finding("contact.phone", "phone", "low", 7, "body", "###-### ## ##"),
         ],
-        "todo": []
+        "todo": [],
+        "violations": [{
+            "kind": "retention_expired", "path": p, "field": "senaste_köp",
+            "records": ["1004", "1017"], "rows": [4, 17], "count": 2, "article": "Art. 5(1)(e)",
+            "message": "2 records older than the 24 months kept (dates read as YYYY-MM-DD)"
+        }]
     });
     let mut r: Report = serde_json::from_value(v).expect("fixed report");
     r.refresh_counts();
-    r.todo = gdpr_audit::todo::plan(&r, Some(&rules()), lang);
+    let mut todo = gdpr_audit::todo::plan(&r, Some(&rules()), lang);
+    todo.extend(gdpr_audit::policy::violations_to_todo(
+        &r.violations,
+        &r,
+        lang,
+    ));
+    gdpr_audit::todo::sort_items(&mut todo);
+    r.todo = todo;
     r
 }
 
@@ -457,7 +472,16 @@ fn evil_report() -> Report {
     }
     r.summary.sources[0].path = EVIL_PATH.into();
     r.summary.errors[0].error = "bad <iframe src=javascript:alert(3)> [link](javascript:x)".into();
-    r.todo = gdpr_audit::todo::plan(&r, Some(&rules()), Lang::En);
+    r.violations[0].path = EVIL_PATH.into();
+    r.violations[0].field = EVIL_FIELD.into();
+    r.summary.allowlist[0].reason = "<script>alert(4)</script>".into();
+    let mut todo = gdpr_audit::todo::plan(&r, Some(&rules()), Lang::En);
+    todo.extend(gdpr_audit::policy::violations_to_todo(
+        &r.violations,
+        &r,
+        Lang::En,
+    ));
+    r.todo = todo;
     r
 }
 

@@ -4,7 +4,7 @@
 //! field names and values are attacker-controlled text.
 
 use super::markdown::{
-    SAMPLES, capitalize, findings_by_category, findings_by_source, human_bytes,
+    SAMPLES, baseline_counts, capitalize, findings_by_category, findings_by_source, human_bytes,
     inventory_categories, lang_code, priority_counts, records_list, split_quoted, truncate_left,
 };
 use super::{RenderOptions, Report};
@@ -90,6 +90,26 @@ fn page(h: &mut String, report: &Report, lang: Lang) -> std::fmt::Result {
     card(h, s.records, t.records, "")?;
     card(h, s.messages, t.messages, "")?;
     h.push_str("</section>\n");
+    let mut notes = Vec::new();
+    if let Some(b) = &s.baseline {
+        notes.push(format!(
+            "<strong>{}</strong> <code>{}</code>: {}",
+            esc(rt.baseline),
+            esc(&b.file),
+            esc(&baseline_counts(b, lang))
+        ));
+    }
+    if !s.allowlist.is_empty() {
+        let n: u64 = s.allowlist.iter().map(|a| a.suppressed).sum();
+        notes.push(format!(
+            "<strong>{}</strong>: {n} {}",
+            esc(rt.allowlist),
+            esc(&rt.suppressed.to_lowercase())
+        ));
+    }
+    if !notes.is_empty() {
+        writeln!(h, "<p class=\"notes\">{}</p>", notes.join(" · "))?;
+    }
 
     // Charts.
     let mut by_cat: Vec<(Category, u64)> = s.by_category.iter().map(|(c, n)| (*c, *n)).collect();
@@ -181,6 +201,50 @@ fn page(h: &mut String, report: &Report, lang: Lang) -> std::fmt::Result {
         )?;
     }
     h.push_str("</tbody></table></section>\n");
+
+    if !report.violations.is_empty() {
+        write!(
+            h,
+            "<section class=\"panel\" id=\"violations\"><h2>{}</h2><table><thead><tr><th>{}</th><th>{}</th><th class=\"num\">{}</th><th>{}</th></tr></thead><tbody>",
+            esc(t.violations),
+            esc(t.where_),
+            esc(t.article),
+            esc(t.count),
+            esc(rt.message_text)
+        )?;
+        for v in &report.violations {
+            write!(
+                h,
+                "<tr><td><code>{}</code> → <code>{}</code></td><td class=\"nowrap\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+                esc(&v.path),
+                esc(&v.field),
+                esc(&v.article),
+                v.count,
+                esc(&v.message)
+            )?;
+        }
+        h.push_str("</tbody></table></section>\n");
+    }
+    if !s.allowlist.is_empty() {
+        write!(
+            h,
+            "<section class=\"panel\" id=\"allowlist\"><h2>{}</h2><table><thead><tr><th>{}</th><th>{}</th><th class=\"num\">{}</th></tr></thead><tbody>",
+            esc(rt.allowlist),
+            esc(rt.selector),
+            esc(rt.reason),
+            esc(rt.suppressed)
+        )?;
+        for a in &s.allowlist {
+            write!(
+                h,
+                "<tr><td><code>{}</code></td><td>{}</td><td class=\"num\">{}</td></tr>",
+                esc(&a.selector),
+                esc(&a.reason),
+                a.suppressed
+            )?;
+        }
+        h.push_str("</tbody></table></section>\n");
+    }
 
     // Findings per category.
     write!(
@@ -398,13 +462,13 @@ fn chart(
 ) -> std::fmt::Result {
     const W: u64 = 560;
     const ROW: u64 = 28;
-    // Room for the longest label at ~7 px a character (12.5 px system font).
+    // Room for the longest label at ~8 px a character (12.5 px; DejaVu is wide).
     let longest = bars
         .iter()
         .map(|b| b.label.chars().count())
         .max()
         .unwrap_or(0) as u64;
-    let label_w = (longest * 7 + 12).clamp(90, 250);
+    let label_w = (longest * 8 + 12).clamp(90, 280);
     let bar_w = W - label_w - 45;
     let max = bars
         .iter()
@@ -548,6 +612,7 @@ svg text.val{font-weight:600}
 ul.issues{margin:0;padding-left:18px}
 ul.issues li{margin:3px 0}
 footer p{margin:0 0 8px;color:#3a4354}
+.notes{margin:-4px 0 18px;color:var(--muted);font-size:13px}
 table.findings,#inventory{table-layout:fixed}
 #inventory th:nth-child(1){width:30%}#inventory th:nth-child(2){width:20%}#inventory th:nth-child(3){width:13%}#inventory th:nth-child(5){width:9%}
 table.findings th:nth-child(1){width:36%}table.findings th:nth-child(2){width:24%}table.findings th:nth-child(3){width:10%}

@@ -74,11 +74,30 @@ pub fn render(
         .collect();
     writeln!(
         out,
-        "- **{}:** {}{}\n",
+        "- **{}:** {}{}",
         t.todo,
         report.todo.len(),
         paren_list(&prio)
     )?;
+    if let Some(b) = &s.baseline {
+        writeln!(
+            out,
+            "- **{}** ({}): {}",
+            rt.baseline,
+            md_code(&b.file, false),
+            baseline_counts(b, lang)
+        )?;
+    }
+    if !s.allowlist.is_empty() {
+        let n: u64 = s.allowlist.iter().map(|a| a.suppressed).sum();
+        writeln!(
+            out,
+            "- **{}:** {n} {}",
+            rt.allowlist,
+            rt.suppressed.to_lowercase()
+        )?;
+    }
+    writeln!(out)?;
 
     writeln!(out, "## {}\n\n{}\n", t.inventory, t.inventory_intro)?;
     if report.inventory.is_empty() {
@@ -188,6 +207,42 @@ pub fn render(
                 md_code(&p.field, true),
                 p.count,
                 sm.join(", ")
+            )?;
+        }
+        writeln!(out)?;
+    }
+
+    if !report.violations.is_empty() {
+        writeln!(
+            out,
+            "## {}\n\n| {} | {} | {} | {} |\n| --- | --- | ---: | --- |",
+            t.violations, t.where_, t.article, t.count, rt.message_text
+        )?;
+        for v in &report.violations {
+            writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                md_code(&format!("{} → {}", v.path, v.field), true),
+                md_text(&v.article),
+                v.count,
+                md_text(&v.message)
+            )?;
+        }
+        writeln!(out)?;
+    }
+    if !s.allowlist.is_empty() {
+        writeln!(
+            out,
+            "## {}\n\n| {} | {} | {} |\n| --- | --- | ---: |",
+            rt.allowlist, rt.selector, rt.reason, rt.suppressed
+        )?;
+        for a in &s.allowlist {
+            writeln!(
+                out,
+                "| {} | {} | {} |",
+                md_code(&a.selector, true),
+                md_text(&a.reason),
+                a.suppressed
             )?;
         }
         writeln!(out)?;
@@ -368,11 +423,13 @@ pub(crate) struct CategoryGroup<'a> {
     pub places: Vec<Place<'a>>,
 }
 
+/// (path, field) → (count, samples).
+type PlaceMap<'a> = BTreeMap<(&'a str, &'a str), (u64, Vec<&'a str>)>;
+
 /// Findings per category, most serious category first (severity, weight, count);
 /// places in path/field order with up to `max_samples` distinct samples each.
 pub(crate) fn findings_by_category(report: &Report, max_samples: usize) -> Vec<CategoryGroup<'_>> {
-    let mut map: BTreeMap<Category, (u64, Severity, BTreeMap<(&str, &str), (u64, Vec<&str>)>)> =
-        BTreeMap::new();
+    let mut map: BTreeMap<Category, (u64, Severity, PlaceMap<'_>)> = BTreeMap::new();
     for f in &report.findings {
         let g = map
             .entry(f.category)
@@ -524,6 +581,15 @@ pub(crate) fn inventory_categories(
         })
         .collect();
     cats.join(", ")
+}
+
+/// "3 new, 10 already known (not shown), 2 fixed since".
+pub(crate) fn baseline_counts(b: &crate::baseline::BaselineOutcome, lang: Lang) -> String {
+    let rt = i18n::render_texts(lang);
+    format!(
+        "{} {}, {} {}, {} {}",
+        b.new, rt.baseline_new, b.known, rt.baseline_known, b.fixed, rt.baseline_fixed
+    )
 }
 
 /// The language's own name for the HTML `lang` attribute.

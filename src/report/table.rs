@@ -5,8 +5,8 @@
 //! terminal.
 
 use super::markdown::{
-    capitalize, findings_by_category, human_bytes, inventory_categories, owner, records_list,
-    truncate_left,
+    baseline_counts, capitalize, findings_by_category, human_bytes, inventory_categories, owner,
+    records_list, truncate_left,
 };
 use super::{RenderOptions, Report};
 use crate::finding::MessageInfo;
@@ -92,37 +92,68 @@ pub fn render(
         }
     );
     writeln!(out, "{}", wrap(&scanned, width, ""))?;
+    if let Some(b) = &s.baseline {
+        let line = format!(
+            "{} {}: {}",
+            rt.baseline,
+            clean(&b.file),
+            baseline_counts(b, lang)
+        );
+        writeln!(out, "{}", wrap(&line, width, ""))?;
+    }
+    if !s.allowlist.is_empty() {
+        let n: u64 = s.allowlist.iter().map(|a| a.suppressed).sum();
+        writeln!(
+            out,
+            "{}: {n} {}",
+            rt.allowlist,
+            rt.suppressed.to_lowercase()
+        )?;
+    }
 
     writeln!(out, "\n{}", heading(t.todo))?;
     if report.todo.is_empty() {
         writeln!(out, "{}", rt.nothing_to_do)?;
     } else {
+        // Below 72 columns the record numbers go under the place, not in a column.
+        let narrow = width < 72;
         let mut tb = new_table();
-        tb.set_header(vec![
+        let mut header = vec![
             Cell::new("P"),
             Cell::new(t.action),
             Cell::new(t.where_),
             Cell::new(t.count).set_alignment(CellAlignment::Right),
-            Cell::new(t.records_affected),
-        ]);
+        ];
+        if !narrow {
+            header.push(Cell::new(t.records_affected));
+        }
+        tb.set_header(header);
         reserve(&mut tb, 2, path_room);
         for it in &report.todo {
             let recs = if it.records.is_empty() {
                 format!("{} {}", it.messages.len(), t.messages)
             } else {
-                records_list(&it.records, RECORDS, t.more)
+                records_list(&it.records, if narrow { 3 } else { RECORDS }, t.more)
             };
-            tb.add_row(vec![
+            let place = place(&it.path, &it.field, path_room);
+            let mut row = vec![
                 priority_cell(&it.priority, opts.color),
                 Cell::new(format!(
                     "{} {}",
                     i18n::action_name(lang, it.action),
                     i18n::category_name(lang, it.category)
                 )),
-                Cell::new(place(&it.path, &it.field, path_room)),
+                Cell::new(if narrow {
+                    format!("{place}\n# {recs}")
+                } else {
+                    place
+                }),
                 Cell::new(it.count).set_alignment(CellAlignment::Right),
-                Cell::new(recs),
-            ]);
+            ];
+            if !narrow {
+                row.push(Cell::new(recs));
+            }
+            tb.add_row(row);
         }
         writeln!(out, "{tb}")?;
     }
@@ -226,6 +257,25 @@ pub fn render(
         writeln!(out, "{tb}")?;
     }
 
+    if !report.violations.is_empty() {
+        writeln!(out, "\n{}", heading(t.violations))?;
+        let mut tb = new_table();
+        tb.set_header(vec![
+            Cell::new(t.where_),
+            Cell::new(t.count).set_alignment(CellAlignment::Right),
+            Cell::new(rt.message_text),
+        ]);
+        reserve(&mut tb, 0, path_room);
+        for v in &report.violations {
+            tb.add_row(vec![
+                Cell::new(place(&v.path, &v.field, path_room)),
+                Cell::new(v.count).set_alignment(CellAlignment::Right),
+                Cell::new(clean(&v.message)),
+            ]);
+        }
+        writeln!(out, "{tb}")?;
+    }
+
     for (title, list) in [(t.errors, &s.errors), (t.warnings, &s.warnings)] {
         if list.is_empty() {
             continue;
@@ -266,10 +316,13 @@ fn place(path: &str, field: &str, room: usize) -> String {
     }
 }
 
-/// Give the "where" column `room` characters so paths are cut by us, not wrapped.
+/// Give the "where" column `room` characters (plus its padding) so paths are cut
+/// by us, not wrapped.
 fn reserve(tb: &mut Table, column: usize, room: usize) {
     if let Some(c) = tb.column_mut(column) {
-        c.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(room as u16)));
+        c.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(
+            room as u16 + 2,
+        )));
     }
 }
 
