@@ -67,6 +67,10 @@ pub struct TodoItem {
     pub why: String,
     /// The factors of `score`, so a reader can recompute it.
     pub factors: ScoreFactors,
+    /// The policy violation this item comes from (`retention_expired`, …); absent
+    /// for items made from findings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub violation: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -244,6 +248,7 @@ pub fn plan(report: &Report, rules: Option<&RuleSet>, lang: Lang) -> Vec<TodoIte
                     confidence,
                     age,
                 },
+                violation: None,
                 path,
                 field,
             }
@@ -297,7 +302,8 @@ fn add_finding(
 
 /// Rewrite titles and reasons in `lang` (re-rendering a saved report).
 pub fn relabel(items: &mut [TodoItem], lang: Lang) {
-    for it in items {
+    // Items from policy violations keep the wording they were made with.
+    for it in items.iter_mut().filter(|it| it.violation.is_none()) {
         let free = it.factors.exposure >= 1.5;
         let affected = (it.records.len() + it.messages.len()).max(1) as u64;
         it.title = i18n::todo_title(

@@ -161,13 +161,23 @@ fn no_labelled_value_in_baseline_sarif_or_diff() {
     assert_eq!(diff["totals"]["new"], 0);
     assert_eq!(diff["totals"]["fixed"], 0);
     let labels = std::fs::read_to_string(corpus.join("labels.jsonl")).expect("labels");
+    // The tool's own vocabulary: special-category labels are trigger words
+    // ("fingerprint", "Pingstkyrkan") that also name rules and JSON keys. They are
+    // not data about anyone; every identifier, address and phrase is checked.
+    let rules_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let mut vocabulary = String::from("fingerprint");
+    for e in std::fs::read_dir(&rules_dir).expect("rules").flatten() {
+        vocabulary.push_str(
+            &std::fs::read_to_string(e.path())
+                .expect("rule file")
+                .to_lowercase(),
+        );
+    }
     let mut checked = 0;
     for line in labels.lines() {
         let v: serde_json::Value = serde_json::from_str(line).expect("label");
         let value = v["value"].as_str().expect("value");
-        // Short trigger words ("gay", "ADHD") also occur in ordinary words and rule
-        // names; identifiers and phrases of 8+ characters cannot appear by chance.
-        if value.chars().count() < 8 {
+        if value.chars().count() < 4 || vocabulary.contains(&value.to_lowercase()) {
             continue;
         }
         checked += 1;

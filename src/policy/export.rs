@@ -120,6 +120,7 @@ pub(crate) fn todo_item(v: &Violation, c: &Catalog, lang: Lang) -> TodoItem {
             confidence,
             age,
         },
+        violation: Some(v.kind.as_str().to_string()),
     }
 }
 

@@ -269,10 +269,9 @@ fn descriptor(id: &str, rule: Option<&Rule>, first: Option<&Finding>, lang: Lang
     };
     let cat_name = capitalize(i18n::category_name(lang, category));
     let name = rule.map_or_else(|| id.to_string(), |r| r.name.clone());
-    let description = rule
-        .map(|r| r.description.trim().to_string())
-        .filter(|d| !d.is_empty())
-        .unwrap_or_else(|| format!("{name} ({cat_name})."));
+    // Not the rule's long description: it lists trigger words, and a SARIF file is
+    // uploaded to places (code scanning) where only what a finding needs belongs.
+    let description = format!("{name} ({cat_name}).");
     // The article the prioritizer falls back to when a rule names none.
     let article = rule
         .map(|r| r.article.as_str())
