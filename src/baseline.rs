@@ -40,7 +40,9 @@ pub struct BaselineOutcome {
 }
 
 impl Baseline {
-    pub fn from_findings(findings: &[Finding]) -> Baseline {
+    pub fn from_findings<'a>(
+        findings: impl IntoIterator<Item = std::borrow::Cow<'a, Finding>>,
+    ) -> Baseline {
         let mut counts: BTreeMap<(String, String, String, String), u64> = BTreeMap::new();
         for f in findings {
             *counts
@@ -83,7 +85,7 @@ impl Baseline {
         BaselineOutcome {
             file: file.to_string(),
             known,
-            new: report.findings.len() as u64,
+            new: report.findings.len(),
             fixed,
         }
     }
@@ -116,20 +118,36 @@ mod tests {
 
     #[test]
     fn stable_under_reordering_and_counts_per_fingerprint() {
-        let a = Baseline::from_findings(&[finding("x", 1), finding("y", 2), finding("x", 3)]);
-        let b = Baseline::from_findings(&[finding("x", 9), finding("x", 4), finding("y", 1)]);
+        let a = Baseline::from_findings(
+            [finding("x", 1), finding("y", 2), finding("x", 3)]
+                .iter()
+                .map(std::borrow::Cow::Borrowed),
+        );
+        let b = Baseline::from_findings(
+            [finding("x", 9), finding("x", 4), finding("y", 1)]
+                .iter()
+                .map(std::borrow::Cow::Borrowed),
+        );
         assert_eq!(a, b);
         assert_eq!(a.entries.iter().map(|e| e.count).sum::<u64>(), 3);
     }
 
     #[test]
     fn apply_reports_new_and_fixed() {
-        let base = Baseline::from_findings(&[finding("x", 1), finding("y", 2), finding("z", 3)]);
+        let base = Baseline::from_findings(
+            [finding("x", 1), finding("y", 2), finding("z", 3)]
+                .iter()
+                .map(std::borrow::Cow::Borrowed),
+        );
         let mut report = Report::assemble(vec![], vec![], vec![]);
-        report.findings = vec![finding("x", 1), finding("x", 2), finding("y", 5)];
+        report.findings = crate::store::FindingStore::from_vec(vec![
+            finding("x", 1),
+            finding("x", 2),
+            finding("y", 5),
+        ]);
         let o = base.apply(&mut report, "b.json");
         assert_eq!((o.known, o.new, o.fixed), (2, 1, 1));
         assert_eq!(report.findings.len(), 1);
-        assert_eq!(report.findings[0].location.record(), 2);
+        assert_eq!(report.findings.to_vec()[0].location.record(), 2);
     }
 }

@@ -40,9 +40,12 @@ pub struct TodoDelta {
 }
 
 pub fn diff(old: &Report, new: &Report, old_name: &str, new_name: &str) -> Diff {
-    let mut pool: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+    // fingerprint → categories of the old findings still unmatched.
+    let mut pool: BTreeMap<String, Vec<Category>> = BTreeMap::new();
     for f in &old.findings {
-        pool.entry(f.fingerprint.as_str()).or_default().push(f);
+        pool.entry(f.fingerprint.clone())
+            .or_default()
+            .push(f.category);
     }
     let mut totals = Counts::default();
     let mut by_category: BTreeMap<Category, Counts> = BTreeMap::new();
@@ -56,13 +59,13 @@ pub fn diff(old: &Report, new: &Report, old_name: &str, new_name: &str) -> Diff 
             None => {
                 totals.new += 1;
                 by_category.entry(f.category).or_default().new += 1;
-                new_findings.push(f.clone());
+                new_findings.push(f.into_owned());
             }
         }
     }
-    for f in pool.values().flatten() {
+    for c in pool.values().flatten() {
         totals.fixed += 1;
-        by_category.entry(f.category).or_default().fixed += 1;
+        by_category.entry(*c).or_default().fixed += 1;
     }
     let old_items: BTreeMap<&str, &crate::todo::TodoItem> =
         old.todo.iter().map(|t| (t.id.as_str(), t)).collect();

@@ -12,7 +12,7 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 
 /// Findings held in memory before they are moved to disk.
-const SPILL_AT: usize = 2048;
+const SPILL_AT: usize = 1024;
 
 /// An ordered collection of findings, in memory or spilled.
 #[derive(Default)]
@@ -200,6 +200,24 @@ impl Iterator for SpillReader {
             Ok(_) => Some(serde_json::from_str(&line).map_err(io::Error::other)),
             Err(e) => Some(Err(e)),
         }
+    }
+}
+
+impl<'a> IntoIterator for &'a FindingStore {
+    type Item = Cow<'a, Finding>;
+    type IntoIter = Box<dyn Iterator<Item = Cow<'a, Finding>> + 'a>;
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.iter())
+    }
+}
+
+impl FromIterator<Finding> for FindingStore {
+    fn from_iter<I: IntoIterator<Item = Finding>>(iter: I) -> Self {
+        let mut s = FindingStore::new();
+        for f in iter {
+            s.push(f);
+        }
+        s
     }
 }
 

@@ -196,7 +196,7 @@ pub fn plan(report: &Report, rules: Option<&RuleSet>, lang: Lang) -> Vec<TodoIte
         .collect();
     let mut groups: BTreeMap<(Action, Category, String, String), Group> = BTreeMap::new();
     for f in &report.findings {
-        add_finding(&mut groups, f, &sources, &structured);
+        add_finding(&mut groups, &f, &sources, &structured);
     }
     let mut items: Vec<TodoItem> = groups
         .into_iter()

@@ -48,7 +48,7 @@ fn report(
         });
     }
     r.inventory = inventory;
-    r.findings = findings;
+    r.findings = gdpr_audit::store::FindingStore::from_vec(findings);
     r
 }
 
@@ -733,7 +733,12 @@ fn violations_become_scored_todo_items() {
     assert_eq!(ret.records, [1]);
     assert!(ret.title.contains("retention period"), "{}", ret.title);
     assert!(ret.why.contains("× 1.50"), "{}", ret.why);
-    assert_eq!(get(Action::ObtainConsent).score, 8.0);
+    // Marketing is scored by the contact channel it uses, not the source's worst data.
+    let mk = get(Action::ObtainConsent);
+    assert_eq!(
+        (mk.category, mk.score, mk.priority.as_str()),
+        (Category::Email, 3.0, "P4")
+    );
     assert_eq!(get(Action::RestrictAccess).category, Category::Health);
     let docs: Vec<_> = items
         .iter()

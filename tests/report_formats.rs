@@ -455,7 +455,8 @@ const EVIL_PATH: &str = "crm/<img src=x onerror=alert(2)>`|.csv";
 fn evil_report() -> Report {
     let mut r = fixed_report(Lang::En);
     let old = "exports/2025/q3/crm/kontakter.csv";
-    for f in &mut r.findings {
+    let mut findings = r.findings.to_vec();
+    for f in &mut findings {
         if f.path == old {
             f.path = EVIL_PATH.into();
             if let gdpr_audit::model::Location::Csv { column, .. } = &mut f.location {
@@ -464,6 +465,7 @@ fn evil_report() -> Report {
             f.redacted = "<b>**</b>\n| x |".into();
         }
     }
+    r.findings = gdpr_audit::store::FindingStore::from_vec(findings);
     for e in &mut r.inventory {
         if e.path == old {
             e.path = EVIL_PATH.into();

@@ -19,8 +19,10 @@ use std::path::{Path, PathBuf};
 /// [`crate::todo`]): weight of the category concerned × exposure 1.0 (the data sits
 /// where it is kept) × volume × confidence (1.0; 0.5 for unreadable dates, which
 /// may or may not be expired) × age (1.5 for records kept past their retention
-/// period). The category is the field's most sensitive one for
-/// `undeclared_personal_data` and `special_category_without_basis`, otherwise the
+/// period). The category: for `undeclared_personal_data` and
+/// `special_category_without_basis` the field's most sensitive one; for
+/// `marketing_without_consent` the most sensitive contact channel in the source
+/// (e-mail, phone, postal address, name: what marketing uses); otherwise the
 /// source's most sensitive one (everything in an expired record goes with it).
 pub fn violations_to_todo(violations: &[Violation], report: &Report, lang: Lang) -> Vec<TodoItem> {
     let catalog = Catalog::new(report);
@@ -34,8 +36,15 @@ pub fn violations_to_todo(violations: &[Violation], report: &Report, lang: Lang)
 
 fn violation_category(v: &Violation, c: &Catalog) -> Category {
     let source = c.worst(&v.path, None);
+    let in_source = |keep: fn(&Category) -> bool| {
+        most_sensitive(c.categories.get(&v.path)?.keys().copied().filter(keep))
+    };
     match v.kind {
         ViolationKind::UndeclaredPersonalData => c.worst(&v.path, Some(&v.field)).or(source),
+        ViolationKind::MarketingWithoutConsent => {
+            use Category::*;
+            in_source(|c| matches!(c, Email | Phone | PostalAddress | PersonName)).or(source)
+        }
         ViolationKind::SpecialCategoryWithoutBasis => {
             let special = |key: Option<&str>| {
                 let cats = match key {

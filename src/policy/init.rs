@@ -18,8 +18,10 @@ use std::path::PathBuf;
 struct FieldDraft {
     /// Inventory values per category of a structured field.
     structured: BTreeMap<Category, u64>,
-    /// Inventory or findings per category as free text.
+    /// Inventory of a free-text field per category (exact, like the findings).
     free: BTreeMap<Category, u64>,
+    /// Findings per category (stored ones; counts may be capped).
+    found: BTreeMap<Category, u64>,
     attachment: bool,
 }
 
@@ -69,7 +71,11 @@ pub fn draft_config(report: &Report, roots: &[PathBuf]) -> String {
         let Some(&i) = entry_of.get(catalog.owner(&e.path)) else {
             continue;
         };
-        let f = entries[i].fields.entry(e.field.clone()).or_default();
+        let name = match e.kind {
+            InventoryKind::Attachment => "attachment".to_string(),
+            _ => e.field.clone(),
+        };
+        let f = entries[i].fields.entry(name).or_default();
         match e.kind {
             InventoryKind::Attachment => f.attachment = true,
             InventoryKind::Structured => add(&mut f.structured, &e.categories),
@@ -84,7 +90,7 @@ pub fn draft_config(report: &Report, roots: &[PathBuf]) -> String {
             .fields
             .entry(group_field(&x.location))
             .or_default();
-        *f.free.entry(x.category).or_default() += 1;
+        *f.found.entry(x.category).or_default() += 1;
     }
     let mut out = String::from(HEADER);
     if !roots.is_empty() {
@@ -138,7 +144,9 @@ fn write_entry(out: &mut String, e: &Entry, catalog: &Catalog, report: &Report) 
     let declared: Vec<_> = e
         .fields
         .iter()
-        .filter(|(_, f)| f.attachment || !f.structured.is_empty() || !f.free.is_empty())
+        .filter(|(_, f)| {
+            f.attachment || !f.structured.is_empty() || !f.free.is_empty() || !f.found.is_empty()
+        })
         .collect();
     if declared.is_empty() {
         out.push_str("    # fields: {}         # no personal data found in this scan\n");
@@ -155,8 +163,13 @@ fn write_entry(out: &mut String, e: &Entry, catalog: &Catalog, report: &Report) 
         if !f.structured.is_empty() {
             note.push(format!("values: {}", counts(&f.structured)));
         }
-        if !f.free.is_empty() {
-            note.push(format!("in free text: {}", counts(&f.free)));
+        let mut found = f.free.clone();
+        for (c, n) in &f.found {
+            let m = found.entry(*c).or_default();
+            *m = (*m).max(*n);
+        }
+        if !found.is_empty() {
+            note.push(format!("findings: {}", counts(&found)));
         }
         if f.attachment {
             note.push("attachments (not all scanned)".into());
@@ -264,13 +277,13 @@ struct FieldFacts {
 /// their folder.
 pub fn source_violations(config: &Config, report: &Report) -> Vec<Violation> {
     let catalog = Catalog::new(report);
-    let mut facts: BTreeMap<&str, BTreeMap<String, FieldFacts>> = BTreeMap::new();
+    let mut facts: BTreeMap<String, BTreeMap<String, FieldFacts>> = BTreeMap::new();
     for e in &report.inventory {
         if e.categories.values().any(|&n| n > 0)
             && e.kind != crate::finding::InventoryKind::Attachment
         {
             let f = facts
-                .entry(catalog.owner(&e.path))
+                .entry(catalog.owner(&e.path).to_string())
                 .or_default()
                 .entry(e.field.clone())
                 .or_default();
@@ -278,9 +291,9 @@ pub fn source_violations(config: &Config, report: &Report) -> Vec<Violation> {
         }
     }
     for x in &report.findings {
-        let src = catalog.owner(&x.path);
+        let src = catalog.owner(&x.path).to_string();
         let f = facts
-            .entry(src)
+            .entry(src.clone())
             .or_default()
             .entry(group_field(&x.location))
             .or_default();

@@ -422,7 +422,7 @@ mod tests {
             });
         }
         r.inventory = inventory;
-        r.findings = findings;
+        r.findings = crate::store::FindingStore::from_vec(findings);
         r
     }
 

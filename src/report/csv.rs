@@ -1,7 +1,7 @@
 //! `--format csv`: the to-do list, one row per item, for spreadsheets and issue
 //! trackers. Cells that a spreadsheet would run as a formula are defused.
 
-use super::markdown::capitalize;
+use super::common::capitalize;
 use super::{RenderOptions, Report};
 use crate::i18n;
 use std::io::Write;

@@ -3,10 +3,11 @@
 //! prints cleanly to PDF. Every string from the report is HTML-escaped: paths,
 //! field names and values are attacker-controlled text.
 
-use super::markdown::{
-    SAMPLES, baseline_counts, capitalize, findings_by_category, findings_by_source, human_bytes,
-    inventory_categories, lang_code, priority_counts, records_list, split_quoted, truncate_left,
+use super::common::{
+    baseline_counts, capitalize, findings_by_category, findings_by_source, human_bytes,
+    inventory_categories, lang_code, priority_counts, records_list, truncate_left,
 };
+use super::markdown::{SAMPLES, split_quoted};
 use super::{RenderOptions, Report};
 use crate::i18n::{self, Lang};
 use crate::model::{Category, Severity};
@@ -143,7 +144,7 @@ fn page(h: &mut String, report: &Report, lang: Lang) -> std::fmt::Result {
     let bars: Vec<Bar> = findings_by_source(report)
         .into_iter()
         .map(|(path, counts, _)| Bar {
-            label: truncate_left(path, 28),
+            label: truncate_left(&path, 28),
             full: path.to_string(),
             segments: SEVERITIES
                 .iter()
@@ -288,7 +289,7 @@ fn page(h: &mut String, report: &Report, lang: Lang) -> std::fmt::Result {
             write!(
                 h,
                 "<tr><td><code>{}</code></td><td><code>{}</code></td><td class=\"num\">{}</td><td>{}</td></tr>",
-                esc(p.path),
+                esc(&p.path),
                 esc(&p.field),
                 p.count,
                 sm.join(" ")

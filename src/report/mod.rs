@@ -1,6 +1,7 @@
 //! The report: the JSON contract (schema version 1, changed only by adding fields)
 //! and the renderers that turn it into what people and machines read.
 
+mod common;
 pub mod csv;
 pub mod html;
 pub mod json;
@@ -8,7 +9,7 @@ pub mod markdown;
 pub mod sarif;
 pub mod table;
 
-use crate::finding::{Finding, InventoryEntry};
+use crate::finding::InventoryEntry;
 use crate::model::{Category, Severity};
 use crate::scan::{FileResult, SourceSummary};
 use crate::source::SourceError;
@@ -74,7 +75,8 @@ pub struct Report {
     pub tool: ToolInfo,
     pub summary: Summary,
     pub inventory: Vec<InventoryEntry>,
-    pub findings: Vec<Finding>,
+    /// In their final order; large scans keep most of them on disk (see `store`).
+    pub findings: crate::store::FindingStore,
     pub todo: Vec<TodoItem>,
     /// Policy violations (needs a gdpr-audit.yaml); empty without one.
     #[serde(default)]
@@ -107,7 +109,7 @@ impl Report {
             allowlist: Vec::new(),
         };
         let mut inventory = Vec::new();
-        let mut findings = Vec::new();
+        let mut findings = crate::store::FindingStore::new();
         let mut violations = Vec::new();
         for r in results {
             summary.files += 1;
@@ -123,7 +125,7 @@ impl Report {
                 .extend(r.warnings.into_iter().map(ErrorEntry::from));
             summary.sources.push(r.summary);
             inventory.extend(r.inventory);
-            findings.extend(r.findings);
+            findings.append(r.findings);
             violations.extend(r.violations);
         }
         let mut report = Report {

@@ -5,7 +5,7 @@
 //! per finding. Results carry the masked shape at most — never the value, even
 //! with `--show-values`, because SARIF files are uploaded to third parties.
 
-use super::markdown::capitalize;
+use super::common::capitalize;
 use super::{RenderOptions, Report};
 use crate::finding::Finding;
 use crate::i18n::{self, Lang};
@@ -31,7 +31,44 @@ struct Log<'a> {
 struct Run<'a> {
     tool: Tool,
     invocations: Vec<Invocation>,
-    results: Vec<SarifResult<'a>>,
+    results: Results<'a>,
+}
+
+/// The results, built one at a time while they are written: a large scan's findings
+/// are read back from disk and never all held in memory.
+struct Results<'a> {
+    report: &'a Report,
+    index: BTreeMap<String, usize>,
+    rules: &'a crate::rules::RuleSet,
+    lang: Lang,
+}
+
+impl Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(None)?;
+        for f in &self.report.findings {
+            let rule = self.rules.get(&f.rule);
+            let result = SarifResult {
+                rule_id: &f.rule,
+                rule_index: self.index.get(f.rule.as_str()).copied().unwrap_or(0),
+                level: level(f.severity),
+                message: Text {
+                    text: message(&f, rule, self.lang),
+                },
+                locations: vec![location(&f)],
+                partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, f.fingerprint.as_str())]),
+                properties: ResultProperties {
+                    location: &f.location,
+                    confidence: f.confidence,
+                    category: f.category.as_str(),
+                    severity: f.severity.as_str(),
+                },
+            };
+            seq.serialize_element(&result)?;
+        }
+        seq.end()
+    }
 }
 
 #[derive(Serialize)]
@@ -166,42 +203,29 @@ pub fn render(
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     let lang = opts.lang;
-    // Rules with findings, by id, so the log is stable across runs.
-    let mut ids: Vec<&str> = report.findings.iter().map(|f| f.rule.as_str()).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let index: BTreeMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
-    let rules: Vec<Descriptor> = ids
-        .iter()
-        .map(|id| {
-            let first = report.findings.iter().find(|f| f.rule == *id);
-            descriptor(id, opts.rules.get(id), first, lang)
-        })
+    // Rules with findings, by id, so the log is stable across runs; the first
+    // finding of each stands in for a rule the rule set does not know.
+    let mut firsts: BTreeMap<String, crate::finding::Finding> = BTreeMap::new();
+    for f in &report.findings {
+        if !firsts.contains_key(&f.rule) {
+            firsts.insert(f.rule.clone(), f.into_owned());
+        }
+    }
+    let index: BTreeMap<String, usize> = firsts
+        .keys()
+        .enumerate()
+        .map(|(i, id)| (id.clone(), i))
         .collect();
-
-    let results = report
-        .findings
+    let rules: Vec<Descriptor> = firsts
         .iter()
-        .map(|f| {
-            let rule = opts.rules.get(&f.rule);
-            SarifResult {
-                rule_id: &f.rule,
-                rule_index: index[f.rule.as_str()],
-                level: level(f.severity),
-                message: Text {
-                    text: message(f, rule, lang),
-                },
-                locations: vec![location(f)],
-                partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, f.fingerprint.as_str())]),
-                properties: ResultProperties {
-                    location: &f.location,
-                    confidence: f.confidence,
-                    category: f.category.as_str(),
-                    severity: f.severity.as_str(),
-                },
-            }
-        })
+        .map(|(id, first)| descriptor(id, opts.rules.get(id), Some(first), lang))
         .collect();
+    let results = Results {
+        report,
+        index,
+        rules: opts.rules,
+        lang,
+    };
 
     let s = &report.summary;
     let notifications = s

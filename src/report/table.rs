@@ -4,7 +4,7 @@
 //! is stripped of control characters so a crafted field name cannot drive the
 //! terminal.
 
-use super::markdown::{
+use super::common::{
     baseline_counts, capitalize, findings_by_category, human_bytes, inventory_categories, owner,
     records_list, truncate_left,
 };
@@ -186,7 +186,7 @@ pub fn render(
                 let samples: Vec<String> = p.samples.iter().map(|v| clean(v)).collect();
                 tb.add_row(vec![
                     cat,
-                    Cell::new(place(p.path, &p.field, path_room)),
+                    Cell::new(place(&p.path, &p.field, path_room)),
                     Cell::new(p.count).set_alignment(CellAlignment::Right),
                     Cell::new(samples.join(", ")),
                 ]);
@@ -195,7 +195,8 @@ pub fn render(
         writeln!(out, "{tb}")?;
     }
 
-    for (mailbox, messages) in mail_messages(report) {
+    for (mailbox, messages) in &mail_messages(report) {
+        let mailbox = mailbox.as_str();
         let title = rt.messages_with_findings;
         let room = width.saturating_sub(title.chars().count() + 3);
         if mailbox.chars().count() <= room {
@@ -207,7 +208,8 @@ pub fn render(
         let mut tb = new_table();
         tb.set_header(vec!["#", rt.date, rt.from, rt.subject, t.findings]);
         let total = messages.len();
-        for ((path, number), (info, cats)) in messages.into_iter().take(MESSAGES) {
+        for ((path, number), (info, cats)) in messages.iter().take(MESSAGES) {
+            let (path, number, info) = (path.as_str(), *number, info.as_ref());
             // A Maildir message is known by its file name, an mbox one by its number.
             let id = if path == mailbox {
                 number.to_string()
@@ -219,7 +221,7 @@ pub fn render(
                     .map(clean)
                     .unwrap_or_else(|| "—".into())
             };
-            let mut cats: Vec<Category> = cats.into_iter().collect();
+            let mut cats: Vec<Category> = cats.iter().copied().collect();
             cats.sort_by(|a, b| category_weight(*b).total_cmp(&category_weight(*a)));
             let cats: Vec<&str> = cats.iter().map(|c| i18n::category_name(lang, *c)).collect();
             tb.add_row(vec![
@@ -404,22 +406,22 @@ fn severity_cell(text: String, s: Severity, color: bool) -> Cell {
 
 /// Messages of one mailbox by (file, message number): an mbox is one file, a Maildir
 /// has one file per message.
-type Messages<'a> = BTreeMap<(&'a str, u64), (Option<&'a MessageInfo>, BTreeSet<Category>)>;
+type Messages = BTreeMap<(String, u64), (Option<MessageInfo>, BTreeSet<Category>)>;
 
 /// Mail findings per mailbox and message, with what identifies the message.
-fn mail_messages(report: &Report) -> BTreeMap<&str, Messages<'_>> {
-    let mut map: BTreeMap<&str, Messages<'_>> = BTreeMap::new();
+fn mail_messages(report: &Report) -> BTreeMap<String, Messages> {
+    let mut map: BTreeMap<String, Messages> = BTreeMap::new();
     for f in &report.findings {
         let Location::Email { message, .. } = &f.location else {
             continue;
         };
         let m = map
-            .entry(owner(&f.path, &report.summary.sources))
+            .entry(owner(&f.path, &report.summary.sources).to_string())
             .or_default()
-            .entry((f.path.as_str(), *message))
+            .entry((f.path.clone(), *message))
             .or_insert((None, BTreeSet::new()));
         if m.0.is_none() {
-            m.0 = f.message.as_ref();
+            m.0.clone_from(&f.message);
         }
         m.1.insert(f.category);
     }

@@ -67,7 +67,7 @@ pub struct RecordFacts {
 #[derive(Debug, Clone)]
 pub struct FileResult {
     pub summary: SourceSummary,
-    pub findings: Vec<Finding>,
+    pub findings: crate::store::FindingStore,
     /// Exact number of findings per rule, even when stored findings were capped.
     pub finding_counts: BTreeMap<String, u64>,
     pub inventory: Vec<InventoryEntry>,
@@ -91,7 +91,7 @@ impl FileResult {
                 encoding: None,
                 delimiter: None,
             },
-            findings: Vec::new(),
+            findings: crate::store::FindingStore::new(),
             finding_counts: BTreeMap::new(),
             inventory: Vec::new(),
             errors: Vec::new(),
