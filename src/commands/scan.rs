@@ -142,14 +142,15 @@ fn run_pipeline(input: &InputArgs, show_values: bool, lang: Lang, quiet: bool) -
     let discovery = source::discover(&input.paths, &limits);
     let matcher = Matcher::new(rules);
     let progress = ProgressBar::new(&discovery.sources, quiet);
-    let results =
-        pool.install(|| scan::scan_sources(&discovery.sources, &matcher, &opts, &progress));
+    let mut report = Report::begin(discovery.errors, discovery.skipped);
+    pool.install(|| {
+        scan::scan_sources_with(&discovery.sources, &matcher, &opts, &progress, &mut |r| {
+            report.add(r)
+        })
+    });
     drop(progress);
     crate::interrupt::check()?;
-    let nothing_read = results
-        .iter()
-        .all(|r| r.summary.records == 0 && r.summary.messages == 0);
-    let mut report = Report::assemble(results, discovery.errors, discovery.skipped);
+    let nothing_read = report.summary.records == 0 && report.summary.messages == 0;
     if let Some(c) = &config {
         report.summary.allowlist = crate::suppress::apply(&mut report, &c.allowlist);
         report.refresh_counts();

@@ -158,19 +158,13 @@ pub enum ExportError {
     },
 }
 
-/// Export using the report's `violations` (read from its JSON form, so this works
-/// whichever way the report carries them) plus its to-do list.
+/// Export the report's to-do list, with the record ids of its `violations`.
 pub fn export_actions(
     report: &Report,
     dir: &Path,
     inputs: &[PathBuf],
 ) -> Result<Vec<PathBuf>, ExportError> {
-    let violations: Vec<Violation> = serde_json::to_value(report)
-        .ok()
-        .and_then(|mut v| v.get_mut("violations").map(serde_json::Value::take))
-        .and_then(|v| serde_json::from_value(v).ok())
-        .unwrap_or_default();
-    export_actions_with(report, &violations, dir, inputs)
+    export_actions_with(report, &report.violations, dir, inputs)
 }
 
 /// Write one CSV per record-targeting action into `dir` (created if missing) and
@@ -190,25 +184,23 @@ pub fn export_actions_with(
     };
     std::fs::create_dir_all(dir).map_err(io(dir))?;
     let catalog = Catalog::new(report);
-    let from_violations: BTreeMap<String, (TodoItem, &Violation)> = violations
+    // Items made from violations (in violation order), by id.
+    let made: Vec<(TodoItem, &Violation)> = violations
         .iter()
-        .map(|v| {
-            let item = todo_item(v, &catalog, Lang::En);
-            (item.id.clone(), (item, v))
-        })
+        .map(|v| (todo_item(v, &catalog, Lang::En), v))
         .collect();
+    let from_violations: BTreeMap<&str, (&TodoItem, &Violation)> =
+        made.iter().map(|(i, v)| (i.id.as_str(), (i, *v))).collect();
     let message_ids = message_ids(report, &catalog);
     let mut done = BTreeSet::new();
     let mut written = Vec::new();
-    let items = report.todo.iter().chain(violations.iter().filter_map(|v| {
-        let key = todo_item(v, &catalog, Lang::En).id;
-        from_violations.get(&key).map(|(i, _)| i)
-    }));
+    // The report's to-do order first, then violations it does not list.
+    let items = report.todo.iter().chain(made.iter().map(|(i, _)| i));
     for item in items {
         if !done.insert(item.id.clone()) {
             continue;
         }
-        let rows: Vec<[String; 2]> = match from_violations.get(&item.id) {
+        let rows: Vec<[String; 2]> = match from_violations.get(item.id.as_str()) {
             Some((_, v)) if targets_records(item.action, Some(v.kind)) => {
                 violation_rows(v, catalog.is_mail(&v.path), catalog.kind(&v.path))
             }

@@ -85,12 +85,23 @@ pub struct Report {
 
 impl Report {
     /// Assemble per-file results (already in path order) into one report.
+    /// Assemble per-file results (already in path order) into one report.
     pub fn assemble(
         results: Vec<FileResult>,
         discovery_errors: Vec<SourceError>,
         skipped: Vec<(String, String)>,
     ) -> Report {
-        let mut summary = Summary {
+        let mut report = Report::begin(discovery_errors, skipped);
+        for r in results {
+            report.add(r);
+        }
+        report.refresh_counts();
+        report
+    }
+
+    /// An empty report to which scan results are added as they come.
+    pub fn begin(discovery_errors: Vec<SourceError>, skipped: Vec<(String, String)>) -> Report {
+        let summary = Summary {
             files: 0,
             bytes: 0,
             records: 0,
@@ -108,27 +119,7 @@ impl Report {
             baseline: None,
             allowlist: Vec::new(),
         };
-        let mut inventory = Vec::new();
-        let mut findings = crate::store::FindingStore::new();
-        let mut violations = Vec::new();
-        for r in results {
-            summary.files += 1;
-            summary.bytes += r.summary.bytes;
-            summary.records += r.summary.records;
-            summary.messages += r.summary.messages;
-            summary.findings += r.finding_counts.values().sum::<u64>();
-            summary
-                .errors
-                .extend(r.errors.into_iter().map(ErrorEntry::from));
-            summary
-                .warnings
-                .extend(r.warnings.into_iter().map(ErrorEntry::from));
-            summary.sources.push(r.summary);
-            inventory.extend(r.inventory);
-            findings.append(r.findings);
-            violations.extend(r.violations);
-        }
-        let mut report = Report {
+        Report {
             schema_version: SCHEMA_VERSION,
             tool: ToolInfo {
                 name: "gdpr-audit".into(),
@@ -136,13 +127,36 @@ impl Report {
                 rules_version: crate::rules::PACK_VERSION.into(),
             },
             summary,
-            inventory,
-            findings,
+            inventory: Vec::new(),
+            findings: crate::store::FindingStore::new(),
             todo: Vec::new(),
-            violations,
-        };
-        report.refresh_counts();
-        report
+            violations: Vec::new(),
+        }
+    }
+
+    /// Add one file's results (in path order): only its findings' store grows; the
+    /// rest are aggregates.
+    pub fn add(&mut self, r: FileResult) {
+        let summary = &mut self.summary;
+        summary.files += 1;
+        summary.bytes += r.summary.bytes;
+        summary.records += r.summary.records;
+        summary.messages += r.summary.messages;
+        summary.findings += r.finding_counts.values().sum::<u64>();
+        summary
+            .errors
+            .extend(r.errors.into_iter().map(ErrorEntry::from));
+        summary
+            .warnings
+            .extend(r.warnings.into_iter().map(ErrorEntry::from));
+        summary.sources.push(r.summary);
+        self.inventory.extend(r.inventory);
+        self.violations.extend(r.violations);
+        for f in &r.findings {
+            *summary.by_severity.entry(f.severity).or_default() += 1;
+            *summary.by_category.entry(f.category).or_default() += 1;
+        }
+        self.findings.append(r.findings);
     }
 
     /// Recount `by_severity` and `by_category` from the findings held (after an

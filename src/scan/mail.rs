@@ -90,7 +90,11 @@ fn scan_message(
             size: Some(att.size),
         });
     }
-    out.facts = Some((number, msg.message_id.clone(), msg.date));
+    // A Maildir message without a Message-ID is known by its file name.
+    let id = msg.message_id.clone().or_else(|| {
+        (path != inventory_path).then(|| path.rsplit('/').next().unwrap_or(path).to_string())
+    });
+    out.facts = Some((number, id, msg.date));
     let info = message_info(&msg);
     let mut matches = Vec::new();
     for text in &msg.texts {

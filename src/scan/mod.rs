@@ -185,9 +185,40 @@ pub fn scan_sources(
     opts: &ScanOptions,
     progress: &dyn Progress,
 ) -> Vec<FileResult> {
+    let mut out = Vec::new();
+    scan_sources_with(sources, matcher, opts, progress, &mut |r| out.push(r));
+    out
+}
+
+/// Scan every source and hand each result to `on_result` in the order of
+/// `sources`. Sources are taken a few at a time (two per thread), so only their
+/// results are ever waiting in memory, however many files there are.
+pub fn scan_sources_with(
+    sources: &[Source],
+    matcher: &Matcher,
+    opts: &ScanOptions,
+    progress: &dyn Progress,
+    on_result: &mut dyn FnMut(FileResult),
+) {
     let pool = MatcherPool::new(matcher, rayon::current_num_threads());
     let rules = matcher.rules();
-    let matcher = (&pool, rules);
+    let window = (rayon::current_num_threads() * 2).max(2);
+    for chunk in sources.chunks(window) {
+        for r in scan_window(chunk, (&pool, rules), opts, progress) {
+            on_result(r);
+        }
+        if crate::interrupt::is_interrupted() {
+            break;
+        }
+    }
+}
+
+fn scan_window(
+    sources: &[Source],
+    matcher: Matchers<'_>,
+    opts: &ScanOptions,
+    progress: &dyn Progress,
+) -> Vec<FileResult> {
     sources
         .par_iter()
         .map(|source| {
