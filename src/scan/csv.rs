@@ -12,8 +12,8 @@ use crate::source::{Source, SourceError};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 
-const BATCH_ROWS: usize = 8192;
-const BATCH_BYTES: usize = 8 * 1024 * 1024;
+const BATCH_ROWS: usize = 4096;
+const BATCH_BYTES: usize = 2 * 1024 * 1024;
 const CHUNK_ROWS: usize = 512;
 /// Ragged-record errors listed per file; the rest are counted.
 const MAX_ROW_ERRORS: usize = 20;

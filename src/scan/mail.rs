@@ -16,8 +16,8 @@ use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::io::Read;
 
-const BATCH_MESSAGES: usize = 512;
-const BATCH_BYTES: usize = 16 * 1024 * 1024;
+const BATCH_MESSAGES: usize = 256;
+const BATCH_BYTES: usize = 4 * 1024 * 1024;
 
 /// What one message contributed.
 struct MessageOut {
