@@ -145,17 +145,9 @@ fn article_for(c: Category, rules: Option<&RuleSet>, rule_id: &str) -> String {
         "Art. 5(1)(c)".into()
     }
 }
-
-/// The source a finding belongs to: its own path, or the Maildir folder above it.
+/// The source a finding belongs to.
 fn owner<'a>(path: &'a str, sources: &'a [String]) -> &'a str {
-    sources
-        .iter()
-        .filter(|s| {
-            path.len() > s.len() && path.starts_with(s.as_str()) && path.as_bytes()[s.len()] == b'/'
-        })
-        .max_by_key(|s| s.len())
-        .map(String::as_str)
-        .unwrap_or(path)
+    crate::scan::owning_source(path, sources.iter().map(String::as_str))
 }
 
 /// The field as grouped: mail attachments and headers by kind, CSV columns as named.
@@ -382,13 +374,5 @@ mod tests {
             a,
             item_id(Action::Redact, Category::Health, "a.csv", "description")
         );
-    }
-
-    #[test]
-    fn maildir_messages_group_under_their_folder() {
-        let sources = vec!["mail/maildir".to_string(), "mail/x.mbox".to_string()];
-        assert_eq!(owner("mail/maildir/cur/123:2,S", &sources), "mail/maildir");
-        assert_eq!(owner("mail/x.mbox", &sources), "mail/x.mbox");
-        assert_eq!(owner("mail/maildirx/a", &sources), "mail/maildirx/a");
     }
 }

@@ -374,17 +374,9 @@ pub(crate) fn most_sensitive(cats: impl Iterator<Item = Category>) -> Option<Cat
             .then(b.cmp(a))
     })
 }
-
 /// The source a path belongs to: itself, or the Maildir folder above it.
 pub(crate) fn owner<'a>(path: &'a str, sources: &'a [String]) -> &'a str {
-    sources
-        .iter()
-        .filter(|s| {
-            path.len() > s.len() && path.starts_with(s.as_str()) && path.as_bytes()[s.len()] == b'/'
-        })
-        .max_by_key(|s| s.len())
-        .map(String::as_str)
-        .unwrap_or(path)
+    crate::scan::owning_source(path, sources.iter().map(String::as_str))
 }
 
 /// The field as the to-do list groups it: attachments by kind, others as named.

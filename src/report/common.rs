@@ -13,15 +13,9 @@ use std::collections::BTreeMap;
 pub(crate) fn shown(f: &Finding) -> &str {
     f.value.as_deref().unwrap_or(&f.redacted)
 }
-
 /// The source a finding belongs to: its own path, or the Maildir folder above it.
 pub(crate) fn owner<'a>(path: &'a str, sources: &'a [SourceSummary]) -> &'a str {
-    sources
-        .iter()
-        .map(|s| s.path.as_str())
-        .filter(|s| path.len() > s.len() && path.starts_with(s) && path.as_bytes()[s.len()] == b'/')
-        .max_by_key(|s| s.len())
-        .unwrap_or(path)
+    crate::scan::owning_source(path, sources.iter().map(|s| s.path.as_str()))
 }
 
 /// The field as grouped: attachments by kind (their names are many), others as named.

@@ -254,6 +254,17 @@ fn scan_source(source: &Source, matcher: Matchers<'_>, opts: &ScanOptions) -> Fi
     result
 }
 
+/// The source a path belongs to: itself, or the deepest source folder above it (a
+/// Maildir message file belongs to its Maildir). Reports, to-do items and policies
+/// group by it.
+pub fn owning_source<'a>(path: &'a str, sources: impl IntoIterator<Item = &'a str>) -> &'a str {
+    sources
+        .into_iter()
+        .filter(|s| path.len() > s.len() && path.starts_with(s) && path.as_bytes()[s.len()] == b'/')
+        .max_by_key(|s| s.len())
+        .unwrap_or(path)
+}
+
 /// Character offsets of a byte span, as the contract reports them.
 fn char_span(text: &str, start: usize, end: usize) -> (usize, usize) {
     let s = crate::classify::char_offset(text, start);
@@ -276,4 +287,21 @@ fn clip(text: &str, max: usize) -> &str {
 #[allow(dead_code)]
 fn location_sort(a: &Location, b: &Location) -> std::cmp::Ordering {
     a.cmp(b)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn maildir_messages_belong_to_their_folder() {
+        let sources = ["mail/maildir", "mail/x.mbox"];
+        assert_eq!(
+            super::owning_source("mail/maildir/cur/123:2,S", sources),
+            "mail/maildir"
+        );
+        assert_eq!(super::owning_source("mail/x.mbox", sources), "mail/x.mbox");
+        assert_eq!(
+            super::owning_source("mail/maildirx/a", sources),
+            "mail/maildirx/a"
+        );
+    }
 }
