@@ -12,7 +12,11 @@ fuzz_target!(|data: &[u8]| {
         None => (0, data),
     };
     let cap = 1 + usize::from(cfg & 0x0f) * 7;
-    let max = if cfg & 0x80 != 0 { 1 << 20 } else { usize::from(cfg & 0x70) };
+    let max = if cfg & 0x80 != 0 {
+        1 << 20
+    } else {
+        usize::from(cfg & 0x70)
+    };
     let mut last = 0;
     for item in MboxReader::new(BufReader::with_capacity(cap, body), max) {
         match item {
