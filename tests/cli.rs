@@ -277,3 +277,49 @@ fn man_page_completions_and_version() {
         .expect("runs");
     assert!(String::from_utf8_lossy(&comp.stdout).contains("gdpr-audit"));
 }
+
+#[test]
+fn allowlist_entries_suppress_and_count_with_their_reason() {
+    let dir = fixture_dir();
+    let cfg = dir.path().join("policy.yaml");
+    std::fs::write(
+        &cfg,
+        "allowlist:\n  - {path: \"good.csv\", category: email, reason: \"test addresses of our own staff\"}\n  - {rule: no.such.rule, reason: \"stale entry\"}\n",
+    )
+    .expect("write");
+    let (r, _, _) = json_of(
+        &[
+            "scan",
+            "--format",
+            "json",
+            "--config",
+            cfg.to_str().expect("utf8"),
+        ],
+        dir.path(),
+    );
+    let findings = r["findings"].as_array().expect("findings");
+    assert!(
+        findings.iter().all(|f| f["category"] != "email"),
+        "{findings:?}"
+    );
+    let uses = r["summary"]["allowlist"]
+        .as_array()
+        .expect("allowlist summary");
+    assert_eq!(uses[0]["reason"], "test addresses of our own staff");
+    assert_eq!(uses[0]["suppressed"], 1);
+    assert_eq!(uses[1]["suppressed"], 0);
+    let bad = dir.path().join("bad.yaml");
+    std::fs::write(&bad, "allowlist:\n  - {path: \"good.csv\"}\n").expect("write");
+    let out = gdpr_audit()
+        .args(["scan", "--config"])
+        .arg(&bad)
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("reason"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

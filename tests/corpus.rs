@@ -89,3 +89,43 @@ fn same_report_whatever_the_thread_count() {
         "reports differ between --threads 1 and --threads 2"
     );
 }
+
+#[test]
+fn every_format_renders_and_every_finding_is_in_exactly_one_todo_item() {
+    let Some((_dir, corpus)) = corpus(1) else {
+        return;
+    };
+    let dir = corpus.parent().expect("parent").to_path_buf();
+    let json = dir.join("all.json");
+    gdpr_audit()
+        .args(["scan", "--quiet", "--format", "json", "--output"])
+        .arg(&json)
+        .arg(corpus.join("crm"))
+        .arg(corpus.join("mail"))
+        .assert()
+        .code(1);
+    let r: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).expect("report")).expect("json");
+    let findings = r["findings"].as_array().expect("findings").len() as u64;
+    let todo = r["todo"].as_array().expect("todo");
+    assert!(!todo.is_empty());
+    let counted: u64 = todo
+        .iter()
+        .filter(|t| t.get("violation").is_none())
+        .map(|t| t["count"].as_u64().expect("count"))
+        .sum();
+    assert_eq!(counted, findings, "to-do counts add up to the findings");
+    for format in ["table", "markdown", "html", "csv", "sarif"] {
+        let out = gdpr_audit()
+            .args(["report", "--format", format])
+            .arg(&json)
+            .output()
+            .expect("runs");
+        assert!(
+            out.status.success(),
+            "{format}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out.stdout.len() > 1000, "{format} output is too short");
+    }
+}

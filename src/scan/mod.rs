@@ -50,19 +50,6 @@ pub struct SourceSummary {
     pub delimiter: Option<String>,
 }
 
-/// One CSV row or one message, as later stages (policies, data-subject requests)
-/// need it: its number, its id, and the raw values of the fields they ask for.
-#[derive(Debug, Clone, Default)]
-pub struct RecordFacts {
-    pub number: u64,
-    /// Message-ID for mail.
-    pub id: Option<String>,
-    /// Unix seconds of the mail Date header.
-    pub date: Option<i64>,
-    /// (field name, value) pairs that a policy asked to see.
-    pub fields: Vec<(String, String)>,
-}
-
 /// The result of scanning one source.
 #[derive(Debug, Clone)]
 pub struct FileResult {
