@@ -25,7 +25,23 @@ pub struct Matcher {
     lower: String,
     lower_valid: bool,
     candidates: Vec<Match>,
+    /// What each field (column or mail part) name says to each rule, computed once
+    /// per distinct name: the same few columns come back on every row.
+    field_facts: std::collections::HashMap<String, std::sync::Arc<[FieldFact]>>,
 }
+
+/// What a field name says to one rule.
+#[derive(Debug, Clone, Copy, Default)]
+struct FieldFact {
+    /// A `columns` hint matches, or the name holds a context word.
+    context: bool,
+    /// The name holds an `exclude_context` word.
+    exclude: bool,
+}
+
+/// Distinct field names remembered before the memo starts over (mail attachment
+/// names are many).
+const FIELD_MEMO: usize = 4096;
 
 const VALIDATOR_BONUS: f64 = 0.25;
 const CONTEXT_BONUS: f64 = 0.15;
@@ -38,7 +54,34 @@ impl Matcher {
             lower: String::new(),
             lower_valid: false,
             candidates: Vec::new(),
+            field_facts: std::collections::HashMap::new(),
         }
+    }
+
+    fn field_facts(&mut self, field: &str) -> std::sync::Arc<[FieldFact]> {
+        if let Some(f) = self.field_facts.get(field) {
+            return f.clone();
+        }
+        if self.field_facts.len() >= FIELD_MEMO {
+            self.field_facts.clear();
+        }
+        let facts: std::sync::Arc<[FieldFact]> = self
+            .rules
+            .rules
+            .iter()
+            .map(|r| FieldFact {
+                context: r.column_hint(field)
+                    || r.context
+                        .as_ref()
+                        .is_some_and(|c| field_mentions(field, &c.words)),
+                exclude: r
+                    .exclude
+                    .as_ref()
+                    .is_some_and(|x| field_mentions(field, &x.words)),
+            })
+            .collect();
+        self.field_facts.insert(field.to_string(), facts.clone());
+        facts
     }
 
     pub fn rules(&self) -> &RuleSet {
@@ -184,9 +227,15 @@ impl Matcher {
             confidence += VALIDATOR_BONUS;
         }
         let needs_lower = rule.exclude.is_some() || rule.context.is_some();
+        let has_hints = !rule.columns.is_empty();
         if needs_lower {
             self.ensure_lower(text);
         }
+        let fact = if needs_lower || has_hints {
+            self.field_facts(field)[ri]
+        } else {
+            FieldFact::default()
+        };
         let rule = &self.rules.rules[ri];
         if let Some(x) = &rule.exclude {
             if words_near(
@@ -196,7 +245,7 @@ impl Matcher {
                 x.window,
                 x.before_only,
                 x.automaton.as_ref(),
-            ) || field_mentions(field, &x.words)
+            ) || fact.exclude
             {
                 if x.drop {
                     return;
@@ -205,8 +254,7 @@ impl Matcher {
             }
         }
         if let Some(c) = &rule.context {
-            let found = rule.column_hint(field)
-                || field_mentions(field, &c.words)
+            let found = fact.context
                 || words_near(
                     &self.lower,
                     start,
@@ -220,7 +268,7 @@ impl Matcher {
             } else if c.required {
                 return;
             }
-        } else if rule.column_hint(field) {
+        } else if fact.context {
             confidence += CONTEXT_BONUS;
         }
         let confidence = (confidence.clamp(0.05, 0.99) * 100.0).round() / 100.0;
