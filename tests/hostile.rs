@@ -493,16 +493,12 @@ Content-Type: multipart/mixed; boundary=\"b0\"\n\n"
 }
 
 fn nested_rfc822(levels: usize) -> Vec<u8> {
-    let mut m =
-        b"From: a@example.se\nTo: b@example.se\nSubject: inner\n\nPersonnummer 19121212-1212\n"
-            .to_vec();
-    for _ in 0..levels {
-        let mut outer = b"From: a@example.se\nTo: b@example.se\nSubject: wrap\nMIME-Version: 1.0\n\
-Content-Type: message/rfc822\n\n"
-            .to_vec();
-        outer.extend_from_slice(&m);
-        m = outer;
-    }
+    let wrap: &[u8] = b"From: a@example.se\nTo: b@example.se\nSubject: wrap\nMIME-Version: 1.0\n\
+Content-Type: message/rfc822\n\n";
+    let mut m = wrap.repeat(levels);
+    m.extend_from_slice(
+        b"From: a@example.se\nTo: b@example.se\nSubject: inner\n\nPersonnummer 19121212-1212\n",
+    );
     m
 }
 
@@ -522,6 +518,20 @@ fn mime_nested_a_thousand_levels_deep() {
         assert_eq!(r.findings_in(f, GOOD_RULE), 0);
     }
     r.expect_good_scanned();
+    // 100,000 levels of message/rfc822 (6 MB): the parsed tree is freed without
+    // recursion, so this is a warning, not a stack overflow that aborts the scan.
+    let huge = dir.path().join("huge");
+    std::fs::create_dir(&huge).expect("mkdir");
+    std::fs::write(huge.join(GOOD_NAME), GOOD_CSV).expect("write");
+    std::fs::write(huge.join("deeper.eml"), nested_rfc822(100_000)).expect("write");
+    let h = scan(&[], &[&huge]);
+    h.expect(
+        "warnings",
+        "deeper.eml",
+        "message 1: MIME nesting deeper than 32 levels (--max-mime-depth); deeper parts skipped",
+    );
+    h.expect_good_scanned();
+    assert_eq!(h.code, Some(1));
     // With the limit raised, the bottom is reached and nothing overflows the stack.
     let r = scan(&["--max-mime-depth", "5000"], &[dir.path()]);
     for f in ["deep.eml", "deep822.eml"] {

@@ -73,7 +73,8 @@ fn parse_inner(raw: &[u8], number: u64, limits: &Limits) -> Result<MailMessage, 
     if raw.iter().all(u8::is_ascii_whitespace) {
         return Err("message is empty".into());
     }
-    let msg = parser().parse(raw).ok_or("no headers found")?;
+    let msg = FlatDrop(parser().parse(raw).ok_or("no headers found")?);
+    let msg = &msg.0;
     let root = msg.parts.first().ok_or("no headers found")?;
     if !root.headers.iter().any(|h| is_field_name(h.name.as_str())) {
         return Err("no headers found".into());
@@ -139,6 +140,26 @@ fn parse_inner(raw: &[u8], number: u64, limits: &Limits) -> Result<MailMessage, 
     out.warnings = walk.warnings;
     out.warnings.extend(warnings);
     Ok(out)
+}
+
+/// Owns a parsed message and drops it without recursion. The drop glue of
+/// mail-parser's `Message` recurses once per nested `message/rfc822` level, so a
+/// message nested 100,000 levels deep (a few MB) would overflow the stack and abort
+/// the whole scan while it is freed.
+struct FlatDrop<'x>(Message<'x>);
+
+impl Drop for FlatDrop<'_> {
+    fn drop(&mut self) {
+        let mut stack = vec![std::mem::take(&mut self.0.parts)];
+        while let Some(mut parts) = stack.pop() {
+            for part in &mut parts {
+                if let PartType::Message(nested) = &mut part.body {
+                    stack.push(std::mem::take(&mut nested.parts));
+                }
+            }
+            // `parts` is dropped here, its nested messages already emptied.
+        }
+    }
 }
 
 /// RFC 5322 field name: printable ASCII except `:`, no spaces.
