@@ -106,7 +106,8 @@ pub struct InputArgs {
 /// Limits against hostile input; each is reported when hit. Sizes take K, M or G.
 #[derive(Debug, Clone, Args)]
 pub struct LimitArgs {
-    /// Longest CSV field or decoded mail part that is scanned (the rest is skipped, with a warning).
+    /// Longest CSV field or decoded mail part that is scanned (the rest is skipped, with a warning);
+    /// a CSV record longer than 4 × this stops its file with an error.
     #[arg(long, value_name = "SIZE", default_value = "16M", value_parser = parse_size)]
     pub max_field_size: u64,
     /// Largest message read from a mailbox (the rest is skipped, with a warning).

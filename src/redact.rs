@@ -68,11 +68,13 @@ fn initials(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     let mut at_word_start = true;
     for c in value.chars() {
-        if c.is_alphabetic() {
-            out.push(if at_word_start { c } else { '*' });
-            at_word_start = false;
-        } else if c.is_numeric() {
+        // Numbers first: letter-numbers (Ⅻ) are alphabetic too, and no digit of any
+        // kind may show.
+        if c.is_numeric() {
             out.push('#');
+            at_word_start = false;
+        } else if c.is_alphabetic() {
+            out.push(if at_word_start { c } else { '*' });
             at_word_start = false;
         } else if c.is_whitespace() {
             out.push(' ');

@@ -89,13 +89,39 @@ impl FindingStore {
         self.mem.drain(..written);
     }
 
-    /// Append `other` after everything already here.
-    pub fn append(&mut self, other: FindingStore) {
-        for f in other.into_iter_owned() {
-            match f {
-                Ok(f) => self.push(f),
-                Err(_) => break,
+    /// Append `other` after everything already here. Spilled findings are copied
+    /// as bytes, not parsed and written again.
+    pub fn append(&mut self, mut other: FindingStore) {
+        if let Some(theirs) = other.spill.take() {
+            // Keep the order: what is in memory here goes to disk first.
+            self.spill_mem();
+            let copied = match (self.spill.as_mut(), theirs.raw_reader()) {
+                (Some(mine), Ok(mut r)) if self.mem.is_empty() => {
+                    let w = mine
+                        .writer
+                        .get_mut()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner);
+                    match io::copy(&mut r, w) {
+                        Ok(_) => {
+                            mine.count += theirs.count;
+                            true
+                        }
+                        Err(_) => false,
+                    }
+                }
+                _ => false,
+            };
+            if !copied {
+                // No disk of our own (or it failed): read theirs back one by one.
+                if let Ok(r) = theirs.reader() {
+                    for f in r.map_while(Result::ok) {
+                        self.push(f);
+                    }
+                }
             }
+        }
+        for f in std::mem::take(&mut other.mem) {
+            self.push(f);
         }
     }
 
@@ -142,6 +168,19 @@ impl FindingStore {
 }
 
 impl Spill {
+    /// The spilled bytes from the start (flushed first).
+    fn raw_reader(&self) -> io::Result<impl Read> {
+        let file = {
+            let mut w = self
+                .writer
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            w.flush()?;
+            w.get_ref().try_clone()?
+        };
+        Ok(PositionalReader { file, pos: 0 })
+    }
+
     /// A reader over what was written so far, from the start, that does not disturb
     /// the writer (positional reads on Unix).
     fn reader(&self) -> io::Result<SpillReader> {

@@ -165,7 +165,10 @@ fn group_field(loc: &Location) -> String {
 struct Group {
     count: u64,
     confidence_sum: f64,
-    records: BTreeSet<u64>,
+    /// Record numbers in report order; one file's findings come in record order, so
+    /// a repeat is always the last one pushed (a Vec, not a set: large scans have
+    /// hundreds of thousands of them).
+    records: Vec<u64>,
     messages: BTreeSet<String>,
     rule: String,
     exposure_free: bool,
@@ -231,7 +234,12 @@ pub fn plan(report: &Report, rules: Option<&RuleSet>, lang: Lang) -> Vec<TodoIte
                 category,
                 article,
                 count: g.count,
-                records: g.records.into_iter().collect(),
+                records: {
+                    let mut r = g.records;
+                    r.sort_unstable();
+                    r.dedup();
+                    r
+                },
                 messages: g.messages.into_iter().collect(),
                 factors: ScoreFactors {
                     weight,
@@ -288,7 +296,10 @@ fn add_finding(
         };
         g.messages.insert(id);
     } else {
-        g.records.insert(f.location.record());
+        let r = f.location.record();
+        if g.records.last() != Some(&r) {
+            g.records.push(r);
+        }
     }
 }
 

@@ -109,7 +109,11 @@ pub fn write_output(
 ) -> Result<()> {
     match output {
         Some(path) => {
-            if inputs.iter().any(|p| same_file(p, path)) {
+            // An existing file named on the command line or found inside a scanned
+            // folder is an input: never written over.
+            if inputs.iter().any(|p| same_file(p, path))
+                || (path.exists() && inside_inputs(path, inputs))
+            {
                 bail!(
                     "--output {} is one of the inputs; inputs are never written",
                     path.display()

@@ -95,7 +95,6 @@ impl Report {
         for r in results {
             report.add(r);
         }
-        report.refresh_counts();
         report
     }
 
@@ -152,9 +151,11 @@ impl Report {
         summary.sources.push(r.summary);
         self.inventory.extend(r.inventory);
         self.violations.extend(r.violations);
-        for f in &r.findings {
-            *summary.by_severity.entry(f.severity).or_default() += 1;
-            *summary.by_category.entry(f.category).or_default() += 1;
+        for (k, n) in r.by_severity {
+            *summary.by_severity.entry(k).or_default() += n;
+        }
+        for (k, n) in r.by_category {
+            *summary.by_category.entry(k).or_default() += n;
         }
         self.findings.append(r.findings);
     }

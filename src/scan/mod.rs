@@ -64,6 +64,10 @@ pub struct FileResult {
     pub fields: Vec<String>,
     /// Per-record policy violations (retention, marketing consent, unreadable dates).
     pub violations: Vec<crate::policy::Violation>,
+    /// Stored findings per severity and category, counted as they are pushed so
+    /// the report need not read them back.
+    pub by_severity: BTreeMap<crate::model::Severity, u64>,
+    pub by_category: BTreeMap<crate::model::Category, u64>,
 }
 
 impl FileResult {
@@ -85,6 +89,8 @@ impl FileResult {
             warnings: Vec::new(),
             fields: Vec::new(),
             violations: Vec::new(),
+            by_severity: BTreeMap::new(),
+            by_category: BTreeMap::new(),
         }
     }
 
@@ -93,6 +99,8 @@ impl FileResult {
         let n = self.finding_counts.entry(f.rule.clone()).or_default();
         *n += 1;
         if (*n as usize) <= cap {
+            *self.by_severity.entry(f.severity).or_default() += 1;
+            *self.by_category.entry(f.category).or_default() += 1;
             self.findings.push(f);
         } else if *n as usize == cap + 1 {
             self.warnings.push(SourceError::new(

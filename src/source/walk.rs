@@ -23,7 +23,9 @@ fn is_maildir(dir: &Path) -> bool {
     dir.join("cur").is_dir() && dir.join("new").is_dir()
 }
 
-fn maildir_source(dir: &Path) -> Result<Source, SourceError> {
+/// A Maildir folder as one source. Message files are followed through symbolic
+/// links; anything that is not a regular file is passed over with a note.
+fn maildir_source(dir: &Path, skipped: &mut Vec<(String, String)>) -> Result<Source, SourceError> {
     let mut members = Vec::new();
     let mut bytes = 0;
     for sub in ["cur", "new"] {
@@ -32,11 +34,17 @@ fn maildir_source(dir: &Path) -> Result<Source, SourceError> {
             SourceError::new(display_path(&d), format!("cannot read Maildir folder: {e}"))
         })?;
         for e in entries.flatten() {
-            if let Ok(md) = e.metadata() {
-                if md.is_file() {
+            let path = e.path();
+            match std::fs::metadata(&path) {
+                Ok(md) if md.is_file() => {
                     bytes += md.len();
-                    members.push(e.path());
+                    members.push(path);
                 }
+                Ok(_) => skipped.push((
+                    display_path(&path),
+                    "not a regular file (pipe, device or socket); not read".into(),
+                )),
+                Err(err) => skipped.push((display_path(&path), format!("cannot read: {err}"))),
             }
         }
     }
@@ -76,7 +84,7 @@ pub fn discover(paths: &[PathBuf], limits: &Limits) -> Discovery {
 
 fn walk_dir(root: &Path, limits: &Limits, d: &mut Discovery) {
     if is_maildir(root) {
-        match maildir_source(root) {
+        match maildir_source(root, &mut d.skipped) {
             Ok(s) => d.sources.push(s),
             Err(e) => d.errors.push(e),
         }
@@ -109,7 +117,7 @@ fn walk_dir(root: &Path, limits: &Limits, d: &mut Discovery) {
         let ft = entry.file_type();
         if ft.is_dir() {
             if entry.depth() > 0 && is_maildir(entry.path()) {
-                match maildir_source(entry.path()) {
+                match maildir_source(entry.path(), &mut d.skipped) {
                     Ok(s) => d.sources.push(s),
                     Err(e) => d.errors.push(e),
                 }
