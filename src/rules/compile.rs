@@ -14,7 +14,7 @@ pub const PATTERN_SIZE_LIMIT: usize = 2 * 1024 * 1024;
 pub const SET_SIZE_LIMIT: usize = 64 * 1024 * 1024;
 /// Lazy-DFA cache per set and thread. The default (2 MiB) thrashes on a set of many
 /// Unicode-aware patterns: states get rebuilt over and over.
-pub const DFA_CACHE_LIMIT: usize = 16 * 1024 * 1024;
+pub const DFA_CACHE_LIMIT: usize = 8 * 1024 * 1024;
 
 const DEFAULT_WINDOW: usize = 40;
 

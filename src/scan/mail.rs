@@ -37,6 +37,9 @@ struct MailboxState {
     totals: AddressTotals,
     checker: Option<RecordChecker>,
     outcomes: RecordOutcomes,
+    /// Unscanned attachments by name, summed as messages come (a large mailbox has
+    /// as many PDF attachments as messages).
+    attachments: BTreeMap<String, InventoryEntry>,
 }
 
 fn scan_message(
@@ -205,7 +208,19 @@ fn absorb(result: &mut FileResult, state: &mut MailboxState, out: MessageOut, ca
     if let (Some(c), Some((n, id, date))) = (&state.checker, &out.facts) {
         c.check_message(*n, id.as_deref(), *date, &mut state.outcomes);
     }
-    result.inventory.extend(out.attachments);
+    for a in out.attachments {
+        match state.attachments.get_mut(&a.field) {
+            Some(e) => {
+                e.values += a.values;
+                if let (Some(x), Some(y)) = (e.size.as_mut(), a.size) {
+                    *x += y;
+                }
+            }
+            None => {
+                state.attachments.insert(a.field.clone(), a);
+            }
+        }
+    }
     result.warnings.extend(out.warnings);
     if let Some(e) = out.error {
         result.errors.push(e);

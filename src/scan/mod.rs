@@ -197,7 +197,7 @@ pub fn scan_sources_with(
 ) {
     let pool = MatcherPool::new(matcher, rayon::current_num_threads());
     let rules = matcher.rules();
-    let window = (rayon::current_num_threads() * 2).max(2);
+    let window = rayon::current_num_threads().max(1);
     for chunk in sources.chunks(window) {
         for r in scan_window(chunk, (&pool, rules), opts, progress) {
             on_result(r);
