@@ -123,7 +123,8 @@ pub fn write_output(
                 .with_context(|| format!("cannot write {}", path.display()))
         }
         None => {
-            let mut out = std::io::stdout().lock();
+            // Stdout is line-buffered: unbuffered, pretty JSON would be a write per line.
+            let mut out = std::io::BufWriter::with_capacity(256 * 1024, std::io::stdout().lock());
             fill(&mut out)?;
             out.flush()?;
             Ok(())

@@ -28,10 +28,80 @@ struct CellHit {
     value: String,
 }
 
+/// A hit once its column's role is known.
+enum HitOutcome {
+    /// A match of the column's own category: counted once per record.
+    Inventory {
+        col: usize,
+        row: u64,
+        category: Category,
+    },
+    /// A finding, ready to store; `free_text` columns list what they hold.
+    Finding {
+        col: usize,
+        free_text: bool,
+        finding: crate::finding::Finding,
+    },
+}
+
+/// What classification needs, shared by all threads.
+struct Classifier<'a> {
+    roles: &'a [FieldRole],
+    headers: &'a [String],
+    rules: &'a crate::rules::RuleSet,
+    opts: &'a ScanOptions,
+    path: &'a str,
+}
+
+impl Classifier<'_> {
+    /// Inventory or finding (masked and fingerprinted here, on the worker threads).
+    fn classify(&self, hit: CellHit) -> Option<HitOutcome> {
+        let category = self.rules.rules[hit.m.rule].category;
+        let role = self
+            .roles
+            .get(hit.col)
+            .copied()
+            .unwrap_or(FieldRole::FreeText);
+        if role.is_inventory(category) {
+            return Some(HitOutcome::Inventory {
+                col: hit.col,
+                row: hit.row,
+                category,
+            });
+        }
+        if !self.opts.maker.keeps(&hit.m) {
+            return None;
+        }
+        let column = self
+            .headers
+            .get(hit.col)
+            .cloned()
+            .unwrap_or_else(|| format!("column_{}", hit.col + 1));
+        let loc = Location::Csv {
+            row: hit.row,
+            column,
+            start: hit.start,
+            end: hit.end,
+        };
+        let finding = self
+            .opts
+            .maker
+            .make(self.rules, &hit.m, &hit.value, self.path, loc, None);
+        Some(HitOutcome::Finding {
+            col: hit.col,
+            free_text: role == FieldRole::FreeText,
+            finding,
+        })
+    }
+}
+
 /// What scanning a run of rows produced, in row order.
 #[derive(Default)]
 struct ChunkOut {
+    /// Hits not yet classified (the first batch, before the columns are profiled).
     hits: Vec<CellHit>,
+    /// Hits classified on the worker thread (every later batch).
+    classified: Vec<HitOutcome>,
     non_empty: Vec<u64>,
     profiles: Vec<ColumnProfile>,
     ragged: Vec<(u64, usize)>,
@@ -46,6 +116,7 @@ fn scan_chunk(
     max_field: usize,
     profile: bool,
     checker: Option<&RecordChecker>,
+    classifier: Option<&Classifier<'_>>,
 ) -> ChunkOut {
     let ncols = headers.len();
     let mut out = ChunkOut {
@@ -97,14 +168,18 @@ fn scan_chunk(
             }
             for m in &matches {
                 let (start, end) = char_span(text, m.start, m.end);
-                out.hits.push(CellHit {
+                let hit = CellHit {
                     row: rec.number,
                     col,
                     m: *m,
                     start,
                     end,
                     value: text[m.start..m.end].to_string(),
-                });
+                };
+                match classifier {
+                    Some(c) => out.classified.extend(c.classify(hit)),
+                    None => out.hits.push(hit),
+                }
             }
         }
     }
@@ -118,10 +193,13 @@ fn scan_batch(
     max_field: usize,
     profile: bool,
     checker: Option<&RecordChecker>,
+    classifier: Option<&Classifier<'_>>,
 ) -> Vec<ChunkOut> {
     batch
         .par_chunks(CHUNK_ROWS)
-        .map(|rows| pool.with(|m| scan_chunk(rows, headers, m, max_field, profile, checker)))
+        .map(|rows| {
+            pool.with(|m| scan_chunk(rows, headers, m, max_field, profile, checker, classifier))
+        })
         .collect()
 }
 
@@ -187,16 +265,35 @@ pub(super) fn scan_csv(
             break;
         }
         let profile = roles.is_none();
-        let (chunks, read) = rayon::join(
-            || scan_batch(&batch, &headers, pool, max_field, profile, checker.as_ref()),
-            || {
-                if more {
-                    Some(reader.read_batch(&mut next, BATCH_ROWS, BATCH_BYTES))
-                } else {
-                    None
-                }
-            },
-        );
+        let (chunks, read) = {
+            let classifier = roles.as_deref().map(|roles| Classifier {
+                roles,
+                headers: &headers,
+                rules,
+                opts,
+                path: &source.display,
+            });
+            rayon::join(
+                || {
+                    scan_batch(
+                        &batch,
+                        &headers,
+                        pool,
+                        max_field,
+                        profile,
+                        checker.as_ref(),
+                        classifier.as_ref(),
+                    )
+                },
+                || {
+                    if more {
+                        Some(reader.read_batch(&mut next, BATCH_ROWS, BATCH_BYTES))
+                    } else {
+                        None
+                    }
+                },
+            )
+        };
         result.summary.records += batch.len() as u64;
         if roles.is_none() {
             let mut profiles = vec![ColumnProfile::default(); headers.len()];
@@ -221,7 +318,18 @@ pub(super) fn scan_csv(
                     .collect(),
             );
         }
-        let roles_now = roles.as_deref().unwrap_or(&[]);
+        // Hits of the first batch are classified here, now that the roles are known.
+        let late = if profile {
+            roles.as_deref().map(|roles| Classifier {
+                roles,
+                headers: &headers,
+                rules,
+                opts,
+                path: &source.display,
+            })
+        } else {
+            None
+        };
         for chunk in chunks {
             outcomes.append(chunk.outcomes);
             for (t, n) in totals.iter_mut().zip(&chunk.non_empty) {
@@ -248,43 +356,38 @@ pub(super) fn scan_csv(
                     ));
                 }
             }
-            for hit in chunk.hits {
-                let rule = &rules.rules[hit.m.rule];
-                let role = roles_now
-                    .get(hit.col)
-                    .copied()
-                    .unwrap_or(FieldRole::FreeText);
-                if role.is_inventory(rule.category) {
-                    let t = &mut totals[hit.col];
-                    if t.last_counted != Some((hit.row, rule.category)) {
-                        *t.categories.entry(rule.category).or_default() += 1;
-                        t.last_counted = Some((hit.row, rule.category));
+            // The first batch was scanned before the roles were known.
+            let first: Vec<HitOutcome> = match &late {
+                Some(c) => chunk
+                    .hits
+                    .into_iter()
+                    .filter_map(|h| c.classify(h))
+                    .collect(),
+                None => Vec::new(),
+            };
+            for outcome in first.into_iter().chain(chunk.classified) {
+                match outcome {
+                    HitOutcome::Inventory { col, row, category } => {
+                        let t = &mut totals[col];
+                        if t.last_counted != Some((row, category)) {
+                            *t.categories.entry(category).or_default() += 1;
+                            t.last_counted = Some((row, category));
+                        }
                     }
-                    continue;
-                }
-                if !opts.maker.keeps(&hit.m) {
-                    continue;
-                }
-                let column = headers
-                    .get(hit.col)
-                    .cloned()
-                    .unwrap_or_else(|| format!("column_{}", hit.col + 1));
-                let loc = Location::Csv {
-                    row: hit.row,
-                    column,
-                    start: hit.start,
-                    end: hit.end,
-                };
-                let f = opts
-                    .maker
-                    .make(rules, &hit.m, &hit.value, &source.display, loc, None);
-                // Free-text columns list what they turned out to hold.
-                if role == FieldRole::FreeText {
-                    if let Some(t) = totals.get_mut(hit.col) {
-                        *t.categories.entry(rule.category).or_default() += 1;
+                    HitOutcome::Finding {
+                        col,
+                        free_text,
+                        finding,
+                    } => {
+                        // Free-text columns list what they turned out to hold.
+                        if free_text {
+                            if let Some(t) = totals.get_mut(col) {
+                                *t.categories.entry(finding.category).or_default() += 1;
+                            }
+                        }
+                        result.push_finding(finding, opts.limits.max_findings_per_rule_and_file);
                     }
                 }
-                result.push_finding(f, opts.limits.max_findings_per_rule_and_file);
             }
         }
         match read {
