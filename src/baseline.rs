@@ -94,39 +94,26 @@ impl Baseline {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Category, Location, Severity};
-
-    fn finding(fp: &str, row: u64) -> Finding {
-        Finding {
-            rule: "se.personnummer".into(),
-            category: Category::NationalId,
-            severity: Severity::High,
-            confidence: 0.9,
-            path: "a.csv".into(),
-            location: Location::Csv {
-                row,
-                column: "notes".into(),
-                start: 0,
-                end: 1,
-            },
-            value: None,
-            redacted: "#".into(),
-            fingerprint: fp.into(),
-            message: None,
-        }
-    }
 
     #[test]
     fn stable_under_reordering_and_counts_per_fingerprint() {
         let a = Baseline::from_findings(
-            [finding("x", 1), finding("y", 2), finding("x", 3)]
-                .iter()
-                .map(std::borrow::Cow::Borrowed),
+            [
+                crate::finding::sample("x", 1),
+                crate::finding::sample("y", 2),
+                crate::finding::sample("x", 3),
+            ]
+            .iter()
+            .map(std::borrow::Cow::Borrowed),
         );
         let b = Baseline::from_findings(
-            [finding("x", 9), finding("x", 4), finding("y", 1)]
-                .iter()
-                .map(std::borrow::Cow::Borrowed),
+            [
+                crate::finding::sample("x", 9),
+                crate::finding::sample("x", 4),
+                crate::finding::sample("y", 1),
+            ]
+            .iter()
+            .map(std::borrow::Cow::Borrowed),
         );
         assert_eq!(a, b);
         assert_eq!(a.entries.iter().map(|e| e.count).sum::<u64>(), 3);
@@ -135,15 +122,19 @@ mod tests {
     #[test]
     fn apply_reports_new_and_fixed() {
         let base = Baseline::from_findings(
-            [finding("x", 1), finding("y", 2), finding("z", 3)]
-                .iter()
-                .map(std::borrow::Cow::Borrowed),
+            [
+                crate::finding::sample("x", 1),
+                crate::finding::sample("y", 2),
+                crate::finding::sample("z", 3),
+            ]
+            .iter()
+            .map(std::borrow::Cow::Borrowed),
         );
         let mut report = Report::assemble(vec![], vec![], vec![]);
         report.findings = crate::store::FindingStore::from_vec(vec![
-            finding("x", 1),
-            finding("x", 2),
-            finding("y", 5),
+            crate::finding::sample("x", 1),
+            crate::finding::sample("x", 2),
+            crate::finding::sample("y", 5),
         ]);
         let o = base.apply(&mut report, "b.json");
         assert_eq!((o.known, o.new, o.fixed), (2, 1, 1));

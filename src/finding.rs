@@ -82,3 +82,25 @@ impl Finding {
         )
     }
 }
+
+/// A finding for unit tests: a personnummer in `a.csv` → `notes` at `row`.
+#[cfg(test)]
+pub(crate) fn sample(fingerprint: &str, row: u64) -> Finding {
+    Finding {
+        rule: "se.personnummer".into(),
+        category: Category::NationalId,
+        severity: Severity::High,
+        confidence: 0.9,
+        path: "a.csv".into(),
+        location: Location::Csv {
+            row,
+            column: "notes".into(),
+            start: 0,
+            end: 1,
+        },
+        value: None,
+        redacted: "#".into(),
+        fingerprint: fingerprint.into(),
+        message: None,
+    }
+}

@@ -27,3 +27,31 @@ pub fn write_atomic(
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
+
+/// A CSV cell a spreadsheet would read as a formula (or that starts with a control
+/// character some read as one) gets a leading `'`, which shows it as text. Paths,
+/// field names, titles and record ids come from the scanned files: attacker text.
+pub fn defuse_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}").into(),
+        _ => cell.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::defuse_cell;
+
+    #[test]
+    fn formulas_are_defused_and_text_is_kept() {
+        assert_eq!(defuse_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(defuse_cell("+1"), "'+1");
+        assert_eq!(defuse_cell("-2+3"), "'-2+3");
+        assert_eq!(defuse_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(defuse_cell("\tx"), "'\tx");
+        assert_eq!(defuse_cell("\rx"), "'\rx");
+        assert_eq!(defuse_cell("crm/a.csv"), "crm/a.csv");
+        assert_eq!(defuse_cell("C-1"), "C-1");
+        assert_eq!(defuse_cell(""), "");
+    }
+}

@@ -303,33 +303,12 @@ impl<'de> Deserialize<'de> for FindingStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Category, Location, Severity};
-
-    fn finding(row: u64) -> Finding {
-        Finding {
-            rule: "se.personnummer".into(),
-            category: Category::NationalId,
-            severity: Severity::High,
-            confidence: 0.9,
-            path: "a.csv".into(),
-            location: Location::Csv {
-                row,
-                column: "notes".into(),
-                start: 0,
-                end: 1,
-            },
-            value: None,
-            redacted: "#".into(),
-            fingerprint: format!("{row:032}"),
-            message: None,
-        }
-    }
 
     #[test]
     fn spills_and_reads_back_in_order() {
         let mut s = FindingStore::new();
         for i in 0..(SPILL_AT as u64 * 2 + 10) {
-            s.push(finding(i));
+            s.push(crate::finding::sample(&format!("{i:032}"), i));
         }
         assert!(s.mem.len() < SPILL_AT);
         assert_eq!(s.len(), SPILL_AT as u64 * 2 + 10);
@@ -339,7 +318,7 @@ mod tests {
         let back: FindingStore = serde_json::from_str(&json).expect("deserialize");
         assert_eq!(back.len(), s.len());
         let mut t = FindingStore::new();
-        t.push(finding(99_999));
+        t.push(crate::finding::sample("x", 99_999));
         t.append(s);
         t.retain(|f| f.location.record() % 2 == 1);
         assert_eq!(t.iter().next().map(|f| f.location.record()), Some(99_999));

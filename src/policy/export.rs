@@ -225,7 +225,7 @@ pub fn export_actions_with(
                         record,
                         message_id,
                     ]
-                    .map(guard),
+                    .map(|c| crate::output::defuse_cell(c).into_owned()),
                 )?;
             }
             csv.flush()
@@ -290,15 +290,6 @@ fn message_ids(report: &Report, catalog: &Catalog) -> BTreeMap<(String, u64), St
         }
     }
     out
-}
-
-/// Cells a spreadsheet would run as a formula get a leading `'`.
-pub fn guard(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}")
-    } else {
-        cell.to_string()
-    }
 }
 
 /// `T1a2b3c4d-delete-crm-contacts-csv-last-purchase-date.csv`.
@@ -474,11 +465,6 @@ mod tests {
 
     #[test]
     fn guards_formula_cells_and_mail_ids() {
-        assert_eq!(guard("=1+2"), "'=1+2");
-        assert_eq!(guard("-5"), "'-5");
-        assert_eq!(guard("@x"), "'@x");
-        assert_eq!(guard("\tx"), "'\tx");
-        assert_eq!(guard("C-1"), "C-1");
         let mut v = retention("m/inbox.mbox");
         v.records = vec!["<a@b>".into(), "5".into()];
         v.rows = vec![3, 5];

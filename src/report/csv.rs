@@ -47,35 +47,11 @@ pub fn render(
             it.messages.join(" "),
             it.why.clone(),
         ];
-        w.write_record(row.iter().map(|c| defuse(c).into_owned()))?;
+        w.write_record(
+            row.iter()
+                .map(|c| crate::output::defuse_cell(c).into_owned()),
+        )?;
     }
     w.flush()?;
     Ok(())
-}
-
-/// A cell a spreadsheet would read as a formula (or that starts with a control
-/// character some read as one) gets a leading `'`, which shows it as text.
-/// Paths, field names and titles come from the scanned files: attacker text.
-pub fn defuse(cell: &str) -> std::borrow::Cow<'_, str> {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}").into(),
-        _ => cell.into(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::defuse;
-
-    #[test]
-    fn formulas_are_defused_and_text_is_kept() {
-        assert_eq!(defuse("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(defuse("+1"), "'+1");
-        assert_eq!(defuse("-2+3"), "'-2+3");
-        assert_eq!(defuse("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(defuse("\tx"), "'\tx");
-        assert_eq!(defuse("\rx"), "'\rx");
-        assert_eq!(defuse("crm/a.csv"), "crm/a.csv");
-        assert_eq!(defuse(""), "");
-    }
 }
