@@ -4,6 +4,7 @@
 
 pub mod csv;
 pub mod decode;
+mod html;
 pub mod mail;
 pub mod mbox;
 mod walk;
