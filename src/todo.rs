@@ -303,10 +303,34 @@ fn add_finding(
     }
 }
 
-/// Rewrite titles and reasons in `lang` (re-rendering a saved report).
+/// Rewrite titles and reasons in `lang` (re-rendering a saved report), for items
+/// made from findings and from policy violations alike.
 pub fn relabel(items: &mut [TodoItem], lang: Lang) {
-    // Items from policy violations keep the wording they were made with.
-    for it in items.iter_mut().filter(|it| it.violation.is_none()) {
+    for it in items.iter_mut() {
+        if let Some(kind) = &it.violation {
+            // Items from policy violations: the kind says which sentences to use; an
+            // unknown kind (a newer report) keeps the wording it was made with.
+            let kind: Option<crate::policy::ViolationKind> =
+                serde_json::from_value(serde_json::Value::String(kind.clone())).ok();
+            if let Some(kind) = kind {
+                let f = it.factors;
+                it.title =
+                    i18n::violation_title(lang, kind, it.category, &it.path, &it.field, it.count);
+                it.why = i18n::violation_why(
+                    lang,
+                    kind,
+                    it.category,
+                    f.weight,
+                    f.exposure,
+                    f.volume,
+                    f.confidence,
+                    f.age,
+                    it.score,
+                    &it.priority,
+                );
+            }
+            continue;
+        }
         let free = it.factors.exposure >= 1.5;
         let affected = (it.records.len() + it.messages.len()).max(1) as u64;
         it.title = i18n::todo_title(
@@ -372,6 +396,29 @@ mod tests {
         assert_eq!(priority_of(18.0), "P1");
         assert_eq!(priority_of(17.9), "P2");
         assert_eq!(priority_of(3.9), "P4");
+    }
+
+    #[test]
+    fn violation_items_are_relabelled_in_the_new_language() {
+        let v = crate::policy::Violation {
+            kind: crate::policy::ViolationKind::RetentionExpired,
+            path: "crm/kunder.csv".into(),
+            field: "senaste_köp".into(),
+            records: vec!["1".into(), "2".into()],
+            rows: vec![1, 2],
+            count: 2,
+            article: "Art. 5(1)(e)".into(),
+            message: String::new(),
+        };
+        let mut report = Report::assemble(vec![], vec![], vec![]);
+        report.violations = vec![v];
+        let mut items = crate::policy::violations_to_todo(&report.violations, &report, Lang::En);
+        let english = items[0].title.clone();
+        relabel(&mut items, Lang::Sv);
+        assert_ne!(items[0].title, english);
+        let swedish = crate::policy::violations_to_todo(&report.violations, &report, Lang::Sv);
+        assert_eq!(items[0].title, swedish[0].title);
+        assert_eq!(items[0].why, swedish[0].why);
     }
 
     #[test]
