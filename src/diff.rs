@@ -147,7 +147,7 @@ impl Diff {
                     out,
                     "| {} | {} | {} | {} | {} |",
                     d.priority,
-                    crate::report::markdown_cell(&d.title),
+                    crate::report::markdown::md_text(&d.title),
                     d.old_count,
                     d.new_count,
                     d.status

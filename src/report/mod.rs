@@ -217,20 +217,3 @@ pub fn render(
         Format::Sarif => sarif::render(report, opts, out),
     }
 }
-
-/// A table cell for Markdown: the text comes from scanned (untrusted) input, so
-/// pipes, backticks, angle brackets and line breaks are neutralised.
-pub fn markdown_cell(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '|' => out.push_str("\\|"),
-            '`' => out.push_str("\\`"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\n' | '\r' => out.push(' '),
-            _ => out.push(c),
-        }
-    }
-    out
-}

@@ -229,7 +229,6 @@ pub(super) fn scan_csv(
         d => (d as char).to_string(),
     });
     let headers = reader.headers.clone();
-    result.fields = headers.clone();
     let policy = opts.policy_for(source);
     let checker = policy.map(|p| RecordChecker::for_csv(p, &headers, opts.as_of));
     if let Some(c) = &checker {

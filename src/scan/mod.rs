@@ -60,8 +60,6 @@ pub struct FileResult {
     pub inventory: Vec<InventoryEntry>,
     pub errors: Vec<SourceError>,
     pub warnings: Vec<SourceError>,
-    /// Headers of a CSV, so policies can tell declared from undeclared columns.
-    pub fields: Vec<String>,
     /// Per-record policy violations (retention, marketing consent, unreadable dates).
     pub violations: Vec<crate::policy::Violation>,
     /// Stored findings per severity and category, counted as they are pushed so
@@ -87,7 +85,6 @@ impl FileResult {
             inventory: Vec::new(),
             errors: Vec::new(),
             warnings: Vec::new(),
-            fields: Vec::new(),
             violations: Vec::new(),
             by_severity: BTreeMap::new(),
             by_category: BTreeMap::new(),
