@@ -40,9 +40,7 @@ pub struct BaselineOutcome {
 }
 
 impl Baseline {
-    pub fn from_findings<'a>(
-        findings: impl IntoIterator<Item = std::borrow::Cow<'a, Finding>>,
-    ) -> Baseline {
+    pub fn from_findings(findings: impl IntoIterator<Item = Finding>) -> Baseline {
         let mut counts: BTreeMap<(String, String, String, String), u64> = BTreeMap::new();
         for f in findings {
             *counts
@@ -103,8 +101,7 @@ mod tests {
                 crate::finding::sample("y", 2),
                 crate::finding::sample("x", 3),
             ]
-            .iter()
-            .map(std::borrow::Cow::Borrowed),
+            .into_iter(),
         );
         let b = Baseline::from_findings(
             [
@@ -112,8 +109,7 @@ mod tests {
                 crate::finding::sample("x", 4),
                 crate::finding::sample("y", 1),
             ]
-            .iter()
-            .map(std::borrow::Cow::Borrowed),
+            .into_iter(),
         );
         assert_eq!(a, b);
         assert_eq!(a.entries.iter().map(|e| e.count).sum::<u64>(), 3);
@@ -127,8 +123,7 @@ mod tests {
                 crate::finding::sample("y", 2),
                 crate::finding::sample("z", 3),
             ]
-            .iter()
-            .map(std::borrow::Cow::Borrowed),
+            .into_iter(),
         );
         let mut report = Report::assemble(vec![], vec![], vec![]);
         report.findings = crate::store::FindingStore::from_vec(vec![

@@ -59,7 +59,7 @@ pub fn diff(old: &Report, new: &Report, old_name: &str, new_name: &str) -> Diff 
             None => {
                 totals.new += 1;
                 by_category.entry(f.category).or_default().new += 1;
-                new_findings.push(f.into_owned());
+                new_findings.push(f);
             }
         }
     }

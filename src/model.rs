@@ -180,6 +180,14 @@ impl Location {
             Location::Email { part, .. } => part,
         }
     }
+    /// The field as the to-do list and the reports group it: attachments by kind
+    /// (their names are many), everything else as named.
+    pub fn group_field(&self) -> &str {
+        match self {
+            Location::Email { part, .. } if part.starts_with("attachment:") => "attachment",
+            _ => self.field(),
+        }
+    }
 }
 
 /// How a field is meant to be used. Sources know some of this themselves (a mail

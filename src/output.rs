@@ -55,3 +55,37 @@ mod tests {
         assert_eq!(defuse_cell(""), "");
     }
 }
+
+/// A writer that indents every line after the first by `indent`: it places a
+/// pretty-printed JSON value inside a deeper one without parsing it again (JSON
+/// strings never hold a raw newline, so every newline is a line break).
+pub struct Indent<'a, W: Write> {
+    inner: W,
+    indent: &'a [u8],
+}
+
+impl<'a, W: Write> Indent<'a, W> {
+    pub fn new(inner: W, indent: &'a [u8]) -> Self {
+        Indent { inner, indent }
+    }
+}
+
+impl<W: Write> Write for Indent<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.write_all(buf)?;
+        Ok(buf.len())
+    }
+
+    fn write_all(&mut self, mut buf: &[u8]) -> io::Result<()> {
+        while let Some(i) = memchr::memchr(b'\n', buf) {
+            self.inner.write_all(&buf[..=i])?;
+            self.inner.write_all(self.indent)?;
+            buf = &buf[i + 1..];
+        }
+        self.inner.write_all(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}

@@ -1,29 +1,65 @@
-//! Findings kept in their final order without holding them all in memory: a few
-//! thousand stay in memory, the rest go to an anonymous temporary file (unlinked at
-//! creation, so nothing is left behind even on a crash) as JSON lines, and are read
-//! back in order when a report is written. Only what was already masked goes there,
-//! unless `--show-values` asked for values.
+//! Findings kept in their final order without holding them all in memory.
+//!
+//! Each finding is encoded once, on the worker thread that made it, as the exact
+//! bytes of its element in the JSON report. A few hundred KiB of them stay in
+//! memory; the rest go to an anonymous temporary file (unlinked at creation, so
+//! nothing is left behind even on a crash). Merging stores copies bytes, the JSON
+//! report copies them again, and only other formats parse findings back, one at a
+//! time. Only what was already masked goes there, unless `--show-values` asked for
+//! values.
 
 use crate::finding::Finding;
+use serde::de::{SeqAccess, Visitor};
 use serde::ser::{Error as _, SerializeSeq};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use std::borrow::Cow;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
+use std::io::{self, BufReader, Read, Write};
 
-/// Findings held in memory before they are moved to disk.
-const SPILL_AT: usize = 1024;
+/// Encoded findings held in memory before they are moved to disk.
+const SPILL_BYTES: usize = 512 * 1024;
+
+/// Indentation of a finding inside the report's `findings` array (depth 2 of the
+/// pretty-printed report).
+pub const ELEMENT_INDENT: &[u8] = b"    ";
+
+/// A finding together with the bytes it will have in the JSON report.
+pub struct EncodedFinding {
+    pub finding: Finding,
+    bytes: Vec<u8>,
+}
+
+impl EncodedFinding {
+    pub fn new(finding: Finding) -> EncodedFinding {
+        let bytes = encode(&finding);
+        EncodedFinding { finding, bytes }
+    }
+}
+
+fn encode(f: &Finding) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(640);
+    let w = crate::output::Indent::new(&mut bytes, ELEMENT_INDENT);
+    // Strings, numbers and enums into a Vec: serde_json has no way to fail here.
+    if let Err(e) = serde_json::to_writer_pretty(w, f) {
+        log::error!("could not encode a finding: {e}");
+        bytes.clear();
+        bytes.extend_from_slice(b"null");
+    }
+    bytes
+}
 
 /// An ordered collection of findings, in memory or spilled.
 #[derive(Default)]
 pub struct FindingStore {
     spill: Option<Spill>,
-    mem: Vec<Finding>,
+    /// Records not yet on disk, each a little-endian `u32` length and the bytes.
+    mem: Vec<u8>,
+    mem_count: u64,
 }
 
 struct Spill {
-    /// Behind a mutex so a reader can flush it through `&self`.
-    writer: std::sync::Mutex<BufWriter<File>>,
+    file: File,
+    /// Bytes of whole records written; anything after it is a failed write.
+    len: u64,
     count: u64,
 }
 
@@ -33,14 +69,11 @@ impl FindingStore {
     }
 
     pub fn from_vec(v: Vec<Finding>) -> FindingStore {
-        FindingStore {
-            spill: None,
-            mem: v,
-        }
+        v.into_iter().collect()
     }
 
     pub fn len(&self) -> u64 {
-        self.spill.as_ref().map_or(0, |s| s.count) + self.mem.len() as u64
+        self.spill.as_ref().map_or(0, |s| s.count) + self.mem_count
     }
 
     pub fn is_empty(&self) -> bool {
@@ -48,8 +81,23 @@ impl FindingStore {
     }
 
     pub fn push(&mut self, f: Finding) {
-        self.mem.push(f);
-        if self.mem.len() >= SPILL_AT {
+        self.push_bytes(&encode(&f));
+    }
+
+    /// Keep a finding encoded on a worker thread: a copy of its bytes.
+    pub fn push_encoded(&mut self, e: EncodedFinding) {
+        self.push_bytes(&e.bytes);
+    }
+
+    fn push_bytes(&mut self, bytes: &[u8]) {
+        let Ok(len) = u32::try_from(bytes.len()) else {
+            log::error!("a finding of {} bytes is too large to keep", bytes.len());
+            return;
+        };
+        self.mem.extend_from_slice(&len.to_le_bytes());
+        self.mem.extend_from_slice(bytes);
+        self.mem_count += 1;
+        if self.mem.len() >= SPILL_BYTES {
             self.spill_mem();
         }
     }
@@ -57,104 +105,118 @@ impl FindingStore {
     /// Move what is in memory to disk. If the disk fails, findings simply stay in
     /// memory: slower to run out of room, never lost.
     fn spill_mem(&mut self) {
-        if cfg!(not(unix)) {
+        if cfg!(not(unix)) || self.mem.is_empty() {
             return;
         }
         if self.spill.is_none() {
             match tempfile::tempfile() {
-                Ok(f) => {
+                Ok(file) => {
                     self.spill = Some(Spill {
-                        writer: std::sync::Mutex::new(BufWriter::with_capacity(256 * 1024, f)),
+                        file,
+                        len: 0,
                         count: 0,
                     })
                 }
                 Err(_) => return,
             }
         }
-        let Some(spill) = self.spill.as_mut() else {
-            return;
-        };
-        let writer = spill
-            .writer
-            .get_mut()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let mut written = 0;
-        for f in &self.mem {
-            if serde_json::to_writer(&mut *writer, f).is_err() || writer.write_all(b"\n").is_err() {
-                break;
+        if let Some(spill) = self.spill.as_mut() {
+            if spill.write_at_end(&self.mem).is_ok() {
+                spill.count += self.mem_count;
+                self.mem.clear();
+                self.mem_count = 0;
             }
-            written += 1;
         }
-        spill.count += written as u64;
-        self.mem.drain(..written);
     }
 
-    /// Append `other` after everything already here. Spilled findings are copied
-    /// as bytes, not parsed and written again.
+    /// Append `other` after everything already here, copying bytes.
     pub fn append(&mut self, mut other: FindingStore) {
+        if self.is_empty() {
+            *self = other;
+            return;
+        }
         if let Some(theirs) = other.spill.take() {
             // Keep the order: what is in memory here goes to disk first.
             self.spill_mem();
-            let copied = match (self.spill.as_mut(), theirs.raw_reader()) {
-                (Some(mine), Ok(mut r)) if self.mem.is_empty() => {
-                    let w = mine
-                        .writer
-                        .get_mut()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner);
-                    match io::copy(&mut r, w) {
-                        Ok(_) => {
-                            mine.count += theirs.count;
-                            true
-                        }
-                        Err(_) => false,
-                    }
-                }
+            let copied = match self.spill.as_mut() {
+                Some(mine) if self.mem.is_empty() => mine.copy_from(&theirs).is_ok(),
                 _ => false,
             };
             if !copied {
-                // No disk of our own (or it failed): read theirs back one by one.
-                if let Ok(r) = theirs.reader() {
-                    for f in r.map_while(Result::ok) {
-                        self.push(f);
-                    }
+                // No disk of our own (or it failed): take theirs record by record.
+                let mut records = Records::new(theirs.reader());
+                let mut buf = Vec::new();
+                while let Ok(true) = records.next_into(&mut buf) {
+                    self.push_bytes(&buf);
                 }
             }
         }
-        for f in std::mem::take(&mut other.mem) {
-            self.push(f);
+        self.mem.append(&mut other.mem);
+        self.mem_count += other.mem_count;
+        if self.mem.len() >= SPILL_BYTES {
+            self.spill_mem();
         }
     }
 
-    /// All findings in order. Spilled ones are read back from disk.
-    pub fn iter(&self) -> impl Iterator<Item = Cow<'_, Finding>> {
-        let disk: Box<dyn Iterator<Item = Cow<'_, Finding>>> =
-            match self.spill.as_ref().and_then(|s| s.reader().ok()) {
-                Some(r) => Box::new(r.map_while(|f| match f {
-                    Ok(f) => Some(Cow::Owned(f)),
-                    Err(e) => {
-                        log::error!("could not read back spilled findings: {e}");
-                        None
-                    }
-                })),
-                None => Box::new(std::iter::empty()),
-            };
-        disk.chain(self.mem.iter().map(Cow::Borrowed))
+    /// The encoded records in order, from disk then from memory.
+    fn records(&self) -> Records<impl Read + '_> {
+        let disk: Box<dyn Read> = match &self.spill {
+            Some(s) => Box::new(s.reader()),
+            None => Box::new(io::empty()),
+        };
+        Records::new(disk.chain(&self.mem[..]))
     }
 
-    fn into_iter_owned(mut self) -> impl Iterator<Item = io::Result<Finding>> {
-        let disk: Box<dyn Iterator<Item = io::Result<Finding>>> =
-            match self.spill.take().map(|s| s.reader()) {
-                Some(Ok(r)) => Box::new(r),
-                Some(Err(e)) => Box::new(std::iter::once(Err(e))),
-                None => Box::new(std::iter::empty()),
+    /// All findings in order, parsed back one at a time.
+    pub fn iter(&self) -> impl Iterator<Item = Finding> + '_ {
+        let mut records = self.records();
+        let mut buf = Vec::new();
+        let mut left = self.len();
+        std::iter::from_fn(move || {
+            if left == 0 {
+                return None;
+            }
+            left -= 1;
+            let parsed = match records.next_into(&mut buf) {
+                Ok(true) => serde_json::from_slice(&buf).map_err(io::Error::other),
+                Ok(false) => Err(io::ErrorKind::UnexpectedEof.into()),
+                Err(e) => Err(e),
             };
-        disk.chain(std::mem::take(&mut self.mem).into_iter().map(Ok))
+            parsed
+                .map_err(|e| log::error!("could not read back spilled findings: {e}"))
+                .ok()
+        })
+    }
+
+    /// The findings as the `findings` array of the pretty-printed JSON report, the
+    /// bytes copied as they were encoded.
+    pub fn write_json_array(&self, out: &mut dyn Write) -> io::Result<()> {
+        if self.is_empty() {
+            return out.write_all(b"[]");
+        }
+        out.write_all(b"[")?;
+        let mut records = self.records();
+        let mut buf = Vec::new();
+        let mut sep: &[u8] = b"\n";
+        for _ in 0..self.len() {
+            if !records.next_into(&mut buf)? {
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "spilled findings were cut short",
+                ));
+            }
+            out.write_all(sep)?;
+            out.write_all(ELEMENT_INDENT)?;
+            out.write_all(&buf)?;
+            sep = b",\n";
+        }
+        out.write_all(b"\n  ]")
     }
 
     /// Keep the findings for which `keep` is true, in order.
     pub fn retain(&mut self, mut keep: impl FnMut(&Finding) -> bool) {
         let old = std::mem::take(self);
-        for f in old.into_iter_owned().flatten() {
+        for f in old.iter() {
             if keep(&f) {
                 self.push(f);
             }
@@ -163,52 +225,72 @@ impl FindingStore {
 
     /// All findings in memory (small reports, tests).
     pub fn to_vec(&self) -> Vec<Finding> {
-        self.iter().map(Cow::into_owned).collect()
+        self.iter().collect()
     }
 }
 
 impl Spill {
-    /// The spilled bytes from the start (flushed first).
-    fn raw_reader(&self) -> io::Result<impl Read> {
-        let file = {
-            let mut w = self
-                .writer
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            w.flush()?;
-            w.get_ref().try_clone()?
-        };
-        Ok(PositionalReader { file, pos: 0 })
+    /// Positional writes: a failed write leaves `len` where the last good record
+    /// ended, and the next write goes there.
+    #[cfg(unix)]
+    fn write_at_end(&mut self, bytes: &[u8]) -> io::Result<()> {
+        use std::os::unix::fs::FileExt;
+        self.file.write_all_at(bytes, self.len)?;
+        self.len += bytes.len() as u64;
+        Ok(())
     }
 
-    /// A reader over what was written so far, from the start, that does not disturb
-    /// the writer (positional reads on Unix).
-    fn reader(&self) -> io::Result<SpillReader> {
-        let file = {
-            let mut w = self
-                .writer
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            w.flush()?;
-            w.get_ref().try_clone()?
-        };
-        Ok(SpillReader {
-            lines: BufReader::with_capacity(256 * 1024, PositionalReader { file, pos: 0 }),
-            remaining: self.count,
-        })
+    #[cfg(not(unix))]
+    fn write_at_end(&mut self, _bytes: &[u8]) -> io::Result<()> {
+        Err(io::ErrorKind::Unsupported.into())
+    }
+
+    fn copy_from(&mut self, other: &Spill) -> io::Result<()> {
+        let mut r = other.reader();
+        let mut buf = vec![0; 256 * 1024];
+        let start = (self.len, self.count);
+        loop {
+            let n = r.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            if let Err(e) = self.write_at_end(&buf[..n]) {
+                (self.len, self.count) = start;
+                return Err(e);
+            }
+        }
+        self.count += other.count;
+        Ok(())
+    }
+
+    /// The whole records written so far, from the start.
+    fn reader(&self) -> impl Read + '_ {
+        BufReader::with_capacity(
+            256 * 1024,
+            PositionalReader {
+                file: &self.file,
+                pos: 0,
+                end: self.len,
+            },
+        )
     }
 }
 
-struct PositionalReader {
-    file: File,
+/// Reads `file` from `pos` to `end` without moving the file's cursor.
+struct PositionalReader<'a> {
+    file: &'a File,
     pos: u64,
+    end: u64,
 }
 
-impl Read for PositionalReader {
+impl Read for PositionalReader<'_> {
     #[cfg(unix)]
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         use std::os::unix::fs::FileExt;
-        let n = self.file.read_at(buf, self.pos)?;
+        let want = buf
+            .len()
+            .min(usize::try_from(self.end - self.pos).unwrap_or(usize::MAX));
+        let n = self.file.read_at(&mut buf[..want], self.pos)?;
         self.pos += n as u64;
         Ok(n)
     }
@@ -218,33 +300,40 @@ impl Read for PositionalReader {
     }
 }
 
-struct SpillReader {
-    lines: BufReader<PositionalReader>,
-    remaining: u64,
+/// Length-prefixed records from a byte stream.
+struct Records<R: Read> {
+    inner: R,
 }
 
-impl Iterator for SpillReader {
-    type Item = io::Result<Finding>;
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.remaining == 0 {
-            return None;
+impl<R: Read> Records<R> {
+    fn new(inner: R) -> Self {
+        Records { inner }
+    }
+
+    /// The next record into `buf`; `false` at a clean end.
+    fn next_into(&mut self, buf: &mut Vec<u8>) -> io::Result<bool> {
+        let mut len = [0u8; 4];
+        match self.inner.read_exact(&mut len) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(false),
+            Err(e) => return Err(e),
         }
-        self.remaining -= 1;
-        let mut line = String::new();
-        match self.lines.read_line(&mut line) {
-            Ok(0) => Some(Err(io::Error::new(
+        buf.clear();
+        let n = u64::from(u32::from_le_bytes(len));
+        let got = (&mut self.inner).take(n).read_to_end(buf)?;
+        if got as u64 != n {
+            return Err(io::Error::new(
                 io::ErrorKind::UnexpectedEof,
                 "spilled findings were cut short",
-            ))),
-            Ok(_) => Some(serde_json::from_str(&line).map_err(io::Error::other)),
-            Err(e) => Some(Err(e)),
+            ));
         }
+        Ok(true)
     }
 }
 
 impl<'a> IntoIterator for &'a FindingStore {
-    type Item = Cow<'a, Finding>;
-    type IntoIter = Box<dyn Iterator<Item = Cow<'a, Finding>> + 'a>;
+    type Item = Finding;
+    type IntoIter = Box<dyn Iterator<Item = Finding> + 'a>;
     fn into_iter(self) -> Self::IntoIter {
         Box::new(self.iter())
     }
@@ -268,7 +357,7 @@ impl std::fmt::Debug for FindingStore {
 
 impl Clone for FindingStore {
     fn clone(&self) -> Self {
-        FindingStore::from_vec(self.to_vec())
+        self.iter().collect()
     }
 }
 
@@ -282,21 +371,36 @@ impl Serialize for FindingStore {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut seq =
             s.serialize_seq(Some(usize::try_from(self.len()).map_err(S::Error::custom)?))?;
-        if let Some(spill) = &self.spill {
-            for f in spill.reader().map_err(S::Error::custom)? {
-                seq.serialize_element(&f.map_err(S::Error::custom)?)?;
-            }
+        let mut n = 0u64;
+        for f in self.iter() {
+            seq.serialize_element(&f)?;
+            n += 1;
         }
-        for f in &self.mem {
-            seq.serialize_element(f)?;
+        if n != self.len() {
+            return Err(S::Error::custom("spilled findings could not be read back"));
         }
         seq.end()
     }
 }
 
+/// A saved report's findings go straight into a store, one at a time.
 impl<'de> Deserialize<'de> for FindingStore {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Vec::<Finding>::deserialize(d).map(FindingStore::from_vec)
+        struct StoreVisitor;
+        impl<'de> Visitor<'de> for StoreVisitor {
+            type Value = FindingStore;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a list of findings")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<FindingStore, A::Error> {
+                let mut store = FindingStore::new();
+                while let Some(f) = seq.next_element::<Finding>()? {
+                    store.push(f);
+                }
+                Ok(store)
+            }
+        }
+        d.deserialize_seq(StoreVisitor)
     }
 }
 
@@ -304,24 +408,67 @@ impl<'de> Deserialize<'de> for FindingStore {
 mod tests {
     use super::*;
 
+    fn rows(s: &FindingStore) -> Vec<u64> {
+        s.iter().map(|f| f.location.record()).collect()
+    }
+
     #[test]
     fn spills_and_reads_back_in_order() {
+        let n = 3000u64;
         let mut s = FindingStore::new();
-        for i in 0..(SPILL_AT as u64 * 2 + 10) {
+        for i in 0..n {
             s.push(crate::finding::sample(&format!("{i:032}"), i));
         }
-        assert!(s.mem.len() < SPILL_AT);
-        assert_eq!(s.len(), SPILL_AT as u64 * 2 + 10);
-        let rows: Vec<u64> = s.iter().map(|f| f.location.record()).collect();
-        assert_eq!(rows, (0..(SPILL_AT as u64 * 2 + 10)).collect::<Vec<_>>());
+        assert!(s.spill.is_some(), "3000 findings must go to disk");
+        assert!(s.mem.len() < SPILL_BYTES);
+        assert_eq!(s.len(), n);
+        assert_eq!(rows(&s), (0..n).collect::<Vec<_>>());
         let json = serde_json::to_string(&s).expect("serialize");
         let back: FindingStore = serde_json::from_str(&json).expect("deserialize");
-        assert_eq!(back.len(), s.len());
+        assert_eq!(back, s);
         let mut t = FindingStore::new();
         t.push(crate::finding::sample("x", 99_999));
         t.append(s);
         t.retain(|f| f.location.record() % 2 == 1);
         assert_eq!(t.iter().next().map(|f| f.location.record()), Some(99_999));
-        assert_eq!(t.len(), 1 + (SPILL_AT as u64 * 2 + 10) / 2);
+        assert_eq!(t.len(), 1 + n / 2);
+    }
+
+    #[test]
+    fn appending_keeps_order_whatever_is_on_disk() {
+        let make = |from: u64, to: u64| -> FindingStore {
+            (from..to)
+                .map(|i| crate::finding::sample(&format!("{i:032}"), i))
+                .collect()
+        };
+        // memory + disk, disk + memory, empty + disk, disk + disk
+        let mut a = make(0, 10);
+        a.append(make(10, 2500));
+        a.append(make(2500, 2510));
+        a.append(make(2510, 6000));
+        let mut e = FindingStore::new();
+        e.append(a);
+        e.append(FindingStore::new());
+        assert_eq!(e.len(), 6000);
+        assert_eq!(rows(&e), (0..6000).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn the_json_array_is_what_serde_json_writes() {
+        for n in [0u64, 1, 3, 2000] {
+            let s: FindingStore = (0..n)
+                .map(|i| crate::finding::sample(&format!("{i:032}"), i))
+                .collect();
+            #[derive(Serialize)]
+            struct Wrap<'a> {
+                findings: &'a FindingStore,
+            }
+            // One field deep, as in the report.
+            let expected = serde_json::to_string_pretty(&Wrap { findings: &s }).expect("serialize");
+            let mut got = b"{\n  \"findings\": ".to_vec();
+            s.write_json_array(&mut got).expect("write");
+            got.extend_from_slice(b"\n}");
+            assert_eq!(String::from_utf8_lossy(&got), expected, "{n} findings");
+        }
     }
 }

@@ -237,8 +237,9 @@ pub fn scan_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> {
             );
         }
         report.summary.baseline = Some(outcome);
+        // Only new findings are left to act on.
+        report.todo = plan_todo(&report, &rules, args.lang);
     }
-    report.todo = plan_todo(&report, &rules, args.lang);
     if let Some(dir) = &args.export_actions {
         let written = crate::policy::export_actions(&report, dir, &args.input.paths)
             .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -277,7 +278,7 @@ pub fn scan_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> {
         return Ok(ExitStatus::Error);
     }
     let over_threshold = fail_threshold(args.fail_on).is_some_and(|t| {
-        report.findings.iter().any(|f| f.severity >= t)
+        report.worst_severity().is_some_and(|w| w >= t)
             || report
                 .violations
                 .iter()

@@ -4,7 +4,7 @@
 //! as it is, so the next scan already checks it and reports every `TODO` it still
 //! holds: it is the first version of a record of processing activities (Art. 30).
 
-use super::{Catalog, Config, FieldDecl, Violation, ViolationKind, group_field, most_sensitive};
+use super::{Catalog, Config, FieldDecl, Violation, ViolationKind, most_sensitive};
 use crate::finding::InventoryKind;
 use crate::model::{Category, Location};
 use crate::report::Report;
@@ -88,7 +88,7 @@ pub fn draft_config(report: &Report, roots: &[PathBuf]) -> String {
         };
         let f = entries[i]
             .fields
-            .entry(group_field(&x.location))
+            .entry(x.location.group_field().to_string())
             .or_default();
         *f.found.entry(x.category).or_default() += 1;
     }
@@ -295,7 +295,7 @@ pub fn source_violations(config: &Config, report: &Report) -> Vec<Violation> {
         let f = facts
             .entry(src.clone())
             .or_default()
-            .entry(group_field(&x.location))
+            .entry(x.location.group_field().to_string())
             .or_default();
         f.values += 1;
         if x.category.is_special() {

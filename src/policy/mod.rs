@@ -28,7 +28,7 @@ pub use export::{ExportError, export_actions, export_actions_with, violations_to
 pub use init::{draft_config, source_violations};
 
 use crate::finding::InventoryKind;
-use crate::model::{Category, Location};
+use crate::model::Category;
 use crate::report::Report;
 use crate::todo::{self, Action};
 use globset::GlobMatcher;
@@ -336,9 +336,8 @@ impl Catalog {
                 }
             }
         }
-        for f in &report.findings {
-            let src = owner(&f.path, &known).to_string();
-            add(&mut c, src, group_field(&f.location), f.category, 1);
+        for (src, field, cat, n) in report.finding_groups().counts() {
+            add(&mut c, src.to_string(), field.to_string(), cat, n);
         }
         c.sources = sources;
         c
@@ -379,22 +378,11 @@ pub(crate) fn owner<'a>(path: &'a str, sources: &'a [String]) -> &'a str {
     crate::scan::owning_source(path, sources.iter().map(String::as_str))
 }
 
-/// The field as the to-do list groups it: attachments by kind, others as named.
-pub(crate) fn group_field(loc: &Location) -> String {
-    match loc {
-        Location::Csv { column, .. } => column.clone(),
-        Location::Email { part, .. } => match part.split_once(':') {
-            Some(("attachment", _)) => "attachment".into(),
-            _ => part.clone(),
-        },
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::finding::{Finding, InventoryEntry};
-    use crate::model::Severity;
+    use crate::model::{Location, Severity};
 
     pub(crate) fn report_with(
         sources: &[(&str, &str, u64)],

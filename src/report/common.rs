@@ -4,7 +4,7 @@
 use super::Report;
 use crate::finding::{Finding, InventoryEntry};
 use crate::i18n::{self, Lang};
-use crate::model::{Category, Location, Severity};
+use crate::model::{Category, Severity};
 use crate::scan::SourceSummary;
 use crate::todo::category_weight;
 use std::collections::BTreeMap;
@@ -16,14 +16,6 @@ pub(crate) fn shown(f: &Finding) -> &str {
 /// The source a finding belongs to: its own path, or the Maildir folder above it.
 pub(crate) fn owner<'a>(path: &'a str, sources: &'a [SourceSummary]) -> &'a str {
     crate::scan::owning_source(path, sources.iter().map(|s| s.path.as_str()))
-}
-
-/// The field as grouped: attachments by kind (their names are many), others as named.
-pub(crate) fn group_field(loc: &Location) -> &str {
-    match loc {
-        Location::Email { part, .. } if part.starts_with("attachment:") => "attachment",
-        _ => loc.field(),
-    }
 }
 
 /// One file/field of a category: how many findings, the worst severity, samples.
@@ -58,7 +50,7 @@ pub(crate) fn findings_by_category(report: &Report, max_samples: usize) -> Vec<C
         let p =
             g.2.entry((
                 owner(&f.path, &report.summary.sources).to_string(),
-                group_field(&f.location).to_string(),
+                f.location.group_field().to_string(),
             ))
             .or_default();
         p.0 += 1;

@@ -81,10 +81,13 @@ pub struct Report {
     /// Policy violations (needs a gdpr-audit.yaml); empty without one.
     #[serde(default)]
     pub violations: Vec<crate::policy::Violation>,
+    /// The findings counted by to-do item as they were added; `None` for a saved
+    /// report, whose findings are counted again when needed.
+    #[serde(skip)]
+    groups: Option<crate::todo::FindingGroups>,
 }
 
 impl Report {
-    /// Assemble per-file results (already in path order) into one report.
     /// Assemble per-file results (already in path order) into one report.
     pub fn assemble(
         results: Vec<FileResult>,
@@ -130,6 +133,7 @@ impl Report {
             findings: crate::store::FindingStore::new(),
             todo: Vec::new(),
             violations: Vec::new(),
+            groups: Some(crate::todo::FindingGroups::new()),
         }
     }
 
@@ -158,12 +162,18 @@ impl Report {
             *summary.by_category.entry(k).or_default() += n;
         }
         self.findings.append(r.findings);
+        if let Some(g) = self.groups.as_mut() {
+            g.merge(r.groups);
+        }
     }
 
-    /// Recount `by_severity` and `by_category` from the findings held (after an
-    /// allowlist or baseline removed some). `summary.findings` keeps the exact
-    /// count, which can be higher when per-rule caps stopped storing findings.
+    /// Recount `by_severity`, `by_category` and the to-do groups from the findings
+    /// held (after an allowlist or baseline removed some). `summary.findings` keeps
+    /// the exact count, which can be higher when per-rule caps stopped storing
+    /// findings.
     pub fn refresh_counts(&mut self) {
+        self.groups = None;
+        let groups = crate::todo::FindingGroups::from_report(self);
         let s = &mut self.summary;
         s.by_severity.clear();
         s.by_category.clear();
@@ -171,11 +181,26 @@ impl Report {
             *s.by_severity.entry(f.severity).or_default() += 1;
             *s.by_category.entry(f.category).or_default() += 1;
         }
+        self.groups = Some(groups);
     }
 
-    /// The most severe finding, if any.
+    /// The findings counted by to-do item: kept from the scan, or counted now
+    /// (a saved report, or findings replaced since).
+    pub fn finding_groups(&self) -> std::borrow::Cow<'_, crate::todo::FindingGroups> {
+        match &self.groups {
+            Some(g) if g.total() == self.findings.len() => std::borrow::Cow::Borrowed(g),
+            _ => std::borrow::Cow::Owned(crate::todo::FindingGroups::from_report(self)),
+        }
+    }
+
+    /// The most severe finding, if any (from the counts, not the findings).
     pub fn worst_severity(&self) -> Option<Severity> {
-        self.findings.iter().map(|f| f.severity).max()
+        self.summary
+            .by_severity
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(s, _)| *s)
+            .max()
     }
 }
 

@@ -208,7 +208,7 @@ pub fn render(
     let mut firsts: BTreeMap<String, crate::finding::Finding> = BTreeMap::new();
     for f in &report.findings {
         if !firsts.contains_key(&f.rule) {
-            firsts.insert(f.rule.clone(), f.into_owned());
+            firsts.insert(f.rule.clone(), f);
         }
     }
     let index: BTreeMap<String, usize> = firsts

@@ -9,6 +9,8 @@ use crate::model::{Category, Location};
 use crate::policy::{FieldDecl, RecordChecker, RecordOutcomes, record_violations};
 use crate::source::csv::{CsvReader, CsvRecord};
 use crate::source::{Source, SourceError};
+use crate::store::EncodedFinding;
+use crate::todo::Exposure;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 
@@ -40,7 +42,7 @@ enum HitOutcome {
     Finding {
         col: usize,
         free_text: bool,
-        finding: crate::finding::Finding,
+        finding: EncodedFinding,
     },
 }
 
@@ -90,7 +92,7 @@ impl Classifier<'_> {
         Some(HitOutcome::Finding {
             col: hit.col,
             free_text: role == FieldRole::FreeText,
-            finding,
+            finding: EncodedFinding::new(finding),
         })
     }
 }
@@ -379,12 +381,18 @@ pub(super) fn scan_csv(
                         finding,
                     } => {
                         // Free-text columns list what they turned out to hold.
+                        let category = finding.finding.category;
                         if free_text {
                             if let Some(t) = totals.get_mut(col) {
-                                *t.categories.entry(finding.category).or_default() += 1;
+                                *t.categories.entry(category).or_default() += 1;
                             }
                         }
-                        result.push_finding(finding, opts.limits.max_findings_per_rule_and_file);
+                        let exposure = Exposure::of(!free_text, category, false);
+                        result.push_finding(
+                            finding,
+                            exposure,
+                            opts.limits.max_findings_per_rule_and_file,
+                        );
                     }
                 }
             }

@@ -5,13 +5,15 @@
 
 use super::{FileResult, Matchers, ScanOptions, char_span};
 use crate::engine::Matcher;
-use crate::finding::{Finding, InventoryEntry, InventoryKind, MessageInfo};
+use crate::finding::{InventoryEntry, InventoryKind, MessageInfo};
 use crate::model::{Category, Location};
 use crate::policy::{RecordChecker, RecordOutcomes, record_violations};
 use crate::redact::mask;
 use crate::source::mail::parse_message;
 use crate::source::mbox::{MboxReader, RawMessage};
 use crate::source::{MailMessage, Source, SourceError, SourceKind, decode, display_path};
+use crate::store::EncodedFinding;
+use crate::todo::Exposure;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -21,7 +23,7 @@ const BATCH_BYTES: usize = 4 * 1024 * 1024;
 
 /// What one message contributed.
 struct MessageOut {
-    findings: Vec<Finding>,
+    findings: Vec<EncodedFinding>,
     /// header → (addresses, display names, values)
     addresses: BTreeMap<String, (u64, u64, u64)>,
     attachments: Vec<InventoryEntry>,
@@ -131,14 +133,14 @@ fn scan_message(
                 end,
             };
             let value = &text.text[m.start..m.end];
-            out.findings.push(opts.maker.make(
+            out.findings.push(EncodedFinding::new(opts.maker.make(
                 matcher.rules(),
                 m,
                 value,
                 path,
                 loc,
                 Some(info.clone()),
-            ));
+            )));
         }
     }
     out
@@ -226,7 +228,7 @@ fn absorb(result: &mut FileResult, state: &mut MailboxState, out: MessageOut, ca
         result.errors.push(e);
     }
     for f in out.findings {
-        result.push_finding(f, cap);
+        result.push_finding(f, Exposure::FreeText, cap);
     }
 }
 

@@ -7,9 +7,11 @@ mod mail;
 
 use crate::classify::FindingMaker;
 use crate::engine::Matcher;
-use crate::finding::{Finding, InventoryEntry};
+use crate::finding::InventoryEntry;
 use crate::model::Location;
 use crate::source::{Limits, Source, SourceError, SourceKind};
+use crate::store::EncodedFinding;
+use crate::todo::Exposure;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -66,6 +68,8 @@ pub struct FileResult {
     /// the report need not read them back.
     pub by_severity: BTreeMap<crate::model::Severity, u64>,
     pub by_category: BTreeMap<crate::model::Category, u64>,
+    /// Stored findings counted by to-do item, for the plan.
+    pub groups: crate::todo::FindingGroups,
 }
 
 impl FileResult {
@@ -88,17 +92,24 @@ impl FileResult {
             violations: Vec::new(),
             by_severity: BTreeMap::new(),
             by_category: BTreeMap::new(),
+            groups: crate::todo::FindingGroups::new(),
         }
     }
 
-    /// Keep a finding, counting it exactly and storing it up to the per-rule cap.
-    fn push_finding(&mut self, f: Finding, cap: usize) {
-        let n = self.finding_counts.entry(f.rule.clone()).or_default();
+    /// Keep a finding (encoded on a worker thread), counting it exactly and storing
+    /// it up to the per-rule cap.
+    fn push_finding(&mut self, e: EncodedFinding, exposure: Exposure, cap: usize) {
+        let f = &e.finding;
+        let n = match self.finding_counts.get_mut(&f.rule) {
+            Some(n) => n,
+            None => self.finding_counts.entry(f.rule.clone()).or_default(),
+        };
         *n += 1;
         if (*n as usize) <= cap {
             *self.by_severity.entry(f.severity).or_default() += 1;
             *self.by_category.entry(f.category).or_default() += 1;
-            self.findings.push(f);
+            self.groups.add(f, &self.summary.path, exposure);
+            self.findings.push_encoded(e);
         } else if *n as usize == cap + 1 {
             self.warnings.push(SourceError::new(
                 &self.summary.path,

@@ -13,13 +13,14 @@
 //!
 //! P1 ≥ 18 (fix this week), P2 ≥ 9, P3 ≥ 4, else P4 (housekeeping).
 
-use crate::finding::Finding;
 use crate::i18n::{self, Lang};
-use crate::model::{Category, Location};
+use crate::model::Category;
 use crate::report::Report;
 use crate::rules::RuleSet;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+
+mod groups;
+pub use groups::{Exposure, FindingGroups};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -106,13 +107,6 @@ pub fn priority_of(score: f64) -> &'static str {
     }
 }
 
-/// Where a finding sits, as the prioritizer sees it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Exposure {
-    FreeText,
-    WrongColumn,
-}
-
 fn action_for(c: Category, exposure: Exposure, is_mail: bool) -> Action {
     use Category::*;
     match c {
@@ -145,60 +139,19 @@ fn article_for(c: Category, rules: Option<&RuleSet>, rule_id: &str) -> String {
         "Art. 5(1)(c)".into()
     }
 }
-/// The source a finding belongs to.
-fn owner<'a>(path: &'a str, sources: &'a [String]) -> &'a str {
-    crate::scan::owning_source(path, sources.iter().map(String::as_str))
-}
-
-/// The field as grouped: mail attachments and headers by kind, CSV columns as named.
-fn group_field(loc: &Location) -> String {
-    match loc {
-        Location::Csv { column, .. } => column.clone(),
-        Location::Email { part, .. } => match part.split_once(':') {
-            Some(("attachment", _)) => "attachment".into(),
-            _ => part.clone(),
-        },
-    }
-}
-
-#[derive(Default)]
-struct Group {
-    count: u64,
-    confidence_sum: f64,
-    /// Record numbers in report order; one file's findings come in record order, so
-    /// a repeat is always the last one pushed (a Vec, not a set: large scans have
-    /// hundreds of thousands of them).
-    records: Vec<u64>,
-    messages: BTreeSet<String>,
-    rule: String,
-    exposure_free: bool,
-}
-
 /// Turn a report's findings into to-do items, most urgent first. `rules` supplies
 /// each rule's article; without it (re-rendering a saved report) defaults apply.
 pub fn plan(report: &Report, rules: Option<&RuleSet>, lang: Lang) -> Vec<TodoItem> {
-    let sources: Vec<String> = report
-        .summary
-        .sources
-        .iter()
-        .map(|s| s.path.clone())
-        .collect();
-    let structured: BTreeSet<(&str, &str)> = report
-        .inventory
-        .iter()
-        .filter(|e| e.kind == crate::finding::InventoryKind::Structured)
-        .map(|e| (e.path.as_str(), e.field.as_str()))
-        .collect();
-    let mut groups: BTreeMap<(Action, Category, String, String), Group> = BTreeMap::new();
-    for f in &report.findings {
-        add_finding(&mut groups, &f, &sources, &structured);
-    }
+    let groups = report.finding_groups();
     let mut items: Vec<TodoItem> = groups
-        .into_iter()
-        .map(|((action, category, path, field), g)| {
+        .iter()
+        .map(|(path, field, action, category, g)| {
+            let mut records = g.records.clone();
+            records.sort_unstable();
+            records.dedup();
             let weight = category_weight(category);
             let exposure = if g.exposure_free { 1.5 } else { 1.2 };
-            let affected = (g.records.len() + g.messages.len()).max(1) as u64;
+            let affected = (records.len() + g.messages.len()).max(1) as u64;
             let volume = 1.0 + (affected as f64).log10();
             let confidence = (g.confidence_sum / g.count.max(1) as f64 * 100.0).round() / 100.0;
             let age = 1.0;
@@ -206,13 +159,13 @@ pub fn plan(report: &Report, rules: Option<&RuleSet>, lang: Lang) -> Vec<TodoIte
             let priority = priority_of(score).to_string();
             let article = article_for(category, rules, &g.rule);
             TodoItem {
-                id: item_id(action, category, &path, &field),
+                id: item_id(action, category, path, field),
                 title: i18n::todo_title(
                     lang,
                     action,
                     category,
-                    &path,
-                    &field,
+                    path,
+                    field,
                     affected,
                     g.exposure_free,
                 ),
@@ -234,13 +187,8 @@ pub fn plan(report: &Report, rules: Option<&RuleSet>, lang: Lang) -> Vec<TodoIte
                 category,
                 article,
                 count: g.count,
-                records: {
-                    let mut r = g.records;
-                    r.sort_unstable();
-                    r.dedup();
-                    r
-                },
-                messages: g.messages.into_iter().collect(),
+                records,
+                messages: g.messages.iter().cloned().collect(),
                 factors: ScoreFactors {
                     weight,
                     exposure,
@@ -249,58 +197,13 @@ pub fn plan(report: &Report, rules: Option<&RuleSet>, lang: Lang) -> Vec<TodoIte
                     age,
                 },
                 violation: None,
-                path,
-                field,
+                path: path.to_string(),
+                field: field.to_string(),
             }
         })
         .collect();
     sort_items(&mut items);
     items
-}
-
-fn add_finding(
-    groups: &mut BTreeMap<(Action, Category, String, String), Group>,
-    f: &Finding,
-    sources: &[String],
-    structured: &BTreeSet<(&str, &str)>,
-) {
-    let path = owner(&f.path, sources).to_string();
-    let is_mail = matches!(f.location, Location::Email { .. });
-    let field = group_field(&f.location);
-    let exposure = if !is_mail
-        && structured.contains(&(f.path.as_str(), f.location.field()))
-        && !f.category.is_special()
-    {
-        Exposure::WrongColumn
-    } else {
-        Exposure::FreeText
-    };
-    let action = action_for(f.category, exposure, is_mail);
-    let g = groups
-        .entry((action, f.category, path.clone(), field))
-        .or_default();
-    g.count += 1;
-    g.confidence_sum += f.confidence;
-    g.exposure_free = exposure == Exposure::FreeText;
-    if g.rule.is_empty() {
-        g.rule = f.rule.clone();
-    }
-    if path != f.path {
-        // A Maildir message: the file (or its Message-ID) says which one.
-        let id = match &f.location {
-            Location::Email {
-                message_id: Some(id),
-                ..
-            } => id.clone(),
-            _ => f.path.rsplit('/').next().unwrap_or(&f.path).to_string(),
-        };
-        g.messages.insert(id);
-    } else {
-        let r = f.location.record();
-        if g.records.last() != Some(&r) {
-            g.records.push(r);
-        }
-    }
 }
 
 /// Rewrite titles and reasons in `lang` (re-rendering a saved report), for items

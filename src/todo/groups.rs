@@ -1,0 +1,173 @@
+//! Findings counted by the to-do item they belong to — (source, field, action,
+//! category) — as the scan merges them, so the plan never reads findings back.
+//! Saved reports and scans that dropped findings (allowlist, baseline) count them
+//! again from the findings, with the same code.
+
+use super::{Action, action_for};
+use crate::finding::{Finding, InventoryKind};
+use crate::model::{Category, Location};
+use crate::report::Report;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Where a finding sits, as the prioritizer sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exposure {
+    /// Notes, descriptions, mail: nobody expects personal data there.
+    FreeText,
+    /// A structured column meant for another category.
+    WrongColumn,
+}
+
+impl Exposure {
+    /// Mail is free text; a special category is exposed wherever it is.
+    pub fn of(in_structured_column: bool, category: Category, is_mail: bool) -> Exposure {
+        if in_structured_column && !is_mail && !category.is_special() {
+            Exposure::WrongColumn
+        } else {
+            Exposure::FreeText
+        }
+    }
+}
+
+/// The findings of one to-do item.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(super) struct Group {
+    pub count: u64,
+    pub confidence_sum: f64,
+    /// Record numbers; a file's findings come in record order, so a repeat is
+    /// always the last one pushed (a Vec, not a set: large scans have hundreds of
+    /// thousands of them). Sorted when the plan is made.
+    pub records: Vec<u64>,
+    pub messages: BTreeSet<String>,
+    /// The rule of the first finding, for the article.
+    pub rule: String,
+    pub exposure_free: bool,
+}
+
+impl Group {
+    fn merge(&mut self, other: Group) {
+        self.count += other.count;
+        self.confidence_sum += other.confidence_sum;
+        self.records.extend(other.records);
+        self.messages.extend(other.messages);
+        if self.rule.is_empty() {
+            self.rule = other.rule;
+        }
+        self.exposure_free = other.exposure_free;
+    }
+}
+
+/// Source → field → (action, category) → group. Nested so that adding a finding
+/// looks its group up by `&str` without allocating.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FindingGroups {
+    by_source: BTreeMap<String, BTreeMap<String, BTreeMap<(Action, Category), Group>>>,
+}
+
+impl FindingGroups {
+    pub fn new() -> FindingGroups {
+        FindingGroups::default()
+    }
+
+    /// Count a finding of `owner` (its source: the file, or the Maildir folder).
+    pub fn add(&mut self, f: &Finding, owner: &str, exposure: Exposure) {
+        let is_mail = matches!(f.location, Location::Email { .. });
+        let action = action_for(f.category, exposure, is_mail);
+        let field = f.location.group_field();
+        if !self.by_source.contains_key(owner) {
+            self.by_source.insert(owner.to_string(), BTreeMap::new());
+        }
+        let Some(fields) = self.by_source.get_mut(owner) else {
+            return;
+        };
+        if !fields.contains_key(field) {
+            fields.insert(field.to_string(), BTreeMap::new());
+        }
+        let Some(groups) = fields.get_mut(field) else {
+            return;
+        };
+        let g = groups.entry((action, f.category)).or_default();
+        g.count += 1;
+        g.confidence_sum += f.confidence;
+        g.exposure_free = exposure == Exposure::FreeText;
+        if g.rule.is_empty() {
+            g.rule = f.rule.clone();
+        }
+        if owner != f.path {
+            // A Maildir message: the file (or its Message-ID) says which one.
+            let id = match &f.location {
+                Location::Email {
+                    message_id: Some(id),
+                    ..
+                } => id.as_str(),
+                _ => f.path.rsplit('/').next().unwrap_or(&f.path),
+            };
+            if !g.messages.contains(id) {
+                g.messages.insert(id.to_string());
+            }
+        } else {
+            let r = f.location.record();
+            if g.records.last() != Some(&r) {
+                g.records.push(r);
+            }
+        }
+    }
+
+    /// Add the groups of `other`, which comes after everything here.
+    pub fn merge(&mut self, other: FindingGroups) {
+        for (source, fields) in other.by_source {
+            let mine = self.by_source.entry(source).or_default();
+            for (field, groups) in fields {
+                let mine = mine.entry(field).or_default();
+                for (key, g) in groups {
+                    mine.entry(key).or_default().merge(g);
+                }
+            }
+        }
+    }
+
+    /// Count a report's findings (a saved report, or after some were dropped).
+    pub fn from_report(report: &Report) -> FindingGroups {
+        let sources: Vec<&str> = report
+            .summary
+            .sources
+            .iter()
+            .map(|s| s.path.as_str())
+            .collect();
+        let structured: BTreeSet<(&str, &str)> = report
+            .inventory
+            .iter()
+            .filter(|e| e.kind == InventoryKind::Structured)
+            .map(|e| (e.path.as_str(), e.field.as_str()))
+            .collect();
+        let mut groups = FindingGroups::new();
+        for f in &report.findings {
+            let owner = crate::scan::owning_source(&f.path, sources.iter().copied());
+            let is_mail = matches!(f.location, Location::Email { .. });
+            let in_structured = structured.contains(&(f.path.as_str(), f.location.field()));
+            groups.add(&f, owner, Exposure::of(in_structured, f.category, is_mail));
+        }
+        groups
+    }
+
+    /// Every group with its key: (source, field, action, category).
+    pub(super) fn iter(&self) -> impl Iterator<Item = (&str, &str, Action, Category, &Group)> {
+        self.by_source.iter().flat_map(|(source, fields)| {
+            fields.iter().flat_map(move |(field, groups)| {
+                groups
+                    .iter()
+                    .map(move |((a, c), g)| (source.as_str(), field.as_str(), *a, *c, g))
+            })
+        })
+    }
+
+    /// How many findings were counted.
+    pub fn total(&self) -> u64 {
+        self.iter().map(|(.., g)| g.count).sum()
+    }
+
+    /// How many findings of each category each (source, field) holds.
+    pub fn counts(&self) -> impl Iterator<Item = (&str, &str, Category, u64)> {
+        self.iter().map(|(s, f, _, c, g)| (s, f, c, g.count))
+    }
+}
