@@ -9,6 +9,7 @@
 //! values.
 
 use crate::finding::Finding;
+use crate::model::{Category, Location, Severity};
 use serde::de::{SeqAccess, Visitor};
 use serde::ser::{Error as _, SerializeSeq};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -22,16 +23,62 @@ const SPILL_BYTES: usize = 512 * 1024;
 /// pretty-printed report).
 pub const ELEMENT_INDENT: &[u8] = b"    ";
 
-/// A finding together with the bytes it will have in the JSON report.
+/// A finding as the bytes it will have in the JSON report, and what counting it
+/// needs. The value, mask, fingerprint and message details live only in the bytes,
+/// so a batch of findings waiting to be merged stays small.
 pub struct EncodedFinding {
-    pub finding: Finding,
-    bytes: Vec<u8>,
+    bytes: Box<[u8]>,
+    pub rule: String,
+    pub category: Category,
+    pub severity: Severity,
+    pub confidence: f64,
+    pub path: String,
+    pub location: Location,
 }
 
 impl EncodedFinding {
-    pub fn new(finding: Finding) -> EncodedFinding {
-        let bytes = encode(&finding);
-        EncodedFinding { finding, bytes }
+    pub fn new(f: Finding) -> EncodedFinding {
+        EncodedFinding {
+            bytes: encode(&f).into_boxed_slice(),
+            rule: f.rule,
+            category: f.category,
+            severity: f.severity,
+            confidence: f.confidence,
+            path: f.path,
+            location: f.location,
+        }
+    }
+
+    pub fn facts(&self) -> Facts<'_> {
+        Facts {
+            rule: &self.rule,
+            category: self.category,
+            confidence: self.confidence,
+            path: &self.path,
+            location: &self.location,
+        }
+    }
+}
+
+/// What the to-do plan counts of a finding, stored or still encoded.
+#[derive(Clone, Copy)]
+pub struct Facts<'a> {
+    pub rule: &'a str,
+    pub category: Category,
+    pub confidence: f64,
+    pub path: &'a str,
+    pub location: &'a Location,
+}
+
+impl Finding {
+    pub fn facts(&self) -> Facts<'_> {
+        Facts {
+            rule: &self.rule,
+            category: self.category,
+            confidence: self.confidence,
+            path: &self.path,
+            location: &self.location,
+        }
     }
 }
 
@@ -94,12 +141,13 @@ impl FindingStore {
             log::error!("a finding of {} bytes is too large to keep", bytes.len());
             return;
         };
+        // Spill before the buffer would grow past its size, not after.
+        if self.mem.len() + 4 + bytes.len() > SPILL_BYTES {
+            self.spill_mem();
+        }
         self.mem.extend_from_slice(&len.to_le_bytes());
         self.mem.extend_from_slice(bytes);
         self.mem_count += 1;
-        if self.mem.len() >= SPILL_BYTES {
-            self.spill_mem();
-        }
     }
 
     /// Move what is in memory to disk. If the disk fails, findings simply stay in

@@ -212,6 +212,106 @@ struct ColumnTotals {
     last_counted: Option<(u64, Category)>,
 }
 
+/// One scanned batch, and the error reading the one after it, if any.
+struct BatchOut {
+    chunks: Vec<ChunkOut>,
+    records: u64,
+    error: Option<SourceError>,
+}
+
+/// What the scanned batches add up to, merged in row order. The merge of one
+/// batch runs while the next is scanned.
+struct Merge<'a> {
+    result: &'a mut FileResult,
+    headers: &'a [String],
+    totals: Vec<ColumnTotals>,
+    outcomes: RecordOutcomes,
+    ragged_total: usize,
+    clipped_total: usize,
+    max_field: usize,
+    cap: usize,
+}
+
+impl Merge<'_> {
+    /// Add a batch. `late` classifies the hits of the first batch, which was
+    /// scanned before the columns' roles were known.
+    fn absorb(&mut self, batch: BatchOut, late: Option<&Classifier<'_>>) {
+        let path = self.result.summary.path.clone();
+        self.result.summary.records += batch.records;
+        for chunk in batch.chunks {
+            self.outcomes.append(chunk.outcomes);
+            for (t, n) in self.totals.iter_mut().zip(&chunk.non_empty) {
+                t.non_empty += n;
+            }
+            for (row, len) in chunk.ragged {
+                self.ragged_total += 1;
+                if self.ragged_total <= MAX_ROW_ERRORS {
+                    self.result.errors.push(SourceError::new(
+                        &path,
+                        format!(
+                            "record {row}: {len} fields where the header has {}; scanned anyway",
+                            self.headers.len()
+                        ),
+                    ));
+                }
+            }
+            for (row, col, len) in chunk.clipped {
+                self.clipped_total += 1;
+                if self.clipped_total <= MAX_ROW_ERRORS {
+                    self.result.warnings.push(SourceError::new(
+                        &path,
+                        format!(
+                            "record {row}, column {}: field of {len} bytes; only the first {} bytes scanned (--max-field-size)",
+                            col + 1,
+                            self.max_field
+                        ),
+                    ));
+                }
+            }
+            let first: Vec<HitOutcome> = match late {
+                Some(c) => chunk
+                    .hits
+                    .into_iter()
+                    .filter_map(|h| c.classify(h))
+                    .collect(),
+                None => Vec::new(),
+            };
+            for outcome in first.into_iter().chain(chunk.classified) {
+                self.add(outcome);
+            }
+        }
+        // A read error of the batch after this one.
+        self.result.errors.extend(batch.error);
+    }
+
+    fn add(&mut self, outcome: HitOutcome) {
+        match outcome {
+            HitOutcome::Inventory { col, row, category } => {
+                let t = &mut self.totals[col];
+                if t.last_counted != Some((row, category)) {
+                    *t.categories.entry(category).or_default() += 1;
+                    t.last_counted = Some((row, category));
+                }
+            }
+            HitOutcome::Finding {
+                col,
+                free_text,
+                finding,
+            } => {
+                let category = finding.category;
+                // Free-text columns list what they turned out to hold.
+                if free_text {
+                    if let Some(t) = self.totals.get_mut(col) {
+                        *t.categories.entry(category).or_default() += 1;
+                    }
+                }
+                let exposure = Exposure::of(!free_text, category, false);
+                self.result.push_finding(finding, exposure, self.cap);
+            }
+        }
+    }
+}
+
 pub(super) fn scan_csv(
     source: &Source,
     (pool, rules): Matchers<'_>,
@@ -239,177 +339,152 @@ pub(super) fn scan_csv(
         }
     }
     let checker = checker.filter(RecordChecker::is_active);
-    let mut outcomes = RecordOutcomes::default();
-    let mut roles: Option<Vec<FieldRole>> = None;
-    let mut totals: Vec<ColumnTotals> = headers
-        .iter()
-        .map(|_| ColumnTotals {
-            non_empty: 0,
-            categories: BTreeMap::new(),
-            last_counted: None,
-        })
-        .collect();
-    let mut ragged_total = 0usize;
-    let mut clipped_total = 0usize;
+    let max_field = opts.limits.max_field_bytes;
+    let mut merge = Merge {
+        result,
+        headers: &headers,
+        totals: headers
+            .iter()
+            .map(|_| ColumnTotals {
+                non_empty: 0,
+                categories: BTreeMap::new(),
+                last_counted: None,
+            })
+            .collect(),
+        outcomes: RecordOutcomes::default(),
+        ragged_total: 0,
+        clipped_total: 0,
+        max_field,
+        cap: opts.limits.max_findings_per_rule_and_file,
+    };
     let mut batch = Vec::new();
     let mut next = Vec::new();
     let mut more = match reader.read_batch(&mut batch, BATCH_ROWS, BATCH_BYTES) {
         Ok(m) => m,
         Err(e) => {
-            result.errors.push(e);
+            merge.result.errors.push(e);
             false
         }
     };
-    let max_field = opts.limits.max_field_bytes;
-    loop {
+    // Scan the current batch on all threads while the next one is read.
+    let mut step = |classifier: Option<&Classifier<'_>>| -> Option<BatchOut> {
         if batch.is_empty() || crate::interrupt::is_interrupted() {
-            break;
+            return None;
         }
-        let profile = roles.is_none();
-        let (chunks, read) = {
-            let classifier = roles.as_deref().map(|roles| Classifier {
-                roles,
-                headers: &headers,
-                rules,
-                opts,
-                path: &source.display,
-            });
-            rayon::join(
-                || {
-                    scan_batch(
-                        &batch,
-                        &headers,
-                        pool,
-                        max_field,
-                        profile,
-                        checker.as_ref(),
-                        classifier.as_ref(),
-                    )
-                },
-                || {
-                    if more {
-                        Some(reader.read_batch(&mut next, BATCH_ROWS, BATCH_BYTES))
-                    } else {
-                        None
-                    }
-                },
-            )
-        };
-        result.summary.records += batch.len() as u64;
-        if roles.is_none() {
-            let mut profiles = vec![ColumnProfile::default(); headers.len()];
-            for c in &chunks {
-                for (p, q) in profiles.iter_mut().zip(&c.profiles) {
-                    p.non_empty += q.non_empty;
-                    for (cat, n) in &q.whole {
-                        *p.whole.entry(*cat).or_default() += n;
-                    }
-                }
+        let (chunks, read) = rayon::join(
+            || {
+                scan_batch(
+                    &batch,
+                    &headers,
+                    pool,
+                    max_field,
+                    classifier.is_none(),
+                    checker.as_ref(),
+                    classifier,
+                )
+            },
+            || more.then(|| reader.read_batch(&mut next, BATCH_ROWS, BATCH_BYTES)),
+        );
+        let records = batch.len() as u64;
+        let error = match read {
+            Some(Ok(m)) => {
+                more = m;
+                None
             }
-            roles = Some(
-                headers
-                    .iter()
-                    .zip(&profiles)
-                    .map(|(h, p)| match policy.and_then(|p| p.field_decl(h)) {
-                        // The policy file overrides what the header and values suggest.
-                        Some(FieldDecl::Category(c)) => FieldRole::Structured(c),
-                        Some(FieldDecl::FreeText | FieldDecl::NotPersonal) => FieldRole::FreeText,
-                        None => decide(h, p, rules),
-                    })
-                    .collect(),
-            );
-        }
-        // Hits of the first batch are classified here, now that the roles are known.
-        let late = if profile {
-            roles.as_deref().map(|roles| Classifier {
-                roles,
-                headers: &headers,
-                rules,
-                opts,
-                path: &source.display,
-            })
-        } else {
-            None
-        };
-        for chunk in chunks {
-            outcomes.append(chunk.outcomes);
-            for (t, n) in totals.iter_mut().zip(&chunk.non_empty) {
-                t.non_empty += n;
-            }
-            for (row, len) in chunk.ragged {
-                ragged_total += 1;
-                if ragged_total <= MAX_ROW_ERRORS {
-                    result.errors.push(SourceError::new(
-                        &source.display,
-                        format!(
-                            "record {row}: {len} fields where the header has {}; scanned anyway",
-                            headers.len()
-                        ),
-                    ));
-                }
-            }
-            for (row, col, len) in chunk.clipped {
-                clipped_total += 1;
-                if clipped_total <= MAX_ROW_ERRORS {
-                    result.warnings.push(SourceError::new(
-                        &source.display,
-                        format!("record {row}, column {}: field of {len} bytes; only the first {max_field} bytes scanned (--max-field-size)", col + 1),
-                    ));
-                }
-            }
-            // The first batch was scanned before the roles were known.
-            let first: Vec<HitOutcome> = match &late {
-                Some(c) => chunk
-                    .hits
-                    .into_iter()
-                    .filter_map(|h| c.classify(h))
-                    .collect(),
-                None => Vec::new(),
-            };
-            for outcome in first.into_iter().chain(chunk.classified) {
-                match outcome {
-                    HitOutcome::Inventory { col, row, category } => {
-                        let t = &mut totals[col];
-                        if t.last_counted != Some((row, category)) {
-                            *t.categories.entry(category).or_default() += 1;
-                            t.last_counted = Some((row, category));
-                        }
-                    }
-                    HitOutcome::Finding {
-                        col,
-                        free_text,
-                        finding,
-                    } => {
-                        // Free-text columns list what they turned out to hold.
-                        let category = finding.finding.category;
-                        if free_text {
-                            if let Some(t) = totals.get_mut(col) {
-                                *t.categories.entry(category).or_default() += 1;
-                            }
-                        }
-                        let exposure = Exposure::of(!free_text, category, false);
-                        result.push_finding(
-                            finding,
-                            exposure,
-                            opts.limits.max_findings_per_rule_and_file,
-                        );
-                    }
-                }
-            }
-        }
-        match read {
-            None => break,
-            Some(Ok(m)) => more = m,
             Some(Err(e)) => {
-                result.errors.push(e);
                 more = false;
+                Some(e)
             }
-        }
+            None => None,
+        };
         std::mem::swap(&mut batch, &mut next);
-        if !more && batch.is_empty() {
-            break;
+        next.clear();
+        Some(BatchOut {
+            chunks,
+            records,
+            error,
+        })
+    };
+    // The first batch decides the columns' roles; its hits are classified after.
+    let roles = match step(None) {
+        Some(first) => {
+            let roles = decide_roles(&headers, &first.chunks, policy, rules);
+            let late = Classifier {
+                roles: &roles,
+                headers: &headers,
+                rules,
+                opts,
+                path: &source.display,
+            };
+            merge.absorb(first, Some(&late));
+            roles
+        }
+        None => Vec::new(),
+    };
+    let classifier = Classifier {
+        roles: &roles,
+        headers: &headers,
+        rules,
+        opts,
+        path: &source.display,
+    };
+    super::overlapped(|| step(Some(&classifier)), |out| merge.absorb(out, None));
+    finish_csv(
+        source,
+        &headers,
+        &roles,
+        merge,
+        &mut reader,
+        checker.as_ref(),
+    );
+}
+
+/// Each column's role: what the policy file declares, else what its header and the
+/// values of the first batch suggest.
+fn decide_roles(
+    headers: &[String],
+    chunks: &[ChunkOut],
+    policy: Option<&crate::policy::SourcePolicy>,
+    rules: &crate::rules::RuleSet,
+) -> Vec<FieldRole> {
+    let mut profiles = vec![ColumnProfile::default(); headers.len()];
+    for c in chunks {
+        for (p, q) in profiles.iter_mut().zip(&c.profiles) {
+            p.non_empty += q.non_empty;
+            for (cat, n) in &q.whole {
+                *p.whole.entry(*cat).or_default() += n;
+            }
         }
     }
+    headers
+        .iter()
+        .zip(&profiles)
+        .map(|(h, p)| match policy.and_then(|p| p.field_decl(h)) {
+            Some(FieldDecl::Category(c)) => FieldRole::Structured(c),
+            Some(FieldDecl::FreeText | FieldDecl::NotPersonal) => FieldRole::FreeText,
+            None => decide(h, p, rules),
+        })
+        .collect()
+}
+
+/// Summary warnings, policy violations and the inventory, once every batch is in.
+fn finish_csv(
+    source: &Source,
+    headers: &[String],
+    roles: &[FieldRole],
+    merge: Merge<'_>,
+    reader: &mut CsvReader,
+    checker: Option<&RecordChecker>,
+) {
+    let Merge {
+        result,
+        totals,
+        outcomes,
+        ragged_total,
+        clipped_total,
+        max_field,
+        ..
+    } = merge;
     if clipped_total > MAX_ROW_ERRORS {
         result.warnings.push(SourceError::new(
             &source.display,
@@ -431,12 +506,11 @@ pub(super) fn scan_csv(
             ),
         ));
     }
-    if let Some(c) = &checker {
+    if let Some(c) = checker {
         result
             .violations
             .extend(record_violations(&source.display, c, outcomes));
     }
-    let roles = roles.unwrap_or_default();
     for (col, (header, t)) in headers.iter().zip(totals).enumerate() {
         let role = roles.get(col).copied().unwrap_or(FieldRole::FreeText);
         let (kind, categories) = match role {

@@ -250,28 +250,26 @@ pub(super) fn scan_mail(
     }
     match source.kind {
         SourceKind::Maildir => {
-            let outs: Vec<(MessageOut, u64)> = source
-                .members
-                .par_iter()
-                .map(|file| {
-                    let path = display_path(file);
-                    match read_message_file(file, opts) {
-                        Ok((raw, truncated)) => {
-                            let mut out = pool
-                                .with(|m| scan_message(&raw, 1, &path, &source.display, m, opts));
-                            if truncated {
-                                out.warnings.push(truncated_warning(&path, opts));
-                            }
-                            (out, 1)
-                        }
-                        Err(e) => (error_out(SourceError::new(path, e)), 0),
-                    }
-                })
-                .collect();
-            for (out, n) in outs {
-                result.summary.messages += n;
-                absorb(result, &mut totals, out, cap);
-            }
+            // A few hundred files at a time, so a huge Maildir stays in constant memory.
+            let mut files = source.members.chunks(BATCH_MESSAGES);
+            let scan_files = || {
+                let files = files.next()?;
+                if crate::interrupt::is_interrupted() {
+                    return None;
+                }
+                Some(
+                    files
+                        .par_iter()
+                        .map(|file| scan_message_file(file, source, pool, opts))
+                        .collect::<Vec<_>>(),
+                )
+            };
+            super::overlapped(scan_files, |outs| {
+                for (out, n) in outs {
+                    result.summary.messages += n;
+                    absorb(result, &mut totals, out, cap);
+                }
+            });
         }
         SourceKind::Eml => match read_message_file(&source.path, opts) {
             Ok((raw, truncated)) => {
@@ -298,6 +296,55 @@ pub(super) fn scan_mail(
     totals
         .totals
         .into_inventory(&source.display, &mut result.inventory);
+}
+
+/// One Maildir message file: its output and whether it was read (1) or not (0).
+fn scan_message_file(
+    file: &std::path::Path,
+    source: &Source,
+    pool: &super::MatcherPool,
+    opts: &ScanOptions,
+) -> (MessageOut, u64) {
+    let path = display_path(file);
+    match read_message_file(file, opts) {
+        Ok((raw, truncated)) => {
+            let mut out = pool.with(|m| scan_message(&raw, 1, &path, &source.display, m, opts));
+            if truncated {
+                out.warnings.push(truncated_warning(&path, opts));
+            }
+            (out, 1)
+        }
+        Err(e) => (error_out(SourceError::new(path, e)), 0),
+    }
+}
+
+/// One message of an mbox.
+fn scan_raw_message(
+    raw: &RawMessage,
+    source: &Source,
+    pool: &super::MatcherPool,
+    opts: &ScanOptions,
+) -> MessageOut {
+    let mut out = pool.with(|m| {
+        scan_message(
+            &raw.bytes,
+            raw.number,
+            &source.display,
+            &source.display,
+            m,
+            opts,
+        )
+    });
+    if raw.truncated {
+        out.warnings.push(SourceError::new(
+            &source.display,
+            format!(
+                "message {}: larger than {} bytes (--max-message-size); only the start was scanned",
+                raw.number, opts.limits.max_message_bytes
+            ),
+        ));
+    }
+    out
 }
 
 fn error_out(e: SourceError) -> MessageOut {
@@ -394,54 +441,35 @@ fn scan_mbox(
     let mut read_errors = Vec::new();
     let mut more = read_batch(&mut batch, &mut read_errors);
     result.errors.append(&mut read_errors);
-    while !batch.is_empty() && !crate::interrupt::is_interrupted() {
+    // Scan the current batch on all threads while the next one is read.
+    let step = || {
+        if batch.is_empty() || crate::interrupt::is_interrupted() {
+            return None;
+        }
+        let mut errors = Vec::new();
         let (outs, read) = rayon::join(
             || {
                 batch
                     .par_iter()
-                    .map(|raw| {
-                        let mut out = pool.with(|m| {
-                            scan_message(
-                                &raw.bytes,
-                                raw.number,
-                                &source.display,
-                                &source.display,
-                                m,
-                                opts,
-                            )
-                        });
-                        if raw.truncated {
-                            out.warnings.push(SourceError::new(
-                                &source.display,
-                                format!(
-                                    "message {}: larger than {} bytes (--max-message-size); only the start was scanned",
-                                    raw.number, opts.limits.max_message_bytes
-                                ),
-                            ));
-                        }
-                        out
-                    })
+                    .map(|raw| scan_raw_message(raw, source, pool, opts))
                     .collect::<Vec<_>>()
             },
-            || {
-                if more {
-                    Some(read_batch(&mut next, &mut read_errors))
-                } else {
-                    None
-                }
-            },
+            || more.then(|| read_batch(&mut next, &mut errors)),
         );
-        result.summary.messages += batch.len() as u64;
+        let messages = batch.len() as u64;
+        more = read.unwrap_or(false);
+        std::mem::swap(&mut batch, &mut next);
+        next.clear();
+        Some((outs, messages, errors))
+    };
+    super::overlapped(step, |(outs, messages, mut errors)| {
+        result.summary.messages += messages;
         for out in outs {
             absorb(result, totals, out, cap);
         }
-        result.errors.append(&mut read_errors);
-        match read {
-            None => break,
-            Some(m) => more = m,
-        }
-        std::mem::swap(&mut batch, &mut next);
-    }
+        // Errors reading the batch after this one.
+        result.errors.append(&mut errors);
+    });
     if result.summary.messages == 0 && result.errors.is_empty() {
         result
             .errors

@@ -99,23 +99,22 @@ impl FileResult {
     /// Keep a finding (encoded on a worker thread), counting it exactly and storing
     /// it up to the per-rule cap.
     fn push_finding(&mut self, e: EncodedFinding, exposure: Exposure, cap: usize) {
-        let f = &e.finding;
-        let n = match self.finding_counts.get_mut(&f.rule) {
+        let n = match self.finding_counts.get_mut(&e.rule) {
             Some(n) => n,
-            None => self.finding_counts.entry(f.rule.clone()).or_default(),
+            None => self.finding_counts.entry(e.rule.clone()).or_default(),
         };
         *n += 1;
         if (*n as usize) <= cap {
-            *self.by_severity.entry(f.severity).or_default() += 1;
-            *self.by_category.entry(f.category).or_default() += 1;
-            self.groups.add(f, &self.summary.path, exposure);
+            *self.by_severity.entry(e.severity).or_default() += 1;
+            *self.by_category.entry(e.category).or_default() += 1;
+            self.groups.add(e.facts(), &self.summary.path, exposure);
             self.findings.push_encoded(e);
         } else if *n as usize == cap + 1 {
             self.warnings.push(SourceError::new(
                 &self.summary.path,
                 format!(
                     "more than {cap} findings of rule {} (--max-findings-per-rule); the rest are counted, not listed",
-                    f.rule
+                    e.rule
                 ),
             ));
         }
@@ -193,9 +192,14 @@ pub fn scan_sources(
     out
 }
 
+/// A source this large is scanned alone, its records in parallel batches: two of
+/// them at once would only double the batches in memory.
+const LARGE_SOURCE_BYTES: u64 = 16 * 1024 * 1024;
+
 /// Scan every source and hand each result to `on_result` in the order of
-/// `sources`. Sources are taken a few at a time (two per thread), so only their
-/// results are ever waiting in memory, however many files there are.
+/// `sources`. Small sources are taken a few at a time (one per thread) and large
+/// ones alone, so only their results are ever waiting in memory, however many
+/// files there are.
 pub fn scan_sources_with(
     sources: &[Source],
     matcher: &Matcher,
@@ -205,9 +209,17 @@ pub fn scan_sources_with(
 ) {
     let pool = MatcherPool::new(matcher, rayon::current_num_threads());
     let rules = matcher.rules();
-    let window = rayon::current_num_threads().max(1);
-    for chunk in sources.chunks(window) {
-        for r in scan_window(chunk, (&pool, rules), opts, progress) {
+    let width = rayon::current_num_threads().max(1);
+    let mut rest = sources;
+    while !rest.is_empty() {
+        let small = rest
+            .iter()
+            .take(width)
+            .take_while(|s| s.bytes < LARGE_SOURCE_BYTES)
+            .count();
+        let (window, after) = rest.split_at(small.max(1));
+        rest = after;
+        for r in scan_window(window, (&pool, rules), opts, progress) {
             on_result(r);
         }
         release_free_memory();
@@ -268,6 +280,26 @@ fn scan_source(source: &Source, matcher: Matchers<'_>, opts: &ScanOptions) -> Fi
     }
     result.finish();
     result
+}
+
+/// Produce steps one after another and consume each, in order, while the next one
+/// is produced: the sequential merge of a batch overlaps the parallel scan of the
+/// next instead of leaving the other threads idle.
+fn overlapped<T: Send>(
+    mut produce: impl FnMut() -> Option<T> + Send,
+    mut consume: impl FnMut(T) + Send,
+) {
+    let mut pending = None;
+    loop {
+        let next = match pending.take() {
+            Some(before) => rayon::join(&mut produce, || consume(before)).0,
+            None => produce(),
+        };
+        match next {
+            Some(n) => pending = Some(n),
+            None => break,
+        }
+    }
 }
 
 /// The source a path belongs to: itself, or the deepest source folder above it (a

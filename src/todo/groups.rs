@@ -4,9 +4,10 @@
 //! again from the findings, with the same code.
 
 use super::{Action, action_for};
-use crate::finding::{Finding, InventoryKind};
+use crate::finding::InventoryKind;
 use crate::model::{Category, Location};
 use crate::report::Report;
+use crate::store::Facts;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Where a finding sits, as the prioritizer sees it.
@@ -70,10 +71,11 @@ impl FindingGroups {
     }
 
     /// Count a finding of `owner` (its source: the file, or the Maildir folder).
-    pub fn add(&mut self, f: &Finding, owner: &str, exposure: Exposure) {
+    pub fn add(&mut self, f: Facts<'_>, owner: &str, exposure: Exposure) {
         let is_mail = matches!(f.location, Location::Email { .. });
         let action = action_for(f.category, exposure, is_mail);
         let field = f.location.group_field();
+        let path = f.path;
         if !self.by_source.contains_key(owner) {
             self.by_source.insert(owner.to_string(), BTreeMap::new());
         }
@@ -91,16 +93,16 @@ impl FindingGroups {
         g.confidence_sum += f.confidence;
         g.exposure_free = exposure == Exposure::FreeText;
         if g.rule.is_empty() {
-            g.rule = f.rule.clone();
+            g.rule = f.rule.to_string();
         }
-        if owner != f.path {
+        if owner != path {
             // A Maildir message: the file (or its Message-ID) says which one.
-            let id = match &f.location {
+            let id = match f.location {
                 Location::Email {
                     message_id: Some(id),
                     ..
                 } => id.as_str(),
-                _ => f.path.rsplit('/').next().unwrap_or(&f.path),
+                _ => path.rsplit('/').next().unwrap_or(path),
             };
             if !g.messages.contains(id) {
                 g.messages.insert(id.to_string());
@@ -145,7 +147,11 @@ impl FindingGroups {
             let owner = crate::scan::owning_source(&f.path, sources.iter().copied());
             let is_mail = matches!(f.location, Location::Email { .. });
             let in_structured = structured.contains(&(f.path.as_str(), f.location.field()));
-            groups.add(&f, owner, Exposure::of(in_structured, f.category, is_mail));
+            groups.add(
+                f.facts(),
+                owner,
+                Exposure::of(in_structured, f.category, is_mail),
+            );
         }
         groups
     }
