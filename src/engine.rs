@@ -1,5 +1,5 @@
 //! The matcher: one pass per field for all rules. A field without an ASCII digit
-//! skips the numeric rules; the `RegexSet` says which patterns can match at all; only
+//! skips the numeric rules; a multi-pattern regex says which patterns can match at all; only
 //! those run `find_iter`; validators and context words run on candidates only.
 
 use crate::rules::compile::lower_same_len_into;
@@ -28,6 +28,10 @@ pub struct Matcher {
     /// What each field (column or mail part) name says to each rule, computed once
     /// per distinct name: the same few columns come back on every row.
     field_facts: std::collections::HashMap<String, std::sync::Arc<[FieldFact]>>,
+    /// This thread's search caches of the digit and other pattern sets.
+    set_caches: [regex_automata::meta::Cache; 2],
+    /// Which patterns of a set matched the field, reused from field to field.
+    set_hits: regex_automata::PatternSet,
 }
 
 /// What a field name says to one rule.
@@ -49,12 +53,25 @@ const EXCLUDE_PENALTY: f64 = 0.3;
 
 impl Matcher {
     pub fn new(rules: RuleSet) -> Matcher {
+        let set_caches = [
+            rules.digit_set.set.create_cache(),
+            rules.other_set.set.create_cache(),
+        ];
+        let set_hits = regex_automata::PatternSet::new(
+            rules
+                .digit_set
+                .set
+                .pattern_len()
+                .max(rules.other_set.set.pattern_len()),
+        );
         Matcher {
             rules,
             lower: String::new(),
             lower_valid: false,
             candidates: Vec::new(),
             field_facts: std::collections::HashMap::new(),
+            set_caches,
+            set_hits,
         }
     }
 
@@ -136,14 +153,20 @@ impl Matcher {
         if set.map.is_empty() {
             return;
         }
-        let hits = set.set.matches(text);
-        if !hits.matched_any() {
+        let cache = &mut self.set_caches[usize::from(!digits)];
+        self.set_hits.clear();
+        set.set.which_overlapping_matches_with(
+            cache,
+            &regex_automata::Input::new(text),
+            &mut self.set_hits,
+        );
+        if self.set_hits.is_empty() {
             return;
         }
         // Collect first: `consider` needs `&mut self` for the lower-case buffer.
         let mut spans = Vec::new();
-        for i in hits.iter() {
-            let (ri, pi) = set.map[i];
+        for i in self.set_hits.iter() {
+            let (ri, pi) = set.map[i.as_usize()];
             for m in self.rules.rules[ri].patterns[pi].find_iter(text) {
                 spans.push((ri, m.start(), m.end()));
             }

@@ -4,7 +4,7 @@
 use super::spec::{self, RuleSpec};
 use super::*;
 use aho_corasick::{AhoCorasickBuilder, MatchKind};
-use regex::{RegexBuilder, RegexSetBuilder};
+use regex::RegexBuilder;
 use std::collections::HashMap;
 
 /// Compiled size cap for one pattern. The regex crate is linear-time, so a
@@ -369,10 +369,18 @@ fn build_set(rules: Vec<Rule>) -> Result<RuleSet, RuleErrors> {
                 map.push((ri, pi));
             }
         }
-        let set = RegexSetBuilder::new(sources)
-            .size_limit(SET_SIZE_LIMIT)
-            .dfa_size_limit(DFA_CACHE_LIMIT)
-            .build()
+        // What `regex::RegexSetBuilder` configures, with our limits.
+        use regex_automata::meta;
+        let config = meta::Config::new()
+            .nfa_size_limit(Some(SET_SIZE_LIMIT))
+            .hybrid_cache_capacity(DFA_CACHE_LIMIT)
+            .match_kind(regex_automata::MatchKind::All)
+            .utf8_empty(true)
+            .which_captures(regex_automata::nfa::thompson::WhichCaptures::None);
+        let set = meta::Builder::new()
+            .configure(config)
+            .syntax(regex_automata::util::syntax::Config::new().utf8(true))
+            .build_many(&sources)
             .map_err(|e| {
                 set_error(format!(
                     "the combined pattern set does not compile: {}",

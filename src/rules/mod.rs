@@ -9,7 +9,7 @@ pub mod validators;
 
 use crate::model::{Category, Severity};
 use aho_corasick::AhoCorasick;
-use regex::{Regex, RegexSet};
+use regex::Regex;
 use std::fmt;
 use std::path::Path;
 
@@ -163,10 +163,12 @@ pub struct RuleSet {
     pub(crate) keyword_map: Vec<(usize, usize)>,
 }
 
-/// A `RegexSet` and, per set index, the (rule, pattern) it stands for.
+/// A multi-pattern regex (overlapping matches: every pattern that matches) and,
+/// per pattern index, the (rule, pattern) it stands for. regex-automata's own API,
+/// so a search fills a reusable `PatternSet` instead of allocating one per field.
 #[derive(Debug, Clone)]
 pub(crate) struct PatternSet {
-    pub(crate) set: RegexSet,
+    pub(crate) set: regex_automata::meta::Regex,
     pub(crate) map: Vec<(usize, usize)>,
 }
 

@@ -395,10 +395,13 @@ pub(super) fn scan_csv(
                 more = false;
                 Some(e)
             }
-            None => None,
+            None => {
+                // Nothing was read: what `next` holds is an old batch.
+                next.clear();
+                None
+            }
         };
         std::mem::swap(&mut batch, &mut next);
-        next.clear();
         Some(BatchOut {
             chunks,
             records,

@@ -206,52 +206,69 @@ impl CsvReader {
     }
 
     /// Fill `batch` with up to `max_rows` records or about `max_bytes` of data.
-    /// Returns false at the end of the file.
+    /// Returns false at the end of the file. The records already in `batch` are
+    /// reused, so reading does not allocate per row.
     pub fn read_batch(
         &mut self,
         batch: &mut Vec<CsvRecord>,
         max_rows: usize,
         max_bytes: usize,
     ) -> Result<bool, SourceError> {
-        batch.clear();
+        let mut filled = 0;
         let mut bytes = 0;
-        while batch.len() < max_rows && bytes < max_bytes {
-            let mut rec = ByteRecord::new();
-            match self.reader.read_byte_record(&mut rec) {
+        let result = loop {
+            if filled >= max_rows || bytes >= max_bytes {
+                break Ok(true);
+            }
+            if filled == batch.len() {
+                batch.push(CsvRecord {
+                    number: 0,
+                    fields: ByteRecord::new(),
+                });
+            }
+            let rec = &mut batch[filled];
+            // A record that held a long row gives its room back.
+            if rec.fields.as_slice().len() > REUSE_RECORD_BYTES {
+                rec.fields = ByteRecord::new();
+            }
+            match self.reader.read_byte_record(&mut rec.fields) {
                 Ok(true) => {
                     self.since_record.store(0, Ordering::Relaxed);
                     self.records_read += 1;
-                    let number = rec
+                    rec.number = rec
+                        .fields
                         .position()
                         .map(|p| p.record())
                         .unwrap_or(self.records_read);
-                    bytes += rec.as_slice().len();
-                    if memchr::memchr(0, rec.as_slice()).is_some() {
+                    bytes += rec.fields.as_slice().len();
+                    if memchr::memchr(0, rec.fields.as_slice()).is_some() {
                         if self.nul_records.0 == 0 {
-                            self.nul_records.1 = number;
+                            self.nul_records.1 = rec.number;
                         }
                         self.nul_records.0 += 1;
                     }
-                    batch.push(CsvRecord {
-                        number,
-                        fields: rec,
-                    });
+                    filled += 1;
                 }
                 Ok(false) => {
                     self.at_end = true;
-                    return Ok(false);
+                    break Ok(false);
                 }
                 Err(e) => {
-                    return Err(SourceError::new(
+                    break Err(SourceError::new(
                         &self.display,
                         format!("record {}: {}", self.records_read + 1, csv_error(&e)),
                     ));
                 }
             }
-        }
-        Ok(true)
+        };
+        batch.truncate(filled);
+        result
     }
 }
+
+/// Records kept for reuse hold at most about this much (typical CRM rows are a
+/// few hundred bytes), so a batch's worth of reused records stays small.
+const REUSE_RECORD_BYTES: usize = 2048;
 
 /// Characters that did not decode (U+FFFD) or decoded to C1 control characters,
 /// which real text does not contain: signs of a wrong encoding guess. A replacement
