@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 
 const BATCH_ROWS: usize = 4096;
 const BATCH_BYTES: usize = 2 * 1024 * 1024;
-const CHUNK_ROWS: usize = 512;
+const CHUNK_ROWS: usize = 256;
 /// Ragged-record errors listed per file; the rest are counted.
 const MAX_ROW_ERRORS: usize = 20;
 
@@ -233,8 +233,8 @@ struct Merge<'a> {
 }
 
 impl Merge<'_> {
-    /// Add a batch. `late` classifies the hits of the first batch, which was
-    /// scanned before the columns' roles were known.
+    /// Add a batch. `late` classifies hits still unclassified: those of the first
+    /// batch, scanned before the columns' roles were known.
     fn absorb(&mut self, batch: BatchOut, late: Option<&Classifier<'_>>) {
         let path = self.result.summary.path.clone();
         self.result.summary.records += batch.records;
@@ -408,22 +408,13 @@ pub(super) fn scan_csv(
             error,
         })
     };
-    // The first batch decides the columns' roles; its hits are classified after.
-    let roles = match step(None) {
-        Some(first) => {
-            let roles = decide_roles(&headers, &first.chunks, policy, rules);
-            let late = Classifier {
-                roles: &roles,
-                headers: &headers,
-                rules,
-                opts,
-                path: &source.display,
-            };
-            merge.absorb(first, Some(&late));
-            roles
-        }
-        None => Vec::new(),
-    };
+    // The first batch decides the columns' roles; its hits are classified while
+    // the second batch is scanned.
+    let first = step(None);
+    let roles = first
+        .as_ref()
+        .map(|first| decide_roles(&headers, &first.chunks, policy, rules))
+        .unwrap_or_default();
     let classifier = Classifier {
         roles: &roles,
         headers: &headers,
@@ -431,7 +422,11 @@ pub(super) fn scan_csv(
         opts,
         path: &source.display,
     };
-    super::overlapped(|| step(Some(&classifier)), |out| merge.absorb(out, None));
+    super::overlapped(
+        first,
+        || step(Some(&classifier)),
+        |out| merge.absorb(out, Some(&classifier)),
+    );
     finish_csv(
         source,
         &headers,

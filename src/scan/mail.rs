@@ -264,7 +264,7 @@ pub(super) fn scan_mail(
                         .collect::<Vec<_>>(),
                 )
             };
-            super::overlapped(scan_files, |outs| {
+            super::overlapped(None, scan_files, |outs| {
                 for (out, n) in outs {
                     result.summary.messages += n;
                     absorb(result, &mut totals, out, cap);
@@ -462,7 +462,7 @@ fn scan_mbox(
         next.clear();
         Some((outs, messages, errors))
     };
-    super::overlapped(step, |(outs, messages, mut errors)| {
+    super::overlapped(None, step, |(outs, messages, mut errors)| {
         result.summary.messages += messages;
         for out in outs {
             absorb(result, totals, out, cap);

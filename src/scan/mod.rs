@@ -282,14 +282,15 @@ fn scan_source(source: &Source, matcher: Matchers<'_>, opts: &ScanOptions) -> Fi
     result
 }
 
-/// Produce steps one after another and consume each, in order, while the next one
-/// is produced: the sequential merge of a batch overlaps the parallel scan of the
+/// Produce steps one after another (after `first`, already produced) and consume
+/// each, in order, while the next one is produced: the sequential merge of a batch overlaps the parallel scan of the
 /// next instead of leaving the other threads idle.
 fn overlapped<T: Send>(
+    first: Option<T>,
     mut produce: impl FnMut() -> Option<T> + Send,
     mut consume: impl FnMut(T) + Send,
 ) {
-    let mut pending = None;
+    let mut pending = first;
     loop {
         let next = match pending.take() {
             Some(before) => rayon::join(&mut produce, || consume(before)).0,
