@@ -12,19 +12,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SCALE=${1:-50}
 RUNS=${2:-3}
-BENCH_DIR=${BENCH_DIR:-target/bench}
-GEN=../shared/corpus/gen_corpus.py
-[ -f "$GEN" ] || { echo "needs ../shared/corpus/gen_corpus.py"; exit 2; }
 command -v rg >/dev/null || { echo "needs ripgrep (apt-get install ripgrep)"; exit 2; }
-[ -x /usr/bin/time ] || { echo "needs GNU time (apt-get install time)"; exit 2; }
-
-cargo build --release --quiet
-BIN=target/release/gdpr-audit
-CORPUS="$BENCH_DIR/corpus-$SCALE"
-if [ ! -f "$CORPUS/manifest.json" ]; then
-  mkdir -p "$BENCH_DIR"
-  python3 "$GEN" "$CORPUS" --scale "$SCALE" >/dev/null
-fi
+. scripts/bench-setup.sh
 PATTERNS="$BENCH_DIR/patterns.txt"
 "$BIN" rules export --regex > "$PATTERNS"
 INPUTS=("$CORPUS/crm" "$CORPUS/mail")
@@ -34,19 +23,21 @@ THREAD_ARGS=()
 RG_THREADS=()
 [ -n "${THREADS:-}" ] && RG_THREADS=(-j "$THREADS")
 
-# run LABEL CMD... → appends "wall_seconds max_rss_kb" lines to $BENCH_DIR/LABEL.times
-run() {
+# once LABEL CMD... → appends "wall_seconds max_rss_kb" to $BENCH_DIR/LABEL.times
+once() {
   local label=$1; shift
-  : > "$BENCH_DIR/$label.times"
-  for _ in $(seq "$RUNS"); do
-    /usr/bin/time -f "%e %M" -o "$BENCH_DIR/$label.one" "$@" > /dev/null 2>"$BENCH_DIR/$label.err" || true
-    tail -n 1 "$BENCH_DIR/$label.one" >> "$BENCH_DIR/$label.times"
-  done
+  /usr/bin/time -f "%e %M" -o "$BENCH_DIR/$label.one" "$@" > /dev/null 2>"$BENCH_DIR/$label.err" || true
+  tail -n 1 "$BENCH_DIR/$label.one" >> "$BENCH_DIR/$label.times"
 }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
-run gdpr-audit "$BIN" scan "${INPUTS[@]}" --format json --quiet --fail-on none "${THREAD_ARGS[@]}"
-run ripgrep rg --no-ignore --hidden --no-messages -c "${RG_THREADS[@]}" -f "$PATTERNS" "${INPUTS[@]}"
+# The two tools take turns, so a slow spell of the machine hits both alike.
+: > "$BENCH_DIR/gdpr-audit.times"
+: > "$BENCH_DIR/ripgrep.times"
+for _ in $(seq "$RUNS"); do
+  once gdpr-audit "$BIN" scan "${INPUTS[@]}" --format json --quiet --fail-on none "${THREAD_ARGS[@]}"
+  once ripgrep rg --no-ignore --hidden --no-messages -c "${RG_THREADS[@]}" -f "$PATTERNS" "${INPUTS[@]}"
+done
 
 printf "corpus scale %s: %s bytes in %s; %s runs, median\n" "$SCALE" "$BYTES" "${INPUTS[*]}" "$RUNS"
 printf "%-12s %10s %10s %12s\n" tool "wall (s)" "MB/s" "peak RSS MB"

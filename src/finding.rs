@@ -66,6 +66,17 @@ pub struct InventoryEntry {
 }
 
 impl Finding {
+    /// What the to-do plan counts of it.
+    pub fn facts(&self) -> crate::store::Facts<'_> {
+        crate::store::Facts {
+            rule: &self.rule,
+            category: self.category,
+            confidence: self.confidence,
+            path: &self.path,
+            location: &self.location,
+        }
+    }
+
     /// Total order for reports: path, record, field position, offset, rule.
     pub fn sort_key(&self) -> (&str, u64, &str, usize, usize, &str) {
         let (line, start) = match &self.location {

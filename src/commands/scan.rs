@@ -152,8 +152,11 @@ fn run_pipeline(input: &InputArgs, show_values: bool, lang: Lang, quiet: bool) -
     crate::interrupt::check()?;
     let nothing_read = report.summary.records == 0 && report.summary.messages == 0;
     if let Some(c) = &config {
+        let before = report.findings.len();
         report.summary.allowlist = crate::suppress::apply(&mut report, &c.allowlist);
-        report.refresh_counts();
+        if report.findings.len() != before {
+            report.refresh_counts();
+        }
         let mut source_level = crate::policy::source_violations(c, &report);
         report.violations.append(&mut source_level);
     }

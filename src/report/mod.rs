@@ -69,7 +69,7 @@ pub struct Summary {
 }
 
 /// A whole audit result.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report {
     pub schema_version: u32,
     pub tool: ToolInfo,
@@ -82,9 +82,25 @@ pub struct Report {
     #[serde(default)]
     pub violations: Vec<crate::policy::Violation>,
     /// The findings counted by to-do item as they were added; `None` for a saved
-    /// report, whose findings are counted again when needed.
+    /// report, whose findings are counted again when needed. Code that replaces
+    /// `findings` calls `refresh_counts` (a count that no longer matches is caught
+    /// by `finding_groups`).
     #[serde(skip)]
     groups: Option<crate::todo::FindingGroups>,
+}
+
+/// Reports are equal when what they say is: the groups kept for the plan are a
+/// cache of the findings.
+impl PartialEq for Report {
+    fn eq(&self, other: &Self) -> bool {
+        self.schema_version == other.schema_version
+            && self.tool == other.tool
+            && self.summary == other.summary
+            && self.inventory == other.inventory
+            && self.findings == other.findings
+            && self.todo == other.todo
+            && self.violations == other.violations
+    }
 }
 
 impl Report {
@@ -172,16 +188,17 @@ impl Report {
     /// the exact count, which can be higher when per-rule caps stopped storing
     /// findings.
     pub fn refresh_counts(&mut self) {
-        self.groups = None;
-        let groups = crate::todo::FindingGroups::from_report(self);
-        let s = &mut self.summary;
-        s.by_severity.clear();
-        s.by_category.clear();
+        let mut regroup = crate::todo::Regroup::new(&self.summary.sources, &self.inventory);
+        let mut by_severity = BTreeMap::new();
+        let mut by_category = BTreeMap::new();
         for f in &self.findings {
-            *s.by_severity.entry(f.severity).or_default() += 1;
-            *s.by_category.entry(f.category).or_default() += 1;
+            *by_severity.entry(f.severity).or_default() += 1;
+            *by_category.entry(f.category).or_default() += 1;
+            regroup.add(&f);
         }
-        self.groups = Some(groups);
+        self.groups = Some(regroup.groups);
+        self.summary.by_severity = by_severity;
+        self.summary.by_category = by_category;
     }
 
     /// The findings counted by to-do item: kept from the scan, or counted now

@@ -1,7 +1,7 @@
 //! Findings counted by the to-do item they belong to — (source, field, action,
 //! category) — as the scan merges them, so the plan never reads findings back.
 //! Saved reports and scans that dropped findings (allowlist, baseline) count them
-//! again from the findings, with the same code.
+//! again from the findings ([`Regroup`]).
 
 use super::{Action, action_for};
 use crate::finding::InventoryKind;
@@ -58,6 +58,15 @@ impl Group {
     }
 }
 
+/// The value under `key`, made if missing; the key is copied only then.
+fn slot<'m, V: Default>(map: &'m mut BTreeMap<String, V>, key: &str) -> &'m mut V {
+    if !map.contains_key(key) {
+        map.insert(key.to_string(), V::default());
+    }
+    map.get_mut(key)
+        .unwrap_or_else(|| unreachable!("inserted just above"))
+}
+
 /// Source → field → (action, category) → group. Nested so that adding a finding
 /// looks its group up by `&str` without allocating.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -76,18 +85,7 @@ impl FindingGroups {
         let action = action_for(f.category, exposure, is_mail);
         let field = f.location.group_field();
         let path = f.path;
-        if !self.by_source.contains_key(owner) {
-            self.by_source.insert(owner.to_string(), BTreeMap::new());
-        }
-        let Some(fields) = self.by_source.get_mut(owner) else {
-            return;
-        };
-        if !fields.contains_key(field) {
-            fields.insert(field.to_string(), BTreeMap::new());
-        }
-        let Some(groups) = fields.get_mut(field) else {
-            return;
-        };
+        let groups = slot(slot(&mut self.by_source, owner), field);
         let g = groups.entry((action, f.category)).or_default();
         g.count += 1;
         g.confidence_sum += f.confidence;
@@ -130,30 +128,11 @@ impl FindingGroups {
 
     /// Count a report's findings (a saved report, or after some were dropped).
     pub fn from_report(report: &Report) -> FindingGroups {
-        let sources: Vec<&str> = report
-            .summary
-            .sources
-            .iter()
-            .map(|s| s.path.as_str())
-            .collect();
-        let structured: BTreeSet<(&str, &str)> = report
-            .inventory
-            .iter()
-            .filter(|e| e.kind == InventoryKind::Structured)
-            .map(|e| (e.path.as_str(), e.field.as_str()))
-            .collect();
-        let mut groups = FindingGroups::new();
+        let mut regroup = Regroup::new(&report.summary.sources, &report.inventory);
         for f in &report.findings {
-            let owner = crate::scan::owning_source(&f.path, sources.iter().copied());
-            let is_mail = matches!(f.location, Location::Email { .. });
-            let in_structured = structured.contains(&(f.path.as_str(), f.location.field()));
-            groups.add(
-                f.facts(),
-                owner,
-                Exposure::of(in_structured, f.category, is_mail),
-            );
+            regroup.add(&f);
         }
-        groups
+        regroup.groups
     }
 
     /// Every group with its key: (source, field, action, category).
@@ -175,5 +154,44 @@ impl FindingGroups {
     /// How many findings of each category each (source, field) holds.
     pub fn counts(&self) -> impl Iterator<Item = (&str, &str, Category, u64)> {
         self.iter().map(|(s, f, _, c, g)| (s, f, c, g.count))
+    }
+}
+
+/// Counting stored findings again. Exposure comes from the inventory here, from
+/// the column's role during a scan: the two agree except for a CSV whose header
+/// names two columns alike, where the inventory cannot tell them apart.
+pub struct Regroup<'a> {
+    sources: Vec<&'a str>,
+    structured: BTreeSet<(&'a str, &'a str)>,
+    pub groups: FindingGroups,
+}
+
+impl<'a> Regroup<'a> {
+    pub fn new(
+        sources: &'a [crate::scan::SourceSummary],
+        inventory: &'a [crate::finding::InventoryEntry],
+    ) -> Regroup<'a> {
+        Regroup {
+            sources: sources.iter().map(|s| s.path.as_str()).collect(),
+            structured: inventory
+                .iter()
+                .filter(|e| e.kind == InventoryKind::Structured)
+                .map(|e| (e.path.as_str(), e.field.as_str()))
+                .collect(),
+            groups: FindingGroups::new(),
+        }
+    }
+
+    pub fn add(&mut self, f: &crate::finding::Finding) {
+        let owner = crate::scan::owning_source(&f.path, self.sources.iter().copied());
+        let is_mail = matches!(f.location, Location::Email { .. });
+        let in_structured = self
+            .structured
+            .contains(&(f.path.as_str(), f.location.field()));
+        self.groups.add(
+            f.facts(),
+            owner,
+            Exposure::of(in_structured, f.category, is_mail),
+        );
     }
 }

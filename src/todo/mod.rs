@@ -20,7 +20,7 @@ use crate::rules::RuleSet;
 use serde::{Deserialize, Serialize};
 
 mod groups;
-pub use groups::{Exposure, FindingGroups};
+pub use groups::{Exposure, FindingGroups, Regroup};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -4,14 +4,15 @@
 use super::{FileResult, MatcherPool, Matchers, ScanOptions, char_span, clip};
 use crate::classify::{ColumnProfile, FieldRole, decide};
 use crate::engine::{Match, Matcher};
-use crate::finding::{InventoryEntry, InventoryKind};
 use crate::model::{Category, Location};
-use crate::policy::{FieldDecl, RecordChecker, RecordOutcomes, record_violations};
+use crate::policy::{FieldDecl, RecordChecker, RecordOutcomes};
 use crate::source::csv::{CsvReader, CsvRecord};
 use crate::source::{Source, SourceError};
 use crate::store::EncodedFinding;
-use crate::todo::Exposure;
+use merge::{BatchOut, ColumnTotals, Merge, finish_csv};
 use rayon::prelude::*;
+
+mod merge;
 use std::collections::BTreeMap;
 
 const BATCH_ROWS: usize = 4096;
@@ -205,113 +206,6 @@ fn scan_batch(
         .collect()
 }
 
-/// Per-column totals for the inventory.
-struct ColumnTotals {
-    non_empty: u64,
-    categories: BTreeMap<Category, u64>,
-    last_counted: Option<(u64, Category)>,
-}
-
-/// One scanned batch, and the error reading the one after it, if any.
-struct BatchOut {
-    chunks: Vec<ChunkOut>,
-    records: u64,
-    error: Option<SourceError>,
-}
-
-/// What the scanned batches add up to, merged in row order. The merge of one
-/// batch runs while the next is scanned.
-struct Merge<'a> {
-    result: &'a mut FileResult,
-    headers: &'a [String],
-    totals: Vec<ColumnTotals>,
-    outcomes: RecordOutcomes,
-    ragged_total: usize,
-    clipped_total: usize,
-    max_field: usize,
-    cap: usize,
-}
-
-impl Merge<'_> {
-    /// Add a batch. `late` classifies hits still unclassified: those of the first
-    /// batch, scanned before the columns' roles were known.
-    fn absorb(&mut self, batch: BatchOut, late: Option<&Classifier<'_>>) {
-        let path = self.result.summary.path.clone();
-        self.result.summary.records += batch.records;
-        for chunk in batch.chunks {
-            self.outcomes.append(chunk.outcomes);
-            for (t, n) in self.totals.iter_mut().zip(&chunk.non_empty) {
-                t.non_empty += n;
-            }
-            for (row, len) in chunk.ragged {
-                self.ragged_total += 1;
-                if self.ragged_total <= MAX_ROW_ERRORS {
-                    self.result.errors.push(SourceError::new(
-                        &path,
-                        format!(
-                            "record {row}: {len} fields where the header has {}; scanned anyway",
-                            self.headers.len()
-                        ),
-                    ));
-                }
-            }
-            for (row, col, len) in chunk.clipped {
-                self.clipped_total += 1;
-                if self.clipped_total <= MAX_ROW_ERRORS {
-                    self.result.warnings.push(SourceError::new(
-                        &path,
-                        format!(
-                            "record {row}, column {}: field of {len} bytes; only the first {} bytes scanned (--max-field-size)",
-                            col + 1,
-                            self.max_field
-                        ),
-                    ));
-                }
-            }
-            let first: Vec<HitOutcome> = match late {
-                Some(c) => chunk
-                    .hits
-                    .into_iter()
-                    .filter_map(|h| c.classify(h))
-                    .collect(),
-                None => Vec::new(),
-            };
-            for outcome in first.into_iter().chain(chunk.classified) {
-                self.add(outcome);
-            }
-        }
-        // A read error of the batch after this one.
-        self.result.errors.extend(batch.error);
-    }
-
-    fn add(&mut self, outcome: HitOutcome) {
-        match outcome {
-            HitOutcome::Inventory { col, row, category } => {
-                let t = &mut self.totals[col];
-                if t.last_counted != Some((row, category)) {
-                    *t.categories.entry(category).or_default() += 1;
-                    t.last_counted = Some((row, category));
-                }
-            }
-            HitOutcome::Finding {
-                col,
-                free_text,
-                finding,
-            } => {
-                let category = finding.category;
-                // Free-text columns list what they turned out to hold.
-                if free_text {
-                    if let Some(t) = self.totals.get_mut(col) {
-                        *t.categories.entry(category).or_default() += 1;
-                    }
-                }
-                let exposure = Exposure::of(!free_text, category, false);
-                self.result.push_finding(finding, exposure, self.cap);
-            }
-        }
-    }
-}
-
 pub(super) fn scan_csv(
     source: &Source,
     (pool, rules): Matchers<'_>,
@@ -463,78 +357,4 @@ fn decide_roles(
             None => decide(h, p, rules),
         })
         .collect()
-}
-
-/// Summary warnings, policy violations and the inventory, once every batch is in.
-fn finish_csv(
-    source: &Source,
-    headers: &[String],
-    roles: &[FieldRole],
-    merge: Merge<'_>,
-    reader: &mut CsvReader,
-    checker: Option<&RecordChecker>,
-) {
-    let Merge {
-        result,
-        totals,
-        outcomes,
-        ragged_total,
-        clipped_total,
-        max_field,
-        ..
-    } = merge;
-    if clipped_total > MAX_ROW_ERRORS {
-        result.warnings.push(SourceError::new(
-            &source.display,
-            format!(
-                "{} more fields longer than {max_field} bytes (--max-field-size); only their start scanned",
-                clipped_total - MAX_ROW_ERRORS
-            ),
-        ));
-    }
-    for w in reader.take_warnings() {
-        result.warnings.push(SourceError::new(&source.display, w));
-    }
-    if ragged_total > MAX_ROW_ERRORS {
-        result.errors.push(SourceError::new(
-            &source.display,
-            format!(
-                "{} more records with the wrong number of fields; scanned anyway",
-                ragged_total - MAX_ROW_ERRORS
-            ),
-        ));
-    }
-    if let Some(c) = checker {
-        result
-            .violations
-            .extend(record_violations(&source.display, c, outcomes));
-    }
-    for (col, (header, t)) in headers.iter().zip(totals).enumerate() {
-        let role = roles.get(col).copied().unwrap_or(FieldRole::FreeText);
-        let (kind, categories) = match role {
-            FieldRole::Structured(c) => {
-                let mut cats = t.categories;
-                // A header-declared column whose category no pattern detects (names,
-                // streets) holds that category in every non-empty value.
-                let n = cats.entry(c).or_default();
-                if *n == 0 {
-                    *n = t.non_empty;
-                }
-                (InventoryKind::Structured, cats)
-            }
-            FieldRole::FreeText => (InventoryKind::FreeText, t.categories),
-        };
-        if categories.values().all(|&n| n == 0) {
-            continue;
-        }
-        result.inventory.push(InventoryEntry {
-            path: source.display.clone(),
-            field: header.clone(),
-            kind,
-            categories,
-            values: t.non_empty,
-            content_type: None,
-            size: None,
-        });
-    }
 }

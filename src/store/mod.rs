@@ -13,8 +13,10 @@ use crate::model::{Category, Location, Severity};
 use serde::de::{SeqAccess, Visitor};
 use serde::ser::{Error as _, SerializeSeq};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use std::fs::File;
-use std::io::{self, BufReader, Read, Write};
+use spill::{Records, Spill};
+use std::io::{self, Read, Write};
+
+mod spill;
 
 /// Encoded findings held in memory before they are moved to disk.
 const SPILL_BYTES: usize = 512 * 1024;
@@ -70,18 +72,6 @@ pub struct Facts<'a> {
     pub location: &'a Location,
 }
 
-impl Finding {
-    pub fn facts(&self) -> Facts<'_> {
-        Facts {
-            rule: &self.rule,
-            category: self.category,
-            confidence: self.confidence,
-            path: &self.path,
-            location: &self.location,
-        }
-    }
-}
-
 fn encode(f: &Finding) -> Vec<u8> {
     let mut bytes = Vec::with_capacity(640);
     let w = crate::output::Indent::new(&mut bytes, ELEMENT_INDENT);
@@ -98,16 +88,12 @@ fn encode(f: &Finding) -> Vec<u8> {
 #[derive(Default)]
 pub struct FindingStore {
     spill: Option<Spill>,
+    /// The disk failed once (no temporary file, a failed write): keep the rest in
+    /// memory rather than retry on every finding.
+    disk_failed: bool,
     /// Records not yet on disk, each a little-endian `u32` length and the bytes.
     mem: Vec<u8>,
     mem_count: u64,
-}
-
-struct Spill {
-    file: File,
-    /// Bytes of whole records written; anything after it is a failed write.
-    len: u64,
-    count: u64,
 }
 
 impl FindingStore {
@@ -153,28 +139,31 @@ impl FindingStore {
     /// Move what is in memory to disk. If the disk fails, findings simply stay in
     /// memory: slower to run out of room, never lost.
     fn spill_mem(&mut self) {
-        if cfg!(not(unix)) || self.mem.is_empty() {
+        if cfg!(not(unix)) || self.disk_failed || self.mem.is_empty() {
             return;
         }
         if self.spill.is_none() {
-            match tempfile::tempfile() {
-                Ok(file) => {
-                    self.spill = Some(Spill {
-                        file,
-                        len: 0,
-                        count: 0,
-                    })
-                }
-                Err(_) => return,
+            match Spill::create() {
+                Ok(s) => self.spill = Some(s),
+                Err(e) => return self.give_up_disk(&e),
             }
         }
-        if let Some(spill) = self.spill.as_mut() {
-            if spill.write_at_end(&self.mem).is_ok() {
-                spill.count += self.mem_count;
+        let written = match self.spill.as_mut() {
+            Some(spill) => spill.append(&self.mem, self.mem_count),
+            None => return,
+        };
+        match written {
+            Ok(()) => {
                 self.mem.clear();
                 self.mem_count = 0;
             }
+            Err(e) => self.give_up_disk(&e),
         }
+    }
+
+    fn give_up_disk(&mut self, e: &io::Error) {
+        log::warn!("cannot keep findings on disk ({e}); keeping them in memory");
+        self.disk_failed = true;
     }
 
     /// Append `other` after everything already here, copying bytes.
@@ -194,8 +183,15 @@ impl FindingStore {
                 // No disk of our own (or it failed): take theirs record by record.
                 let mut records = Records::new(theirs.reader());
                 let mut buf = Vec::new();
-                while let Ok(true) = records.next_into(&mut buf) {
-                    self.push_bytes(&buf);
+                loop {
+                    match records.next_into(&mut buf) {
+                        Ok(true) => self.push_bytes(&buf),
+                        Ok(false) => break,
+                        Err(e) => {
+                            log::error!("could not read back spilled findings: {e}");
+                            break;
+                        }
+                    }
                 }
             }
         }
@@ -215,25 +211,40 @@ impl FindingStore {
         Records::new(disk.chain(&self.mem[..]))
     }
 
-    /// All findings in order, parsed back one at a time.
-    pub fn iter(&self) -> impl Iterator<Item = Finding> + '_ {
+    /// Each encoded record in order, with its parsed finding (`None` if it does not
+    /// parse: that one is logged and skipped, the rest still come). Stops, logged,
+    /// if the disk fails.
+    fn parsed(&self) -> impl Iterator<Item = (Vec<u8>, Option<Finding>)> + '_ {
         let mut records = self.records();
-        let mut buf = Vec::new();
         let mut left = self.len();
         std::iter::from_fn(move || {
             if left == 0 {
                 return None;
             }
             left -= 1;
-            let parsed = match records.next_into(&mut buf) {
-                Ok(true) => serde_json::from_slice(&buf).map_err(io::Error::other),
-                Ok(false) => Err(io::ErrorKind::UnexpectedEof.into()),
-                Err(e) => Err(e),
-            };
-            parsed
-                .map_err(|e| log::error!("could not read back spilled findings: {e}"))
-                .ok()
+            let mut buf = Vec::new();
+            match records.next_into(&mut buf) {
+                Ok(true) => {
+                    let f = serde_json::from_slice(&buf)
+                        .map_err(|e| log::error!("a stored finding does not parse: {e}"))
+                        .ok();
+                    Some((buf, f))
+                }
+                Ok(false) => {
+                    log::error!("spilled findings were cut short");
+                    None
+                }
+                Err(e) => {
+                    log::error!("could not read back spilled findings: {e}");
+                    None
+                }
+            }
         })
+    }
+
+    /// All findings in order, parsed back one at a time.
+    pub fn iter(&self) -> impl Iterator<Item = Finding> + '_ {
+        self.parsed().filter_map(|(_, f)| f)
     }
 
     /// The findings as the `findings` array of the pretty-printed JSON report, the
@@ -261,12 +272,13 @@ impl FindingStore {
         out.write_all(b"\n  ]")
     }
 
-    /// Keep the findings for which `keep` is true, in order.
+    /// Keep the findings for which `keep` is true, in order (their bytes as they
+    /// were encoded).
     pub fn retain(&mut self, mut keep: impl FnMut(&Finding) -> bool) {
         let old = std::mem::take(self);
-        for f in old.iter() {
-            if keep(&f) {
-                self.push(f);
+        for (bytes, f) in old.parsed() {
+            if f.is_some_and(|f| keep(&f)) {
+                self.push_bytes(&bytes);
             }
         }
     }
@@ -274,108 +286,6 @@ impl FindingStore {
     /// All findings in memory (small reports, tests).
     pub fn to_vec(&self) -> Vec<Finding> {
         self.iter().collect()
-    }
-}
-
-impl Spill {
-    /// Positional writes: a failed write leaves `len` where the last good record
-    /// ended, and the next write goes there.
-    #[cfg(unix)]
-    fn write_at_end(&mut self, bytes: &[u8]) -> io::Result<()> {
-        use std::os::unix::fs::FileExt;
-        self.file.write_all_at(bytes, self.len)?;
-        self.len += bytes.len() as u64;
-        Ok(())
-    }
-
-    #[cfg(not(unix))]
-    fn write_at_end(&mut self, _bytes: &[u8]) -> io::Result<()> {
-        Err(io::ErrorKind::Unsupported.into())
-    }
-
-    fn copy_from(&mut self, other: &Spill) -> io::Result<()> {
-        let mut r = other.reader();
-        let mut buf = vec![0; 256 * 1024];
-        let start = (self.len, self.count);
-        loop {
-            let n = r.read(&mut buf)?;
-            if n == 0 {
-                break;
-            }
-            if let Err(e) = self.write_at_end(&buf[..n]) {
-                (self.len, self.count) = start;
-                return Err(e);
-            }
-        }
-        self.count += other.count;
-        Ok(())
-    }
-
-    /// The whole records written so far, from the start.
-    fn reader(&self) -> impl Read + '_ {
-        BufReader::with_capacity(
-            256 * 1024,
-            PositionalReader {
-                file: &self.file,
-                pos: 0,
-                end: self.len,
-            },
-        )
-    }
-}
-
-/// Reads `file` from `pos` to `end` without moving the file's cursor.
-struct PositionalReader<'a> {
-    file: &'a File,
-    pos: u64,
-    end: u64,
-}
-
-impl Read for PositionalReader<'_> {
-    #[cfg(unix)]
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        use std::os::unix::fs::FileExt;
-        let want = buf
-            .len()
-            .min(usize::try_from(self.end - self.pos).unwrap_or(usize::MAX));
-        let n = self.file.read_at(&mut buf[..want], self.pos)?;
-        self.pos += n as u64;
-        Ok(n)
-    }
-    #[cfg(not(unix))]
-    fn read(&mut self, _buf: &mut [u8]) -> io::Result<usize> {
-        Ok(0)
-    }
-}
-
-/// Length-prefixed records from a byte stream.
-struct Records<R: Read> {
-    inner: R,
-}
-
-impl<R: Read> Records<R> {
-    fn new(inner: R) -> Self {
-        Records { inner }
-    }
-
-    /// The next record into `buf`; `false` at a clean end.
-    fn next_into(&mut self, buf: &mut Vec<u8>) -> io::Result<bool> {
-        let mut len = [0u8; 4];
-        match self.inner.read_exact(&mut len) {
-            Ok(()) => {}
-            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(false),
-            Err(e) => return Err(e),
-        }
-        buf.clear();
-        let n = u64::from(u32::from_le_bytes(len));
-        let got = (&mut self.inner).take(n).read_to_end(buf)?;
-        if got as u64 != n {
-            return Err(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                "spilled findings were cut short",
-            ));
-        }
-        Ok(true)
     }
 }
 
