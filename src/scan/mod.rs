@@ -8,7 +8,6 @@ mod mail;
 use crate::classify::FindingMaker;
 use crate::engine::Matcher;
 use crate::finding::InventoryEntry;
-use crate::model::Location;
 use crate::source::{Limits, Source, SourceError, SourceKind};
 use crate::store::EncodedFinding;
 use crate::todo::Exposure;
@@ -331,11 +330,6 @@ fn clip(text: &str, max: usize) -> &str {
         i -= 1;
     }
     &text[..i]
-}
-
-#[allow(dead_code)]
-fn location_sort(a: &Location, b: &Location) -> std::cmp::Ordering {
-    a.cmp(b)
 }
 
 #[cfg(test)]
