@@ -77,7 +77,8 @@ fn encode(f: &Finding) -> Vec<u8> {
     let w = crate::output::Indent::new(&mut bytes, ELEMENT_INDENT);
     // Strings, numbers and enums into a Vec: serde_json has no way to fail here.
     if let Err(e) = serde_json::to_writer_pretty(w, f) {
-        log::error!("could not encode a finding: {e}");
+        // serde's message may quote what it could not write: only its kind.
+        log::error!("could not encode a finding ({:?} error)", e.classify());
         bytes.clear();
         bytes.extend_from_slice(b"null");
     }
@@ -226,7 +227,10 @@ impl FindingStore {
             match records.next_into(&mut buf) {
                 Ok(true) => {
                     let f = serde_json::from_slice(&buf)
-                        .map_err(|e| log::error!("a stored finding does not parse: {e}"))
+                        // serde's message may quote the stored text: only where it failed.
+                        .map_err(|e| {
+                            log::error!("a stored finding does not parse (column {})", e.column())
+                        })
                         .ok();
                     Some((buf, f))
                 }
