@@ -95,36 +95,27 @@ mod tests {
 
     #[test]
     fn stable_under_reordering_and_counts_per_fingerprint() {
-        let a = Baseline::from_findings(
-            [
-                crate::finding::sample("x", 1),
-                crate::finding::sample("y", 2),
-                crate::finding::sample("x", 3),
-            ]
-            .into_iter(),
-        );
-        let b = Baseline::from_findings(
-            [
-                crate::finding::sample("x", 9),
-                crate::finding::sample("x", 4),
-                crate::finding::sample("y", 1),
-            ]
-            .into_iter(),
-        );
+        let a = Baseline::from_findings([
+            crate::finding::sample("x", 1),
+            crate::finding::sample("y", 2),
+            crate::finding::sample("x", 3),
+        ]);
+        let b = Baseline::from_findings([
+            crate::finding::sample("x", 9),
+            crate::finding::sample("x", 4),
+            crate::finding::sample("y", 1),
+        ]);
         assert_eq!(a, b);
         assert_eq!(a.entries.iter().map(|e| e.count).sum::<u64>(), 3);
     }
 
     #[test]
     fn apply_reports_new_and_fixed() {
-        let base = Baseline::from_findings(
-            [
-                crate::finding::sample("x", 1),
-                crate::finding::sample("y", 2),
-                crate::finding::sample("z", 3),
-            ]
-            .into_iter(),
-        );
+        let base = Baseline::from_findings([
+            crate::finding::sample("x", 1),
+            crate::finding::sample("y", 2),
+            crate::finding::sample("z", 3),
+        ]);
         let mut report = Report::assemble(vec![], vec![], vec![]);
         report.findings = crate::store::FindingStore::from_vec(vec![
             crate::finding::sample("x", 1),

@@ -38,24 +38,6 @@ pub fn defuse_cell(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::defuse_cell;
-
-    #[test]
-    fn formulas_are_defused_and_text_is_kept() {
-        assert_eq!(defuse_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(defuse_cell("+1"), "'+1");
-        assert_eq!(defuse_cell("-2+3"), "'-2+3");
-        assert_eq!(defuse_cell("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(defuse_cell("\tx"), "'\tx");
-        assert_eq!(defuse_cell("\rx"), "'\rx");
-        assert_eq!(defuse_cell("crm/a.csv"), "crm/a.csv");
-        assert_eq!(defuse_cell("C-1"), "C-1");
-        assert_eq!(defuse_cell(""), "");
-    }
-}
-
 /// A writer that indents every line after the first by `indent`: it places a
 /// pretty-printed JSON value inside a deeper one without parsing it again (JSON
 /// strings never hold a raw newline, so every newline is a line break).
@@ -87,5 +69,23 @@ impl<W: Write> Write for Indent<'_, W> {
 
     fn flush(&mut self) -> io::Result<()> {
         self.inner.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::defuse_cell;
+
+    #[test]
+    fn formulas_are_defused_and_text_is_kept() {
+        assert_eq!(defuse_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(defuse_cell("+1"), "'+1");
+        assert_eq!(defuse_cell("-2+3"), "'-2+3");
+        assert_eq!(defuse_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(defuse_cell("\tx"), "'\tx");
+        assert_eq!(defuse_cell("\rx"), "'\rx");
+        assert_eq!(defuse_cell("crm/a.csv"), "crm/a.csv");
+        assert_eq!(defuse_cell("C-1"), "C-1");
+        assert_eq!(defuse_cell(""), "");
     }
 }

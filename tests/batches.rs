@@ -32,7 +32,7 @@ fn personnummer(n: u64) -> String {
 }
 
 fn message(n: u64) -> String {
-    let body = if n % EVERY == 0 {
+    let body = if n.is_multiple_of(EVERY) {
         format!(
             "Hej, mitt personnummer är {} om ni behöver det.",
             personnummer(n)
