@@ -2,9 +2,7 @@
 //! be the same whatever the thread count, with every planted value found once and
 //! in input order. (The shared corpus at scale 1 fits in one batch.)
 
-mod common;
-
-use common::gdpr_audit;
+use crate::common::gdpr_audit;
 use std::fmt::Write as _;
 use std::path::Path;
 

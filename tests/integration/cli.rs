@@ -1,7 +1,6 @@
 //! The binary as a user drives it: formats, exit codes, masking, bad input.
 
-mod common;
-use common::gdpr_audit;
+use crate::common::gdpr_audit;
 use std::path::{Path, PathBuf};
 
 fn examples() -> PathBuf {

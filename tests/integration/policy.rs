@@ -3,8 +3,7 @@
 //! a piece is not wired yet), and the corpus acceptance: violation counts equal what
 //! an independent script computes from the CSV.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use gdpr_audit::finding::{Finding, InventoryEntry, InventoryKind};
 use gdpr_audit::i18n::Lang;

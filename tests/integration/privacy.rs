@@ -2,8 +2,7 @@
 //! interrupted scan leaves nothing behind) and nothing leaked (values are masked in
 //! every output, log line and error message unless `--show-values`).
 
-mod common;
-use common::gdpr_audit;
+use crate::common::gdpr_audit;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -1,8 +1,7 @@
 //! The CI recipes in examples/ci and .pre-commit-hooks.yaml: every gdpr-audit command
 //! line they contain runs against a copy of examples/ and ends as a CI job expects.
 
-mod common;
-use common::gdpr_audit;
+use crate::common::gdpr_audit;
 use std::path::{Path, PathBuf};
 
 fn repo() -> PathBuf {

@@ -1,8 +1,7 @@
 //! Acceptance against the shared synthetic corpus (needs `../shared`; skipped in a
 //! user's clone, run in CI).
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn csv_exports_score_above_095_and_inventory_is_complete() {

@@ -5,8 +5,7 @@
 //! with a known finding beside the hostile file is still scanned, and the exit code
 //! is the documented one. Large inputs are generated here, at test time.
 
-mod common;
-use common::gdpr_audit;
+use crate::common::gdpr_audit;
 use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -1,8 +1,7 @@
 //! CI mode against the shared corpus: thresholds, keyed baselines, diff, and that no
 //! labelled value reaches a baseline, SARIF or diff output (needs `../shared`).
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 fn copy_tree(from: &Path, to: &Path) {

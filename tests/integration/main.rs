@@ -1,0 +1,13 @@
+//! The integration tests, one binary so that the test build links once (as ripgrep does).
+
+mod batches;
+mod ci_mode;
+mod cli;
+mod common;
+mod corpus;
+mod hostile;
+mod html_browser;
+mod policy;
+mod privacy;
+mod recipes;
+mod report_formats;
