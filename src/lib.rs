@@ -25,6 +25,7 @@ pub mod rules;
 pub mod scan;
 pub mod source;
 pub mod store;
+pub mod subject;
 pub mod suppress;
 pub mod todo;
 

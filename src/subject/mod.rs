@@ -1,0 +1,8 @@
+//! Data-subject requests (GDPR Art. 15–17, 20): find one person everywhere the
+//! scanner reads, export what is held about them, and plan its erasure.
+//!
+//! The subjects' identifiers are normalised ([`identity`]) and compiled into one
+//! matcher for any number of requests, which runs over the same sources and
+//! records the scan reads.
+
+pub mod identity;
