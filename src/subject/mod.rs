@@ -6,3 +6,5 @@
 //! records the scan reads.
 
 pub mod identity;
+pub mod matcher;
+pub mod request;
