@@ -5,6 +5,21 @@
 //! matcher for any number of requests, which runs over the same sources and
 //! records the scan reads.
 
+pub mod actions;
+mod eml;
+pub mod erase;
+pub mod find;
+pub mod hits;
 pub mod identity;
+mod index;
+mod mask;
 pub mod matcher;
+pub mod package;
+pub mod render;
+pub mod report;
 pub mod request;
+pub mod walk;
+mod walk_csv;
+mod walk_mail;
+
+pub use find::{FindResult, RequestResult, SearchRules, candidate_rules, find};
