@@ -131,6 +131,12 @@ pub fn write_package(
         .prefix(".gdpr-audit-package-")
         .tempdir_in(parent)
         .map_err(io(parent))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o700))
+            .map_err(io(tmp.path()))?;
+    }
     let mut masker = OthersMasker::new(result, ctx.rules, ctx.norm);
     let mut files = 0;
     let mut data = DataJson {
@@ -216,7 +222,13 @@ pub fn write_package(
     }
     if !messages.is_empty() {
         let mdir = root.join("messages");
-        std::fs::create_dir(&mdir).map_err(io(&mdir))?;
+        let mut b = std::fs::DirBuilder::new();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            b.mode(0o700);
+        }
+        b.create(&mdir).map_err(io(&mdir))?;
         for (i, (r, eml)) in messages.iter().enumerate() {
             let name = format!(
                 "{:04}-{}.eml",

@@ -148,10 +148,25 @@ pub(super) fn search_csv(
         opts.policy_for(&source.display),
         engines.column_rules,
     );
+    let policy = opts.policy_for(&source.display);
+    // Columns meant to hold the person's own data (not free text): exported in clear.
+    let structured = reader
+        .headers
+        .iter()
+        .zip(&cols)
+        .map(|(h, c)| {
+            *c != Column::Other
+                || match policy.and_then(|p| p.field_decl(h)) {
+                    Some(FieldDecl::Category(c)) => !c.is_special(),
+                    Some(_) => false,
+                    None => crate::classify::header_category(h, engines.column_rules).is_some(),
+                }
+        })
+        .collect();
     let ctx = RowContext {
         source,
         headers: reader.headers.clone().into(),
-        structured: cols.iter().map(|c| *c != Column::Other).collect(),
+        structured,
         cols,
         capture: opts.capture,
     };

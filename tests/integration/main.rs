@@ -11,3 +11,4 @@ mod policy;
 mod privacy;
 mod recipes;
 mod report_formats;
+mod subject;
