@@ -598,3 +598,77 @@ fn erase_keeps_legal_obligation_records_restricted_until_the_hold_ends() {
     assert_eq!(r["requests"][0]["deadline"]["due"], "2026-04-30");
     assert_eq!(r["requests"][0]["deadline"]["extended"], "many requests");
 }
+
+#[test]
+fn find_and_erase_reports_validate_against_the_published_schema() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("data");
+    std::fs::create_dir(&d).unwrap();
+    write(
+        &d,
+        "c.csv",
+        "id,name,email,notes\n1,Åsa Öberg,asa@example.se,\n2,Bo Ek,bo@example.se,ring asa@example.se\n",
+    );
+    write(
+        &d,
+        "m.eml",
+        "From: Åsa <asa@example.se>\nTo: bo@example.se\nSubject: hej\nDate: Mon, 2 Feb 2026 10:00:00 +0000\n\nHej Bo\n",
+    );
+    let out = gdpr_audit().args(["schema", "--subject"]).output().unwrap();
+    let schema: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    for cmd in ["find", "erase"] {
+        let r = run_json(
+            tmp.path(),
+            &[
+                "subject",
+                cmd,
+                "data",
+                "--email",
+                "asa@example.se",
+                "--received",
+                "2026-02-01",
+                "--no-config",
+                "-f",
+                "json",
+            ],
+        );
+        let errors: Vec<String> = validator
+            .iter_errors(&r)
+            .map(|e| format!("{e} at {}", e.instance_path))
+            .collect();
+        assert!(errors.is_empty(), "{cmd}: {}", errors.join("\n"));
+        let q = &r["requests"][0];
+        assert_eq!(
+            q["summary"]["own_records"], 2,
+            "{cmd}: the row and the message"
+        );
+        assert_eq!(q["summary"]["mentions"], 1);
+    }
+    // Every format renders; a batch gives one summary row per request.
+    write(
+        tmp.path(),
+        "req.csv",
+        "request_id,email\nR1,asa@example.se\nR2,bo@example.se\nR3,nobody@example.se\n",
+    );
+    for f in ["table", "markdown", "html", "csv"] {
+        let out = gdpr_audit()
+            .current_dir(tmp.path())
+            .args([
+                "subject",
+                "find",
+                "data",
+                "--requests",
+                "req.csv",
+                "--no-config",
+                "-f",
+                f,
+            ])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("R1") && text.contains("R2"), "{f}: {text}");
+        assert!(!text.contains("asa@example.se"), "{f}: values are masked");
+    }
+}
