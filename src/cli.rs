@@ -48,7 +48,7 @@ pub enum Command {
     /// Data-subject requests: find a person everywhere, export their data, plan its erasure.
     Subject {
         #[command(subcommand)]
-        command: subject::SubjectCommand,
+        command: Box<subject::SubjectCommand>,
     },
     /// Print the JSON Schema of the report.
     Schema {

@@ -23,7 +23,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
         Command::Diff(args) => misc::diff_command(&args),
         Command::Report(args) => misc::report_command(&args),
         Command::Rules { command, rules } => rules::rules_command(command, &rules),
-        Command::Subject { command } => subject::subject_command(command, quiet),
+        Command::Subject { command } => subject::subject_command(*command, quiet),
         Command::Schema { subject } => {
             let mut out = std::io::stdout().lock();
             let schema = if subject {

@@ -193,13 +193,13 @@ fn find_command(a: &SubjectFindArgs, quiet: bool) -> Result<ExitStatus> {
 }
 
 fn erase_command(a: &SubjectEraseArgs, quiet: bool) -> Result<ExitStatus> {
-    if let Some(dir) = &a.export_actions {
-        if super::inside_inputs(dir, &a.input.paths) {
-            bail!(
-                "--export-actions {} is inside a scanned path; inputs are never written",
-                dir.display()
-            );
-        }
+    if let Some(dir) = &a.export_actions
+        && super::inside_inputs(dir, &a.input.paths)
+    {
+        bail!(
+            "--export-actions {} is inside a scanned path; inputs are never written",
+            dir.display()
+        );
     }
     if a.extended.as_deref().is_some_and(|r| r.trim().is_empty()) {
         bail!("--extended needs the reason for the extension (Art. 12(3))");

@@ -183,6 +183,7 @@ fn learn(
     opts: &SearchOptions,
 ) -> Vec<Ident> {
     let mut out: Vec<Ident> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for t in records {
         let r = &t.record;
         if r.role != Role::Own || r.strength != Strength::Strong {
@@ -197,18 +198,15 @@ fn learn(
         let cols = column_roles(headers, opts.policy_for(&r.source), column_rules);
         let from = format!("{} {}", r.source, r.record.label());
         let mut add = |kind: IdKind, value: &str| {
-            if let Some(key) = norm.normalise(kind, value) {
-                if !out
-                    .iter()
-                    .any(|i| i.kind == kind && i.key == key && i.requests == [t.request])
-                {
-                    out.push(Ident {
-                        kind,
-                        key,
-                        requests: vec![t.request],
-                        learned_from: Some(from.clone()),
-                    });
-                }
+            if let Some(key) = norm.normalise(kind, value)
+                && seen.insert((kind, key.clone(), t.request))
+            {
+                out.push(Ident {
+                    kind,
+                    key,
+                    requests: vec![t.request],
+                    learned_from: Some(from.clone()),
+                });
             }
         };
         let cell = |c: Column| {

@@ -93,10 +93,10 @@ impl Index {
                     }
                 }
             }
-            if let Some(d) = date {
-                if line.since.as_ref().is_none_or(|s| d < *s) {
-                    line.since = Some(d);
-                }
+            if let Some(d) = date
+                && line.since.as_ref().is_none_or(|s| d < *s)
+            {
+                line.since = Some(d);
             }
         }
         Index {

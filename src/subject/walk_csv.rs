@@ -259,10 +259,10 @@ fn search_row(
             locate,
             &mut found,
         );
-        if found.len() == before {
-            if let Some(kind) = role.kind().filter(|k| *k != IdKind::Name) {
-                whole(kind, How::Normalised, &mut found);
-            }
+        if found.len() == before
+            && let Some(kind) = role.kind().filter(|k| *k != IdKind::Name)
+        {
+            whole(kind, How::Normalised, &mut found);
         }
     }
     name_columns(ctx, rec.number, &fields, index, &mut found);
