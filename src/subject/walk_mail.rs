@@ -11,54 +11,62 @@ use super::walk::{
 use crate::model::Location;
 use crate::source::mail::parse_message;
 use crate::source::mbox::MboxReader;
-use crate::source::{Source, SourceError, SourceKind, decode, display_path};
+use crate::source::{Source, SourceError, decode, display_path};
 use rayon::prelude::*;
 use std::io::Read;
 
 const BATCH_MESSAGES: usize = 256;
 
-/// Search one mailbox; returns the number of messages read.
-pub(super) fn search_mail(
+/// Search a Maildir folder; returns the number of messages read.
+pub(super) fn search_maildir(
     source: &Source,
     engines: &Engines<'_>,
     opts: &SearchOptions,
     out: &mut PassOutput,
 ) -> u64 {
-    match source.kind {
-        SourceKind::Maildir => {
-            let mut n = 0;
-            for files in source.members.chunks(BATCH_MESSAGES) {
-                let outs: Vec<_> = files
-                    .par_iter()
-                    .map(|f| {
-                        let path = display_path(f);
-                        match read_file(f, &opts.limits) {
-                            Ok(raw) => search_message(&raw, 1, source, &path, engines, opts),
-                            Err(e) => Err(SourceError::new(path, e)),
-                        }
-                    })
-                    .collect();
-                n += absorb(outs, out);
-            }
-            n
-        }
-        SourceKind::Eml => {
-            let r = read_file(&source.path, &opts.limits)
-                .map_err(|e| SourceError::new(&source.display, e))
-                .and_then(|raw| search_message(&raw, 1, source, &source.display, engines, opts));
-            absorb(vec![r], out)
-        }
-        _ => search_mbox(source, engines, opts, out),
+    let mut n = 0;
+    for files in source.members.chunks(BATCH_MESSAGES) {
+        let outs: Vec<_> = files
+            .par_iter()
+            .map(|f| {
+                let path = display_path(f);
+                match read_file(f, &opts.limits) {
+                    Ok((raw, cut)) => search_message(&raw, 1, cut, source, &path, engines, opts),
+                    Err(e) => Err(SourceError::new(path, e)),
+                }
+            })
+            .collect();
+        n += absorb(outs, out);
     }
+    n
 }
 
-fn absorb(outs: Vec<Result<Vec<Tagged>, SourceError>>, out: &mut PassOutput) -> u64 {
+/// Search one `.eml` file.
+pub(super) fn search_eml(
+    source: &Source,
+    engines: &Engines<'_>,
+    opts: &SearchOptions,
+    out: &mut PassOutput,
+) -> u64 {
+    let r = read_file(&source.path, &opts.limits)
+        .map_err(|e| SourceError::new(&source.display, e))
+        .and_then(|(raw, cut)| {
+            search_message(&raw, 1, cut, source, &source.display, engines, opts)
+        });
+    absorb(vec![r], out)
+}
+
+/// A message's records for the requests, and what was odd about it.
+type MessageOut = Result<(Vec<Tagged>, Vec<SourceError>), SourceError>;
+
+fn absorb(outs: Vec<MessageOut>, out: &mut PassOutput) -> u64 {
     let mut n = 0;
     for o in outs {
         match o {
-            Ok(t) => {
+            Ok((t, warnings)) => {
                 n += 1;
                 out.records.extend(t);
+                out.warnings.extend(warnings);
             }
             Err(e) => out.errors.push(e),
         }
@@ -66,7 +74,8 @@ fn absorb(outs: Vec<Result<Vec<Tagged>, SourceError>>, out: &mut PassOutput) -> 
     n
 }
 
-fn search_mbox(
+/// Search an mbox, a batch of messages at a time.
+pub(super) fn search_mbox(
     source: &Source,
     engines: &Engines<'_>,
     opts: &SearchOptions,
@@ -101,6 +110,7 @@ fn search_mbox(
                 search_message(
                     &raw.bytes,
                     raw.number,
+                    raw.truncated,
                     source,
                     &source.display,
                     engines,
@@ -116,27 +126,49 @@ fn search_mbox(
     n
 }
 
-fn read_file(path: &std::path::Path, limits: &crate::source::Limits) -> Result<Vec<u8>, String> {
+/// A message file's bytes, and whether it was cut at `--max-message-size`.
+fn read_file(
+    path: &std::path::Path,
+    limits: &crate::source::Limits,
+) -> Result<(Vec<u8>, bool), String> {
     let gzip = path.extension().is_some_and(|e| e == "gz");
     let r = decode::open_input(path, gzip, limits).map_err(|e| format!("cannot open: {e}"))?;
     let mut raw = Vec::new();
-    r.take(limits.max_message_bytes as u64)
+    let max = limits.max_message_bytes as u64;
+    r.take(max + 1)
         .read_to_end(&mut raw)
         .map_err(|e| format!("cannot read: {e}"))?;
-    Ok(raw)
+    let cut = raw.len() as u64 > max;
+    raw.truncate(limits.max_message_bytes);
+    Ok((raw, cut))
 }
 
 fn search_message(
     raw: &[u8],
     number: u64,
+    truncated: bool,
     source: &Source,
     path: &str,
     engines: &Engines<'_>,
     opts: &SearchOptions,
-) -> Result<Vec<Tagged>, SourceError> {
+) -> MessageOut {
     let index = engines.index;
     let msg = parse_message(raw, number, &opts.limits)
         .map_err(|e| SourceError::new(path, format!("message {number}: {e}")))?;
+    let mut warnings: Vec<SourceError> = msg
+        .warnings
+        .iter()
+        .map(|w| SourceError::new(path, format!("message {number}: {w}")))
+        .collect();
+    if truncated {
+        warnings.push(SourceError::new(
+            path,
+            format!(
+                "message {number}: larger than {} bytes (--max-message-size); only the start was searched",
+                opts.limits.max_message_bytes
+            ),
+        ));
+    }
     // A Maildir message without a Message-ID is known by its file name.
     let message_id = msg.message_id.clone().or_else(|| {
         (path != source.display).then(|| path.rsplit('/').next().unwrap_or(path).to_string())
@@ -219,5 +251,5 @@ fn search_message(
         content,
         &mut tagged,
     );
-    Ok(tagged)
+    Ok((tagged, warnings))
 }
