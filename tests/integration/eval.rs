@@ -6,10 +6,14 @@
 //! `EVAL_RATCHET=1` raises them to today's numbers (never lowers them);
 //! `EVAL_VERBOSE=1` lists every missed label and every false finding.
 
+mod exports;
+mod notes;
+
 use crate::common::*;
-use serde::Deserialize;
+use exports::{ExportScore, score_exports};
+use notes::{Note, load_notes, note_rows, score_notes, write_notes_csv};
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The categories a label may name; `person_name` is not labelled in notes (see README).
@@ -49,84 +53,6 @@ const NOTE_COLUMN: &str = "note";
 
 fn eval_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/eval")
-}
-
-#[derive(Deserialize)]
-struct Label {
-    category: String,
-    span: String,
-}
-
-#[derive(Deserialize)]
-struct Note {
-    id: String,
-    lang: String,
-    text: String,
-    labels: Vec<Label>,
-}
-
-/// A labelled span as character offsets: every occurrence of the label's text.
-struct LabelSpans {
-    category: String,
-    span: String,
-    occurrences: Vec<(usize, usize)>,
-}
-
-fn char_occurrences(text: &str, span: &str) -> Vec<(usize, usize)> {
-    let len = span.chars().count();
-    text.match_indices(span)
-        .map(|(b, _)| {
-            let start = text[..b].chars().count();
-            (start, start + len)
-        })
-        .collect()
-}
-
-/// Load one language's notes, checking the file itself: ids unique and prefixed by
-/// the language, known categories, every span present in its text.
-fn load_notes(lang: &str) -> Vec<Note> {
-    let path = eval_dir().join("notes").join(format!("{lang}.jsonl"));
-    let text = std::fs::read_to_string(&path).expect("notes file");
-    let mut ids = BTreeSet::new();
-    let mut notes = Vec::new();
-    for (i, line) in text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-    {
-        let n: Note = serde_json::from_str(line)
-            .unwrap_or_else(|e| panic!("{}:{}: {e}", path.display(), i + 1));
-        assert_eq!(n.lang, lang, "{}: wrong lang", n.id);
-        assert!(n.id.starts_with(&format!("{lang}-")), "{}: id prefix", n.id);
-        assert!(ids.insert(n.id.clone()), "{}: duplicate id", n.id);
-        assert!(!n.text.contains(['\n', '\r']), "{}: one line", n.id);
-        for l in &n.labels {
-            assert!(
-                CATEGORIES.contains(&l.category.as_str()),
-                "{}: unknown category {}",
-                n.id,
-                l.category
-            );
-            assert!(
-                n.text.contains(&l.span),
-                "{}: span {:?} not in text",
-                n.id,
-                l.span
-            );
-        }
-        notes.push(n);
-    }
-    notes
-}
-
-fn write_notes_csv(dir: &Path, lang: &str, notes: &[Note]) {
-    let mut csv = format!("{NOTE_COLUMN}\n");
-    for n in notes {
-        csv.push('"');
-        csv.push_str(&n.text.replace('"', "\"\""));
-        csv.push_str("\"\n");
-    }
-    std::fs::write(dir.join(format!("{lang}.csv")), csv).expect("write notes csv");
 }
 
 fn scan(paths: &[&Path], extra: &[&str]) -> Value {
@@ -192,241 +118,15 @@ fn ratio(a: usize, b: usize) -> f64 {
     if b == 0 { 0.0 } else { a as f64 / b as f64 }
 }
 
-/// A finding in a note: its category and character span.
-struct Hit {
-    category: String,
-    start: usize,
-    end: usize,
-    value: String,
-}
-
-/// Findings of the notes scan by (language, 0-based note index).
-fn hits_by_note(report: &Value) -> BTreeMap<(String, usize), Vec<Hit>> {
-    let mut map: BTreeMap<(String, usize), Vec<Hit>> = BTreeMap::new();
-    for f in report["findings"].as_array().expect("findings") {
-        let loc = &f["location"];
-        if loc["column"].as_str() != Some(NOTE_COLUMN) {
-            continue;
-        }
-        let lang = file_stem(f["path"].as_str().unwrap_or_default());
-        let row = loc["row"].as_u64().expect("row") as usize;
-        map.entry((lang, row - 1)).or_default().push(Hit {
-            category: f["category"].as_str().unwrap_or_default().to_string(),
-            start: loc["start"].as_u64().unwrap_or(0) as usize,
-            end: loc["end"].as_u64().unwrap_or(0) as usize,
-            value: f["value"].as_str().unwrap_or_default().to_string(),
-        });
-    }
-    map
-}
-
-fn overlaps(a: (usize, usize), b: (usize, usize)) -> bool {
-    a.0 < b.1 && b.0 < a.1
-}
-
-/// Score one note: counts per category, and the misses and false findings for the log.
-fn score_note(
-    note: &Note,
-    hits: &[Hit],
-    counts: &mut BTreeMap<String, Counts>,
-    log: &mut Vec<String>,
-) {
-    let labels: Vec<LabelSpans> = note
-        .labels
-        .iter()
-        .map(|l| LabelSpans {
-            category: l.category.clone(),
-            span: l.span.clone(),
-            occurrences: char_occurrences(&note.text, &l.span),
-        })
-        .collect();
-    for l in &labels {
-        let c = counts.entry(l.category.clone()).or_default();
-        c.labels += 1;
-        let found = hits.iter().any(|h| {
-            h.category == l.category && l.occurrences.iter().any(|&o| overlaps(o, (h.start, h.end)))
-        });
-        if found {
-            c.found += 1;
-        } else {
-            log.push(format!("  miss  {} {}: {:?}", note.id, l.category, l.span));
-        }
-    }
-    for h in hits.iter().filter(|h| h.category != "person_name") {
-        let c = counts.entry(h.category.clone()).or_default();
-        c.findings += 1;
-        let true_hit = labels.iter().any(|l| {
-            l.category == h.category && l.occurrences.iter().any(|&o| overlaps(o, (h.start, h.end)))
-        });
-        if true_hit {
-            c.true_findings += 1;
-        } else {
-            log.push(format!("  false {} {}: {:?}", note.id, h.category, h.value));
-        }
-    }
-}
-
-/// Per-language, per-category counts over the whole note set.
-fn score_notes(
-    notes: &BTreeMap<&str, Vec<Note>>,
-    report: &Value,
-    log: &mut Vec<String>,
-) -> BTreeMap<String, BTreeMap<String, Counts>> {
-    let hits = hits_by_note(report);
-    let mut by_lang = BTreeMap::new();
-    for (lang, list) in notes {
-        let mut counts = BTreeMap::new();
-        for (i, note) in list.iter().enumerate() {
-            let h = hits.get(&(lang.to_string(), i)).map_or(&[][..], |v| &v[..]);
-            score_note(note, h, &mut counts, log);
-        }
-        by_lang.insert(lang.to_string(), counts);
-    }
-    by_lang
-}
-
-/// The table's rows, named as in `thresholds.json`.
-fn note_rows(by_lang: &BTreeMap<String, BTreeMap<String, Counts>>) -> Vec<(String, Counts)> {
-    let sum = |langs: &[&str], cats: &[&str]| {
-        let mut c = Counts::default();
-        for l in langs {
-            for cat in cats {
-                if let Some(x) = by_lang.get(*l).and_then(|m| m.get(*cat)) {
-                    c.add(*x);
-                }
-            }
-        }
-        c
-    };
-    let ordinary: Vec<&str> = CATEGORIES
-        .iter()
-        .copied()
-        .filter(|c| !SPECIAL.contains(c))
-        .collect();
-    let mut rows = Vec::new();
-    for cat in CATEGORIES {
-        rows.push((format!("category/{cat}"), sum(&LANGS, &[cat])));
-    }
-    for lang in LANGS {
-        rows.push((format!("language/{lang}"), sum(&[lang], &CATEGORIES)));
-    }
-    for lang in LANGS {
-        rows.push((format!("special/{lang}"), sum(&[lang], &SPECIAL)));
-    }
-    for lang in LANGS {
-        rows.push((format!("ordinary/{lang}"), sum(&[lang], &ordinary)));
-    }
-    rows.push(("overall/special".into(), sum(&LANGS, &SPECIAL)));
-    rows.push(("overall/ordinary".into(), sum(&LANGS, &ordinary)));
-    rows.push(("overall/all".into(), sum(&LANGS, &CATEGORIES)));
-    rows.into_iter().filter(|(_, c)| !c.is_empty()).collect()
-}
-
-#[derive(Deserialize)]
-struct Expect {
-    personal: BTreeMap<String, String>,
-    not_personal: Vec<String>,
-    /// Free-text columns: scored by the notes, not here.
-    #[serde(default)]
-    free_text: Vec<String>,
-}
-
-/// Export scores: (personal columns right, personal total, clean non-personal, total).
-#[derive(Default)]
-struct ExportScore {
-    personal_right: usize,
-    personal: usize,
-    clean: usize,
-    not_personal: usize,
-}
-
-fn csv_headers(path: &Path) -> Vec<String> {
-    let text = std::fs::read_to_string(path).expect("export");
-    let first = text
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .trim_start_matches('\u{feff}');
-    let delim = [';', '\t', ',']
-        .into_iter()
-        .find(|d| first.contains(*d))
-        .unwrap_or(',');
-    first
-        .split(delim)
-        .map(|h| h.trim().trim_matches('"').to_string())
-        .collect()
-}
-
-fn score_exports(report: &Value, exports: &[PathBuf], log: &mut Vec<String>) -> ExportScore {
-    let mut inventory: BTreeMap<(String, String), BTreeMap<String, u64>> = BTreeMap::new();
-    for e in report["inventory"].as_array().expect("inventory") {
-        let key = (
-            file_stem(e["path"].as_str().unwrap_or_default()),
-            e["field"].as_str().unwrap_or_default().to_string(),
-        );
-        let cats = e["categories"].as_object().expect("categories");
-        let cats = cats
-            .iter()
-            .map(|(k, v)| (k.clone(), v.as_u64().unwrap_or(0)));
-        inventory.insert(key, cats.collect());
-    }
-    let mut s = ExportScore::default();
-    for csv in exports {
-        let name = file_stem(&csv.to_string_lossy());
-        let expect: Expect = serde_json::from_str(
-            &std::fs::read_to_string(csv.with_extension("expect.json")).expect("expect file"),
-        )
-        .unwrap_or_else(|e| panic!("{name}.expect.json: {e}"));
-        let headers = csv_headers(csv);
-        let listed: BTreeSet<&String> = expect
-            .personal
-            .keys()
-            .chain(&expect.not_personal)
-            .chain(&expect.free_text)
-            .collect();
-        for h in &headers {
-            assert!(
-                listed.contains(h),
-                "{name}: header {h:?} not in its expect file"
-            );
-        }
-        for h in &listed {
-            assert!(
-                headers.contains(h),
-                "{name}: expected header {h:?} not in the CSV"
-            );
-        }
-        for (h, want) in &expect.personal {
-            assert!(CATEGORIES.contains(&want.as_str()) || want == "person_name");
-            s.personal += 1;
-            let got = inventory.get(&(name.clone(), h.clone()));
-            let top = got.and_then(|c| c.iter().max_by_key(|(_, n)| **n).map(|(k, _)| k));
-            if top == Some(want) {
-                s.personal_right += 1;
-            } else {
-                log.push(format!("  export {name}: {h:?} wanted {want}, got {top:?}"));
-            }
-        }
-        for h in &expect.not_personal {
-            s.not_personal += 1;
-            match inventory.get(&(name.clone(), h.clone())) {
-                None => s.clean += 1,
-                Some(c) => log.push(format!("  export {name}: {h:?} not personal, got {c:?}")),
-            }
-        }
-    }
-    s
-}
-
 fn floor2(x: f64) -> f64 {
     (x * 100.0 + 1e-9).floor() / 100.0
 }
 
-fn print_table(rows: &[(String, Counts)], exports: &ExportScore) {
+fn print_table(rows: &[(String, Counts)], exports: &BTreeMap<String, ExportScore>) {
     println!("\nevaluation set (tests/eval), today's rules:");
     println!(
         "{:<26} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6}",
-        "row", "labels", "found", "finds", "P", "R", "F1"
+        "notes", "labels", "found", "finds", "P", "R", "F1"
     );
     for (name, c) in rows {
         println!(
@@ -441,20 +141,38 @@ fn print_table(rows: &[(String, Counts)], exports: &ExportScore) {
         );
     }
     println!(
-        "exports: personal columns with the right category {}/{} = {:.3}; \
-         non-personal columns not inventoried {}/{} = {:.3}",
-        exports.personal_right,
-        exports.personal,
-        ratio(exports.personal_right, exports.personal),
-        exports.clean,
-        exports.not_personal,
-        ratio(exports.clean, exports.not_personal)
+        "\n{:<36} {:>18} {:>24}",
+        "exports", "personal: right", "not personal: left out"
     );
+    let mut total = ExportScore::default();
+    let line = |name: &str, s: ExportScore| {
+        println!(
+            "{:<36} {:>4}/{:<3} = {:.3} {:>10}/{:<3} = {:.3}",
+            name,
+            s.personal_right,
+            s.personal,
+            ratio(s.personal_right, s.personal),
+            s.clean,
+            s.not_personal,
+            ratio(s.clean, s.not_personal)
+        )
+    };
+    for (name, s) in exports {
+        line(name, *s);
+        total.add(*s);
+    }
+    line("all exports", total);
 }
 
 /// Every measured number, named as in `thresholds.json`.
-fn measured(rows: &[(String, Counts)], exports: &ExportScore) -> BTreeMap<String, f64> {
+fn measured(
+    rows: &[(String, Counts)],
+    exports: &BTreeMap<String, ExportScore>,
+) -> BTreeMap<String, f64> {
     let mut m = BTreeMap::new();
+    let mut total = ExportScore::default();
+    exports.values().for_each(|s| total.add(*s));
+    let exports = total;
     for (name, c) in rows {
         m.insert(format!("{name}/precision"), c.precision());
         m.insert(format!("{name}/recall"), c.recall());
@@ -522,11 +240,11 @@ fn evaluation_set_reaches_its_thresholds() {
     assert!(exports.len() >= 10, "at least ten exports");
     let export_paths: Vec<&Path> = exports.iter().map(PathBuf::as_path).collect();
     let exports_report = scan(&export_paths, &[]);
-    let export_score = score_exports(&exports_report, &exports, &mut log);
+    let export_scores = score_exports(&exports_report, &exports, &mut log);
 
-    print_table(&rows, &export_score);
+    print_table(&rows, &export_scores);
     if std::env::var_os("EVAL_VERBOSE").is_some() {
         println!("misses and false findings:\n{}", log.join("\n"));
     }
-    check_thresholds(&measured(&rows, &export_score));
+    check_thresholds(&measured(&rows, &export_scores));
 }
