@@ -49,8 +49,11 @@ fn slot<'m, V: Default>(map: &'m mut BTreeMap<String, V>, key: &str) -> &'m mut 
 /// looks its group up by `&str` without allocating.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FindingGroups {
-    by_source: BTreeMap<String, BTreeMap<String, BTreeMap<(Action, Category), Group>>>,
+    by_source: BTreeMap<String, FieldGroups>,
 }
+
+/// Field → (action, category) → group, within one source.
+type FieldGroups = BTreeMap<String, BTreeMap<(Action, Category), Group>>;
 
 impl FindingGroups {
     pub fn new() -> FindingGroups {

@@ -213,13 +213,13 @@ fn violation_severity(kind: crate::model::ViolationKind) -> crate::model::Severi
 }
 
 pub fn scan_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> {
-    if let Some(dir) = &args.export_actions {
-        if inside_inputs(dir, &args.input.paths) {
-            bail!(
-                "--export-actions {} is inside a scanned path; inputs are never written",
-                dir.display()
-            );
-        }
+    if let Some(dir) = &args.export_actions
+        && inside_inputs(dir, &args.input.paths)
+    {
+        bail!(
+            "--export-actions {} is inside a scanned path; inputs are never written",
+            dir.display()
+        );
     }
     let Scanned {
         mut report,
