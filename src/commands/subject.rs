@@ -166,7 +166,7 @@ fn render(
     lang: crate::i18n::Lang,
     w: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    use crate::subject::render as out;
+    use crate::render::subject as out;
     match format {
         SubjectFormat::Json => {
             serde_json::to_writer_pretty(&mut *w, r)?;
@@ -220,7 +220,7 @@ fn erase_command(a: &SubjectEraseArgs, quiet: bool) -> Result<ExitStatus> {
         Some(plans),
     );
     if let Some(dir) = &a.export_actions {
-        let written = crate::subject::actions::write_action_lists(&r, dir, &a.input.paths)?;
+        let written = crate::render::subject::actions::write_action_lists(&r, dir, &a.input.paths)?;
         if !quiet {
             eprintln!(
                 "wrote {} action list(s) to {}",
@@ -237,15 +237,15 @@ fn erase_command(a: &SubjectEraseArgs, quiet: bool) -> Result<ExitStatus> {
 }
 
 fn export_command(a: &SubjectExportArgs, quiet: bool) -> Result<ExitStatus> {
-    crate::subject::package::refuse_target(&a.output, &a.input.paths)?;
+    crate::render::subject::package::refuse_target(&a.output, &a.input.paths)?;
     let s = search(&a.input, &a.who, true, quiet, None)?;
     let [result] = s.found.results.as_slice() else {
         bail!("an export is for one person: give one subject, not a batch of requests");
     };
     let rules = load_rules(&a.input.rules)?;
-    let written = crate::subject::package::write_package(
+    let written = crate::render::subject::package::write_package(
         result,
-        &crate::subject::package::PackageContext {
+        &crate::render::subject::package::PackageContext {
             policy: s.policy.as_ref(),
             rules: &rules,
             norm: &s.norm,

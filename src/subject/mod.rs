@@ -5,17 +5,11 @@
 //! matcher for any number of requests, which runs over the same sources and
 //! records the scan reads.
 
-pub mod actions;
-mod eml;
 pub mod erase;
 pub mod find;
 pub mod hits;
 pub mod identity;
-mod index;
-mod mask;
 pub mod matcher;
-pub mod package;
-pub mod render;
 pub mod report;
 pub mod request;
 pub mod walk;

@@ -36,6 +36,7 @@ pub struct SubjectReport {
 pub struct Tool {
     pub name: &'static str,
     pub version: &'static str,
+    pub rules_version: &'static str,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -170,7 +171,8 @@ pub fn build(
         },
         tool: Tool {
             name: "gdpr-audit",
-            version: crate::cli::VERSION,
+            version: env!("CARGO_PKG_VERSION"),
+            rules_version: crate::rules::PACK_VERSION,
         },
         as_of: as_of.to_string(),
         values_shown: show_values,

@@ -1,0 +1,223 @@
+//! The audit: the report's data — summary, sources, inventory, findings, violations
+//! and to-do items — as the JSON contract has it (schema version 1, changed only by
+//! adding fields). The scan driver builds it; judgement reads it and adds to it; the
+//! renderers only read it. It may use the vocabulary, sources (errors), the rules'
+//! pack version and the findings store.
+
+mod file_result;
+mod groups;
+mod items;
+
+pub use file_result::{FileResult, SourceSummary};
+pub use groups::{FindingGroups, Group, Regroup};
+pub use items::{AllowlistUse, BaselineOutcome, ScoreFactors, TodoItem, Violation};
+
+use crate::finding::InventoryEntry;
+use crate::model::{Category, Severity};
+use crate::source::SourceError;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ToolInfo {
+    pub name: String,
+    pub version: String,
+    #[serde(default)]
+    pub rules_version: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ErrorEntry {
+    pub path: String,
+    pub error: String,
+}
+
+impl From<SourceError> for ErrorEntry {
+    fn from(e: SourceError) -> Self {
+        ErrorEntry {
+            path: e.path,
+            error: e.message,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub files: u64,
+    pub bytes: u64,
+    pub records: u64,
+    pub messages: u64,
+    pub findings: u64,
+    #[serde(default)]
+    pub by_severity: BTreeMap<Severity, u64>,
+    #[serde(default)]
+    pub by_category: BTreeMap<Category, u64>,
+    pub errors: Vec<ErrorEntry>,
+    #[serde(default)]
+    pub warnings: Vec<ErrorEntry>,
+    #[serde(default)]
+    pub skipped: Vec<ErrorEntry>,
+    #[serde(default)]
+    pub sources: Vec<SourceSummary>,
+    /// Set when the scan was compared with a baseline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineOutcome>,
+    /// Each allowlist entry of the config and how many findings it suppressed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allowlist: Vec<AllowlistUse>,
+}
+
+/// A whole audit result.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool: ToolInfo,
+    pub summary: Summary,
+    pub inventory: Vec<InventoryEntry>,
+    /// In their final order; large scans keep most of them on disk (see `store`).
+    pub findings: crate::store::FindingStore,
+    pub todo: Vec<TodoItem>,
+    /// Policy violations (needs a gdpr-audit.yaml); empty without one.
+    #[serde(default)]
+    pub violations: Vec<Violation>,
+    /// The findings counted by to-do item as they were added; `None` for a saved
+    /// report, whose findings are counted again when needed. Code that replaces
+    /// `findings` calls `refresh_counts` (a count that no longer matches is caught
+    /// by `finding_groups`).
+    #[serde(skip)]
+    groups: Option<FindingGroups>,
+}
+
+/// Reports are equal when what they say is: the groups kept for the plan are a
+/// cache of the findings.
+impl PartialEq for Report {
+    fn eq(&self, other: &Self) -> bool {
+        self.schema_version == other.schema_version
+            && self.tool == other.tool
+            && self.summary == other.summary
+            && self.inventory == other.inventory
+            && self.findings == other.findings
+            && self.todo == other.todo
+            && self.violations == other.violations
+    }
+}
+
+impl Report {
+    /// Assemble per-file results (already in path order) into one report.
+    pub fn assemble(
+        results: Vec<FileResult>,
+        discovery_errors: Vec<SourceError>,
+        skipped: Vec<(String, String)>,
+    ) -> Report {
+        let mut report = Report::begin(discovery_errors, skipped);
+        for r in results {
+            report.add(r);
+        }
+        report
+    }
+
+    /// An empty report to which scan results are added as they come.
+    pub fn begin(discovery_errors: Vec<SourceError>, skipped: Vec<(String, String)>) -> Report {
+        let summary = Summary {
+            files: 0,
+            bytes: 0,
+            records: 0,
+            messages: 0,
+            findings: 0,
+            by_severity: BTreeMap::new(),
+            by_category: BTreeMap::new(),
+            errors: discovery_errors.into_iter().map(ErrorEntry::from).collect(),
+            warnings: Vec::new(),
+            skipped: skipped
+                .into_iter()
+                .map(|(path, error)| ErrorEntry { path, error })
+                .collect(),
+            sources: Vec::new(),
+            baseline: None,
+            allowlist: Vec::new(),
+        };
+        Report {
+            schema_version: SCHEMA_VERSION,
+            tool: ToolInfo {
+                name: "gdpr-audit".into(),
+                version: env!("CARGO_PKG_VERSION").into(),
+                rules_version: crate::rules::PACK_VERSION.into(),
+            },
+            summary,
+            inventory: Vec::new(),
+            findings: crate::store::FindingStore::new(),
+            todo: Vec::new(),
+            violations: Vec::new(),
+            groups: Some(FindingGroups::new()),
+        }
+    }
+
+    /// Add one file's results (in path order): only its findings' store grows; the
+    /// rest are aggregates.
+    pub fn add(&mut self, r: FileResult) {
+        let summary = &mut self.summary;
+        summary.files += 1;
+        summary.bytes += r.summary.bytes;
+        summary.records += r.summary.records;
+        summary.messages += r.summary.messages;
+        summary.findings += r.finding_counts.values().sum::<u64>();
+        summary
+            .errors
+            .extend(r.errors.into_iter().map(ErrorEntry::from));
+        summary
+            .warnings
+            .extend(r.warnings.into_iter().map(ErrorEntry::from));
+        summary.sources.push(r.summary);
+        self.inventory.extend(r.inventory);
+        self.violations.extend(r.violations);
+        for (k, n) in r.by_severity {
+            *summary.by_severity.entry(k).or_default() += n;
+        }
+        for (k, n) in r.by_category {
+            *summary.by_category.entry(k).or_default() += n;
+        }
+        self.findings.append(r.findings);
+        if let Some(g) = self.groups.as_mut() {
+            g.merge(r.groups);
+        }
+    }
+
+    /// Recount `by_severity`, `by_category` and the to-do groups from the findings
+    /// held (after an allowlist or baseline removed some). `summary.findings` keeps
+    /// the exact count, which can be higher when per-rule caps stopped storing
+    /// findings.
+    pub fn refresh_counts(&mut self) {
+        let mut regroup = Regroup::new(&self.summary.sources, &self.inventory);
+        let mut by_severity = BTreeMap::new();
+        let mut by_category = BTreeMap::new();
+        for f in &self.findings {
+            *by_severity.entry(f.severity).or_default() += 1;
+            *by_category.entry(f.category).or_default() += 1;
+            regroup.add(&f);
+        }
+        self.groups = Some(regroup.groups);
+        self.summary.by_severity = by_severity;
+        self.summary.by_category = by_category;
+    }
+
+    /// The findings counted by to-do item: kept from the scan, or counted now
+    /// (a saved report, or findings replaced since).
+    pub fn finding_groups(&self) -> std::borrow::Cow<'_, FindingGroups> {
+        match &self.groups {
+            Some(g) if g.total() == self.findings.len() => std::borrow::Cow::Borrowed(g),
+            _ => std::borrow::Cow::Owned(FindingGroups::from_report(self)),
+        }
+    }
+
+    /// The most severe finding, if any (from the counts, not the findings).
+    pub fn worst_severity(&self) -> Option<Severity> {
+        self.summary
+            .by_severity
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(s, _)| *s)
+            .max()
+    }
+}

@@ -1,0 +1,230 @@
+//! The vocabulary every stage shares: categories, severities, locations, mail parts,
+//! inventory kinds, actions and violation kinds. Nothing here does I/O or needs a
+//! later stage; every module may use it.
+
+mod action;
+mod violation;
+
+pub use action::{Action, Exposure};
+pub use violation::ViolationKind;
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The fixed category vocabulary. Rule files may only use these names, so reports,
+/// policies and to-do scoring can rely on a closed set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    Email,
+    Phone,
+    NationalId,
+    PaymentCard,
+    BankAccount,
+    IpAddress,
+    DateOfBirth,
+    PostalAddress,
+    PersonName,
+    Credential,
+    Health,
+    Religion,
+    Ethnicity,
+    Political,
+    TradeUnion,
+    SexLife,
+    Biometric,
+    Genetic,
+    Criminal,
+}
+
+impl Category {
+    pub const ALL: [Category; 19] = [
+        Category::Email,
+        Category::Phone,
+        Category::NationalId,
+        Category::PaymentCard,
+        Category::BankAccount,
+        Category::IpAddress,
+        Category::DateOfBirth,
+        Category::PostalAddress,
+        Category::PersonName,
+        Category::Credential,
+        Category::Health,
+        Category::Religion,
+        Category::Ethnicity,
+        Category::Political,
+        Category::TradeUnion,
+        Category::SexLife,
+        Category::Biometric,
+        Category::Genetic,
+        Category::Criminal,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Email => "email",
+            Category::Phone => "phone",
+            Category::NationalId => "national_id",
+            Category::PaymentCard => "payment_card",
+            Category::BankAccount => "bank_account",
+            Category::IpAddress => "ip_address",
+            Category::DateOfBirth => "date_of_birth",
+            Category::PostalAddress => "postal_address",
+            Category::PersonName => "person_name",
+            Category::Credential => "credential",
+            Category::Health => "health",
+            Category::Religion => "religion",
+            Category::Ethnicity => "ethnicity",
+            Category::Political => "political",
+            Category::TradeUnion => "trade_union",
+            Category::SexLife => "sex_life",
+            Category::Biometric => "biometric",
+            Category::Genetic => "genetic",
+            Category::Criminal => "criminal",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// GDPR Art. 9 special categories and Art. 10 criminal data: always a finding,
+    /// wherever they appear, because no structured column makes them ordinary.
+    pub fn is_special(self) -> bool {
+        matches!(
+            self,
+            Category::Health
+                | Category::Religion
+                | Category::Ethnicity
+                | Category::Political
+                | Category::TradeUnion
+                | Category::SexLife
+                | Category::Biometric
+                | Category::Genetic
+                | Category::Criminal
+        )
+    }
+}
+
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How bad a finding is; ordered so that `Critical > High > Medium > Low`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Severity> {
+        [
+            Severity::Low,
+            Severity::Medium,
+            Severity::High,
+            Severity::Critical,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == s)
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a finding sits, exactly as the JSON contract spells it.
+/// `start`/`end` are character (not byte) offsets: in the decoded CSV field, or in
+/// the line `line` of the decoded mail part.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Location {
+    Csv {
+        row: u64,
+        column: String,
+        start: usize,
+        end: usize,
+    },
+    Email {
+        message: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        message_id: Option<String>,
+        part: String,
+        line: usize,
+        start: usize,
+        end: usize,
+    },
+}
+
+impl Location {
+    /// The record number (CSV row or message number) the location belongs to.
+    pub fn record(&self) -> u64 {
+        match self {
+            Location::Csv { row, .. } => *row,
+            Location::Email { message, .. } => *message,
+        }
+    }
+    /// The field the location belongs to: a CSV column or a mail part.
+    pub fn field(&self) -> &str {
+        match self {
+            Location::Csv { column, .. } => column,
+            Location::Email { part, .. } => part,
+        }
+    }
+    /// The field as the to-do list and the reports group it: attachments by kind
+    /// (their names are many), everything else as named.
+    pub fn group_field(&self) -> &str {
+        match self {
+            Location::Email { part, .. } if part.starts_with("attachment:") => "attachment",
+            _ => self.field(),
+        }
+    }
+}
+
+/// Which part of a message a piece of text came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MailPart {
+    Subject,
+    Body,
+    Header(String),
+    Attachment(String),
+}
+
+impl MailPart {
+    /// The contract's spelling: `subject`, `body`, `header:<name>`, `attachment:<file>`.
+    pub fn label(&self) -> String {
+        match self {
+            MailPart::Subject => "subject".into(),
+            MailPart::Body => "body".into(),
+            MailPart::Header(h) => format!("header:{}", h.to_ascii_lowercase()),
+            MailPart::Attachment(a) => format!("attachment:{a}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InventoryKind {
+    /// A column or header meant to hold personal data of its categories.
+    Structured,
+    /// Free text that turned out to hold personal data (every match is a finding).
+    FreeText,
+    /// A mail attachment that is listed but not scanned.
+    Attachment,
+}
