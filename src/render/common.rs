@@ -5,7 +5,7 @@ use super::Report;
 use crate::audit::SourceSummary;
 use crate::finding::{Finding, InventoryEntry};
 use crate::i18n::{self, Lang};
-use crate::model::{Category, Severity};
+use crate::model::{Category, Priority, Severity};
 use crate::todo::category_weight;
 use std::collections::BTreeMap;
 
@@ -107,8 +107,8 @@ pub(crate) fn findings_by_source(report: &Report) -> Vec<(String, BTreeMap<Sever
 }
 
 /// To-do items per priority, in priority order, only those present.
-pub(crate) fn priority_counts(report: &Report) -> Vec<(&str, usize)> {
-    ["P1", "P2", "P3", "P4"]
+pub(crate) fn priority_counts(report: &Report) -> Vec<(Priority, usize)> {
+    Priority::ALL
         .into_iter()
         .map(|p| (p, report.todo.iter().filter(|i| i.priority == p).count()))
         .filter(|(_, n)| *n > 0)

@@ -10,7 +10,7 @@ use super::common::{
 use super::markdown::{SAMPLES, split_quoted};
 use super::{RenderOptions, Report};
 use crate::i18n::{self, Lang};
-use crate::model::{Category, Severity};
+use crate::model::{Category, Priority, Severity};
 use crate::todo::category_weight;
 use std::fmt::Write as _;
 use std::io::Write;
@@ -83,7 +83,7 @@ fn page(h: &mut String, report: &Report, lang: Lang) -> std::fmt::Result {
         write!(
             prio,
             "<span class=\"badge {}\">{p} {n}</span>",
-            p.to_lowercase()
+            p.as_str().to_lowercase()
         )?;
     }
     card(h, report.todo.len() as u64, t.todo, &prio)?;
@@ -368,7 +368,7 @@ fn todo_table(h: &mut String, report: &Report, lang: Lang) -> std::fmt::Result {
         esc(t.priority),
         esc(rt.all_priorities)
     )?;
-    for p in ["P1", "P2", "P3", "P4"] {
+    for p in Priority::ALL {
         write!(
             h,
             "<option value=\"{p}\">{p} — {}</option>",
@@ -392,7 +392,7 @@ fn todo_table(h: &mut String, report: &Report, lang: Lang) -> std::fmt::Result {
         esc(t.records_affected)
     )?;
     for it in &report.todo {
-        let p = esc(&it.priority);
+        let p = it.priority;
         let title: String = split_quoted(&it.title, &[&it.path, &it.field])
             .into_iter()
             .map(|(code, s)| {
@@ -423,7 +423,7 @@ fn todo_table(h: &mut String, report: &Report, lang: Lang) -> std::fmt::Result {
             h,
             "<tr class=\"todo-row\" data-priority=\"{p}\" id=\"{}\"><td><span class=\"badge {}\">{p}</span></td><td class=\"num\" data-v=\"{}\">{:.1}</td><td>{}</td><td><div class=\"title\">{title}</div><div class=\"why\">{}</div></td><td class=\"nowrap\">{}</td><td class=\"num\" data-v=\"{}\">{}</td><td class=\"recs\">{recs}</td></tr>",
             esc(&it.id),
-            esc(&it.priority.to_lowercase()),
+            it.priority.as_str().to_lowercase(),
             it.score,
             it.score,
             esc(i18n::action_name(lang, it.action)),

@@ -141,7 +141,7 @@ pub fn render(
             writeln!(
                 out,
                 "| **{}** | {} | {} | {} | {} | {} |",
-                md_text(&it.priority),
+                it.priority,
                 i18n::action_name(lang, it.action),
                 md_rich(&it.title, &[&it.path, &it.field], true),
                 md_text(&it.article),
@@ -153,7 +153,7 @@ pub fn render(
         let urgent: Vec<_> = report
             .todo
             .iter()
-            .filter(|i| matches!(i.priority.as_str(), "P1" | "P2"))
+            .filter(|i| i.priority.is_urgent())
             .collect();
         if !urgent.is_empty() {
             writeln!(out, "### {}\n", rt.why_first)?;
@@ -161,7 +161,7 @@ pub fn render(
                 writeln!(
                     out,
                     "- **{}** {}  \n  {}",
-                    md_text(&it.priority),
+                    it.priority,
                     md_rich(&it.title, &[&it.path, &it.field], false),
                     md_text(&it.why)
                 )?;

@@ -11,7 +11,7 @@ use super::common::{
 use super::{RenderOptions, Report};
 use crate::finding::MessageInfo;
 use crate::i18n;
-use crate::model::{Category, Location, Severity};
+use crate::model::{Category, Location, Priority, Severity};
 use crate::todo::category_weight;
 use comfy_table::{
     Attribute, Cell, CellAlignment, Color, ColumnConstraint, ContentArrangement, Table, Width,
@@ -137,7 +137,7 @@ pub fn render(
             };
             let place = place(&it.path, &it.field, path_room);
             let mut row = vec![
-                priority_cell(&it.priority, opts.color),
+                priority_cell(it.priority, opts.color),
                 Cell::new(format!(
                     "{} {}",
                     i18n::action_name(lang, it.action),
@@ -378,16 +378,16 @@ fn clean(s: &str) -> String {
         .collect()
 }
 
-fn priority_cell(p: &str, color: bool) -> Cell {
-    let cell = Cell::new(clean(p));
+fn priority_cell(p: Priority, color: bool) -> Cell {
+    let cell = Cell::new(p.as_str());
     if !color {
         return cell;
     }
     match p {
-        "P1" => cell.fg(Color::Red).add_attribute(Attribute::Bold),
-        "P2" => cell.fg(Color::Yellow),
-        "P3" => cell.fg(Color::Cyan),
-        _ => cell.fg(Color::DarkGrey),
+        Priority::P1 => cell.fg(Color::Red).add_attribute(Attribute::Bold),
+        Priority::P2 => cell.fg(Color::Yellow),
+        Priority::P3 => cell.fg(Color::Cyan),
+        Priority::P4 => cell.fg(Color::DarkGrey),
     }
 }
 
