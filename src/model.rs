@@ -158,6 +158,12 @@ pub enum Location {
         message: u64,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         message_id: Option<String>,
+        /// The Outlook folder of a .pst item (`Inkorg/Kunder`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        folder: Option<String>,
+        /// The kind of a non-mail Outlook item: `contact`, `appointment`, ...
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        item: Option<String>,
         part: String,
         line: usize,
         start: usize,

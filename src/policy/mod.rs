@@ -399,6 +399,7 @@ mod tests {
                 messages: if *kind == "csv" { 0 } else { *records },
                 encoding: None,
                 delimiter: None,
+                items: Default::default(),
             });
         }
         r.inventory = inventory;

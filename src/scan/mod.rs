@@ -4,6 +4,7 @@
 
 mod csv;
 mod mail;
+mod outlook;
 
 use crate::classify::FindingMaker;
 use crate::engine::Matcher;
@@ -49,6 +50,10 @@ pub struct SourceSummary {
     pub encoding: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delimiter: Option<String>,
+    /// Outlook items by kind (`mail`, `contact`, `appointment`, ...), for .msg and
+    /// .pst sources.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub items: BTreeMap<String, u64>,
 }
 
 /// The result of scanning one source.
@@ -82,6 +87,7 @@ impl FileResult {
                 messages: 0,
                 encoding: None,
                 delimiter: None,
+                items: BTreeMap::new(),
             },
             findings: crate::store::FindingStore::new(),
             finding_counts: BTreeMap::new(),
@@ -276,6 +282,8 @@ fn scan_source(source: &Source, matcher: Matchers<'_>, opts: &ScanOptions) -> Fi
         SourceKind::Mbox | SourceKind::Eml | SourceKind::Maildir => {
             mail::scan_mail(source, matcher, opts, &mut result)
         }
+        SourceKind::Msg => outlook::scan_msg(source, matcher, opts, &mut result),
+        SourceKind::Pst => outlook::scan_pst(source, matcher, opts, &mut result),
     }
     result.finish();
     result

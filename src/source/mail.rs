@@ -638,7 +638,7 @@ fn content_type_string(part: &MessagePart<'_>) -> String {
 
 /// Attachments read as text: `text/*`, `message/*`, CSV/JSON/XML types, and generic
 /// types (octet-stream, Excel, ...) whose file name says text.
-fn scan_as_text(ctype: &str, subtype: &str, name: &str) -> bool {
+pub(crate) fn scan_as_text(ctype: &str, subtype: &str, name: &str) -> bool {
     if ctype.eq_ignore_ascii_case("text") || ctype.eq_ignore_ascii_case("message") {
         return true;
     }
@@ -674,7 +674,7 @@ fn scan_as_text(ctype: &str, subtype: &str, name: &str) -> bool {
 }
 
 /// NUL bytes and no UTF-16 BOM: not text, whatever the type says.
-fn looks_binary(b: &[u8]) -> bool {
+pub(crate) fn looks_binary(b: &[u8]) -> bool {
     if b.starts_with(b"\xFF\xFE") || b.starts_with(b"\xFE\xFF") {
         return false;
     }
@@ -815,7 +815,7 @@ fn transfer_decoded<'r>(raw: &'r [u8], part: &MessagePart<'_>) -> Option<Cow<'r,
 
 /// Bytes to text: a BOM wins; then a declared charset mail-parser knows (other than
 /// UTF-8); then UTF-8 if the bytes are (mostly) UTF-8; else Windows-1252.
-fn decode_bytes(bytes: &[u8], charset: Option<&str>) -> String {
+pub(crate) fn decode_bytes(bytes: &[u8], charset: Option<&str>) -> String {
     if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
         return enc
             .decode_without_bom_handling(bytes.get(bom..).unwrap_or_default())
@@ -870,7 +870,7 @@ fn decode_words(s: &str) -> Option<String> {
 // ---------------------------------------------------------------------------------
 // Text helpers
 
-fn normalize_newlines(s: String) -> String {
+pub(crate) fn normalize_newlines(s: String) -> String {
     if memchr::memchr(b'\r', s.as_bytes()).is_some() {
         s.replace("\r\n", "\n")
     } else {
@@ -917,7 +917,7 @@ fn unflow(text: &str, delsp: bool) -> String {
 
 /// Cut text longer than `max` bytes at a char boundary, with a warning that names the
 /// part and the sizes only.
-fn cut(text: &mut String, max: usize, what: &str, warnings: &mut Vec<String>) {
+pub(crate) fn cut(text: &mut String, max: usize, what: &str, warnings: &mut Vec<String>) {
     if text.len() <= max {
         return;
     }
