@@ -176,7 +176,7 @@ fn parse_one_off(b: &[u8], cp: u16) -> Option<(Option<String>, Option<String>)> 
     let name = next().filter(|s| !s.trim().is_empty());
     let _addr_type = next();
     let addr = next().filter(|s| !s.trim().is_empty());
-    Some((name, addr))
+    (name.is_some() || addr.is_some()).then_some((name, addr))
 }
 
 #[cfg(test)]

@@ -203,7 +203,7 @@ impl<'l, F: Flavor> Walker<'l, F> {
             };
             for id in messages {
                 self.number += 1;
-                let item = self.item(id);
+                let item = self.item(id).or_else(|e| self.row_item(&entry, id, e));
                 let keep_going = sink(PstItem {
                     folder: path.clone(),
                     number: self.number,
@@ -267,6 +267,28 @@ impl<'l, F: Flavor> Walker<'l, F> {
                 Err("the item could not be read (corrupt data)".into())
             }
         }
+    }
+
+    /// An item the crate cannot open because it has no sub-node tree (a
+    /// distribution list or contact without recipients or attachments) is read
+    /// from its row in the folder's contents table, with a warning.
+    fn row_item(&self, folder: &EntryId, id: u32, err: String) -> Result<OutlookItem, String> {
+        if !err.contains("Sub-Node Tree") {
+            return Err(err);
+        }
+        let store = F::store(&self.store);
+        let f = store.open_folder(folder).map_err(|_| err.clone())?;
+        let table = f.contents_table().ok_or_else(|| err.clone())?;
+        let row = table
+            .find_row(outlook_pst::ltp::table_context::TableRowId::new(id))
+            .map_err(|_| err.clone())?;
+        Ok(OutlookItem {
+            props: row_bag(table.as_ref(), row, &self.names),
+            warnings: vec![
+                "read from the folder's table only (the item has no sub-node tree)".into(),
+            ],
+            ..Default::default()
+        })
     }
 
     fn read_item(&self, id: u32) -> io::Result<OutlookItem> {
