@@ -195,6 +195,10 @@ fn broken_stores_are_errors_naming_the_file_never_panics_or_hangs() {
         noisy[i] ^= 0xA5;
     }
     cases.push(("noisy.pst", noisy));
+    // One byte of the second draft's data block: that message fails its checksum.
+    let mut one = good.clone();
+    one[0x27880] ^= 0xFF;
+    cases.push(("one-bad-message.pst", one));
     for (name, bytes) in &cases {
         std::fs::write(tmp.path().join(name), bytes).unwrap();
     }
@@ -217,9 +221,15 @@ fn broken_stores_are_errors_naming_the_file_never_panics_or_hangs() {
         let errs = errors_for(&r, name);
         assert!(!errs.is_empty(), "{name}: no error reported");
     }
+    assert!(!errors_for(&r, "noisy.pst").is_empty());
     // A corrupt message names its folder and number; the rest is still scanned.
-    let noisy = errors_for(&r, "noisy.pst");
-    assert!(noisy.iter().all(|e| !e.contains("panicked")), "{noisy:?}");
+    assert_eq!(source(&r, "one-bad-message.pst")["messages"], 16);
+    let errs = errors_for(&r, "one-bad-message.pst");
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(
+        errs[0].starts_with("folder Drafts, message 2: "),
+        "{errs:?}"
+    );
 }
 
 /// A minimal `.msg`: the given Unicode string properties in the root storage.
