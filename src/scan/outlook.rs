@@ -7,6 +7,7 @@
 use super::mail::{MailboxState, absorb, error_out, scan_parsed};
 use super::{FileResult, Matchers, ScanOptions};
 use crate::source::outlook::item::{ItemKind, to_mail_message};
+use crate::source::outlook::records::DEFAULT_CODE_PAGE;
 use crate::source::outlook::{msg, pst};
 use crate::source::{Source, SourceError};
 use rayon::prelude::*;
@@ -16,9 +17,6 @@ const BATCH_ITEMS: usize = 128;
 const BATCH_BYTES: usize = 8 * 1024 * 1024;
 /// Batches read ahead of the scan.
 const QUEUE: usize = 2;
-
-/// Code page of 8-bit strings in items that name none.
-const DEFAULT_CODE_PAGE: u16 = 1252;
 
 pub(super) fn scan_msg(
     source: &Source,

@@ -7,6 +7,7 @@ mod common;
 mod corpus;
 mod hostile;
 mod html_browser;
+mod layers;
 mod outlook;
 mod policy;
 mod privacy;

@@ -10,6 +10,7 @@ pub mod item;
 pub mod msg;
 pub mod props;
 pub mod pst;
+pub mod records;
 pub mod rtf;
 
 /// OLE compound file signature (.msg, but also .doc and .xls).
