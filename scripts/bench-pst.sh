@@ -16,6 +16,7 @@ FIX=../shared/fixtures/outlook
 [ -f "$FIX/support.pst" ] || { echo "needs $FIX"; exit 2; }
 [ -x /usr/bin/time ] || { echo "needs GNU time (apt-get install time)"; exit 2; }
 BENCH_DIR=${BENCH_DIR:-target/bench}
+mkdir -p "$BENCH_DIR"
 cargo build --release --quiet
 BIN=target/release/gdpr-audit
 

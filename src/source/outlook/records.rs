@@ -57,6 +57,12 @@ impl RecordReader for MsgRecords {
     fn take_warnings(&mut self) -> Vec<String> {
         Vec::new()
     }
+
+    /// After its one record or error there is nothing more: "going on" ends at once,
+    /// and the error reaches the sink.
+    fn can_continue(&self) -> bool {
+        true
+    }
 }
 
 /// Items read ahead of the consumer.
