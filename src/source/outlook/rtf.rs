@@ -215,11 +215,11 @@ impl Parser<'_> {
                     self.pending.push(byte);
                 }
             }
-            b'*' if group_start => {
-                // An ignorable destination, unless it is encapsulated HTML.
-                if !(self.from_html && self.b[self.i..].starts_with(b"\\htmltag")) {
-                    st.skip = true;
-                }
+            // An ignorable destination, unless it is encapsulated HTML.
+            b'*' if group_start
+                && !(self.from_html && self.b[self.i..].starts_with(b"\\htmltag")) =>
+            {
+                st.skip = true;
             }
             b'\\' | b'{' | b'}' => self.emit(st, char::from(c)),
             b'~' => self.emit(st, '\u{a0}'),

@@ -11,13 +11,15 @@ pub(crate) enum W<'a> {
     Bin(&'a [u8]),
 }
 
+/// An attachment's properties, and an attached message if any.
+pub(crate) type AttachmentW<'a> = (Vec<(u16, W<'a>)>, Option<MsgWriter<'a>>);
+
 /// Write one message object (properties, recipients, attachments) into `cf` at
 /// `storage`, as MS-OXMSG lays it out.
 pub(crate) struct MsgWriter<'a> {
     pub props: Vec<(u16, W<'a>)>,
     pub recipients: Vec<Vec<(u16, W<'a>)>>,
-    /// Attachment properties, and an attached message if any.
-    pub attachments: Vec<(Vec<(u16, W<'a>)>, Option<MsgWriter<'a>>)>,
+    pub attachments: Vec<AttachmentW<'a>>,
 }
 
 impl MsgWriter<'_> {
