@@ -7,7 +7,7 @@ use super::{Matchers, ScanOptions, char_span};
 use crate::audit::FileResult;
 use crate::engine::Matcher;
 use crate::finding::{InventoryEntry, MessageInfo};
-use crate::model::{Category, Exposure, InventoryKind, Location};
+use crate::model::{Category, Exposure, InventoryKind, Location, MailPart};
 use crate::policy::{RecordChecker, RecordOutcomes, record_violations};
 use crate::redact::mask;
 use crate::source::mail::parse_message;
@@ -98,7 +98,7 @@ pub(super) fn scan_parsed(
     for a in &msg.addresses {
         let e = out
             .fields
-            .entry(format!("header:{}", a.header))
+            .entry(MailPart::Header(a.header.clone()).label())
             .or_default();
         e.values += 1;
         if a.address.as_deref().is_some_and(|s| !s.is_empty()) {
@@ -109,14 +109,17 @@ pub(super) fn scan_parsed(
         }
     }
     for f in &msg.fields {
-        let e = out.fields.entry(format!("field:{}", f.name)).or_default();
+        let e = out
+            .fields
+            .entry(MailPart::Field(f.name.clone()).label())
+            .or_default();
         e.values += 1;
         *e.categories.entry(f.category).or_default() += 1;
     }
     for att in msg.attachments.iter().filter(|a| !a.scanned) {
         out.attachments.push(InventoryEntry {
             path: inventory_path.to_string(),
-            field: format!("attachment:{}", att.name),
+            field: MailPart::Attachment(att.name.clone()).label(),
             kind: InventoryKind::Attachment,
             categories: BTreeMap::new(),
             values: 1,
@@ -147,7 +150,7 @@ pub(super) fn scan_parsed(
         );
     }
     for f in &msg.fields {
-        let part = format!("field:{}", f.name);
+        let part = MailPart::Field(f.name.clone()).label();
         ctx.scan(
             &f.text,
             &part,

@@ -16,8 +16,12 @@ use std::path::{Path, PathBuf};
 
 pub use walk::{Discovery, discover};
 
-/// What a file is, decided by content first and name second.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// What a file is, decided by content first and name second. Serialized as
+/// `csv`, `mbox`, `eml`, `maildir` (a source's `kind` in the report).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum SourceKind {
     Csv,
     Mbox,
@@ -40,6 +44,14 @@ impl SourceKind {
             SourceKind::Msg => "msg",
             SourceKind::Pst => "pst",
         }
+    }
+
+    /// Mailboxes and messages (everything but tables).
+    pub fn is_mail(self) -> bool {
+        matches!(
+            self,
+            SourceKind::Mbox | SourceKind::Eml | SourceKind::Maildir
+        )
     }
 }
 

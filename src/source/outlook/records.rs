@@ -6,6 +6,7 @@
 
 use super::item::{OutlookItem, to_mail_message};
 use super::pst::{PstInfo, PstItem, read_pst};
+use crate::model::MailPart;
 use crate::source::mbox::mail_record;
 use crate::source::record::{Field, FieldName, Record, RecordLocation, RecordNumber, RecordReader};
 use crate::source::{Limits, SourceError};
@@ -23,7 +24,7 @@ pub fn item_record(item: &OutlookItem, location: RecordLocation, limits: &Limits
         .fields
         .iter()
         .map(|f| Field {
-            name: FieldName::Column(f.name.clone()),
+            name: FieldName::Mail(MailPart::Field(f.name.clone())),
             text: f.text.clone(),
         })
         .collect();
@@ -166,7 +167,6 @@ impl Drop for PstRecords {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::MailPart;
     use crate::source::record::RecordSink;
 
     #[derive(Default)]
