@@ -361,6 +361,7 @@ pub(crate) mod tests {
                 },
                 encoding: None,
                 delimiter: None,
+                items: Default::default(),
             });
         }
         r.inventory = inventory;

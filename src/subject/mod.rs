@@ -15,5 +15,6 @@ pub mod request;
 pub mod walk;
 mod walk_csv;
 mod walk_mail;
+mod walk_outlook;
 
 pub use find::{FindResult, RequestResult, SearchRules, candidate_rules, find};

@@ -96,6 +96,8 @@ fn search_source(source: &Source, engines: &Engines<'_>, opts: &SearchOptions) -
         SourceKind::Mbox => search_mbox(source, engines, opts, &mut out),
         SourceKind::Maildir => search_maildir(source, engines, opts, &mut out),
         SourceKind::Eml => search_eml(source, engines, opts, &mut out),
+        SourceKind::Msg => super::walk_outlook::search_msg(source, engines, opts, &mut out),
+        SourceKind::Pst => super::walk_outlook::search_pst(source, engines, opts, &mut out),
     };
     out.sources.push(SourceRead {
         path: source.display.clone(),

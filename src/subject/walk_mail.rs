@@ -57,9 +57,9 @@ pub(super) fn search_eml(
 }
 
 /// A message's records for the requests, and what was odd about it.
-type MessageOut = Result<(Vec<Tagged>, Vec<SourceError>), SourceError>;
+pub(super) type MessageOut = Result<(Vec<Tagged>, Vec<SourceError>), SourceError>;
 
-fn absorb(outs: Vec<MessageOut>, out: &mut PassOutput) -> u64 {
+pub(super) fn absorb(outs: Vec<MessageOut>, out: &mut PassOutput) -> u64 {
     let mut n = 0;
     for o in outs {
         match o {
@@ -152,14 +152,9 @@ fn search_message(
     engines: &Engines<'_>,
     opts: &SearchOptions,
 ) -> MessageOut {
-    let index = engines.index;
     let msg = parse_message(raw, number, &opts.limits)
         .map_err(|e| SourceError::new(path, format!("message {number}: {e}")))?;
-    let mut warnings: Vec<SourceError> = msg
-        .warnings
-        .iter()
-        .map(|w| SourceError::new(path, format!("message {number}: {w}")))
-        .collect();
+    let (tagged, mut warnings) = search_parsed(msg, number, source, path, engines, opts)?;
     if truncated {
         warnings.push(SourceError::new(
             path,
@@ -169,6 +164,24 @@ fn search_message(
             ),
         ));
     }
+    Ok((tagged, warnings))
+}
+
+/// Search a decoded message (from any mail reader: MIME, .msg, .pst).
+pub(super) fn search_parsed(
+    msg: crate::source::MailMessage,
+    number: u64,
+    source: &Source,
+    path: &str,
+    engines: &Engines<'_>,
+    opts: &SearchOptions,
+) -> MessageOut {
+    let index = engines.index;
+    let warnings: Vec<SourceError> = msg
+        .warnings
+        .iter()
+        .map(|w| SourceError::new(path, format!("message {number}: {w}")))
+        .collect();
     // A Maildir message without a Message-ID is known by its file name.
     let message_id = msg.message_id.clone().or_else(|| {
         (path != source.display).then(|| path.rsplit('/').next().unwrap_or(path).to_string())
@@ -177,6 +190,8 @@ fn search_message(
     let header_location = |part: String, value: &str| Location::Email {
         message: number,
         message_id: message_id.clone(),
+        folder: msg.folder.clone(),
+        item: msg.item.map(String::from),
         part,
         line: 1,
         start: 0,
@@ -219,6 +234,8 @@ fn search_message(
                 Location::Email {
                     message: number,
                     message_id: message_id.clone(),
+                    folder: msg.folder.clone(),
+                    item: msg.item.map(String::from),
                     part: part.clone(),
                     line,
                     start,

@@ -672,3 +672,59 @@ fn find_and_erase_reports_validate_against_the_published_schema() {
         assert!(!text.contains("asa@example.se"), "{f}: values are masked");
     }
 }
+
+#[test]
+fn outlook_messages_are_searched_too() {
+    let Some(shared) = crate::common::shared_dir() else {
+        eprintln!("skipped: ../shared is not present (it is in CI)");
+        return;
+    };
+    let dir = shared.join("fixtures/outlook");
+    // An address the fixtures hold, found by the scanner itself.
+    let out = gdpr_audit()
+        .args([
+            "scan",
+            "--no-config",
+            "--show-values",
+            "-f",
+            "json",
+            "-q",
+            "--fail-on",
+            "none",
+        ])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let scan: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let Some(email) = scan["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| {
+            f["category"] == "email" && f["path"].as_str().is_some_and(|p| p.ends_with(".msg"))
+        })
+        .and_then(|f| f["value"].as_str().map(str::to_string))
+    else {
+        panic!("the fixtures hold an e-mail address in a .msg");
+    };
+    let r = run_json(
+        &dir,
+        &[
+            "subject",
+            "find",
+            ".",
+            "--email",
+            &email,
+            "--no-config",
+            "-f",
+            "json",
+        ],
+    );
+    let records = r["requests"][0]["records"].as_array().unwrap();
+    assert!(
+        records
+            .iter()
+            .any(|x| x["path"].as_str().is_some_and(|p| p.ends_with(".msg"))),
+        "{records:?}"
+    );
+}
