@@ -6,6 +6,8 @@ use crate::render::Format;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+pub mod subject;
+
 /// The version line: the tool and the rule pack it carries.
 pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (rule pack ", "2026.11.1", ")");
 
@@ -43,8 +45,17 @@ pub enum Command {
         #[command(flatten)]
         rules: RuleArgs,
     },
+    /// Data-subject requests: find a person everywhere, export their data, plan its erasure.
+    Subject {
+        #[command(subcommand)]
+        command: Box<subject::SubjectCommand>,
+    },
     /// Print the JSON Schema of the report.
-    Schema,
+    Schema {
+        /// The schema of the subject reports (`subject find` and `subject erase`) instead.
+        #[arg(long)]
+        subject: bool,
+    },
     /// Print shell completions.
     Completions {
         #[arg(value_enum)]

@@ -12,7 +12,8 @@
 //! 5. classification and facts: [`finding`], [`classify`], [`store`];
 //! 6. the audit: [`audit`] (the report's data);
 //! 7. judgement: [`policy`], [`suppress`], [`baseline`], [`todo`];
-//! 8. the scan driver: [`scan`] (sources → engine → classification, in parallel);
+//! 8. the scan driver: [`scan`] (sources → engine → classification, in parallel) and
+//!    [`subject`] (data-subject requests: the same readers, one matcher for a batch);
 //! 9. outputs: [`render`] (renderers and every writer of user-facing files);
 //! 10. commands: [`commands`], [`cli`].
 
@@ -40,8 +41,9 @@ pub mod baseline;
 pub mod policy;
 pub mod suppress;
 pub mod todo;
-// 8. the scan driver
+// 8. the scan driver and the data-subject search
 pub mod scan;
+pub mod subject;
 // 9. outputs
 pub mod render;
 // 10. commands

@@ -5,6 +5,7 @@ mod misc;
 pub mod rule_examples;
 mod rules;
 mod scan;
+mod subject;
 
 use crate::ExitStatus;
 use crate::cli::{Cli, Command, FailOn, RuleArgs};
@@ -23,9 +24,15 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
         Command::Diff(args) => misc::diff_command(&args),
         Command::Report(args) => misc::report_command(&args),
         Command::Rules { command, rules } => rules::rules_command(command, &rules),
-        Command::Schema => {
+        Command::Subject { command } => subject::subject_command(*command, quiet),
+        Command::Schema { subject } => {
             let mut out = std::io::stdout().lock();
-            out.write_all(REPORT_SCHEMA.as_bytes())?;
+            let schema = if subject {
+                SUBJECT_SCHEMA
+            } else {
+                REPORT_SCHEMA
+            };
+            out.write_all(schema.as_bytes())?;
             Ok(ExitStatus::Clean)
         }
         Command::Completions { shell } => misc::completions(shell),
@@ -35,6 +42,9 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
 
 /// The JSON Schema of the report, kept beside the code that writes it.
 pub const REPORT_SCHEMA: &str = include_str!("../../schema/report.schema.json");
+
+/// The JSON Schema of `subject find` and `subject erase` reports.
+pub const SUBJECT_SCHEMA: &str = include_str!("../../schema/subject.schema.json");
 
 pub fn load_rules(args: &RuleArgs) -> Result<RuleSet> {
     let mut b = RuleSetBuilder::new(!args.no_default_rules);

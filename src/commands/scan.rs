@@ -26,7 +26,7 @@ struct Scanned {
     nothing_read: bool,
 }
 
-fn parse_delimiter(s: &str) -> Result<u8> {
+pub(super) fn parse_delimiter(s: &str) -> Result<u8> {
     match s {
         "tab" | "\\t" | "\t" => Ok(b'\t'),
         _ if s.len() == 1 && s.is_ascii() => Ok(s.as_bytes()[0]),
@@ -115,15 +115,7 @@ fn run_pipeline(input: &InputArgs, show_values: bool, lang: Lang, quiet: bool) -
     if show_values && !quiet {
         eprintln!("warning: --show-values: the report will contain personal data in clear");
     }
-    let l = &input.limits;
-    let limits = Limits {
-        max_field_bytes: usize::try_from(l.max_field_size).unwrap_or(usize::MAX),
-        max_message_bytes: usize::try_from(l.max_message_size).unwrap_or(usize::MAX),
-        max_mime_depth: l.max_mime_depth,
-        max_decompressed_bytes: l.max_decompressed_size,
-        max_findings_per_rule_and_file: l.max_findings_per_rule,
-        ..Limits::default()
-    };
+    let limits = limits_of(&input.limits);
     let opts = ScanOptions {
         limits: limits.clone(),
         maker: FindingMaker {
@@ -169,8 +161,20 @@ fn run_pipeline(input: &InputArgs, show_values: bool, lang: Lang, quiet: bool) -
     })
 }
 
+/// The input limits the command line sets.
+pub(super) fn limits_of(l: &crate::cli::LimitArgs) -> Limits {
+    Limits {
+        max_field_bytes: usize::try_from(l.max_field_size).unwrap_or(usize::MAX),
+        max_message_bytes: usize::try_from(l.max_message_size).unwrap_or(usize::MAX),
+        max_mime_depth: l.max_mime_depth,
+        max_decompressed_bytes: l.max_decompressed_size,
+        max_findings_per_rule_and_file: l.max_findings_per_rule,
+        ..Limits::default()
+    }
+}
+
 /// `--config FILE`, else the nearest gdpr-audit.yaml above the current directory.
-fn load_config(
+pub(super) fn load_config(
     input: &InputArgs,
     cwd: &std::path::Path,
     quiet: bool,
@@ -341,7 +345,7 @@ pub fn init_command(args: &InitArgs, quiet: bool) -> Result<ExitStatus> {
 }
 
 /// Today's date in UTC.
-fn today() -> jiff::civil::Date {
+pub(super) fn today() -> jiff::civil::Date {
     jiff::Timestamp::now()
         .to_zoned_datetime(jiff::tz::TimeZone::UTC)
         .date()

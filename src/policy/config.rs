@@ -65,6 +65,8 @@ struct RetentionSpec {
     #[serde(default)]
     date_field: Option<Spanned<String>>,
     keep_for: Spanned<String>,
+    #[serde(default)]
+    legal_hold: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -347,9 +349,11 @@ impl Validator<'_> {
                                 .map_err(|m| self.err(&r.keep_for, &k("retention.keep_for"), m))?,
                         ),
                     };
+                let legal_hold = self.text(r.legal_hold, &k("retention.legal_hold"), &mut ph)?;
                 Some(Retention {
                     date_field,
                     keep_for,
+                    legal_hold,
                 })
             }
         };

@@ -128,6 +128,9 @@ pub struct Retention {
     pub date_field: Option<String>,
     /// `None` while `keep_for` is a `TODO` placeholder: nothing is checked.
     pub keep_for: Option<Period>,
+    /// Why records must be kept whatever anyone asks (a law, e.g. Bokföringslagen
+    /// 7 kap. 2 §): an erasure keeps them restricted until `keep_for` has passed.
+    pub legal_hold: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -86,28 +86,41 @@ pub fn export_actions_with(
             continue;
         }
         let path = dir.join(file_name(item));
-        crate::output::write_atomic(&path, |w| {
-            let mut csv = csv::Writer::from_writer(w);
-            csv.write_record(["todo_id", "action", "path", "field", "record", "message_id"])?;
-            for [record, message_id] in &rows {
-                csv.write_record(
-                    [
-                        item.id.as_str(),
-                        item.action.as_str(),
-                        &item.path,
-                        &item.field,
-                        record,
-                        message_id,
-                    ]
-                    .map(|c| crate::output::defuse_cell(c).into_owned()),
-                )?;
-            }
-            csv.flush()
-        })
-        .map_err(io(&path))?;
+        let rows = rows.iter().map(|[record, message_id]| {
+            [
+                item.id.as_str(),
+                item.action.as_str(),
+                &item.path,
+                &item.field,
+                record,
+                message_id,
+            ]
+        });
+        write_action_list(&path, rows)?;
         written.push(path);
     }
     Ok(written)
+}
+
+/// Write one action list, `todo_id,action,path,field,record,message_id`, atomically
+/// and with formula-like cells defused. `subject erase --export-actions` writes the
+/// same format.
+pub fn write_action_list<'a>(
+    path: &Path,
+    rows: impl Iterator<Item = [&'a str; 6]>,
+) -> Result<(), ExportError> {
+    crate::output::write_atomic(path, |w| {
+        let mut csv = csv::Writer::from_writer(w);
+        csv.write_record(["todo_id", "action", "path", "field", "record", "message_id"])?;
+        for row in rows {
+            csv.write_record(row.map(|c| crate::output::defuse_cell(c).into_owned()))?;
+        }
+        csv.flush()
+    })
+    .map_err(|source| ExportError::Io {
+        path: path.display().to_string(),
+        source,
+    })
 }
 
 /// (record, message_id) per affected record of a violation.
@@ -159,11 +172,22 @@ fn message_ids(report: &Report, catalog: &Catalog) -> BTreeMap<(String, u64), St
 
 /// `T1a2b3c4d-delete-crm-contacts-csv-last-purchase-date.csv`.
 fn file_name(item: &TodoItem) -> String {
-    let tail: Vec<&str> = item.path.rsplit('/').take(2).collect();
+    format!(
+        "{}-{}-{}.csv",
+        item.id,
+        item.action.as_str(),
+        path_slug(&item.path, &item.field)
+    )
+}
+
+/// `crm/contacts.csv` + `notes` → `crm-contacts-csv-notes`: the last two path
+/// segments and the field, ASCII, at most 60 characters.
+pub fn path_slug(path: &str, field: &str) -> String {
+    let tail: Vec<&str> = path.rsplit('/').take(2).collect();
     let text = format!(
         "{} {}",
         tail.into_iter().rev().collect::<Vec<_>>().join(" "),
-        item.field
+        field
     );
     let mut slug = String::new();
     for c in text.chars() {
@@ -174,17 +198,12 @@ fn file_name(item: &TodoItem) -> String {
         }
     }
     let slug: String = slug.trim_end_matches('-').chars().take(60).collect();
-    format!(
-        "{}-{}-{}.csv",
-        item.id,
-        item.action.as_str(),
-        slug.trim_end_matches('-')
-    )
+    slug.trim_end_matches('-').to_string()
 }
 
 /// Refuse `dir` when it is a scanned path, inside one, or the directory holding a
 /// scanned file.
-fn refuse_inputs(dir: &Path, inputs: &[PathBuf]) -> Result<(), ExportError> {
+pub fn refuse_inputs(dir: &Path, inputs: &[PathBuf]) -> Result<(), ExportError> {
     let target = resolve(dir);
     for input in inputs {
         let Ok(i) = std::fs::canonicalize(input) else {

@@ -13,6 +13,7 @@ pub mod json;
 pub mod markdown;
 pub mod sarif;
 mod sections;
+pub mod subject;
 pub mod table;
 
 pub use export_actions::{ExportError, export_actions, export_actions_with};

@@ -27,7 +27,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("classification", &["finding", "classify", "store"]),
     ("audit", &["audit"]),
     ("judgement", &["policy", "suppress", "baseline", "todo"]),
-    ("scan driver", &["scan"]),
+    ("scan driver", &["scan", "subject"]),
     ("outputs", &["render"]),
     ("commands", &["commands", "cli"]),
 ];

@@ -14,3 +14,4 @@ mod policy;
 mod privacy;
 mod recipes;
 mod report_formats;
+mod subject;
