@@ -228,9 +228,10 @@ mod tests {
             let mut sink = Collect::default();
             PstRecords::open(&p, "d.pst", &Limits::default()).read_into(&mut sink);
             assert!(sink.0.iter().any(|r| {
-                r.fields
-                    .iter()
-                    .any(|f| f.name == FieldName::Column("email1".into()) && f.text.contains('@'))
+                r.fields.iter().any(|f| {
+                    f.name == FieldName::Mail(MailPart::Field("email1".into()))
+                        && f.text.contains('@')
+                })
             }));
         }
         let dir = tempfile::tempdir().unwrap();
