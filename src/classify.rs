@@ -4,13 +4,17 @@
 //! is a finding: any match in free text, another category in a structured column
 //! (a phone number typed into the e-mail column), and every special category.
 
+mod values;
+
 use crate::engine::Match;
 use crate::finding::{Finding, MessageInfo};
 use crate::fingerprint::FingerprintKey;
 use crate::model::{Category, Location};
 use crate::redact::mask;
 use crate::rules::RuleSet;
+use crate::rules::headers::{HeaderClass, header_class};
 use std::collections::BTreeMap;
+pub use values::ValueShapes;
 
 /// Share of a column's sampled non-empty values that must be whole matches of one
 /// category for the column to count as structured for it.
@@ -24,6 +28,8 @@ pub struct ColumnProfile {
     pub non_empty: u64,
     /// Values that are one whole match of a category.
     pub whole: BTreeMap<Category, u64>,
+    /// Values shaped like names, addresses or company names.
+    pub shapes: ValueShapes,
 }
 
 impl ColumnProfile {
@@ -32,11 +38,21 @@ impl ColumnProfile {
             return;
         }
         self.non_empty += 1;
+        self.shapes.observe(text);
         if let [m] = matches {
             if m.whole {
                 *self.whole.entry(rules.rules[m.rule].category).or_default() += 1;
             }
         }
+    }
+
+    /// Fold another sample of the same column into this one.
+    pub fn add(&mut self, other: &ColumnProfile) {
+        self.non_empty += other.non_empty;
+        for (cat, n) in &other.whole {
+            *self.whole.entry(*cat).or_default() += n;
+        }
+        self.shapes.add(&other.shapes);
     }
 }
 
@@ -54,8 +70,18 @@ impl FieldRole {
     }
 }
 
-/// The category a header names, if any rule's `columns` hint matches it.
+/// The category a header names: the bundled header vocabulary first (it also knows
+/// the company and deal columns that are not personal), then any rule's `columns`
+/// hint (user rules can name their own columns).
 pub fn header_category(header: &str, rules: &RuleSet) -> Option<Category> {
+    match header_class(header) {
+        Some(HeaderClass::Personal(c)) => Some(c),
+        Some(HeaderClass::NotPersonal) => None,
+        None => rule_hint(header, rules),
+    }
+}
+
+fn rule_hint(header: &str, rules: &RuleSet) -> Option<Category> {
     rules
         .rules
         .iter()
@@ -65,10 +91,22 @@ pub fn header_category(header: &str, rules: &RuleSet) -> Option<Category> {
 
 /// Decide a column's role from its header and its sampled values.
 pub fn decide(header: &str, profile: &ColumnProfile, rules: &RuleSet) -> FieldRole {
-    if let Some(c) = header_category(header, rules) {
+    let sampled = profile.non_empty >= MIN_SAMPLE;
+    match header_class(header) {
+        // `Name` of an accounts export holds companies (Nordvik AB, Virtanen Oy).
+        Some(HeaderClass::Personal(Category::PersonName))
+            if sampled && profile.shapes.holds_companies(profile.non_empty) =>
+        {
+            return FieldRole::FreeText;
+        }
+        Some(HeaderClass::Personal(c)) => return FieldRole::Structured(c),
+        Some(HeaderClass::NotPersonal) => return FieldRole::FreeText,
+        None => {}
+    }
+    if let Some(c) = rule_hint(header, rules) {
         return FieldRole::Structured(c);
     }
-    if profile.non_empty >= MIN_SAMPLE {
+    if sampled {
         if let Some((&cat, &n)) = profile
             .whole
             .iter()
@@ -78,6 +116,13 @@ pub fn decide(header: &str, profile: &ColumnProfile, rules: &RuleSet) -> FieldRo
             if n as f64 >= STRUCTURED_SHARE * profile.non_empty as f64 {
                 return FieldRole::Structured(cat);
             }
+        }
+        // A header that says nothing (`Field7`): names and addresses by their shape.
+        if profile.shapes.holds_names(profile.non_empty) {
+            return FieldRole::Structured(Category::PersonName);
+        }
+        if profile.shapes.holds_addresses(profile.non_empty) {
+            return FieldRole::Structured(Category::PostalAddress);
         }
     }
     FieldRole::FreeText

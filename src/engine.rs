@@ -3,6 +3,7 @@
 //! those run `find_iter`; validators and context words run on candidates only.
 
 use crate::rules::compile::lower_same_len_into;
+use crate::rules::headers::HeaderClass;
 use crate::rules::{Rule, RuleSet};
 use aho_corasick::AhoCorasick;
 
@@ -82,12 +83,14 @@ impl Matcher {
         if self.field_facts.len() >= FIELD_MEMO {
             self.field_facts.clear();
         }
+        let named = crate::rules::headers::header_class(field);
         let facts: std::sync::Arc<[FieldFact]> = self
             .rules
             .rules
             .iter()
             .map(|r| FieldFact {
-                context: r.column_hint(field)
+                context: named == Some(HeaderClass::Personal(r.category))
+                    || r.column_hint(field)
                     || r.context
                         .as_ref()
                         .is_some_and(|c| field_mentions(field, &c.words)),
