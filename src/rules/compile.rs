@@ -344,11 +344,14 @@ fn word_automaton(words: &[String]) -> Option<AhoCorasick> {
     if words.is_empty() {
         return None;
     }
+    let spellings = words
+        .iter()
+        .flat_map(|w| std::iter::once(w.clone()).chain(super::spelling::ascii_variants(w)));
     AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::Standard)
         .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-        .build(words)
+        .build(spellings)
         .ok()
 }
 
@@ -405,6 +408,10 @@ fn build_set(rules: Vec<Rule>) -> Result<RuleSet, RuleErrors> {
         for (ki, k) in r.keywords.iter().enumerate() {
             literals.push(k.text.clone());
             keyword_map.push((ri, ki));
+            for v in super::spelling::ascii_variants(&k.text) {
+                literals.push(v);
+                keyword_map.push((ri, ki));
+            }
         }
     }
     let keywords = if literals.is_empty() {

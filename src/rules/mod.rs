@@ -6,6 +6,7 @@ pub mod compile;
 pub mod examples;
 pub mod headers;
 pub mod spec;
+pub mod spelling;
 pub mod validators;
 
 use crate::model::{Category, Severity};
