@@ -9,6 +9,9 @@ pub mod spec;
 pub mod spelling;
 pub mod validators;
 
+#[cfg(test)]
+mod language_packs;
+
 use crate::model::{Category, Severity};
 use aho_corasick::AhoCorasick;
 use regex::Regex;
@@ -36,6 +39,18 @@ pub const BUILTIN_FILES: &[(&str, &str)] = &[
     (
         "rules/special_categories.yaml",
         include_str!("../../rules/special_categories.yaml"),
+    ),
+    (
+        "rules/special_categories_no.yaml",
+        include_str!("../../rules/special_categories_no.yaml"),
+    ),
+    (
+        "rules/special_categories_da.yaml",
+        include_str!("../../rules/special_categories_da.yaml"),
+    ),
+    (
+        "rules/special_categories_fi.yaml",
+        include_str!("../../rules/special_categories_fi.yaml"),
     ),
 ];
 
