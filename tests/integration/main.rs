@@ -6,6 +6,7 @@ mod cli;
 mod common;
 mod corpus;
 mod crm_headers;
+mod eval;
 mod hostile;
 mod html_browser;
 mod policy;
