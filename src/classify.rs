@@ -19,6 +19,9 @@ pub use values::ValueShapes;
 /// Share of a column's sampled non-empty values that must be whole matches of one
 /// category for the column to count as structured for it.
 pub const STRUCTURED_SHARE: f64 = 0.8;
+/// An e-mail column with fewer personal addresses than this share holds role
+/// mailboxes of companies, not people's addresses.
+pub const ROLE_COLUMN_SHARE: f64 = 0.2;
 /// Fewer sampled values than this decide nothing by content.
 pub const MIN_SAMPLE: u64 = 5;
 
@@ -28,6 +31,8 @@ pub struct ColumnProfile {
     pub non_empty: u64,
     /// Values that are one whole match of a category.
     pub whole: BTreeMap<Category, u64>,
+    /// Values with at least one match of a category.
+    pub holding: BTreeMap<Category, u64>,
     /// Values shaped like names, addresses or company names.
     pub shapes: ValueShapes,
 }
@@ -39,6 +44,12 @@ impl ColumnProfile {
         }
         self.non_empty += 1;
         self.shapes.observe(text);
+        let mut seen: Vec<Category> = matches.iter().map(|m| rules.rules[m.rule].category).collect();
+        seen.sort();
+        seen.dedup();
+        for c in seen {
+            *self.holding.entry(c).or_default() += 1;
+        }
         if let [m] = matches {
             if m.whole {
                 *self.whole.entry(rules.rules[m.rule].category).or_default() += 1;
@@ -51,6 +62,9 @@ impl ColumnProfile {
         self.non_empty += other.non_empty;
         for (cat, n) in &other.whole {
             *self.whole.entry(*cat).or_default() += n;
+        }
+        for (cat, n) in &other.holding {
+            *self.holding.entry(*cat).or_default() += n;
         }
         self.shapes.add(&other.shapes);
     }
@@ -92,18 +106,15 @@ fn rule_hint(header: &str, rules: &RuleSet) -> Option<Category> {
 /// Decide a column's role from its header and its sampled values.
 pub fn decide(header: &str, profile: &ColumnProfile, rules: &RuleSet) -> FieldRole {
     let sampled = profile.non_empty >= MIN_SAMPLE;
-    match header_class(header) {
-        // `Name` of an accounts export holds companies (Nordvik AB, Virtanen Oy).
-        Some(HeaderClass::Personal(Category::PersonName))
-            if sampled && profile.shapes.holds_companies(profile.non_empty) =>
-        {
+    let named = match header_class(header) {
+        Some(HeaderClass::Personal(c)) => Some(c),
+        Some(HeaderClass::NotPersonal) => return FieldRole::FreeText,
+        None => rule_hint(header, rules),
+    };
+    if let Some(c) = named {
+        if sampled && values_contradict(c, profile) {
             return FieldRole::FreeText;
         }
-        Some(HeaderClass::Personal(c)) => return FieldRole::Structured(c),
-        Some(HeaderClass::NotPersonal) => return FieldRole::FreeText,
-        None => {}
-    }
-    if let Some(c) = rule_hint(header, rules) {
         return FieldRole::Structured(c);
     }
     if sampled {
@@ -126,6 +137,22 @@ pub fn decide(header: &str, profile: &ColumnProfile, rules: &RuleSet) -> FieldRo
         }
     }
     FieldRole::FreeText
+}
+
+/// Values that show a personal-sounding header is not about people: `Name` of an
+/// accounts export holds companies (Nordvik AB, Virtanen Oy), `OwnerId` of a Data
+/// Export user ids (0055g00000Hq1xYAAR), and an e-mail column whose addresses the
+/// e-mail rule leaves out holds role mailboxes (faktura@, info@).
+fn values_contradict(category: Category, profile: &ColumnProfile) -> bool {
+    let n = profile.non_empty;
+    match category {
+        Category::PersonName => profile.shapes.holds_companies(n) || profile.shapes.holds_ids(n),
+        Category::Email => {
+            (profile.holding.get(&Category::Email).copied().unwrap_or(0) as f64)
+                < ROLE_COLUMN_SHARE * n as f64
+        }
+        _ => false,
+    }
 }
 
 /// Turns matches into findings with masking and fingerprints applied, so that no

@@ -1,16 +1,16 @@
 //! When a header says nothing (`Field7`, `Kolumn 3`), the values decide: a column
 //! of names is recognised by name statistics (the common given names and surnames
-//! of the Nordic countries and the UK, `rules/person_names.txt`, and the surname
+//! of the Nordic countries and the UK, `rules/vocabulary/person_names.txt`, and the surname
 //! endings of those languages), a column of addresses by street-name shapes
-//! (`-gatan`, `-vägen`, `-veien`, `-vej`, `-katu`, `Street` + number) and postcodes
-//! with a town. The same statistics keep a `Name` column of company names (`AB`,
-//! `Oy`, `A/S`, `Ltd`) out of the inventory.
+//! (`-gatan`, `-vägen`, `-veien`, `-vej`, `-katu`, `Street` + number). The same
+//! statistics keep out of the inventory a `Name` column of company names (`AB`, `Oy`,
+//! `A/S`, `Ltd`) and an `OwnerId` column of user ids, neither of which names a person.
 
 use regex::Regex;
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-const NAMES_FILE: &str = include_str!("../../rules/person_names.txt");
+const NAMES_FILE: &str = include_str!("../../rules/vocabulary/person_names.txt");
 
 /// Longer values are sentences, not names or addresses, and are not looked at.
 const MAX_VALUE_CHARS: usize = 80;
@@ -33,6 +33,8 @@ pub struct ValueShapes {
     pub known_name: u64,
     pub company: u64,
     pub address: u64,
+    /// Values with a digit: ids and codes, never a person's name.
+    pub with_digits: u64,
 }
 
 impl ValueShapes {
@@ -42,6 +44,12 @@ impl ValueShapes {
             return;
         }
         let facts = statistics();
+        if v.bytes().any(|b| b.is_ascii_digit()) {
+            self.with_digits += 1;
+        }
+        if v.contains('@') {
+            return;
+        }
         let words: Vec<&str> = v
             .split(|c: char| c.is_whitespace() || c == ',')
             .filter(|w| !w.is_empty())
@@ -70,7 +78,14 @@ impl ValueShapes {
         self.known_name += other.known_name;
         self.company += other.company;
         self.address += other.address;
+        self.with_digits += other.with_digits;
     }
+
+    /// Mostly ids and codes (`0055g00000Hq1xYAAR`, a GUID): not names.
+    pub fn holds_ids(&self, non_empty: u64) -> bool {
+        non_empty > 0 && self.with_digits as f64 >= NAME_SHAPE_SHARE * non_empty as f64
+    }
+
 
     pub fn holds_names(&self, non_empty: u64) -> bool {
         let n = non_empty as f64;
@@ -90,7 +105,7 @@ impl ValueShapes {
 struct Statistics {
     names: HashSet<String>,
     company_forms: HashSet<String>,
-    /// Street with number, number with street (British), postcode with town.
+    /// Street with number, number with street (British), post-office box.
     address_shapes: Vec<Regex>,
 }
 
@@ -120,11 +135,10 @@ fn statistics() -> &'static Statistics {
         let street_number_first = Regex::new(
             r"^(?:Flat\s+\d+[A-Za-z]?,?\s+)?\d{1,4}[A-Za-z]?,?\s+(?:\p{L}[\p{L}'.-]*\s+){1,3}(?:Street|St|Road|Rd|Lane|Ln|Avenue|Ave|Close|Drive|Dr|Way|Gardens|Place|Pl|Crescent|Terrace|Court|Square|Grove|Row|Mews|Hill|Walk|Parade)\b\.?",
         );
-        let postcode_town = Regex::new(
-            r"^(?:(?:(?:SE|S|NO|N|DK|FI|FIN)-\s?)?(?:\d{3}\s?\d{2}|\d{4,5})\s+\p{Lu}\p{Ll}+.*|\d{3}\s\d{2}|[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}|(?:Box|Postbox|Postboks|Pb\.?|PL)\s+\d{1,6}\b.*)$",
-        );
+        // A postcode or a town alone identifies no one; a post-office box does.
+        let post_box = Regex::new(r"^(?:Box|Postbox|Postboks|Pb\.?|PL)\s+\d{1,6}\b");
         // The patterns are constants; a unit test proves that all of them compile.
-        let address_shapes = [street, street_number_first, postcode_town]
+        let address_shapes = [street, street_number_first, post_box]
             .into_iter()
             .filter_map(Result::ok)
             .collect();
@@ -323,15 +337,19 @@ mod tests {
             "Drottninggatan 5 lgh 1102",
         ];
         assert!(shapes(&v).holds_addresses(v.len() as u64));
-        let towns = [
-            "114 36 Stockholm",
-            "0150 Oslo",
-            "2100 København Ø",
-            "00100 Helsinki",
-            "SW1A 1AA",
-            "412 63",
-        ];
-        assert!(shapes(&towns).holds_addresses(towns.len() as u64));
+    }
+
+    #[test]
+    fn ids_are_not_names() {
+        let ids = ["0055g00000Hq1xYAAR", "0055g00000Hq1xZAAR", "3f2a9c1e-7b4d-4e8a-9f00-1c2d3e4f5a6b", "U-1042", "U-1043"];
+        assert!(shapes(&ids).holds_ids(ids.len() as u64));
+        assert!(!shapes(&["Anna Svensson", "Erik Ek", "Lena Berg"]).holds_ids(3));
+    }
+
+    #[test]
+    fn postcodes_and_towns_alone_are_not_addresses() {
+        let v = ["114 36", "412 54", "0150", "00100", "Stockholm", "Oslo"];
+        assert!(!shapes(&v).holds_addresses(v.len() as u64));
     }
 
     #[test]

@@ -61,15 +61,13 @@ Id,AccountId,FirstName,LastName,MailingStreet,MailingPostalCode,MailingCity,Phon
             ("FirstName", "person_name"),
             ("LastName", "person_name"),
             ("MailingStreet", "postal_address"),
-            ("MailingPostalCode", "postal_address"),
-            ("MailingCity", "postal_address"),
             ("Phone", "phone"),
             ("MobilePhone", "phone"),
             ("Email", "email"),
             ("Birthdate", "date_of_birth"),
             ("OwnerId", "person_name"),
         ],
-        &["Id", "AccountId", "LeadSource"],
+        &["Id", "AccountId", "LeadSource", "MailingPostalCode", "MailingCity"],
     );
 }
 
@@ -93,9 +91,8 @@ Record ID,First Name,Last Name,Email,Phone Number,Contact owner,Company Name,Lif
             ("Phone Number", "phone"),
             ("Contact owner", "person_name"),
             ("Street Address", "postal_address"),
-            ("Postal Code", "postal_address"),
         ],
-        &["Record ID", "Company Name", "Lifecycle Stage"],
+        &["Record ID", "Company Name", "Lifecycle Stage", "Postal Code"],
     );
     let deals = "\
 Deal Name,Deal Stage,Amount,Currency,Deal owner,Pipeline,Close Date
@@ -135,12 +132,10 @@ c5,Tom,Harris,Tom Harris,tom.harris@example.co.uk,tom@home.example,+44 161 496 0
             ("telephone1", "phone"),
             ("mobilephone", "phone"),
             ("address1_line1", "postal_address"),
-            ("address1_postalcode", "postal_address"),
-            ("address1_city", "postal_address"),
             ("birthdate", "date_of_birth"),
             ("owninguser", "person_name"),
         ],
-        &["contactid", "industrycode"],
+        &["contactid", "industrycode", "address1_postalcode", "address1_city"],
     );
 }
 
@@ -161,13 +156,11 @@ Kundnr;Förnamn;Efternamn;Företag;Organisationsnummer;Gatuadress;Postnummer;Pos
             ("Förnamn", "person_name"),
             ("Efternamn", "person_name"),
             ("Gatuadress", "postal_address"),
-            ("Postnummer", "postal_address"),
-            ("Postort", "postal_address"),
             ("Mobiltelefon", "phone"),
             ("E-post", "email"),
             ("Ansvarig säljare", "person_name"),
         ],
-        &["Kundnr", "Företag", "Organisationsnummer", "Bransch"],
+        &["Kundnr", "Företag", "Organisationsnummer", "Bransch", "Postnummer", "Postort"],
     );
     let fi = "\
 Etunimi,Sukunimi,Sähköposti,Matkapuhelin,Katuosoite,Postinumero,Postitoimipaikka,Yritys,Y-tunnus,Vastuuhenkilö
@@ -186,11 +179,9 @@ Ville,Heikkinen,ville@example.fi,041 333 4455,Puistotie 2,20100,Turku,Heikkinen 
             ("Sähköposti", "email"),
             ("Matkapuhelin", "phone"),
             ("Katuosoite", "postal_address"),
-            ("Postinumero", "postal_address"),
-            ("Postitoimipaikka", "postal_address"),
             ("Vastuuhenkilö", "person_name"),
         ],
-        &["Yritys", "Y-tunnus"],
+        &["Yritys", "Y-tunnus", "Postinumero", "Postitoimipaikka"],
     );
 }
 
@@ -210,6 +201,27 @@ A-1006,Ingrid Johansson,Kungsgatan 3,Licens Bas,990
         csv,
         &[("Field2", "person_name"), ("Field3", "postal_address")],
         &["Field1", "Field4", "Field5"],
+    );
+}
+
+#[test]
+fn role_mailboxes_and_user_ids_are_not_personal() {
+    let csv = "\
+Kundenummer;Navn;Fakturaepost;Kontaktperson;Kontaktperson e-post;OwnerId
+20001;Fjordbygg AS;faktura@fjordbygg.no;Ole Hansen;ole.hansen@fjordbygg.no;0055g00000Hq1xYAAR
+20002;Havfisk AS;regnskap@havfisk.no;Ingrid Solberg;ingrid.solberg@havfisk.no;0055g00000Hq1xYAAR
+20003;Nordlys Regnskap AS;post@nordlysregnskap.no;Kari Nilsen;kari@nordlysregnskap.no;0055g00000Hq1xZAAR
+20004;Bergen Bilutleie AS;invoice@bergenbil.no;Per Olsen;per.olsen@bergenbil.no;0055g00000Hq1xZAAR
+20005;Tromsø Tre AS;faktura@tromsotre.no;Siri Moe;siri.moe@tromsotre.no;0055g00000Hq1xYAAR
+";
+    check(
+        "kunder.csv",
+        csv,
+        &[
+            ("Kontaktperson", "person_name"),
+            ("Kontaktperson e-post", "email"),
+        ],
+        &["Navn", "Fakturaepost", "OwnerId", "Kundenummer"],
     );
 }
 
