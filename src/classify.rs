@@ -44,7 +44,10 @@ impl ColumnProfile {
         }
         self.non_empty += 1;
         self.shapes.observe(text);
-        let mut seen: Vec<Category> = matches.iter().map(|m| rules.rules[m.rule].category).collect();
+        let mut seen: Vec<Category> = matches
+            .iter()
+            .map(|m| rules.rules[m.rule].category)
+            .collect();
         seen.sort();
         seen.dedup();
         for c in seen {

@@ -86,7 +86,6 @@ impl ValueShapes {
         non_empty > 0 && self.with_digits as f64 >= NAME_SHAPE_SHARE * non_empty as f64
     }
 
-
     pub fn holds_names(&self, non_empty: u64) -> bool {
         let n = non_empty as f64;
         self.name_shaped as f64 >= NAME_SHAPE_SHARE * n
@@ -341,7 +340,13 @@ mod tests {
 
     #[test]
     fn ids_are_not_names() {
-        let ids = ["0055g00000Hq1xYAAR", "0055g00000Hq1xZAAR", "3f2a9c1e-7b4d-4e8a-9f00-1c2d3e4f5a6b", "U-1042", "U-1043"];
+        let ids = [
+            "0055g00000Hq1xYAAR",
+            "0055g00000Hq1xZAAR",
+            "3f2a9c1e-7b4d-4e8a-9f00-1c2d3e4f5a6b",
+            "U-1042",
+            "U-1043",
+        ];
         assert!(shapes(&ids).holds_ids(ids.len() as u64));
         assert!(!shapes(&["Anna Svensson", "Erik Ek", "Lena Berg"]).holds_ids(3));
     }

@@ -67,7 +67,13 @@ Id,AccountId,FirstName,LastName,MailingStreet,MailingPostalCode,MailingCity,Phon
             ("Birthdate", "date_of_birth"),
             ("OwnerId", "person_name"),
         ],
-        &["Id", "AccountId", "LeadSource", "MailingPostalCode", "MailingCity"],
+        &[
+            "Id",
+            "AccountId",
+            "LeadSource",
+            "MailingPostalCode",
+            "MailingCity",
+        ],
     );
 }
 
@@ -92,7 +98,12 @@ Record ID,First Name,Last Name,Email,Phone Number,Contact owner,Company Name,Lif
             ("Contact owner", "person_name"),
             ("Street Address", "postal_address"),
         ],
-        &["Record ID", "Company Name", "Lifecycle Stage", "Postal Code"],
+        &[
+            "Record ID",
+            "Company Name",
+            "Lifecycle Stage",
+            "Postal Code",
+        ],
     );
     let deals = "\
 Deal Name,Deal Stage,Amount,Currency,Deal owner,Pipeline,Close Date
@@ -135,7 +146,12 @@ c5,Tom,Harris,Tom Harris,tom.harris@example.co.uk,tom@home.example,+44 161 496 0
             ("birthdate", "date_of_birth"),
             ("owninguser", "person_name"),
         ],
-        &["contactid", "industrycode", "address1_postalcode", "address1_city"],
+        &[
+            "contactid",
+            "industrycode",
+            "address1_postalcode",
+            "address1_city",
+        ],
     );
 }
 
@@ -160,7 +176,14 @@ Kundnr;Förnamn;Efternamn;Företag;Organisationsnummer;Gatuadress;Postnummer;Pos
             ("E-post", "email"),
             ("Ansvarig säljare", "person_name"),
         ],
-        &["Kundnr", "Företag", "Organisationsnummer", "Bransch", "Postnummer", "Postort"],
+        &[
+            "Kundnr",
+            "Företag",
+            "Organisationsnummer",
+            "Bransch",
+            "Postnummer",
+            "Postort",
+        ],
     );
     let fi = "\
 Etunimi,Sukunimi,Sähköposti,Matkapuhelin,Katuosoite,Postinumero,Postitoimipaikka,Yritys,Y-tunnus,Vastuuhenkilö
