@@ -128,6 +128,21 @@ const FOUND: &[(&str, Category)] = &[
         "fått straffregisterutdrag med anmärkning",
         Category::Criminal,
     ),
+    // every language: medicines, abbreviations, origin, carrier status
+    ("tar Eliquis sedan i våras, inga ingrepp", Category::Health),
+    ("har KOL, orkar inte trappor", Category::Health),
+    (
+        "han er oprindeligt fra Irak, taler godt dansk",
+        Category::Ethnicity,
+    ),
+    (
+        "bærer genet for hemokromatose ifølge ham selv",
+        Category::Genetic,
+    ),
+    (
+        "voted Tory all his life, avoid Brexit talk",
+        Category::Political,
+    ),
     // Swedish and English, without the Nordic letters
     (
         "Kunden ar sjukskriven och domd for misshandel",
@@ -175,6 +190,13 @@ const NOT_FOUND: &[&str] = &[
     "Christmas party on 12 December",
     "The Nordic Union of Wholesalers is a new customer",
     "IF Metall beställde 300 almanackor",
+    // every language
+    "Skicka fakturan till ekonomi@nordvik.se",
+    "Apoteket beställde 20 kartonger Eliquis till lagret",
+    "Kaffet kommer från Etiopien, ekologiskt",
+    "Vi har MS Teams men inte Zoom",
+    "Försenat pga backloggen på lagret",
+    "Ordren kommer fra Kina med skip",
 ];
 
 #[test]
