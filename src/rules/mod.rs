@@ -3,14 +3,11 @@
 //! cloned per worker thread.
 
 pub mod compile;
-pub mod examples;
 pub mod headers;
 pub mod spec;
 pub mod spelling;
 pub mod validators;
 
-#[cfg(test)]
-mod language_packs;
 
 use crate::model::{Category, Severity};
 use aho_corasick::AhoCorasick;

@@ -9,6 +9,7 @@ mod crm_headers;
 mod eval;
 mod hostile;
 mod html_browser;
+mod layers;
 mod policy;
 mod privacy;
 mod recipes;

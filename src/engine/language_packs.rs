@@ -3,7 +3,7 @@
 //! languages) must be found with the right category, and near-misses in every
 //! language must not produce any special-category match from any pack.
 
-use crate::engine::Matcher;
+use super::Matcher;
 use crate::model::Category;
 use crate::rules::RuleSet;
 
