@@ -178,9 +178,11 @@ fn compile_rule(ctx: &mut Ctx<'_>, spec: RuleSpec) -> Option<Rule> {
             let words: Vec<String> = x.words.iter().map(|w| lower_same_len(w)).collect();
             Some(ExcludeWords {
                 automaton: word_automaton(&words),
+                field_automaton: field_automaton(&words),
                 words,
                 window: x.window.unwrap_or(DEFAULT_WINDOW),
                 before_only: x.before_only,
+                sentence: x.sentence,
                 drop,
             })
         }
@@ -189,6 +191,7 @@ fn compile_rule(ctx: &mut Ctx<'_>, spec: RuleSpec) -> Option<Rule> {
         let words: Vec<String> = c.words.iter().map(|w| lower_same_len(w)).collect();
         ContextWords {
             automaton: word_automaton(&words),
+            field_automaton: field_automaton(&words),
             words,
             window: c.window.unwrap_or(DEFAULT_WINDOW),
             required: c.required,
@@ -353,6 +356,17 @@ fn word_automaton(words: &[String]) -> Option<AhoCorasick> {
         .kind(Some(aho_corasick::AhoCorasickKind::DFA))
         .build(spellings)
         .ok()
+}
+
+/// The words as whole words of a column or header name: trimmed, and only those
+/// that a name split into words can hold at all.
+fn field_automaton(words: &[String]) -> Option<AhoCorasick> {
+    let trimmed: Vec<String> = words
+        .iter()
+        .map(|w| w.trim().to_string())
+        .filter(|w| !w.is_empty())
+        .collect();
+    word_automaton(&trimmed)
 }
 
 fn build_set(rules: Vec<Rule>) -> Result<RuleSet, RuleErrors> {
