@@ -53,10 +53,10 @@ impl ColumnProfile {
         for c in seen {
             *self.holding.entry(c).or_default() += 1;
         }
-        if let [m] = matches {
-            if m.whole {
-                *self.whole.entry(rules.rules[m.rule].category).or_default() += 1;
-            }
+        if let [m] = matches
+            && m.whole
+        {
+            *self.whole.entry(rules.rules[m.rule].category).or_default() += 1;
         }
     }
 
@@ -126,10 +126,9 @@ pub fn decide(header: &str, profile: &ColumnProfile, rules: &RuleSet) -> FieldRo
             .iter()
             .filter(|(c, _)| !c.is_special())
             .max_by_key(|(_, n)| **n)
+            && n as f64 >= STRUCTURED_SHARE * profile.non_empty as f64
         {
-            if n as f64 >= STRUCTURED_SHARE * profile.non_empty as f64 {
-                return FieldRole::Structured(cat);
-            }
+            return FieldRole::Structured(cat);
         }
         // A header that says nothing (`Field7`): names and addresses by their shape.
         if profile.shapes.holds_names(profile.non_empty) {
@@ -184,10 +183,10 @@ impl FindingMaker {
             } else {
                 display.strip_prefix(root).and_then(|r| r.strip_prefix('/'))
             };
-            if let Some(r) = rel {
-                if best.is_none_or(|b| r.len() < b.len()) {
-                    best = Some(r);
-                }
+            if let Some(r) = rel
+                && best.is_none_or(|b| r.len() < b.len())
+            {
+                best = Some(r);
             }
         }
         best.unwrap_or(display)
