@@ -4,17 +4,24 @@
 //! is a finding: any match in free text, another category in a structured column
 //! (a phone number typed into the e-mail column), and every special category.
 
+mod values;
+
 use crate::engine::Match;
 use crate::finding::{Finding, MessageInfo};
 use crate::fingerprint::FingerprintKey;
 use crate::model::{Category, Location};
 use crate::redact::mask;
 use crate::rules::RuleSet;
+use crate::rules::headers::{HeaderClass, header_class};
 use std::collections::BTreeMap;
+pub use values::ValueShapes;
 
 /// Share of a column's sampled non-empty values that must be whole matches of one
 /// category for the column to count as structured for it.
 pub const STRUCTURED_SHARE: f64 = 0.8;
+/// An e-mail column with fewer personal addresses than this share holds role
+/// mailboxes of companies, not people's addresses.
+pub const ROLE_COLUMN_SHARE: f64 = 0.2;
 /// Fewer sampled values than this decide nothing by content.
 pub const MIN_SAMPLE: u64 = 5;
 
@@ -24,6 +31,10 @@ pub struct ColumnProfile {
     pub non_empty: u64,
     /// Values that are one whole match of a category.
     pub whole: BTreeMap<Category, u64>,
+    /// Values with at least one match of a category.
+    pub holding: BTreeMap<Category, u64>,
+    /// Values shaped like names, addresses or company names.
+    pub shapes: ValueShapes,
 }
 
 impl ColumnProfile {
@@ -32,11 +43,33 @@ impl ColumnProfile {
             return;
         }
         self.non_empty += 1;
+        self.shapes.observe(text);
+        let mut seen: Vec<Category> = matches
+            .iter()
+            .map(|m| rules.rules[m.rule].category)
+            .collect();
+        seen.sort();
+        seen.dedup();
+        for c in seen {
+            *self.holding.entry(c).or_default() += 1;
+        }
         if let [m] = matches
             && m.whole
         {
             *self.whole.entry(rules.rules[m.rule].category).or_default() += 1;
         }
+    }
+
+    /// Fold another sample of the same column into this one.
+    pub fn add(&mut self, other: &ColumnProfile) {
+        self.non_empty += other.non_empty;
+        for (cat, n) in &other.whole {
+            *self.whole.entry(*cat).or_default() += n;
+        }
+        for (cat, n) in &other.holding {
+            *self.holding.entry(*cat).or_default() += n;
+        }
+        self.shapes.add(&other.shapes);
     }
 }
 
@@ -54,8 +87,18 @@ impl FieldRole {
     }
 }
 
-/// The category a header names, if any rule's `columns` hint matches it.
+/// The category a header names: the bundled header vocabulary first (it also knows
+/// the company and deal columns that are not personal), then any rule's `columns`
+/// hint (user rules can name their own columns).
 pub fn header_category(header: &str, rules: &RuleSet) -> Option<Category> {
+    match header_class(header) {
+        Some(HeaderClass::Personal(c)) => Some(c),
+        Some(HeaderClass::NotPersonal) => None,
+        None => rule_hint(header, rules),
+    }
+}
+
+fn rule_hint(header: &str, rules: &RuleSet) -> Option<Category> {
     rules
         .rules
         .iter()
@@ -65,20 +108,53 @@ pub fn header_category(header: &str, rules: &RuleSet) -> Option<Category> {
 
 /// Decide a column's role from its header and its sampled values.
 pub fn decide(header: &str, profile: &ColumnProfile, rules: &RuleSet) -> FieldRole {
-    if let Some(c) = header_category(header, rules) {
+    let sampled = profile.non_empty >= MIN_SAMPLE;
+    let named = match header_class(header) {
+        Some(HeaderClass::Personal(c)) => Some(c),
+        Some(HeaderClass::NotPersonal) => return FieldRole::FreeText,
+        None => rule_hint(header, rules),
+    };
+    if let Some(c) = named {
+        if sampled && values_contradict(c, profile) {
+            return FieldRole::FreeText;
+        }
         return FieldRole::Structured(c);
     }
-    if profile.non_empty >= MIN_SAMPLE
-        && let Some((&cat, &n)) = profile
+    if sampled {
+        if let Some((&cat, &n)) = profile
             .whole
             .iter()
             .filter(|(c, _)| !c.is_special())
             .max_by_key(|(_, n)| **n)
-        && n as f64 >= STRUCTURED_SHARE * profile.non_empty as f64
-    {
-        return FieldRole::Structured(cat);
+            && n as f64 >= STRUCTURED_SHARE * profile.non_empty as f64
+        {
+            return FieldRole::Structured(cat);
+        }
+        // A header that says nothing (`Field7`): names and addresses by their shape.
+        if profile.shapes.holds_names(profile.non_empty) {
+            return FieldRole::Structured(Category::PersonName);
+        }
+        if profile.shapes.holds_addresses(profile.non_empty) {
+            return FieldRole::Structured(Category::PostalAddress);
+        }
     }
     FieldRole::FreeText
+}
+
+/// Values that show a personal-sounding header is not about people: `Name` of an
+/// accounts export holds companies (Nordvik AB, Virtanen Oy), `OwnerId` of a Data
+/// Export user ids (0055g00000Hq1xYAAR), and an e-mail column whose addresses the
+/// e-mail rule leaves out holds role mailboxes (faktura@, info@).
+fn values_contradict(category: Category, profile: &ColumnProfile) -> bool {
+    let n = profile.non_empty;
+    match category {
+        Category::PersonName => profile.shapes.holds_companies(n) || profile.shapes.holds_ids(n),
+        Category::Email => {
+            (profile.holding.get(&Category::Email).copied().unwrap_or(0) as f64)
+                < ROLE_COLUMN_SHARE * n as f64
+        }
+        _ => false,
+    }
 }
 
 /// Turns matches into findings with masking and fingerprints applied, so that no

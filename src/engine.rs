@@ -3,8 +3,12 @@
 //! those run `find_iter`; validators and context words run on candidates only.
 
 use crate::rules::compile::lower_same_len_into;
+use crate::rules::headers::HeaderClass;
 use crate::rules::{Rule, RuleSet};
 use aho_corasick::AhoCorasick;
+
+#[cfg(test)]
+mod language_packs;
 
 /// A rule hit in one field. Offsets are bytes into the field text.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -82,19 +86,22 @@ impl Matcher {
         if self.field_facts.len() >= FIELD_MEMO {
             self.field_facts.clear();
         }
+        let named = crate::rules::headers::header_class(field);
+        let words = field_words(field);
         let facts: std::sync::Arc<[FieldFact]> = self
             .rules
             .rules
             .iter()
             .map(|r| FieldFact {
-                context: r.column_hint(field)
+                context: named == Some(HeaderClass::Personal(r.category))
+                    || r.column_hint(field)
                     || r.context
                         .as_ref()
-                        .is_some_and(|c| field_mentions(field, &c.words)),
+                        .is_some_and(|c| field_mentions(&words, c.field_automaton.as_ref())),
                 exclude: r
                     .exclude
                     .as_ref()
-                    .is_some_and(|x| field_mentions(field, &x.words)),
+                    .is_some_and(|x| field_mentions(&words, x.field_automaton.as_ref())),
             })
             .collect();
         self.field_facts.insert(field.to_string(), facts.clone());
@@ -265,8 +272,11 @@ impl Matcher {
                 &self.lower,
                 start,
                 end,
-                x.window,
-                x.before_only,
+                Window {
+                    chars: x.window,
+                    before_only: x.before_only,
+                    sentence: x.sentence,
+                },
                 x.automaton.as_ref(),
             ) || fact.exclude)
         {
@@ -281,8 +291,11 @@ impl Matcher {
                     &self.lower,
                     start,
                     end,
-                    c.window,
-                    c.before_only,
+                    Window {
+                        chars: c.window,
+                        before_only: c.before_only,
+                        sentence: false,
+                    },
                     c.automaton.as_ref(),
                 );
             if found {
@@ -304,29 +317,46 @@ impl Matcher {
     }
 }
 
-/// Does the field (column or header) name contain one of `words` as a whole word?
-/// Names are split on anything that is not a letter or digit, so `platform_version`
+/// A field (column or header) name as lower-case words joined by single spaces:
+/// names are split on anything that is not a letter or digit, so `platform_version`
 /// holds `version`, but `export_kunder.csv` does not hold `origin` and `lead_origin`
 /// holds it only as its own word.
-fn field_mentions(field: &str, words: &[String]) -> bool {
-    if field.is_empty() {
-        return false;
-    }
-    let f = field.to_lowercase();
-    let tokens: Vec<&str> = f
+fn field_words(field: &str) -> String {
+    field
+        .to_lowercase()
         .split(|c: char| !c.is_alphanumeric())
         .filter(|t| !t.is_empty())
-        .collect();
-    let joined = tokens.join(" ");
-    words.iter().any(|w| {
-        let w = w.trim();
-        !w.is_empty()
-            && joined.match_indices(w).any(|(i, _)| {
-                let before = i == 0 || joined.as_bytes()[i - 1] == b' ';
-                let after = i + w.len() == joined.len() || joined.as_bytes()[i + w.len()] == b' ';
-                before && after
-            })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Does the field name (as [`field_words`]) hold one of the automaton's words as
+/// whole words? One automaton search per rule, whatever the number of words.
+fn field_mentions(joined: &str, words: Option<&AhoCorasick>) -> bool {
+    let Some(ac) = words else { return false };
+    if joined.is_empty() {
+        return false;
+    }
+    let b = joined.as_bytes();
+    ac.find_overlapping_iter(joined).any(|m| {
+        let before = m.start() == 0 || b[m.start() - 1] == b' ';
+        let after = m.end() == b.len() || b[m.end()] == b' ';
+        before && after
     })
+}
+
+/// Where context or exclusion words are looked for around a match.
+#[derive(Clone, Copy)]
+struct Window {
+    /// Bytes on each side.
+    chars: usize,
+    before_only: bool,
+    /// Stop at the sentence's end on either side.
+    sentence: bool,
+}
+
+fn is_sentence_end(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | ';' | '\n')
 }
 
 /// Is one of `words` in the window around `[start, end)`, starting at a word start?
@@ -334,17 +364,27 @@ fn words_near(
     lower: &str,
     start: usize,
     end: usize,
-    window: usize,
-    before_only: bool,
+    window: Window,
     words: Option<&AhoCorasick>,
 ) -> bool {
     let Some(ac) = words else { return false };
-    let from = floor_char(lower, start.saturating_sub(window));
-    let to = if before_only {
+    let mut from = floor_char(lower, start.saturating_sub(window.chars));
+    let mut to = if window.before_only {
         start
     } else {
-        ceil_char(lower, (end + window).min(lower.len()))
+        ceil_char(lower, (end + window.chars).min(lower.len()))
     };
+    if window.sentence {
+        if let Some(p) = lower
+            .get(from..start)
+            .and_then(|s| s.rfind(is_sentence_end))
+        {
+            from += p + 1;
+        }
+        if let Some(p) = lower.get(end..to).and_then(|s| s.find(is_sentence_end)) {
+            to = end + p;
+        }
+    }
     let Some(hay) = lower.get(from..to) else {
         return false;
     };

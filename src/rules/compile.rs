@@ -178,9 +178,11 @@ fn compile_rule(ctx: &mut Ctx<'_>, spec: RuleSpec) -> Option<Rule> {
             let words: Vec<String> = x.words.iter().map(|w| lower_same_len(w)).collect();
             Some(ExcludeWords {
                 automaton: word_automaton(&words),
+                field_automaton: field_automaton(&words),
                 words,
                 window: x.window.unwrap_or(DEFAULT_WINDOW),
                 before_only: x.before_only,
+                sentence: x.sentence,
                 drop,
             })
         }
@@ -189,6 +191,7 @@ fn compile_rule(ctx: &mut Ctx<'_>, spec: RuleSpec) -> Option<Rule> {
         let words: Vec<String> = c.words.iter().map(|w| lower_same_len(w)).collect();
         ContextWords {
             automaton: word_automaton(&words),
+            field_automaton: field_automaton(&words),
             words,
             window: c.window.unwrap_or(DEFAULT_WINDOW),
             required: c.required,
@@ -344,12 +347,26 @@ fn word_automaton(words: &[String]) -> Option<AhoCorasick> {
     if words.is_empty() {
         return None;
     }
+    let spellings = words
+        .iter()
+        .flat_map(|w| std::iter::once(w.clone()).chain(super::spelling::ascii_variants(w)));
     AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::Standard)
         .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-        .build(words)
+        .build(spellings)
         .ok()
+}
+
+/// The words as whole words of a column or header name: trimmed, and only those
+/// that a name split into words can hold at all.
+fn field_automaton(words: &[String]) -> Option<AhoCorasick> {
+    let trimmed: Vec<String> = words
+        .iter()
+        .map(|w| w.trim().to_string())
+        .filter(|w| !w.is_empty())
+        .collect();
+    word_automaton(&trimmed)
 }
 
 fn build_set(rules: Vec<Rule>) -> Result<RuleSet, RuleErrors> {
@@ -405,6 +422,10 @@ fn build_set(rules: Vec<Rule>) -> Result<RuleSet, RuleErrors> {
         for (ki, k) in r.keywords.iter().enumerate() {
             literals.push(k.text.clone());
             keyword_map.push((ri, ki));
+            for v in super::spelling::ascii_variants(&k.text) {
+                literals.push(v);
+                keyword_map.push((ri, ki));
+            }
         }
     }
     let keywords = if literals.is_empty() {

@@ -3,7 +3,9 @@
 //! cloned per worker thread.
 
 pub mod compile;
+pub mod headers;
 pub mod spec;
+pub mod spelling;
 pub mod validators;
 
 use crate::model::{Category, Severity};
@@ -33,6 +35,18 @@ pub const BUILTIN_FILES: &[(&str, &str)] = &[
     (
         "rules/special_categories.yaml",
         include_str!("../../rules/special_categories.yaml"),
+    ),
+    (
+        "rules/special_categories_no.yaml",
+        include_str!("../../rules/special_categories_no.yaml"),
+    ),
+    (
+        "rules/special_categories_da.yaml",
+        include_str!("../../rules/special_categories_da.yaml"),
+    ),
+    (
+        "rules/special_categories_fi.yaml",
+        include_str!("../../rules/special_categories_fi.yaml"),
     ),
 ];
 
@@ -85,6 +99,8 @@ pub struct ContextWords {
     pub words: Vec<String>,
     /// All of `words` in one automaton, so a window is searched once.
     pub automaton: Option<AhoCorasick>,
+    /// The words trimmed, for column and header names (searched once per name).
+    pub field_automaton: Option<AhoCorasick>,
     pub window: usize,
     pub required: bool,
     pub before_only: bool,
@@ -94,8 +110,12 @@ pub struct ContextWords {
 pub struct ExcludeWords {
     pub words: Vec<String>,
     pub automaton: Option<AhoCorasick>,
+    /// The words trimmed, for column and header names.
+    pub field_automaton: Option<AhoCorasick>,
     pub window: usize,
     pub before_only: bool,
+    /// The window ends at the match's sentence.
+    pub sentence: bool,
     /// True: the match is dropped. False: its confidence is lowered.
     pub drop: bool,
 }

@@ -78,6 +78,10 @@ pub struct ExcludeSpec {
     /// precedes the number it describes).
     #[serde(default)]
     pub before_only: bool,
+    /// Look only within the match's sentence (up to `.`, `!`, `?`, `;` or a line
+    /// break): "Medlem i Unionen. Beställde pärmar." is a membership.
+    #[serde(default)]
+    pub sentence: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -165,7 +165,13 @@ fn no_labelled_value_in_baseline_sarif_or_diff() {
     // not data about anyone; every identifier, address and phrase is checked.
     let rules_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
     let mut vocabulary = String::from("fingerprint");
-    for e in std::fs::read_dir(&rules_dir).expect("rules").flatten() {
+    // Rule files only: rules/vocabulary/ holds column headers and people's names,
+    // which are data this test must keep checking.
+    for e in std::fs::read_dir(&rules_dir)
+        .expect("rules")
+        .flatten()
+        .filter(|e| e.path().is_file())
+    {
         vocabulary.push_str(
             &std::fs::read_to_string(e.path())
                 .expect("rule file")

@@ -343,10 +343,7 @@ fn decide_roles(
     let mut profiles = vec![ColumnProfile::default(); headers.len()];
     for c in chunks {
         for (p, q) in profiles.iter_mut().zip(&c.profiles) {
-            p.non_empty += q.non_empty;
-            for (cat, n) in &q.whole {
-                *p.whole.entry(*cat).or_default() += n;
-            }
+            p.add(q);
         }
     }
     headers
