@@ -3,7 +3,8 @@
 //! Address headers go to the inventory; subject, body and text attachments are free
 //! text, so every match there is a finding.
 
-use super::{FileResult, Matchers, ScanOptions, char_span};
+use super::char_cursor::CharCursor;
+use super::{FileResult, Matchers, ScanOptions};
 use crate::engine::Matcher;
 use crate::finding::{InventoryEntry, InventoryKind, MessageInfo};
 use crate::model::{Category, Location};
@@ -24,6 +25,8 @@ const BATCH_BYTES: usize = 4 * 1024 * 1024;
 /// What one message contributed.
 struct MessageOut {
     findings: Vec<EncodedFinding>,
+    /// Findings past the per-rule cap in their part, by rule: counted, never made.
+    unlisted: BTreeMap<String, u64>,
     /// header → (addresses, display names, values)
     addresses: BTreeMap<String, (u64, u64, u64)>,
     attachments: Vec<InventoryEntry>,
@@ -54,6 +57,7 @@ fn scan_message(
 ) -> MessageOut {
     let mut out = MessageOut {
         findings: Vec::new(),
+        unlisted: BTreeMap::new(),
         addresses: BTreeMap::new(),
         attachments: Vec::new(),
         warnings: Vec::new(),
@@ -108,22 +112,33 @@ fn scan_message(
         // Walk the text once, in match order, to turn byte offsets into line and
         // column-in-line.
         let mut line = 1usize;
-        let mut line_start = 0usize;
+        let mut line_start_chars = 0usize;
         let mut pos = 0usize;
+        let mut chars = CharCursor::new(&text.text);
+        // The file lists the first `cap` findings of a rule: past that in one part,
+        // a match is only counted (the cap bounds work, not only output).
+        let mut made: BTreeMap<usize, usize> = BTreeMap::new();
         for m in &matches {
             if !opts.maker.keeps(m) {
                 continue;
             }
+            let n = made.entry(m.rule).or_default();
+            *n += 1;
+            if *n > opts.limits.max_findings_per_rule_and_file {
+                let id = &matcher.rules().rules[m.rule].id;
+                *out.unlisted.entry(id.clone()).or_default() += 1;
+                continue;
+            }
             let upto = &text.text.as_bytes()[pos..m.start];
-            for (i, &b) in upto.iter().enumerate() {
-                if b == b'\n' {
-                    line += 1;
-                    line_start = pos + i + 1;
-                }
+            let breaks = memchr::memchr_iter(b'\n', upto).count();
+            if breaks > 0 {
+                line += breaks;
+                let line_start = memchr::memrchr(b'\n', upto).map_or(0, |i| pos + i + 1);
+                line_start_chars = chars.at(line_start);
             }
             pos = m.start;
-            let line_text = &text.text[line_start..];
-            let (start, end) = char_span(line_text, m.start - line_start, m.end - line_start);
+            let (start, end) = chars.span(m.start, m.end);
+            let (start, end) = (start - line_start_chars, end - line_start_chars);
             let loc = Location::Email {
                 message: number,
                 message_id: msg.message_id.clone(),
@@ -229,6 +244,11 @@ fn absorb(result: &mut FileResult, state: &mut MailboxState, out: MessageOut, ca
     }
     for f in out.findings {
         result.push_finding(f, Exposure::FreeText, cap);
+    }
+    for (rule, n) in out.unlisted {
+        for _ in 0..n {
+            result.count_unlisted(&rule, cap);
+        }
     }
 }
 
@@ -350,6 +370,7 @@ fn scan_raw_message(
 fn error_out(e: SourceError) -> MessageOut {
     MessageOut {
         findings: Vec::new(),
+        unlisted: BTreeMap::new(),
         addresses: BTreeMap::new(),
         attachments: Vec::new(),
         warnings: Vec::new(),

@@ -2,6 +2,7 @@
 //! parallel batches, results merged in their input order so the report is the same
 //! whatever the thread count.
 
+mod char_cursor;
 mod csv;
 mod mail;
 
@@ -98,25 +99,37 @@ impl FileResult {
     /// Keep a finding (encoded on a worker thread), counting it exactly and storing
     /// it up to the per-rule cap.
     fn push_finding(&mut self, e: EncodedFinding, exposure: Exposure, cap: usize) {
-        let n = match self.finding_counts.get_mut(&e.rule) {
-            Some(n) => n,
-            None => self.finding_counts.entry(e.rule.clone()).or_default(),
-        };
-        *n += 1;
-        if (*n as usize) <= cap {
+        if self.count(&e.rule, cap) {
             *self.by_severity.entry(e.severity).or_default() += 1;
             *self.by_category.entry(e.category).or_default() += 1;
             self.groups.add(e.facts(), &self.summary.path, exposure);
             self.findings.push_encoded(e);
-        } else if *n as usize == cap + 1 {
+        }
+    }
+
+    /// Count a finding that was never made because it could not be listed.
+    fn count_unlisted(&mut self, rule: &str, cap: usize) {
+        let _ = self.count(rule, cap);
+    }
+
+    /// Count one finding of `rule`; true while it is within the cap. Crossing
+    /// the cap is a warning.
+    fn count(&mut self, rule: &str, cap: usize) -> bool {
+        let n = match self.finding_counts.get_mut(rule) {
+            Some(n) => n,
+            None => self.finding_counts.entry(rule.to_string()).or_default(),
+        };
+        *n += 1;
+        let n = *n as usize;
+        if n == cap + 1 {
             self.warnings.push(SourceError::new(
                 &self.summary.path,
                 format!(
-                    "more than {cap} findings of rule {} (--max-findings-per-rule); the rest are counted, not listed",
-                    e.rule
+                    "more than {cap} findings of rule {rule} (--max-findings-per-rule); the rest are counted, not listed"
                 ),
             ));
         }
+        n <= cap
     }
 
     /// Findings are already in their final order — records in file order, fields in
@@ -311,13 +324,6 @@ pub fn owning_source<'a>(path: &'a str, sources: impl IntoIterator<Item = &'a st
         .filter(|s| path.len() > s.len() && path.starts_with(s) && path.as_bytes()[s.len()] == b'/')
         .max_by_key(|s| s.len())
         .unwrap_or(path)
-}
-
-/// Character offsets of a byte span, as the contract reports them.
-fn char_span(text: &str, start: usize, end: usize) -> (usize, usize) {
-    let s = crate::classify::char_offset(text, start);
-    let e = s + text.get(start..end).map(|t| t.chars().count()).unwrap_or(0);
-    (s, e)
 }
 
 /// Cut `text` to at most `max` bytes at a char boundary.

@@ -37,6 +37,7 @@ pub(super) struct Merge<'a> {
     pub clipped_total: usize,
     pub max_field: usize,
     pub cap: usize,
+    pub rules: &'a crate::rules::RuleSet,
 }
 
 impl Merge<'_> {
@@ -114,6 +115,19 @@ impl Merge<'_> {
                 }
                 let exposure = Exposure::of(!free_text, category, false);
                 self.result.push_finding(finding, exposure, self.cap);
+            }
+            HitOutcome::Counted {
+                col,
+                free_text,
+                rule,
+            } => {
+                let rule = &self.rules.rules[rule];
+                if free_text {
+                    if let Some(t) = self.totals.get_mut(col) {
+                        *t.categories.entry(rule.category).or_default() += 1;
+                    }
+                }
+                self.result.count_unlisted(&rule.id, self.cap);
             }
         }
     }

@@ -1,7 +1,8 @@
 //! One CSV export: read batches on one thread while the previous batch is scanned
 //! on all of them; profile the columns on the first batch; then classify.
 
-use super::{FileResult, MatcherPool, Matchers, ScanOptions, char_span, clip};
+use super::char_cursor::CharCursor;
+use super::{FileResult, MatcherPool, Matchers, ScanOptions, clip};
 use crate::classify::{ColumnProfile, FieldRole, decide};
 use crate::engine::{Match, Matcher};
 use crate::model::{Category, Location};
@@ -22,13 +23,38 @@ const CHUNK_ROWS: usize = 256;
 const MAX_ROW_ERRORS: usize = 20;
 
 /// A match in one cell, with the value cut out (the only per-match allocation).
+/// `None`: past the per-rule cap in its column, so it can only be counted (see
+/// [`ListBudget`]): no value is copied, masked, fingerprinted or encoded.
 struct CellHit {
     row: u64,
     col: usize,
     m: Match,
     start: usize,
     end: usize,
-    value: String,
+    value: Option<String>,
+}
+
+/// `--max-findings-per-rule` bounds work, not only output. A file lists the first
+/// `cap` findings of a rule; each of them is among the first `cap` of its rule in
+/// its own column, so a run of rows needs to make findings of only those: every
+/// later hit of the same rule and column is counted and nothing more.
+struct ListBudget<'a> {
+    maker: &'a crate::classify::FindingMaker,
+    cap: usize,
+    used: std::collections::HashMap<(usize, usize), usize>,
+}
+
+impl ListBudget<'_> {
+    /// May this hit still become a listed finding? Hits that `--min-confidence`
+    /// drops do not use up the budget.
+    fn take(&mut self, m: &Match, col: usize) -> bool {
+        if !self.maker.keeps(m) {
+            return true;
+        }
+        let n = self.used.entry((m.rule, col)).or_default();
+        *n += 1;
+        *n <= self.cap
+    }
 }
 
 /// A hit once its column's role is known.
@@ -44,6 +70,12 @@ enum HitOutcome {
         col: usize,
         free_text: bool,
         finding: EncodedFinding,
+    },
+    /// A finding past the cap: counted exactly, never listed.
+    Counted {
+        col: usize,
+        free_text: bool,
+        rule: usize,
     },
 }
 
@@ -75,6 +107,14 @@ impl Classifier<'_> {
         if !self.opts.maker.keeps(&hit.m) {
             return None;
         }
+        let free_text = role == FieldRole::FreeText;
+        let Some(value) = hit.value else {
+            return Some(HitOutcome::Counted {
+                col: hit.col,
+                free_text,
+                rule: hit.m.rule,
+            });
+        };
         let column = self
             .headers
             .get(hit.col)
@@ -89,10 +129,10 @@ impl Classifier<'_> {
         let finding = self
             .opts
             .maker
-            .make(self.rules, &hit.m, &hit.value, self.path, loc, None);
+            .make(self.rules, &hit.m, &value, self.path, loc, None);
         Some(HitOutcome::Finding {
             col: hit.col,
-            free_text: role == FieldRole::FreeText,
+            free_text,
             finding: EncodedFinding::new(finding),
         })
     }
@@ -120,8 +160,14 @@ fn scan_chunk(
     profile: bool,
     checker: Option<&RecordChecker>,
     classifier: Option<&Classifier<'_>>,
+    (maker, cap): (&crate::classify::FindingMaker, usize),
 ) -> ChunkOut {
     let ncols = headers.len();
+    let mut budget = ListBudget {
+        maker,
+        cap,
+        used: std::collections::HashMap::new(),
+    };
     let mut out = ChunkOut {
         non_empty: vec![0; ncols],
         profiles: vec![ColumnProfile::default(); if profile { ncols } else { 0 }],
@@ -169,15 +215,17 @@ fn scan_chunk(
             if profile && col < ncols {
                 out.profiles[col].observe(text, &matches, matcher.rules());
             }
+            let mut chars = CharCursor::new(text);
             for m in &matches {
-                let (start, end) = char_span(text, m.start, m.end);
+                let (start, end) = chars.span(m.start, m.end);
+                let listable = budget.take(m, col);
                 let hit = CellHit {
                     row: rec.number,
                     col,
                     m: *m,
                     start,
                     end,
-                    value: text[m.start..m.end].to_string(),
+                    value: listable.then(|| text[m.start..m.end].to_string()),
                 };
                 match classifier {
                     Some(c) => out.classified.extend(c.classify(hit)),
@@ -197,11 +245,16 @@ fn scan_batch(
     profile: bool,
     checker: Option<&RecordChecker>,
     classifier: Option<&Classifier<'_>>,
+    cap: (&crate::classify::FindingMaker, usize),
 ) -> Vec<ChunkOut> {
     batch
         .par_chunks(CHUNK_ROWS)
         .map(|rows| {
-            pool.with(|m| scan_chunk(rows, headers, m, max_field, profile, checker, classifier))
+            pool.with(|m| {
+                scan_chunk(
+                    rows, headers, m, max_field, profile, checker, classifier, cap,
+                )
+            })
         })
         .collect()
 }
@@ -250,6 +303,7 @@ pub(super) fn scan_csv(
         clipped_total: 0,
         max_field,
         cap: opts.limits.max_findings_per_rule_and_file,
+        rules,
     };
     let mut batch = Vec::new();
     let mut next = Vec::new();
@@ -275,6 +329,7 @@ pub(super) fn scan_csv(
                     classifier.is_none(),
                     checker.as_ref(),
                     classifier,
+                    (&opts.maker, opts.limits.max_findings_per_rule_and_file),
                 )
             },
             || more.then(|| reader.read_batch(&mut next, BATCH_ROWS, BATCH_BYTES)),
