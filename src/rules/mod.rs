@@ -4,6 +4,7 @@
 
 pub mod compile;
 pub mod examples;
+pub mod pattern_cost;
 pub mod spec;
 pub mod validators;
 
