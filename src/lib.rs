@@ -14,10 +14,12 @@ pub mod engine;
 pub mod finding;
 pub mod fingerprint;
 pub mod i18n;
+pub mod input_guard;
 pub mod interrupt;
 pub mod keys;
 pub mod model;
 pub mod output;
+pub mod output_target;
 pub mod policy;
 pub mod redact;
 pub mod report;
@@ -26,6 +28,7 @@ pub mod scan;
 pub mod source;
 pub mod store;
 pub mod suppress;
+pub mod terminal_text;
 pub mod todo;
 
 /// How a run ended, as the process exit code.

@@ -8,8 +8,10 @@
 
 use super::{Catalog, Violation, ViolationKind, most_sensitive};
 use crate::i18n::{self, Lang};
+use crate::input_guard::Inputs;
 use crate::model::Category;
 use crate::model::Location;
+use crate::output_target::{OutputTarget, Outputs};
 use crate::report::Report;
 use crate::todo::{self, Action, ScoreFactors, TodoItem};
 use std::collections::{BTreeMap, BTreeSet};
@@ -142,14 +144,8 @@ fn item_key(v: &Violation, category: Category) -> String {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
-    #[error(
-        "--export-actions {dir} {relation} the scanned path {input}; inputs are never written, choose a directory outside them"
-    )]
-    InsideInput {
-        dir: String,
-        input: String,
-        relation: &'static str,
-    },
+    #[error(transparent)]
+    InsideInput(#[from] crate::input_guard::InsideInput),
     #[error("cannot write {path}: {source}")]
     Io {
         path: String,
@@ -162,22 +158,24 @@ pub enum ExportError {
 pub fn export_actions(
     report: &Report,
     dir: &Path,
-    inputs: &[PathBuf],
+    inputs: &Inputs,
+    outputs: &mut Outputs,
 ) -> Result<Vec<PathBuf>, ExportError> {
-    export_actions_with(report, &report.violations, dir, inputs)
+    export_actions_with(report, &report.violations, dir, inputs, outputs)
 }
 
-/// Write one CSV per record-targeting action into `dir` (created if missing) and
-/// return the files written, in to-do order. Actions: delete, redact, move to a
+/// Stage one CSV per record-targeting action into `dir` (created if missing; the
+/// files appear when `outputs` is committed) and return them, in to-do order. Actions: delete, redact, move to a
 /// protected field, restrict access and obtain consent, plus unreadable dates
 /// (records to correct). Documentation items have no records to act on.
 pub fn export_actions_with(
     report: &Report,
     violations: &[Violation],
     dir: &Path,
-    inputs: &[PathBuf],
+    inputs: &Inputs,
+    outputs: &mut Outputs,
 ) -> Result<Vec<PathBuf>, ExportError> {
-    refuse_inputs(dir, inputs)?;
+    inputs.refuse("--export-actions", dir, true)?;
     let io = |path: &Path| {
         let path = path.display().to_string();
         move |source| ExportError::Io { path, source }
@@ -212,25 +210,27 @@ pub fn export_actions_with(
             continue;
         }
         let path = dir.join(file_name(item));
-        crate::output::write_atomic(&path, |w| {
-            let mut csv = csv::Writer::from_writer(w);
-            csv.write_record(["todo_id", "action", "path", "field", "record", "message_id"])?;
-            for [record, message_id] in &rows {
-                csv.write_record(
-                    [
-                        item.id.as_str(),
-                        item.action.as_str(),
-                        &item.path,
-                        &item.field,
-                        record,
-                        message_id,
-                    ]
-                    .map(|c| crate::output::defuse_cell(c).into_owned()),
-                )?;
-            }
-            csv.flush()
-        })
-        .map_err(io(&path))?;
+        inputs.refuse("--export-actions", &path, true)?;
+        outputs
+            .stage(&OutputTarget::File(path.clone()), |w| {
+                let mut csv = csv::Writer::from_writer(w);
+                csv.write_record(["todo_id", "action", "path", "field", "record", "message_id"])?;
+                for [record, message_id] in &rows {
+                    csv.write_record(
+                        [
+                            item.id.as_str(),
+                            item.action.as_str(),
+                            &item.path,
+                            &item.field,
+                            record,
+                            message_id,
+                        ]
+                        .map(|c| crate::output::defuse_cell(c).into_owned()),
+                    )?;
+                }
+                csv.flush()
+            })
+            .map_err(io(&path))?;
         written.push(path);
     }
     Ok(written)
@@ -317,54 +317,6 @@ fn file_name(item: &TodoItem) -> String {
     )
 }
 
-/// Refuse `dir` when it is a scanned path, inside one, or the directory holding a
-/// scanned file.
-fn refuse_inputs(dir: &Path, inputs: &[PathBuf]) -> Result<(), ExportError> {
-    let target = resolve(dir);
-    for input in inputs {
-        let Ok(i) = std::fs::canonicalize(input) else {
-            continue;
-        };
-        let relation = if target == i {
-            Some("is")
-        } else if i.is_dir() && target.starts_with(&i) {
-            Some("is inside")
-        } else if i.is_file() && i.parent() == Some(target.as_path()) {
-            Some("is the directory holding")
-        } else {
-            None
-        };
-        if let Some(relation) = relation {
-            return Err(ExportError::InsideInput {
-                dir: dir.display().to_string(),
-                input: input.display().to_string(),
-                relation,
-            });
-        }
-    }
-    Ok(())
-}
-
-/// The canonical form of a path that may not exist yet: its nearest existing
-/// ancestor, canonicalized, with the rest appended.
-fn resolve(path: &Path) -> PathBuf {
-    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut rest = Vec::new();
-    let mut cur = abs.as_path();
-    loop {
-        if let Ok(c) = std::fs::canonicalize(cur) {
-            return rest.iter().rev().fold(c, |p, r| p.join(r));
-        }
-        match (cur.parent(), cur.file_name()) {
-            (Some(parent), Some(name)) => {
-                rest.push(name.to_os_string());
-                cur = parent;
-            }
-            _ => return abs,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -407,8 +359,16 @@ mod tests {
             rows: vec![],
             ..retention(src)
         };
-        let files =
-            export_actions_with(&report, &[retention(src), undeclared], out.path(), &[]).unwrap();
+        let mut outputs = Outputs::new();
+        let files = export_actions_with(
+            &report,
+            &[retention(src), undeclared],
+            out.path(),
+            &Inputs::default(),
+            &mut outputs,
+        )
+        .unwrap();
+        outputs.commit().unwrap();
         assert_eq!(files.len(), 2, "{files:?}");
         let names: Vec<String> = files
             .iter()
@@ -452,14 +412,17 @@ mod tests {
         std::fs::create_dir_all(&input).unwrap();
         std::fs::write(input.join("a.csv"), "x\n").unwrap();
         let report = report_with(&[], Vec::new(), Vec::new());
+        let export = |dir: &Path, input: &Path| {
+            let inputs = Inputs::new(&[input.to_path_buf()]);
+            export_actions_with(&report, &[], dir, &inputs, &mut Outputs::new())
+        };
         for dir in [input.clone(), input.join("out/deeper"), input.join(".")] {
-            let e =
-                export_actions_with(&report, &[], &dir, std::slice::from_ref(&input)).unwrap_err();
+            let e = export(&dir, &input).unwrap_err();
             assert!(e.to_string().contains("inputs are never written"), "{e}");
         }
-        let e = export_actions_with(&report, &[], &input, &[input.join("a.csv")]).unwrap_err();
+        let e = export(&input, &input.join("a.csv")).unwrap_err();
         assert!(e.to_string().contains("holding"), "{e}");
-        assert!(export_actions_with(&report, &[], &root.path().join("actions"), &[input]).is_ok());
+        assert!(export(&root.path().join("actions"), &input).is_ok());
         assert!(!root.path().join("crm/out").exists());
     }
 

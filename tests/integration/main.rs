@@ -6,6 +6,8 @@ mod cli;
 mod common;
 mod corpus;
 mod hostile;
+mod hostile_text;
+mod hostile_writers;
 mod html_browser;
 mod policy;
 mod privacy;

@@ -1,0 +1,161 @@
+//! Hostile probes of text the tool passes on (issue: twelve holes): file names in
+//! the `init` draft, escape sequences in rule files, pathological rule patterns,
+//! values hiding in mail metadata and header rows.
+
+use crate::common::gdpr_audit;
+use serde_json::Value;
+use std::path::Path;
+use std::time::Duration;
+
+const TIMEOUT: Duration = Duration::from_secs(60);
+
+fn json_scan(args: &[&str], path: &Path) -> Value {
+    let out = gdpr_audit()
+        .timeout(TIMEOUT)
+        .args(["scan", "--no-config", "--quiet", "-f", "json"])
+        .args(args)
+        .arg(path)
+        .output()
+        .expect("runs");
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("no report ({e}): {}", String::from_utf8_lossy(&out.stderr)))
+}
+
+fn rule_file(id: &str, name: &str, pattern: &str) -> String {
+    format!(
+        "rules:\n  - id: {id}\n    name: \"{name}\"\n    description: \"d\"\n    category: health\n    severity: high\n    patterns: ['{pattern}']\n    examples: {{match: [], no_match: []}}\n"
+    )
+}
+
+#[cfg(unix)]
+#[test]
+fn init_quotes_file_names_and_keeps_them_out_of_comments() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).expect("mkdir");
+    let csv = "id;anteckning\n1;Kundens personnummer 19121212-1212 är sjukskriven\n";
+    // A name that, pasted into YAML by hand, adds a source covering everything.
+    let evil = "x.csv\n  - path: \"**\"\n    purpose: p\n    lawful_basis: contract\n    special_categories_basis: y\n#.csv";
+    std::fs::write(input.join(evil), csv).expect("write");
+    std::fs::write(input.join("esc\u{1b}[31m.csv"), csv).expect("write");
+    let draft = dir.path().join("draft.yaml");
+    let out = gdpr_audit()
+        .timeout(TIMEOUT)
+        .args(["init", "--quiet", "--output"])
+        .arg(&draft)
+        .arg(&input)
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{out:?}");
+    let text = std::fs::read_to_string(&draft).expect("draft");
+    for line in text.lines().filter(|l| l.trim_start().starts_with('#')) {
+        assert!(!line.contains("x.csv") && !line.contains("esc"), "{line}");
+    }
+    assert!(!text.contains('\u{1b}'), "raw ESC in the draft");
+    // The draft loads, holds exactly the two sources, and suppresses nothing:
+    // both still lack a lawful basis.
+    let out = gdpr_audit()
+        .timeout(TIMEOUT)
+        .args(["scan", "--quiet", "-f", "json", "--config"])
+        .arg(&draft)
+        .arg(&input)
+        .output()
+        .expect("runs");
+    assert_ne!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).expect("report");
+    let no_basis = report["violations"]
+        .as_array()
+        .expect("violations")
+        .iter()
+        .filter(|v| v["kind"] == "no_lawful_basis")
+        .count();
+    assert_eq!(no_basis, 2, "{}", report["violations"]);
+}
+
+#[test]
+fn rule_names_and_ids_never_reach_the_terminal_raw() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rules = dir.path().join("evil.yaml");
+    std::fs::write(
+        &rules,
+        rule_file("x.evil", "Evil \\e]52;c;aGk=\\a \\u202e name", "zzzq"),
+    )
+    .expect("write");
+    for args in [vec!["list"], vec!["show", "x.evil"]] {
+        let out = gdpr_audit()
+            .args(["rules", "--rules"])
+            .arg(&rules)
+            .args(&args)
+            .output()
+            .expect("runs");
+        assert!(out.status.success(), "{out:?}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("Evil"), "{text}");
+        for bad in ['\u{1b}', '\u{7}', '\u{202e}'] {
+            assert!(!text.contains(bad), "{args:?} printed {bad:?} raw");
+        }
+    }
+    // A rule-load error quotes the id.
+    std::fs::write(&rules, rule_file("\"x.\\e[2J\"", "n", "zzzq")).expect("write");
+    let out = gdpr_audit()
+        .args(["rules", "--rules"])
+        .arg(&rules)
+        .arg("list")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("[2J") && !stderr.contains('\u{1b}'),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_pathological_rule_pattern_is_refused_at_load() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rules = dir.path().join("slow.yaml");
+    std::fs::write(&rules, rule_file("x.slow", "Slow", "(?:a|aa){100}{100}")).expect("write");
+    let out = gdpr_audit()
+        .timeout(TIMEOUT)
+        .args(["rules", "--rules"])
+        .arg(&rules)
+        .arg("list")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("slow.yaml:7:")
+            && stderr.contains("x.slow")
+            && stderr.contains("too costly"),
+        "{stderr}"
+    );
+    // The bundled pack still loads.
+    gdpr_audit().args(["rules", "test"]).assert().success();
+}
+
+#[test]
+fn custom_headers_are_scanned() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let eml = dir.path().join("m.eml");
+    std::fs::write(
+        &eml,
+        "From: a@example.se\r\nTo: b@example.se\r\nSubject: hej\r\nX-Personnummer: 19121212-1212\r\nMessage-ID: <m1@example.se>\r\n\r\nhej\r\n",
+    )
+    .expect("write");
+    let report = json_scan(&[], &eml);
+    let parts: Vec<&str> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "se.personnummer")
+        .filter_map(|f| f["location"]["part"].as_str())
+        .collect();
+    assert_eq!(parts, ["header:x-personnummer"], "{}", report["findings"]);
+}
