@@ -4,10 +4,10 @@
 //! text, so every match there is a finding.
 
 use super::char_cursor::CharCursor;
-use super::{FileResult, Matchers, ScanOptions};
+use super::{FileResult, Matchers, ScanOptions, mail_meta};
 use crate::engine::Matcher;
 use crate::finding::{InventoryEntry, InventoryKind, MessageInfo};
-use crate::model::{Category, Location};
+use crate::model::{Category, Location, MailPart};
 use crate::policy::{RecordChecker, RecordOutcomes, record_violations};
 use crate::redact::mask;
 use crate::source::mail::parse_message;
@@ -88,10 +88,29 @@ fn scan_message(
             e.1 += 1;
         }
     }
+    // Metadata that reports print, as they may show it (masked).
+    let shown_id = msg
+        .message_id
+        .as_deref()
+        .map(|id| mail_meta::shown(matcher, id, mail_meta::MESSAGE_ID, opts));
+    let mut shown_names: BTreeMap<&str, String> = BTreeMap::new();
+    for att in &msg.attachments {
+        if !shown_names.contains_key(att.name.as_str()) {
+            let s = mail_meta::shown(matcher, &att.name, mail_meta::ATTACHMENT_NAME, opts);
+            shown_names.insert(&att.name, s);
+        }
+    }
+    let shown_label = |part: &MailPart| match part {
+        MailPart::Attachment(name) => match shown_names.get(name.as_str()) {
+            Some(s) => format!("attachment:{s}"),
+            None => part.label(),
+        },
+        _ => part.label(),
+    };
     for att in msg.attachments.iter().filter(|a| !a.scanned) {
         out.attachments.push(InventoryEntry {
             path: inventory_path.to_string(),
-            field: format!("attachment:{}", att.name),
+            field: format!("attachment:{}", shown_names[att.name.as_str()]),
             kind: InventoryKind::Attachment,
             categories: BTreeMap::new(),
             values: 1,
@@ -100,21 +119,38 @@ fn scan_message(
         });
     }
     // A Maildir message without a Message-ID is known by its file name.
-    let id = msg.message_id.clone().or_else(|| {
-        (path != inventory_path).then(|| path.rsplit('/').next().unwrap_or(path).to_string())
+    let id = shown_id.clone().or_else(|| {
+        (path != inventory_path).then(|| {
+            let name = path.rsplit('/').next().unwrap_or(path);
+            mail_meta::shown(matcher, name, mail_meta::MESSAGE_ID, opts)
+        })
     });
     out.facts = Some((number, id, msg.date));
     let info = message_info(&msg);
     let mut matches = Vec::new();
-    for text in &msg.texts {
-        let part = text.part.label();
-        matcher.scan(&text.text, &part, &mut matches);
+    // The metadata is scanned too: the Message-ID and each attachment's name.
+    let metadata = msg
+        .message_id
+        .iter()
+        .map(|id| (mail_meta::MESSAGE_ID.to_string(), id.as_str()))
+        .chain(
+            shown_names
+                .keys()
+                .map(|n| (mail_meta::ATTACHMENT_NAME.to_string(), *n)),
+        );
+    let texts = msg
+        .texts
+        .iter()
+        .map(|t| (t.part.label(), shown_label(&t.part), t.text.as_str()))
+        .chain(metadata.map(|(label, text)| (label.clone(), label, text)));
+    for (label, part, text) in texts {
+        matcher.scan(text, &label, &mut matches);
         // Walk the text once, in match order, to turn byte offsets into line and
         // column-in-line.
         let mut line = 1usize;
         let mut line_start_chars = 0usize;
         let mut pos = 0usize;
-        let mut chars = CharCursor::new(&text.text);
+        let mut chars = CharCursor::new(text);
         // The file lists the first `cap` findings of a rule: past that in one part,
         // a match is only counted (the cap bounds work, not only output).
         let mut made: BTreeMap<usize, usize> = BTreeMap::new();
@@ -129,7 +165,7 @@ fn scan_message(
                 *out.unlisted.entry(id.clone()).or_default() += 1;
                 continue;
             }
-            let upto = &text.text.as_bytes()[pos..m.start];
+            let upto = &text.as_bytes()[pos..m.start];
             let breaks = memchr::memchr_iter(b'\n', upto).count();
             if breaks > 0 {
                 line += breaks;
@@ -141,13 +177,13 @@ fn scan_message(
             let (start, end) = (start - line_start_chars, end - line_start_chars);
             let loc = Location::Email {
                 message: number,
-                message_id: msg.message_id.clone(),
+                message_id: shown_id.clone(),
                 part: part.clone(),
                 line,
                 start,
                 end,
             };
-            let value = &text.text[m.start..m.end];
+            let value = &text[m.start..m.end];
             out.findings.push(EncodedFinding::new(opts.maker.make(
                 matcher.rules(),
                 m,
@@ -316,6 +352,8 @@ pub(super) fn scan_mail(
     totals
         .totals
         .into_inventory(&source.display, &mut result.inventory);
+    // Attachments that were not scanned (PDF, images, ...) are listed by name.
+    result.inventory.extend(totals.attachments.into_values());
 }
 
 /// One Maildir message file: its output and whether it was read (1) or not (0).

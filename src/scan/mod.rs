@@ -5,6 +5,7 @@
 mod char_cursor;
 mod csv;
 mod mail;
+mod mail_meta;
 
 use crate::classify::FindingMaker;
 use crate::engine::Matcher;

@@ -159,3 +159,63 @@ fn custom_headers_are_scanned() {
         .collect();
     assert_eq!(parts, ["header:x-personnummer"], "{}", report["findings"]);
 }
+
+#[test]
+fn message_ids_and_attachment_names_are_scanned_and_masked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let eml = dir.path().join("m.eml");
+    let name = "pnr 19121212-1212 anna@example.se.pdf";
+    std::fs::write(
+        &eml,
+        format!(
+            "From: a@example.se\r\nTo: b@example.se\r\nSubject: hej\r\nMessage-ID: <19121212-1212.anna@example.se>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"B\"\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nhej\r\n--B\r\nContent-Type: application/pdf; name=\"{name}\"\r\nContent-Disposition: attachment; filename=\"{name}\"\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--B--\r\n"
+        ),
+    )
+    .expect("write");
+    for format in ["json", "sarif"] {
+        let out = gdpr_audit()
+            .args(["scan", "--no-config", "--quiet", "-f", format])
+            .arg(&eml)
+            .output()
+            .expect("runs");
+        let text = String::from_utf8_lossy(&out.stdout);
+        for value in ["19121212", "anna@"] {
+            assert!(!text.contains(value), "{format} shows {value}: {text}");
+        }
+    }
+    let report = json_scan(&[], &eml);
+    let parts: Vec<&str> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["location"]["part"].as_str())
+        .collect();
+    assert!(parts.contains(&"header:message-id"), "{parts:?}");
+    assert!(parts.contains(&"header:content-disposition"), "{parts:?}");
+    // The unscanned PDF is in the inventory, under its masked name.
+    let attachments: Vec<&str> = report["inventory"]
+        .as_array()
+        .expect("inventory")
+        .iter()
+        .filter(|e| e["kind"] == "attachment")
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert_eq!(attachments.len(), 1, "{}", report["inventory"]);
+    assert!(
+        attachments[0].starts_with("attachment:pnr "),
+        "{attachments:?}"
+    );
+    // The baseline's field is masked as well.
+    let baseline = dir.path().join("b.json");
+    gdpr_audit()
+        .args(["baseline", "--quiet", "--output"])
+        .arg(&baseline)
+        .arg(&eml)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&baseline).expect("baseline");
+    assert!(
+        !text.contains("19121212") && !text.contains("anna@"),
+        "{text}"
+    );
+}

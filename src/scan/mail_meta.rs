@@ -1,0 +1,37 @@
+//! Message metadata that is printed — the Message-ID, attachment file names, a
+//! Maildir file name standing in for a missing Message-ID — can hold personal data
+//! (`<19121212-1212.anna@example.se>`, `pnr 19121212-1212.pdf`). It is scanned like
+//! a header, and wherever it is shown, what matched is masked (unless
+//! `--show-values`). The date, masked sender and subject still find the message.
+
+use super::ScanOptions;
+use crate::engine::Matcher;
+use crate::redact::mask;
+
+/// The part label under which an attachment's file name is scanned.
+pub(super) const ATTACHMENT_NAME: &str = "header:content-disposition";
+/// The part label under which the Message-ID is scanned.
+pub(super) const MESSAGE_ID: &str = "header:message-id";
+
+/// `text` as reports may show it: every match the scan keeps replaced by its
+/// masked form.
+pub(super) fn shown(matcher: &mut Matcher, text: &str, field: &str, opts: &ScanOptions) -> String {
+    if opts.maker.show_values {
+        return text.to_string();
+    }
+    let mut matches = Vec::new();
+    matcher.scan(text, field, &mut matches);
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for m in matches.iter().filter(|m| opts.maker.keeps(m)) {
+        if m.start < at {
+            continue;
+        }
+        out.push_str(&text[at..m.start]);
+        let category = matcher.rules().rules[m.rule].category;
+        out.push_str(&mask(category, &text[m.start..m.end]));
+        at = m.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
