@@ -197,6 +197,7 @@ fn run_pipeline(
         }
         let mut source_level = crate::policy::source_violations(c, &report);
         report.violations.append(&mut source_level);
+        crate::policy::record_names::mask_record_names(&mut report, c, show_values);
     }
     report.todo = plan_todo(&report, matcher.rules(), lang);
     Ok(Scanned {

@@ -199,11 +199,16 @@ pub fn export_actions_with(
             continue;
         }
         let rows: Vec<[String; 2]> = match from_violations.get(item.id.as_str()) {
-            Some((_, v)) if targets_records(item.action, Some(v.kind)) => {
-                violation_rows(v, catalog.is_mail(&v.path), catalog.kind(&v.path))
-            }
+            Some((_, v)) if targets_records(item.action, Some(v.kind)) => violation_rows(
+                v,
+                catalog.is_mail(&v.path),
+                catalog.kind(&v.path),
+                &report.record_names,
+            ),
             Some(_) => continue,
-            None if targets_records(item.action, None) => item_rows(item, &message_ids),
+            None if targets_records(item.action, None) => {
+                item_rows(item, &message_ids, &report.record_names)
+            }
             None => continue,
         };
         if rows.is_empty() {
@@ -240,16 +245,26 @@ fn targets_records(action: Action, kind: Option<ViolationKind>) -> bool {
     action != Action::Document || kind == Some(ViolationKind::UnparseableDate)
 }
 
-/// (record, message_id) per affected record of a violation.
-fn violation_rows(v: &Violation, mail: bool, kind: Option<&str>) -> Vec<[String; 2]> {
+/// (row, source) → the `id_field` value in clear (see [`Report::record_names`]).
+type RecordNames = BTreeMap<(String, u64), String>;
+
+/// (record, message_id) per affected record of a violation. A CSV record is
+/// named by its `id_field` value in clear: this file exists to name records.
+fn violation_rows(
+    v: &Violation,
+    mail: bool,
+    kind: Option<&str>,
+    names: &RecordNames,
+) -> Vec<[String; 2]> {
     v.records
         .iter()
         .zip(v.rows.iter().map(Some).chain(std::iter::repeat(None)))
         .map(|(id, n)| {
-            let n = n.map(u64::to_string).unwrap_or_default();
             if !mail {
-                return [id.clone(), String::new()];
+                let name = n.and_then(|n| names.get(&(v.path.clone(), *n)));
+                return [name.unwrap_or(id).clone(), String::new()];
             }
+            let n = n.map(u64::to_string).unwrap_or_default();
             let message_id = if *id != n { id.clone() } else { String::new() };
             // Every Maildir file is message 1: the number says nothing there.
             let number = if kind == Some("maildir") {
@@ -262,14 +277,18 @@ fn violation_rows(v: &Violation, mail: bool, kind: Option<&str>) -> Vec<[String;
         .collect()
 }
 
-/// (record, message_id) per record or message of a findings to-do item.
-fn item_rows(item: &TodoItem, ids: &BTreeMap<(String, u64), String>) -> Vec<[String; 2]> {
+/// (record, message_id) per record or message of a findings to-do item: the
+/// `id_field` value where the policy names one, else the row number.
+fn item_rows(
+    item: &TodoItem,
+    ids: &BTreeMap<(String, u64), String>,
+    names: &RecordNames,
+) -> Vec<[String; 2]> {
     let numbered = item.records.iter().map(|n| {
-        let id = ids
-            .get(&(item.path.clone(), *n))
-            .cloned()
-            .unwrap_or_default();
-        [n.to_string(), id]
+        let key = (item.path.clone(), *n);
+        let id = ids.get(&key).cloned().unwrap_or_default();
+        let record = names.get(&key).cloned().unwrap_or_else(|| n.to_string());
+        [record, id]
     });
     let named = item.messages.iter().map(|m| [String::new(), m.clone()]);
     numbered.chain(named).collect()
@@ -431,9 +450,12 @@ mod tests {
         let mut v = retention("m/inbox.mbox");
         v.records = vec!["<a@b>".into(), "5".into()];
         v.rows = vec![3, 5];
-        let rows = violation_rows(&v, true, Some("mbox"));
+        let rows = violation_rows(&v, true, Some("mbox"), &RecordNames::new());
         assert_eq!(rows[0], ["3".to_string(), "<a@b>".to_string()]);
         assert_eq!(rows[1], ["5".to_string(), String::new()]);
-        assert_eq!(violation_rows(&v, true, Some("maildir"))[0][0], "");
+        assert_eq!(
+            violation_rows(&v, true, Some("maildir"), &RecordNames::new())[0][0],
+            ""
+        );
     }
 }

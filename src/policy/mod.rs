@@ -20,6 +20,7 @@ pub mod config;
 pub mod dates;
 pub mod export;
 pub mod init;
+pub mod record_names;
 
 pub use checks::{RecordChecker, RecordOutcomes, record_violations};
 pub use config::{CONFIG_FILE, ConfigError, DEFAULT_OPT_IN_VALUES, discover};

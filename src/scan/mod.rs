@@ -71,6 +71,8 @@ pub struct FileResult {
     pub by_category: BTreeMap<crate::model::Category, u64>,
     /// Stored findings counted by to-do item, for the plan.
     pub groups: crate::todo::FindingGroups,
+    /// Row → `id_field` value of the records with hits (for export-action files).
+    pub record_names: BTreeMap<u64, String>,
 }
 
 impl FileResult {
@@ -94,6 +96,7 @@ impl FileResult {
             by_severity: BTreeMap::new(),
             by_category: BTreeMap::new(),
             groups: crate::todo::FindingGroups::new(),
+            record_names: BTreeMap::new(),
         }
     }
 

@@ -219,3 +219,53 @@ fn message_ids_and_attachment_names_are_scanned_and_masked() {
         "{text}"
     );
 }
+
+#[test]
+fn id_field_values_are_masked_in_reports_and_clear_in_action_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).expect("mkdir");
+    std::fs::write(
+        input.join("c.csv"),
+        "email;notes;last\nanna@example.se;pnr 19121212-1212;2010-01-01\nbo@example.se;ok;2010-02-01\n",
+    )
+    .expect("write");
+    let config = dir.path().join("policy.yaml");
+    std::fs::write(
+        &config,
+        "sources:\n  - path: \"c.csv\"\n    purpose: \"Customers\"\n    lawful_basis: contract\n    id_field: email\n    fields: {email: email, notes: free_text, last: not_personal}\n    retention: {date_field: last, keep_for: 1 year}\n",
+    )
+    .expect("write");
+    let actions = dir.path().join("actions");
+    let out = gdpr_audit()
+        .timeout(TIMEOUT)
+        .args([
+            "scan",
+            "--quiet",
+            "-f",
+            "json",
+            "--as-of",
+            "2026-01-01",
+            "--config",
+        ])
+        .arg(&config)
+        .arg("--export-actions")
+        .arg(&actions)
+        .arg(&input)
+        .output()
+        .expect("runs");
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(report.contains("retention_expired"), "{report}");
+    assert!(!report.contains("anna@example.se"), "{report}");
+    assert!(!report.contains("bo@example.se"), "{report}");
+    let mut files: Vec<String> = std::fs::read_dir(&actions)
+        .expect("actions")
+        .map(|e| std::fs::read_to_string(e.expect("entry").path()).expect("read"))
+        .collect();
+    files.sort();
+    let all = files.join("\n");
+    // The deletion list and the redaction list both name records by the id.
+    assert!(all.contains(",anna@example.se,"), "{all}");
+    assert!(all.contains(",bo@example.se,"), "{all}");
+    assert!(all.contains(",notes,anna@example.se,"), "{all}");
+}

@@ -48,6 +48,7 @@ impl Merge<'_> {
         self.result.summary.records += batch.records;
         for chunk in batch.chunks {
             self.outcomes.append(chunk.outcomes);
+            self.result.record_names.extend(chunk.names);
             for (t, n) in self.totals.iter_mut().zip(&chunk.non_empty) {
                 t.non_empty += n;
             }

@@ -138,6 +138,15 @@ impl Classifier<'_> {
     }
 }
 
+/// What every chunk of one file is scanned with, besides the rows.
+struct ChunkCtx<'a> {
+    maker: &'a crate::classify::FindingMaker,
+    /// `--max-findings-per-rule`.
+    cap: usize,
+    /// The policy's `id_field` column: its value names a record with hits.
+    id_col: Option<usize>,
+}
+
 /// What scanning a run of rows produced, in row order.
 #[derive(Default)]
 struct ChunkOut {
@@ -150,6 +159,8 @@ struct ChunkOut {
     ragged: Vec<(u64, usize)>,
     clipped: Vec<(u64, usize, usize)>,
     outcomes: RecordOutcomes,
+    /// (row, `id_field` value) of the records with hits.
+    names: Vec<(u64, String)>,
 }
 
 fn scan_chunk(
@@ -160,8 +171,9 @@ fn scan_chunk(
     profile: bool,
     checker: Option<&RecordChecker>,
     classifier: Option<&Classifier<'_>>,
-    (maker, cap): (&crate::classify::FindingMaker, usize),
+    ctx: &ChunkCtx<'_>,
 ) -> ChunkOut {
+    let (maker, cap) = (ctx.maker, ctx.cap);
     let ncols = headers.len();
     let mut budget = ListBudget {
         maker,
@@ -182,6 +194,7 @@ fn scan_chunk(
         if rec.fields.len() != ncols {
             out.ragged.push((rec.number, rec.fields.len()));
         }
+        let hits_before = out.hits.len() + out.classified.len();
         for (col, raw) in rec.fields.iter().enumerate() {
             if raw.is_empty() {
                 continue;
@@ -233,6 +246,13 @@ fn scan_chunk(
                 }
             }
         }
+        if out.hits.len() + out.classified.len() > hits_before {
+            let id = ctx.id_col.and_then(|i| rec.fields.get(i));
+            if let Some(id) = id.filter(|v| !v.is_empty()) {
+                out.names
+                    .push((rec.number, String::from_utf8_lossy(id).into_owned()));
+            }
+        }
     }
     out
 }
@@ -245,14 +265,14 @@ fn scan_batch(
     profile: bool,
     checker: Option<&RecordChecker>,
     classifier: Option<&Classifier<'_>>,
-    cap: (&crate::classify::FindingMaker, usize),
+    ctx: &ChunkCtx<'_>,
 ) -> Vec<ChunkOut> {
     batch
         .par_chunks(CHUNK_ROWS)
         .map(|rows| {
             pool.with(|m| {
                 scan_chunk(
-                    rows, headers, m, max_field, profile, checker, classifier, cap,
+                    rows, headers, m, max_field, profile, checker, classifier, ctx,
                 )
             })
         })
@@ -286,6 +306,12 @@ pub(super) fn scan_csv(
         }
     }
     let checker = checker.filter(RecordChecker::is_active);
+    let id_field = policy.and_then(|p| p.id_field.as_deref());
+    let chunk_ctx = ChunkCtx {
+        maker: &opts.maker,
+        cap: opts.limits.max_findings_per_rule_and_file,
+        id_col: id_field.and_then(|f| headers.iter().position(|h| h == f)),
+    };
     let max_field = opts.limits.max_field_bytes;
     let mut merge = Merge {
         result,
@@ -329,7 +355,7 @@ pub(super) fn scan_csv(
                     classifier.is_none(),
                     checker.as_ref(),
                     classifier,
-                    (&opts.maker, opts.limits.max_findings_per_rule_and_file),
+                    &chunk_ctx,
                 )
             },
             || more.then(|| reader.read_batch(&mut next, BATCH_ROWS, BATCH_BYTES)),
