@@ -97,6 +97,10 @@ pub struct InputArgs {
     /// CSV delimiter instead of sniffing (`,` `;` `tab` `|`).
     #[arg(long, value_name = "C")]
     pub delimiter: Option<String>,
+    /// CSV files have no header row: the first row is a record and columns are
+    /// named column_1, column_2, ... (a first row holding values is detected anyway).
+    #[arg(long)]
+    pub no_header: bool,
     #[command(flatten)]
     pub rules: RuleArgs,
     #[command(flatten)]

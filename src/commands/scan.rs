@@ -165,6 +165,7 @@ fn run_pipeline(
                 .collect(),
         },
         delimiter,
+        no_header: input.no_header,
         policy: config.clone().map(std::sync::Arc::new),
         as_of,
     };

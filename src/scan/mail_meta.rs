@@ -16,6 +16,17 @@ pub(super) const MESSAGE_ID: &str = "header:message-id";
 /// `text` as reports may show it: every match the scan keeps replaced by its
 /// masked form.
 pub(super) fn shown(matcher: &mut Matcher, text: &str, field: &str, opts: &ScanOptions) -> String {
+    shown_where(matcher, text, field, opts, |_| true)
+}
+
+/// [`shown`], masking only the matches `mask_it` selects.
+pub(super) fn shown_where(
+    matcher: &mut Matcher,
+    text: &str,
+    field: &str,
+    opts: &ScanOptions,
+    mask_it: impl Fn(&crate::engine::Match) -> bool,
+) -> String {
     if opts.maker.show_values {
         return text.to_string();
     }
@@ -23,7 +34,7 @@ pub(super) fn shown(matcher: &mut Matcher, text: &str, field: &str, opts: &ScanO
     matcher.scan(text, field, &mut matches);
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
-    for m in matches.iter().filter(|m| opts.maker.keeps(m)) {
+    for m in matches.iter().filter(|m| opts.maker.keeps(m) && mask_it(m)) {
         if m.start < at {
             continue;
         }

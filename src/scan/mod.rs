@@ -24,6 +24,8 @@ pub struct ScanOptions {
     pub maker: FindingMaker,
     /// Force a CSV delimiter instead of sniffing.
     pub delimiter: Option<u8>,
+    /// CSV files have no header row: the first row is a record.
+    pub no_header: bool,
     /// The user's policy file: field declarations and per-record checks.
     pub policy: Option<std::sync::Arc<crate::policy::Config>>,
     /// The date retention and consent are checked against.

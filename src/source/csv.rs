@@ -32,6 +32,12 @@ pub struct CsvReader {
     /// Records with NUL bytes: (count, first record number).
     nul_records: (u64, u64),
     at_end: bool,
+    /// The first row when it turned out to be data, not names: handed out as
+    /// record 1 by the next [`CsvReader::read_batch`].
+    first_row: Option<ByteRecord>,
+    header_row: ByteRecord,
+    /// Added to the parser's record numbers: 1 when the first row is a record.
+    number_offset: u64,
     /// Things worth knowing about the file as a whole (encoding doubts, NUL bytes,
     /// no data records); never any content.
     warnings: Vec<String>,
@@ -160,7 +166,8 @@ impl CsvReader {
             .from_reader(stream);
         let header_record = reader
             .byte_headers()
-            .map_err(|e| err(format!("cannot read the header row: {}", csv_error(&e))))?;
+            .map_err(|e| err(format!("cannot read the header row: {}", csv_error(&e))))?
+            .clone();
         since_record.store(0, Ordering::Relaxed);
         let headers: Vec<String> = header_record
             .iter()
@@ -184,8 +191,20 @@ impl CsvReader {
             since_record,
             nul_records: (0, 0),
             at_end: false,
+            first_row: None,
+            header_row: header_record,
+            number_offset: 0,
             warnings,
         })
+    }
+
+    /// The first row holds data, not column names (a header-less export): it
+    /// becomes record 1, and the columns are named `column_1`, `column_2`, ...
+    pub fn first_row_is_data(&mut self) {
+        let row = std::mem::take(&mut self.header_row);
+        self.headers = (1..=row.len()).map(|i| format!("column_{i}")).collect();
+        self.first_row = Some(row);
+        self.number_offset = 1;
     }
 
     /// Warnings about the whole file (encoding doubts, NUL bytes, no data records).
@@ -216,6 +235,21 @@ impl CsvReader {
     ) -> Result<bool, SourceError> {
         let mut filled = 0;
         let mut bytes = 0;
+        if let Some(first) = self.first_row.take() {
+            bytes += first.as_slice().len();
+            self.records_read += 1;
+            match batch.first_mut() {
+                Some(rec) => {
+                    rec.number = 1;
+                    rec.fields = first;
+                }
+                None => batch.push(CsvRecord {
+                    number: 1,
+                    fields: first,
+                }),
+            }
+            filled = 1;
+        }
         let result = loop {
             if filled >= max_rows || bytes >= max_bytes {
                 break Ok(true);
@@ -238,7 +272,7 @@ impl CsvReader {
                     rec.number = rec
                         .fields
                         .position()
-                        .map(|p| p.record())
+                        .map(|p| p.record() + self.number_offset)
                         .unwrap_or(self.records_read);
                     bytes += rec.fields.as_slice().len();
                     if memchr::memchr(0, rec.fields.as_slice()).is_some() {

@@ -699,6 +699,7 @@ fn directory_that_vanishes_during_the_walk() {
             roots: vec![],
         },
         delimiter: None,
+        no_header: false,
         policy: None,
         as_of: jiff::civil::date(2026, 1, 1),
     };

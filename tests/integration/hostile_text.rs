@@ -269,3 +269,56 @@ fn id_field_values_are_masked_in_reports_and_clear_in_action_files() {
     assert!(all.contains(",bo@example.se,"), "{all}");
     assert!(all.contains(",notes,anna@example.se,"), "{all}");
 }
+
+#[test]
+fn a_csv_without_a_header_row_does_not_leak_its_first_record() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).expect("mkdir");
+    std::fs::write(
+        input.join("export.csv"),
+        "19121212-1212,anna@example.se,4111 1111 1111 1111,Storgatan 1\n19121212-1212,bo@example.se,5555 5555 5555 4444,Lillgatan 2\n",
+    )
+    .expect("write");
+    let report = json_scan(&[], &input);
+    assert_eq!(report["summary"]["records"], 2, "{}", report["summary"]);
+    let text = report.to_string();
+    for value in ["19121212", "anna@", "4111"] {
+        assert!(!text.contains(value), "shows {value}: {text}");
+    }
+    assert!(text.contains("column_1"), "{text}");
+    let found = report["findings"].as_array().map_or(0, Vec::len)
+        + report["inventory"].as_array().map_or(0, Vec::len);
+    assert!(found > 0, "the first record was not scanned: {text}");
+    // In the baseline, the init draft and the action file names too.
+    let draft = dir.path().join("draft.yaml");
+    gdpr_audit()
+        .args(["init", "--quiet", "--output"])
+        .arg(&draft)
+        .arg(&input)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&draft).expect("draft");
+    assert!(
+        !text.contains("19121212") && !text.contains("anna@"),
+        "{text}"
+    );
+    // --no-header reads a first row of plain words as a record as well.
+    std::fs::write(input.join("export.csv"), "anna,bo\ncarl,dora\n").expect("write");
+    let report = json_scan(&["--no-header"], &input);
+    assert_eq!(report["summary"]["records"], 2, "{}", report["summary"]);
+}
+
+#[test]
+fn column_names_that_hold_values_are_masked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = dir.path().join("c.csv");
+    // A header row of names, one of which carries an address.
+    std::fs::write(
+        &csv,
+        "id;notes;kontakt anna@example.se\n1;pnr 19121212-1212;x\n",
+    )
+    .expect("write");
+    let text = json_scan(&[], &csv).to_string();
+    assert!(!text.contains("anna@example.se"), "{text}");
+}

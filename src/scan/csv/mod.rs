@@ -13,6 +13,7 @@ use crate::store::EncodedFinding;
 use merge::{BatchOut, ColumnTotals, Merge, finish_csv};
 use rayon::prelude::*;
 
+mod header_row;
 mod merge;
 use std::collections::BTreeMap;
 
@@ -297,7 +298,26 @@ pub(super) fn scan_csv(
         b'\t' => "tab".to_string(),
         d => (d as char).to_string(),
     });
+    if opts.no_header || pool.with(|m| header_row::looks_like_data(&reader.headers, m)) {
+        reader.first_row_is_data();
+        if !opts.no_header {
+            result.warnings.push(SourceError::new(
+                &source.display,
+                "the first row holds values, not column names: read as record 1, columns named column_1, column_2, ... (--no-header says so for every file)",
+            ));
+        }
+    }
     let headers = reader.headers.clone();
+    // Column names are printed in every report: an identifier a rule finds in one
+    // is masked (words such as `diagnos` stay: they name the column).
+    let shown_headers: Vec<String> = pool.with(|m| {
+        headers
+            .iter()
+            .map(|h| {
+                super::mail_meta::shown_where(m, h, "", opts, |x| header_row::is_value_like(h, x))
+            })
+            .collect()
+    });
     let policy = opts.policy_for(source);
     let checker = policy.map(|p| RecordChecker::for_csv(p, &headers, opts.as_of));
     if let Some(c) = &checker {
@@ -392,7 +412,7 @@ pub(super) fn scan_csv(
         .unwrap_or_default();
     let classifier = Classifier {
         roles: &roles,
-        headers: &headers,
+        headers: &shown_headers,
         rules,
         opts,
         path: &source.display,
@@ -404,7 +424,7 @@ pub(super) fn scan_csv(
     );
     finish_csv(
         source,
-        &headers,
+        &shown_headers,
         &roles,
         merge,
         &mut reader,
