@@ -126,6 +126,9 @@ pub struct LimitArgs {
     /// Findings listed per rule and file; counts stay exact beyond it.
     #[arg(long, value_name = "N", default_value_t = 100_000)]
     pub max_findings_per_rule: usize,
+    /// CSV columns profiled and named; further columns are scanned as free text.
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    pub max_columns: usize,
 }
 
 /// `4096`, `64K`, `16M`, `2G` (powers of 1024).

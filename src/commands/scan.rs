@@ -150,6 +150,7 @@ fn run_pipeline(
         max_mime_depth: l.max_mime_depth,
         max_decompressed_bytes: l.max_decompressed_size,
         max_findings_per_rule_and_file: l.max_findings_per_rule,
+        max_columns: l.max_columns.max(1),
         ..Limits::default()
     };
     let opts = ScanOptions {

@@ -21,7 +21,10 @@ pub const MIN_RECORD_BYTES: usize = 1024 * 1024;
 
 /// An open CSV export, positioned after its header.
 pub struct CsvReader {
+    /// The first `--max-columns` column names.
     pub headers: Vec<String>,
+    /// Columns of the header row, all of them.
+    pub columns: usize,
     pub delimiter: u8,
     pub encoding: &'static Encoding,
     reader: csv::Reader<Box<dyn Read + Send>>,
@@ -38,6 +41,7 @@ pub struct CsvReader {
     header_row: ByteRecord,
     /// Added to the parser's record numbers: 1 when the first row is a record.
     number_offset: u64,
+    max_columns: usize,
     /// Things worth knowing about the file as a whole (encoding doubts, NUL bytes,
     /// no data records); never any content.
     warnings: Vec<String>,
@@ -158,19 +162,22 @@ impl CsvReader {
                 .saturating_mul(RECORD_LIMIT_FACTOR)
                 .max(MIN_RECORD_BYTES) as u64,
         });
+        // The header row is read as a record of its own: the parser keeps no copy
+        // (a million-column header is megabytes), and it may turn out to be data.
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .flexible(true)
-            .has_headers(true)
+            .has_headers(false)
             .buffer_capacity(super::decode::READ_BUFFER)
             .from_reader(stream);
-        let header_record = reader
-            .byte_headers()
-            .map_err(|e| err(format!("cannot read the header row: {}", csv_error(&e))))?
-            .clone();
+        let mut header_record = ByteRecord::new();
+        reader
+            .read_byte_record(&mut header_record)
+            .map_err(|e| err(format!("cannot read the header row: {}", csv_error(&e))))?;
         since_record.store(0, Ordering::Relaxed);
         let headers: Vec<String> = header_record
             .iter()
+            .take(limits.max_columns)
             .map(|h| {
                 String::from_utf8_lossy(h)
                     .trim_start_matches('\u{feff}')
@@ -183,6 +190,8 @@ impl CsvReader {
         }
         Ok(CsvReader {
             headers,
+            columns: header_record.len(),
+            max_columns: limits.max_columns,
             delimiter,
             encoding,
             reader,
@@ -202,9 +211,16 @@ impl CsvReader {
     /// becomes record 1, and the columns are named `column_1`, `column_2`, ...
     pub fn first_row_is_data(&mut self) {
         let row = std::mem::take(&mut self.header_row);
-        self.headers = (1..=row.len()).map(|i| format!("column_{i}")).collect();
+        self.headers = (1..=row.len().min(self.max_columns))
+            .map(|i| format!("column_{i}"))
+            .collect();
         self.first_row = Some(row);
         self.number_offset = 1;
+    }
+
+    /// The first row names the columns: its copy is no longer needed.
+    pub fn first_row_is_names(&mut self) {
+        self.header_row = ByteRecord::new();
     }
 
     /// Warnings about the whole file (encoding doubts, NUL bytes, no data records).

@@ -322,3 +322,31 @@ fn column_names_that_hold_values_are_masked() {
     let text = json_scan(&[], &csv).to_string();
     assert!(!text.contains("anna@example.se"), "{text}");
 }
+
+#[test]
+fn columns_past_max_columns_are_scanned_as_free_text_with_a_warning() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = dir.path().join("wide.csv");
+    let cols = 300;
+    let header: Vec<String> = (0..cols).map(|i| format!("c{i}")).collect();
+    let mut row: Vec<String> = (0..cols).map(|_| "x".to_string()).collect();
+    row[250] = "personnummer 19121212-1212".into();
+    std::fs::write(&csv, format!("{}\n{}\n", header.join(","), row.join(","))).expect("write");
+    let report = json_scan(&["--max-columns", "100"], &csv);
+    let warnings = report["summary"]["warnings"].to_string();
+    assert!(warnings.contains("--max-columns"), "{warnings}");
+    assert!(
+        report["summary"]["errors"]
+            .as_array()
+            .expect("errors")
+            .is_empty()
+    );
+    let columns: Vec<&str> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "se.personnummer")
+        .filter_map(|f| f["location"]["column"].as_str())
+        .collect();
+    assert_eq!(columns, ["column_251"], "{}", report["findings"]);
+}

@@ -30,7 +30,6 @@ pub(super) struct BatchOut {
 /// batch runs while the next is scanned.
 pub(super) struct Merge<'a> {
     pub result: &'a mut FileResult,
-    pub headers: &'a [String],
     pub totals: Vec<ColumnTotals>,
     pub outcomes: RecordOutcomes,
     pub ragged_total: usize,
@@ -38,6 +37,8 @@ pub(super) struct Merge<'a> {
     pub max_field: usize,
     pub cap: usize,
     pub rules: &'a crate::rules::RuleSet,
+    /// Columns of the header row (all of them, also past --max-columns).
+    pub columns: usize,
 }
 
 impl Merge<'_> {
@@ -59,7 +60,7 @@ impl Merge<'_> {
                         &path,
                         format!(
                             "record {row}: {len} fields where the header has {}; scanned anyway",
-                            self.headers.len()
+                            self.columns
                         ),
                     ));
                 }

@@ -20,6 +20,8 @@ use std::collections::BTreeMap;
 const BATCH_ROWS: usize = 4096;
 const BATCH_BYTES: usize = 2 * 1024 * 1024;
 const CHUNK_ROWS: usize = 256;
+/// A batch this large is not read ahead while it is scanned (see `scan_csv`).
+const SEQUENTIAL_BATCH_BYTES: usize = 8 * 1024 * 1024;
 /// Ragged-record errors listed per file; the rest are counted.
 const MAX_ROW_ERRORS: usize = 20;
 
@@ -146,6 +148,9 @@ struct ChunkCtx<'a> {
     cap: usize,
     /// The policy's `id_field` column: its value names a record with hits.
     id_col: Option<usize>,
+    /// Columns of the header row, all of them (a record with another count is
+    /// ragged), where `headers` holds at most `--max-columns`.
+    columns: usize,
 }
 
 /// What scanning a run of rows produced, in row order.
@@ -192,7 +197,7 @@ fn scan_chunk(
             let field = |i: usize| rec.fields.get(i).and_then(|b| std::str::from_utf8(b).ok());
             c.check_row(rec.number, &field, &mut out.outcomes);
         }
-        if rec.fields.len() != ncols {
+        if rec.fields.len() != ctx.columns {
             out.ragged.push((rec.number, rec.fields.len()));
         }
         let hits_before = out.hits.len() + out.classified.len();
@@ -214,14 +219,9 @@ fn scan_chunk(
             } else {
                 text
             };
-            let extra_name;
-            let header: &str = match headers.get(col) {
-                Some(h) => h,
-                None => {
-                    extra_name = format!("column_{}", col + 1);
-                    &extra_name
-                }
-            };
+            // Columns past the header (or past --max-columns) have no name to count
+            // as context: one empty name keeps the matcher's memo of names small.
+            let header: &str = headers.get(col).map_or("", |h| h.as_str());
             if col < ncols && !text.trim().is_empty() {
                 out.non_empty[col] += 1;
             }
@@ -306,6 +306,18 @@ pub(super) fn scan_csv(
                 "the first row holds values, not column names: read as record 1, columns named column_1, column_2, ... (--no-header says so for every file)",
             ));
         }
+    } else {
+        reader.first_row_is_names();
+    }
+    if reader.columns > reader.headers.len() {
+        result.warnings.push(SourceError::new(
+            &source.display,
+            format!(
+                "{} columns: only the first {} are profiled and named (--max-columns); the others are scanned as free text, named column_N",
+                reader.columns,
+                reader.headers.len()
+            ),
+        ));
     }
     let headers = reader.headers.clone();
     // Column names are printed in every report: an identifier a rule finds in one
@@ -331,11 +343,11 @@ pub(super) fn scan_csv(
         maker: &opts.maker,
         cap: opts.limits.max_findings_per_rule_and_file,
         id_col: id_field.and_then(|f| headers.iter().position(|h| h == f)),
+        columns: reader.columns,
     };
     let max_field = opts.limits.max_field_bytes;
     let mut merge = Merge {
         result,
-        headers: &headers,
         totals: headers
             .iter()
             .map(|_| ColumnTotals {
@@ -350,6 +362,7 @@ pub(super) fn scan_csv(
         max_field,
         cap: opts.limits.max_findings_per_rule_and_file,
         rules,
+        columns: reader.columns,
     };
     let mut batch = Vec::new();
     let mut next = Vec::new();
@@ -365,22 +378,35 @@ pub(super) fn scan_csv(
         if batch.is_empty() || crate::interrupt::is_interrupted() {
             return None;
         }
-        let (chunks, read) = rayon::join(
-            || {
-                scan_batch(
-                    &batch,
-                    &headers,
-                    pool,
-                    max_field,
-                    classifier.is_none(),
-                    checker.as_ref(),
-                    classifier,
-                    &chunk_ctx,
-                )
-            },
-            || more.then(|| reader.read_batch(&mut next, BATCH_ROWS, BATCH_BYTES)),
-        );
+        let scan = |batch: &[CsvRecord]| {
+            scan_batch(
+                batch,
+                &headers,
+                pool,
+                max_field,
+                classifier.is_none(),
+                checker.as_ref(),
+                classifier,
+                &chunk_ctx,
+            )
+        };
         let records = batch.len() as u64;
+        let bytes: usize = batch.iter().map(|r| r.fields.as_slice().len()).sum();
+        let (chunks, read) = if bytes >= SEQUENTIAL_BATCH_BYTES {
+            // A huge record (a million columns): scan it, let it go, then read the
+            // next, so only one is ever in memory.
+            let chunks = scan(&batch);
+            batch.clear();
+            (
+                chunks,
+                more.then(|| reader.read_batch(&mut next, BATCH_ROWS, BATCH_BYTES)),
+            )
+        } else {
+            rayon::join(
+                || scan(&batch),
+                || more.then(|| reader.read_batch(&mut next, BATCH_ROWS, BATCH_BYTES)),
+            )
+        };
         let error = match read {
             Some(Ok(m)) => {
                 more = m;
