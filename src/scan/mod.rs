@@ -296,8 +296,31 @@ fn scan_source(source: &Source, matcher: Matchers<'_>, opts: &ScanOptions) -> Fi
             mail::scan_mail(source, matcher, opts, &mut result)
         }
     }
+    settle_size(source, &mut result);
     result.finish();
     result
+}
+
+/// A file that shrank after it was listed (truncated while being read) is
+/// reported, and its summary gives the bytes there were to read, not the size
+/// seen before.
+fn settle_size(source: &Source, result: &mut FileResult) {
+    if source.kind == SourceKind::Maildir {
+        return;
+    }
+    let Ok(now) = std::fs::metadata(&source.path).map(|m| m.len()) else {
+        return;
+    };
+    if now < source.bytes {
+        result.warnings.push(SourceError::new(
+            &source.display,
+            format!(
+                "the file shrank while it was read ({} bytes when listed, {now} after); what it held at the end was scanned",
+                source.bytes
+            ),
+        ));
+        result.summary.bytes = now;
+    }
 }
 
 /// Produce steps one after another (after `first`, already produced) and consume

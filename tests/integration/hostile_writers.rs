@@ -275,3 +275,43 @@ fn a_short_fingerprint_key_is_warned_about() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_file_that_shrinks_after_it_was_listed_is_reported_with_its_real_size() {
+    use gdpr_audit::classify::FindingMaker;
+    use gdpr_audit::engine::Matcher;
+    use gdpr_audit::fingerprint::FingerprintKey;
+    use gdpr_audit::rules::RuleSet;
+    use gdpr_audit::scan::{ScanOptions, scan_sources};
+    use gdpr_audit::source::{Limits, discover};
+
+    let (_dir, input) = setup();
+    let file = input.join("good.csv");
+    std::fs::write(&file, format!("{CSV}{}", "2;padding\n".repeat(1000))).expect("write");
+    let limits = Limits::default();
+    let found = discover(std::slice::from_ref(&file), &limits);
+    // Truncated after it was listed, before it is read.
+    std::fs::write(&file, CSV).expect("write");
+    let opts = ScanOptions {
+        limits,
+        maker: FindingMaker {
+            show_values: false,
+            key: FingerprintKey::from_secret(b"test-key-of-16-bytes"),
+            min_confidence: 0.0,
+            roots: vec![],
+        },
+        delimiter: None,
+        no_header: false,
+        policy: None,
+        as_of: jiff::civil::date(2026, 1, 1),
+    };
+    let matcher = Matcher::new(RuleSet::builtin().expect("rules"));
+    let results = scan_sources(&found.sources, &matcher, &opts, &());
+    let r = &results[0];
+    assert_eq!(r.summary.bytes, CSV.len() as u64);
+    assert!(
+        r.warnings.iter().any(|w| w.message.contains("shrank")),
+        "{:?}",
+        r.warnings
+    );
+}
