@@ -183,7 +183,13 @@ fn write_stream(
 /// The outputs of one command, committed together.
 #[derive(Default)]
 pub struct Outputs {
-    staged: Vec<(tempfile::NamedTempFile, PathBuf)>,
+    /// Each temporary file, its target, and its entry in the list a second Ctrl-C
+    /// removes (it exits without unwinding).
+    staged: Vec<(
+        tempfile::NamedTempFile,
+        PathBuf,
+        crate::interrupt::TrackedTemp,
+    )>,
 }
 
 impl Outputs {
@@ -238,13 +244,14 @@ impl Outputs {
                     .prefix(".gdpr-audit-")
                     .suffix(".tmp")
                     .tempfile_in(dir)?;
+                let tracked = crate::interrupt::TrackedTemp::new(tmp.path());
                 {
                     let mut w = BufWriter::new(tmp.as_file_mut());
                     fill(&mut w)?;
                     w.flush()?;
                 }
                 tmp.as_file().sync_all()?;
-                self.staged.push((tmp, path.clone()));
+                self.staged.push((tmp, path.clone(), tracked));
                 Ok(())
             }
         }
@@ -254,24 +261,13 @@ impl Outputs {
     /// output was staged they do not fail for a full disk; on any earlier error the
     /// temporary files are removed when `self` is dropped and nothing is replaced.
     pub fn commit(self) -> Result<(), (PathBuf, io::Error)> {
-        for (tmp, path) in self.staged {
+        for (tmp, path, _tracked) in self.staged {
             if let Err(e) = tmp.persist(&path) {
                 return Err((path, e.error));
             }
         }
         Ok(())
     }
-}
-
-/// Write one output at `path` by itself: resolve, stage, commit.
-pub fn write_to(
-    path: &Path,
-    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
-) -> io::Result<()> {
-    let target = OutputTarget::resolve(path).map_err(io::Error::other)?;
-    let mut outputs = Outputs::new();
-    outputs.stage(&target, fill)?;
-    outputs.commit().map_err(|(_, e)| e)
 }
 
 #[cfg(test)]

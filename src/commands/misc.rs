@@ -5,10 +5,11 @@ use super::{
     write_output,
 };
 use crate::ExitStatus;
+use crate::audit::Report;
 use crate::cli::{Cli, DiffArgs, DiffFormat, ReportArgs};
 use crate::input_guard::Inputs;
 use crate::output_target::Outputs;
-use crate::report::{self, Report};
+use crate::render;
 use crate::rules::RuleSet;
 use anyhow::{Context, Result};
 use clap::CommandFactory;
@@ -26,7 +27,7 @@ pub fn report_command(args: &ReportArgs) -> Result<ExitStatus> {
     crate::todo::relabel(&mut report.todo, args.lang);
     let rules = RuleSet::builtin().map_err(|e| anyhow::anyhow!("{e}"))?;
     let to_terminal = stdout_is_terminal(args.output.as_deref());
-    let ropts = report::RenderOptions {
+    let ropts = render::RenderOptions {
         lang: args.lang,
         color: to_terminal && std::env::var_os("NO_COLOR").is_none(),
         width: terminal_width(),
@@ -40,7 +41,7 @@ pub fn report_command(args: &ReportArgs) -> Result<ExitStatus> {
         args.output.as_deref(),
         &inputs,
         report_text(args.format),
-        |w| report::render(&report, args.format, &ropts, w),
+        |w| render::render(&report, args.format, &ropts, w),
     )?;
     commit(outputs)?;
     Ok(ExitStatus::Clean)
@@ -49,7 +50,7 @@ pub fn report_command(args: &ReportArgs) -> Result<ExitStatus> {
 pub fn diff_command(args: &DiffArgs) -> Result<ExitStatus> {
     let old = read_report(&args.old)?;
     let new = read_report(&args.new)?;
-    let d = crate::diff::diff(
+    let d = crate::render::diff::diff(
         &old,
         &new,
         &args.old.display().to_string(),

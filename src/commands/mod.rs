@@ -2,6 +2,7 @@
 //! the outcome to an exit code.
 
 mod misc;
+pub mod rule_examples;
 mod rules;
 mod scan;
 
@@ -128,8 +129,8 @@ pub fn stage_output(
 
 /// The table cleans its own cells (and colours them); every other format is
 /// filtered when it reaches a terminal.
-fn report_text(format: crate::report::Format) -> Text {
-    if format == crate::report::Format::Table {
+fn report_text(format: crate::render::Format) -> Text {
+    if format == crate::render::Format::Table {
         Text::SelfCleaned
     } else {
         Text::Text

@@ -7,6 +7,7 @@ use super::{
     write_output,
 };
 use crate::ExitStatus;
+use crate::audit::Report;
 use crate::baseline::Baseline;
 use crate::classify::FindingMaker;
 use crate::cli::{BaselineArgs, InitArgs, InputArgs, ScanArgs};
@@ -14,7 +15,7 @@ use crate::engine::Matcher;
 use crate::i18n::Lang;
 use crate::input_guard::Inputs;
 use crate::keys::{self, KeySource};
-use crate::report::{self, Format, Report};
+use crate::render::{self, Format};
 use crate::rules::RuleSet;
 use crate::scan::{self, ScanOptions};
 use crate::source::{self, Limits, Source};
@@ -230,7 +231,7 @@ fn load_config(
 }
 
 /// The to-do list: findings and policy violations, most urgent first.
-fn plan_todo(report: &Report, rules: &RuleSet, lang: Lang) -> Vec<crate::todo::TodoItem> {
+fn plan_todo(report: &Report, rules: &RuleSet, lang: Lang) -> Vec<crate::audit::TodoItem> {
     let mut items = crate::todo::plan(report, Some(rules), lang);
     items.extend(crate::policy::violations_to_todo(
         &report.violations,
@@ -242,9 +243,9 @@ fn plan_todo(report: &Report, rules: &RuleSet, lang: Lang) -> Vec<crate::todo::T
 }
 
 /// How strongly a policy violation counts for `--fail-on`.
-fn violation_severity(kind: crate::policy::ViolationKind) -> crate::model::Severity {
+fn violation_severity(kind: crate::model::ViolationKind) -> crate::model::Severity {
     use crate::model::Severity;
-    use crate::policy::ViolationKind::*;
+    use crate::model::ViolationKind::*;
     match kind {
         SpecialCategoryWithoutBasis => Severity::Critical,
         RetentionExpired | MarketingWithoutConsent => Severity::High,
@@ -297,7 +298,7 @@ pub fn scan_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> {
     let mut outputs = crate::output_target::Outputs::new();
     let exported = match &args.export_actions {
         Some(dir) => Some(
-            crate::policy::export_actions(&report, dir, &inputs, &mut outputs)
+            crate::render::export_actions(&report, dir, &inputs, &mut outputs)
                 .map_err(|e| anyhow::anyhow!("{e}"))?,
         ),
         None => None,
@@ -308,7 +309,7 @@ pub fn scan_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> {
     } else {
         Format::Json
     });
-    let ropts = report::RenderOptions {
+    let ropts = render::RenderOptions {
         lang: args.lang,
         color: to_terminal && std::env::var_os("NO_COLOR").is_none(),
         width: terminal_width(),
@@ -320,7 +321,7 @@ pub fn scan_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> {
         args.output.as_deref(),
         &inputs,
         super::report_text(format),
-        |w| report::render(&report, format, &ropts, w),
+        |w| render::render(&report, format, &ropts, w),
     )?;
     commit(outputs)?;
     if let (Some(written), Some(dir), false) = (&exported, &args.export_actions, quiet) {
@@ -414,7 +415,7 @@ pub fn init_command(args: &InitArgs, quiet: bool) -> Result<ExitStatus> {
     if nothing_read {
         bail!("no readable input: nothing to describe");
     }
-    let draft = crate::policy::draft_config(&report, &args.input.paths);
+    let draft = crate::render::draft_config(&report, &args.input.paths);
     write_output(Some(&args.output), &inputs, |w| {
         w.write_all(draft.as_bytes())
     })?;

@@ -4,8 +4,8 @@
 //! for the export-action files, whose purpose is to name the records to fix.
 
 use super::Config;
+use crate::audit::Report;
 use crate::model::Category;
-use crate::report::Report;
 
 /// Move the clear `id_field` values of CSV violations into `report.record_names`
 /// and, unless `show_values`, mask those in `violations[].records` when the id

@@ -4,17 +4,17 @@
 //! text, so every match there is a finding.
 
 use super::char_cursor::CharCursor;
-use super::{FileResult, Matchers, ScanOptions, mail_meta};
+use super::{Matchers, ScanOptions, mail_meta};
+use crate::audit::FileResult;
 use crate::engine::Matcher;
-use crate::finding::{InventoryEntry, InventoryKind, MessageInfo};
-use crate::model::{Category, Location, MailPart};
+use crate::finding::{InventoryEntry, MessageInfo};
+use crate::model::{Category, Exposure, InventoryKind, Location, MailPart};
 use crate::policy::{RecordChecker, RecordOutcomes, record_violations};
 use crate::redact::mask;
 use crate::source::mail::parse_message;
 use crate::source::mbox::{MboxReader, RawMessage};
 use crate::source::{MailMessage, Source, SourceError, SourceKind, decode, display_path};
 use crate::store::EncodedFinding;
-use crate::todo::Exposure;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::io::Read;

@@ -2,7 +2,8 @@
 //! on all of them; profile the columns on the first batch; then classify.
 
 use super::char_cursor::CharCursor;
-use super::{FileResult, MatcherPool, Matchers, ScanOptions, clip};
+use super::{MatcherPool, Matchers, ScanOptions, clip};
+use crate::audit::FileResult;
 use crate::classify::{ColumnProfile, FieldRole, decide};
 use crate::engine::{Match, Matcher};
 use crate::model::{Category, Location};
