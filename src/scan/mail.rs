@@ -92,7 +92,7 @@ fn scan_message(
     let shown_id = msg
         .message_id
         .as_deref()
-        .map(|id| mail_meta::shown(matcher, id, mail_meta::MESSAGE_ID, opts));
+        .map(|id| mail_meta::shown_message_id(matcher, id, opts));
     let mut shown_names: BTreeMap<&str, String> = BTreeMap::new();
     for att in &msg.attachments {
         if !shown_names.contains_key(att.name.as_str()) {
@@ -119,11 +119,9 @@ fn scan_message(
         });
     }
     // A Maildir message without a Message-ID is known by its file name.
+    // (Its path is printed in every finding's `path` already.)
     let id = shown_id.clone().or_else(|| {
-        (path != inventory_path).then(|| {
-            let name = path.rsplit('/').next().unwrap_or(path);
-            mail_meta::shown(matcher, name, mail_meta::MESSAGE_ID, opts)
-        })
+        (path != inventory_path).then(|| path.rsplit('/').next().unwrap_or(path).to_string())
     });
     out.facts = Some((number, id, msg.date));
     let info = message_info(&msg);
@@ -132,7 +130,12 @@ fn scan_message(
     let metadata = msg
         .message_id
         .iter()
-        .map(|id| (mail_meta::MESSAGE_ID.to_string(), id.as_str()))
+        .map(|id| {
+            (
+                mail_meta::MESSAGE_ID.to_string(),
+                mail_meta::message_id_local(id),
+            )
+        })
         .chain(
             shown_names
                 .keys()

@@ -46,3 +46,18 @@ pub(super) fn shown_where(
     out.push_str(&text[at..]);
     out
 }
+
+/// The part of a Message-ID that can hold personal data: what comes before its
+/// `@domain`. The whole is shaped like an e-mail address, so scanning it whole
+/// would report every message's Message-ID as one.
+pub(super) fn message_id_local(id: &str) -> &str {
+    id.rfind('@').map_or(id, |i| &id[..i])
+}
+
+/// A Message-ID as reports may show it: its local part masked where it matches.
+pub(super) fn shown_message_id(matcher: &mut Matcher, id: &str, opts: &ScanOptions) -> String {
+    let local = message_id_local(id);
+    let mut out = shown(matcher, local, MESSAGE_ID, opts);
+    out.push_str(&id[local.len()..]);
+    out
+}

@@ -179,7 +179,8 @@ fn message_ids_and_attachment_names_are_scanned_and_masked() {
             .output()
             .expect("runs");
         let text = String::from_utf8_lossy(&out.stdout);
-        for value in ["19121212", "anna@"] {
+        // The personnummer in the Message-ID and the name, the address in the name.
+        for value in ["19121212", "anna@example.se.pdf"] {
             assert!(!text.contains(value), "{format} shows {value}: {text}");
         }
     }
@@ -191,6 +192,17 @@ fn message_ids_and_attachment_names_are_scanned_and_masked() {
         .filter_map(|f| f["location"]["part"].as_str())
         .collect();
     assert!(parts.contains(&"header:message-id"), "{parts:?}");
+    let ids: Vec<&str> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["location"]["message_id"].as_str())
+        .collect();
+    assert!(
+        ids.iter()
+            .all(|id| *id == "<########-####.anna@example.se>"),
+        "{ids:?}"
+    );
     assert!(parts.contains(&"header:content-disposition"), "{parts:?}");
     // The unscanned PDF is in the inventory, under its masked name.
     let attachments: Vec<&str> = report["inventory"]
