@@ -55,10 +55,11 @@ impl Inputs {
                 continue;
             };
             let is_root = self.entries[..before].iter().any(|r| r.canon == e.canon);
-            if !e.dir && !is_root {
-                if let Some(parent) = e.canon.parent() {
-                    dirs.insert(parent.to_path_buf());
-                }
+            if !e.dir
+                && !is_root
+                && let Some(parent) = e.canon.parent()
+            {
+                dirs.insert(parent.to_path_buf());
             }
         }
         for d in dirs {

@@ -85,7 +85,7 @@ fn trial_text(pattern: &str) -> Vec<u8> {
         seed ^= seed >> 7;
         seed ^= seed << 17;
         // Mostly the first character (runs, like `aaaa`), sometimes any other.
-        let c = if seed % 4 == 0 {
+        let c = if seed.is_multiple_of(4) {
             alphabet[(seed >> 8) as usize % alphabet.len()]
         } else {
             alphabet[0]

@@ -121,10 +121,8 @@ impl Merge<'_> {
                 rule,
             } => {
                 let rule = &self.rules.rules[rule];
-                if free_text {
-                    if let Some(t) = self.totals.get_mut(col) {
-                        *t.categories.entry(rule.category).or_default() += 1;
-                    }
+                if free_text && let Some(t) = self.totals.get_mut(col) {
+                    *t.categories.entry(rule.category).or_default() += 1;
                 }
                 self.result.count_unlisted(&rule.id, self.cap);
             }

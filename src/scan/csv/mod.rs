@@ -152,6 +152,10 @@ struct ChunkCtx<'a> {
     /// Columns of the header row, all of them (a record with another count is
     /// ragged), where `headers` holds at most `--max-columns`.
     columns: usize,
+    /// `--max-field-size`.
+    max_field: usize,
+    /// The policy's per-record checks, if any.
+    checker: Option<&'a RecordChecker>,
 }
 
 /// What scanning a run of rows produced, in row order.
@@ -174,13 +178,11 @@ fn scan_chunk(
     rows: &[CsvRecord],
     headers: &[String],
     matcher: &mut Matcher,
-    max_field: usize,
     profile: bool,
-    checker: Option<&RecordChecker>,
     classifier: Option<&Classifier<'_>>,
     ctx: &ChunkCtx<'_>,
 ) -> ChunkOut {
-    let (maker, cap) = (ctx.maker, ctx.cap);
+    let (maker, cap, max_field, checker) = (ctx.maker, ctx.cap, ctx.max_field, ctx.checker);
     let ncols = headers.len();
     let mut budget = ListBudget {
         maker,
@@ -263,21 +265,13 @@ fn scan_batch(
     batch: &[CsvRecord],
     headers: &[String],
     pool: &MatcherPool,
-    max_field: usize,
     profile: bool,
-    checker: Option<&RecordChecker>,
     classifier: Option<&Classifier<'_>>,
     ctx: &ChunkCtx<'_>,
 ) -> Vec<ChunkOut> {
     batch
         .par_chunks(CHUNK_ROWS)
-        .map(|rows| {
-            pool.with(|m| {
-                scan_chunk(
-                    rows, headers, m, max_field, profile, checker, classifier, ctx,
-                )
-            })
-        })
+        .map(|rows| pool.with(|m| scan_chunk(rows, headers, m, profile, classifier, ctx)))
         .collect()
 }
 
@@ -345,6 +339,8 @@ pub(super) fn scan_csv(
         cap: opts.limits.max_findings_per_rule_and_file,
         id_col: id_field.and_then(|f| headers.iter().position(|h| h == f)),
         columns: reader.columns,
+        max_field: opts.limits.max_field_bytes,
+        checker: checker.as_ref(),
     };
     let max_field = opts.limits.max_field_bytes;
     let mut merge = Merge {
@@ -384,9 +380,7 @@ pub(super) fn scan_csv(
                 batch,
                 &headers,
                 pool,
-                max_field,
                 classifier.is_none(),
-                checker.as_ref(),
                 classifier,
                 &chunk_ctx,
             )
