@@ -9,9 +9,10 @@
 use crate::audit::{Report, TodoItem, Violation};
 use crate::i18n::Lang;
 use crate::input_guard::Inputs;
-use crate::model::{Action, Location, ViolationKind};
+use crate::model::Action;
 use crate::output_target::{OutputTarget, Outputs};
 use crate::policy::{Catalog, todo_item};
+use crate::source::SourceKind;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -72,14 +73,14 @@ pub fn export_actions_with(
             continue;
         }
         let rows: Vec<[String; 2]> = match from_violations.get(item.id.as_str()) {
-            Some((_, v)) if targets_records(item.action, Some(v.kind)) => violation_rows(
+            Some((_, v)) if v.kind.targets_records() => violation_rows(
                 v,
                 catalog.is_mail(&v.path),
                 catalog.kind(&v.path),
                 &report.record_names,
             ),
             Some(_) => continue,
-            None if targets_records(item.action, None) => {
+            None if item.action != Action::Document => {
                 item_rows(item, &message_ids, &report.record_names)
             }
             None => continue,
@@ -114,10 +115,6 @@ pub fn export_actions_with(
     Ok(written)
 }
 
-fn targets_records(action: Action, kind: Option<ViolationKind>) -> bool {
-    action != Action::Document || kind == Some(ViolationKind::UnparseableDate)
-}
-
 /// (row, source) → the `id_field` value in clear (see [`Report::record_names`]).
 type RecordNames = BTreeMap<(String, u64), String>;
 
@@ -126,7 +123,7 @@ type RecordNames = BTreeMap<(String, u64), String>;
 fn violation_rows(
     v: &Violation,
     mail: bool,
-    kind: Option<&str>,
+    kind: Option<SourceKind>,
     names: &RecordNames,
 ) -> Vec<[String; 2]> {
     v.records
@@ -140,7 +137,7 @@ fn violation_rows(
             let n = n.map(u64::to_string).unwrap_or_default();
             let message_id = if *id != n { id.clone() } else { String::new() };
             // Every Maildir file is message 1: the number says nothing there.
-            let number = if kind == Some("maildir") {
+            let number = if kind == Some(SourceKind::Maildir) {
                 String::new()
             } else {
                 n
@@ -171,14 +168,9 @@ fn item_rows(
 fn message_ids(report: &Report, catalog: &Catalog) -> BTreeMap<(String, u64), String> {
     let mut out = BTreeMap::new();
     for f in &report.findings {
-        if let Location::Email {
-            message,
-            message_id: Some(id),
-            ..
-        } = &f.location
-        {
-            out.entry((catalog.owner(&f.path).to_string(), *message))
-                .or_insert_with(|| id.clone());
+        if let Some(id) = f.location.message_id() {
+            out.entry((catalog.owner(&f.path).to_string(), f.location.record()))
+                .or_insert_with(|| id.to_string());
         }
     }
     out
@@ -214,6 +206,7 @@ mod tests {
     use super::*;
     use crate::model::Category;
     use crate::model::InventoryKind;
+    use crate::model::ViolationKind;
     use crate::policy::tests::{csv_loc, finding, inv, report_with};
 
     fn retention(path: &str) -> Violation {
@@ -234,7 +227,7 @@ mod tests {
         let out = tempfile::tempdir().unwrap();
         let src = "in/crm/contacts.csv";
         let mut report = report_with(
-            &[(src, "csv", 10)],
+            &[(src, SourceKind::Csv, 10)],
             vec![inv(
                 src,
                 "email",
@@ -323,11 +316,11 @@ mod tests {
         let mut v = retention("m/inbox.mbox");
         v.records = vec!["<a@b>".into(), "5".into()];
         v.rows = vec![3, 5];
-        let rows = violation_rows(&v, true, Some("mbox"), &RecordNames::new());
+        let rows = violation_rows(&v, true, Some(SourceKind::Mbox), &RecordNames::new());
         assert_eq!(rows[0], ["3".to_string(), "<a@b>".to_string()]);
         assert_eq!(rows[1], ["5".to_string(), String::new()]);
         assert_eq!(
-            violation_rows(&v, true, Some("maildir"), &RecordNames::new())[0][0],
+            violation_rows(&v, true, Some(SourceKind::Maildir), &RecordNames::new())[0][0],
             ""
         );
     }

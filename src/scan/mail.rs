@@ -23,12 +23,12 @@ const BATCH_MESSAGES: usize = 256;
 const BATCH_BYTES: usize = 4 * 1024 * 1024;
 
 /// What one message contributed.
-struct MessageOut {
+pub(super) struct MessageOut {
     findings: Vec<EncodedFinding>,
     /// Findings past the per-rule cap in their part, by rule: counted, never made.
     unlisted: BTreeMap<String, u64>,
-    /// header → (addresses, display names, values)
-    addresses: BTreeMap<String, (u64, u64, u64)>,
+    /// `header:<name>` or `field:<name>` → what its values held.
+    fields: BTreeMap<String, FieldTally>,
     attachments: Vec<InventoryEntry>,
     warnings: Vec<SourceError>,
     error: Option<SourceError>,
@@ -36,9 +36,26 @@ struct MessageOut {
     facts: Option<(u64, Option<String>, Option<i64>)>,
 }
 
+/// Inventory counts of one structured mail field (an address header, a contact
+/// card's phone field): values per category, and values in all.
+#[derive(Default)]
+struct FieldTally {
+    categories: BTreeMap<Category, u64>,
+    values: u64,
+}
+
+impl FieldTally {
+    fn add(&mut self, other: &FieldTally) {
+        for (c, n) in &other.categories {
+            *self.categories.entry(*c).or_default() += n;
+        }
+        self.values += other.values;
+    }
+}
+
 /// What a mailbox accumulates over its messages, in message order.
 #[derive(Default)]
-struct MailboxState {
+pub(super) struct MailboxState {
     totals: AddressTotals,
     checker: Option<RecordChecker>,
     outcomes: RecordOutcomes,
@@ -55,38 +72,52 @@ fn scan_message(
     matcher: &mut Matcher,
     opts: &ScanOptions,
 ) -> MessageOut {
-    let mut out = MessageOut {
-        findings: Vec::new(),
-        unlisted: BTreeMap::new(),
-        addresses: BTreeMap::new(),
-        attachments: Vec::new(),
-        warnings: Vec::new(),
-        error: None,
-        facts: None,
-    };
-    let msg = match parse_message(raw, number, &opts.limits) {
-        Ok(m) => m,
-        Err(e) => {
-            out.error = Some(SourceError::new(path, format!("message {number}: {e}")));
-            return out;
-        }
+    match parse_message(raw, number, &opts.limits) {
+        Ok(m) => scan_parsed(&m, path, inventory_path, matcher, opts),
+        Err(e) => error_out(SourceError::new(path, format!("message {number}: {e}"))),
+    }
+}
+
+/// Scan a decoded message: its address headers and named fields are inventory,
+/// its texts are free text. `path` is where findings point (a Maildir file, or
+/// the mailbox), `inventory_path` the source the inventory is kept for.
+pub(super) fn scan_parsed(
+    msg: &MailMessage,
+    path: &str,
+    inventory_path: &str,
+    matcher: &mut Matcher,
+    opts: &ScanOptions,
+) -> MessageOut {
+    let number = msg.number;
+    let mut out = error_out_empty();
+    let at = match &msg.folder {
+        Some(f) => format!("folder {f}, message {number}"),
+        None => format!("message {number}"),
     };
     for w in &msg.warnings {
         out.warnings
-            .push(SourceError::new(path, format!("message {number}: {w}")));
+            .push(SourceError::new(path, format!("{at}: {w}")));
     }
     for a in &msg.addresses {
         let e = out
-            .addresses
-            .entry(format!("header:{}", a.header))
+            .fields
+            .entry(MailPart::Header(a.header.clone()).label())
             .or_default();
-        e.2 += 1;
+        e.values += 1;
         if a.address.as_deref().is_some_and(|s| !s.is_empty()) {
-            e.0 += 1;
+            *e.categories.entry(Category::Email).or_default() += 1;
         }
         if a.name.as_deref().is_some_and(|s| !s.trim().is_empty()) {
-            e.1 += 1;
+            *e.categories.entry(Category::PersonName).or_default() += 1;
         }
+    }
+    for f in &msg.fields {
+        let e = out
+            .fields
+            .entry(MailPart::Field(f.name.clone()).label())
+            .or_default();
+        e.values += 1;
+        *e.categories.entry(f.category).or_default() += 1;
     }
     // Metadata that reports print, as they may show it (masked).
     let shown_id = msg
@@ -102,7 +133,7 @@ fn scan_message(
     }
     let shown_label = |part: &MailPart| match part {
         MailPart::Attachment(name) => match shown_names.get(name.as_str()) {
-            Some(s) => format!("attachment:{s}"),
+            Some(s) => MailPart::Attachment(s.clone()).label(),
             None => part.label(),
         },
         _ => part.label(),
@@ -110,7 +141,7 @@ fn scan_message(
     for att in msg.attachments.iter().filter(|a| !a.scanned) {
         out.attachments.push(InventoryEntry {
             path: inventory_path.to_string(),
-            field: format!("attachment:{}", shown_names[att.name.as_str()]),
+            field: shown_label(&MailPart::Attachment(att.name.clone())),
             kind: InventoryKind::Attachment,
             categories: BTreeMap::new(),
             values: 1,
@@ -124,32 +155,96 @@ fn scan_message(
         (path != inventory_path).then(|| path.rsplit('/').next().unwrap_or(path).to_string())
     });
     out.facts = Some((number, id, msg.date));
-    let info = message_info(&msg);
+    let ctx = TextContext {
+        msg,
+        path,
+        info: message_info(msg),
+        message_id: shown_id,
+    };
     let mut matches = Vec::new();
-    // The metadata is scanned too: the Message-ID and each attachment's name.
+    for text in &msg.texts {
+        let part = Part {
+            context: &text.part.label(),
+            shown: &shown_label(&text.part),
+        };
+        ctx.scan(
+            &text.text,
+            part,
+            None,
+            matcher,
+            opts,
+            &mut matches,
+            &mut out,
+        );
+    }
+    // The metadata is scanned too: the Message-ID's local part and each
+    // attachment's name.
     let metadata = msg
         .message_id
         .iter()
-        .map(|id| {
-            (
-                mail_meta::MESSAGE_ID.to_string(),
-                mail_meta::message_id_local(id),
-            )
-        })
-        .chain(
-            shown_names
-                .keys()
-                .map(|n| (mail_meta::ATTACHMENT_NAME.to_string(), *n)),
+        .map(|id| (mail_meta::MESSAGE_ID, mail_meta::message_id_local(id)))
+        .chain(shown_names.keys().map(|n| (mail_meta::ATTACHMENT_NAME, *n)));
+    for (label, text) in metadata {
+        let part = Part {
+            context: label,
+            shown: label,
+        };
+        ctx.scan(text, part, None, matcher, opts, &mut matches, &mut out);
+    }
+    for f in &msg.fields {
+        let label = MailPart::Field(f.name.clone()).label();
+        let part = Part {
+            context: &label,
+            shown: &label,
+        };
+        ctx.scan(
+            &f.text,
+            part,
+            Some(f.category),
+            matcher,
+            opts,
+            &mut matches,
+            &mut out,
         );
-    let texts = msg
-        .texts
-        .iter()
-        .map(|t| (t.part.label(), shown_label(&t.part), t.text.as_str()))
-        .chain(metadata.map(|(label, text)| (label.clone(), label, text)));
-    for (label, part, text) in texts {
-        matcher.scan(text, &label, &mut matches);
+    }
+    out
+}
+
+/// What every finding of one message shares.
+struct TextContext<'m> {
+    msg: &'m MailMessage,
+    path: &'m str,
+    info: MessageInfo,
+    /// The Message-ID as reports show it (masked where it matched).
+    message_id: Option<String>,
+}
+
+/// A part's label: as the matcher sees it (its name counts as context) and as
+/// reports show it (an attachment's name masked where it matched).
+#[derive(Clone, Copy)]
+struct Part<'a> {
+    context: &'a str,
+    shown: &'a str,
+}
+
+impl TextContext<'_> {
+    /// Scan one text of the message. In a field meant for `structured`, matches of
+    /// that category are its inventory, not findings.
+    #[allow(clippy::too_many_arguments)]
+    fn scan(
+        &self,
+        text: &str,
+        part: Part<'_>,
+        structured: Option<Category>,
+        matcher: &mut Matcher,
+        opts: &ScanOptions,
+        matches: &mut Vec<crate::engine::Match>,
+        out: &mut MessageOut,
+    ) {
+        matcher.scan(text, part.context, matches);
         // Walk the text once, in match order, to turn byte offsets into line and
-        // column-in-line.
+        // column-in-line; characters are counted from the previous match, so the
+        // cost stays linear however many matches one long line holds.
         let mut line = 1usize;
         let mut line_start_chars = 0usize;
         let mut pos = 0usize;
@@ -157,15 +252,24 @@ fn scan_message(
         // The file lists the first `cap` findings of a rule: past that in one part,
         // a match is only counted (the cap bounds work, not only output).
         let mut made: BTreeMap<usize, usize> = BTreeMap::new();
-        for m in &matches {
+        for m in matches.iter() {
             if !opts.maker.keeps(m) {
+                continue;
+            }
+            let category = matcher.rules().rules[m.rule].category;
+            if structured.is_some_and(|c| c == category && !c.is_special()) {
                 continue;
             }
             let n = made.entry(m.rule).or_default();
             *n += 1;
             if *n > opts.limits.max_findings_per_rule_and_file {
                 let id = &matcher.rules().rules[m.rule].id;
-                *out.unlisted.entry(id.clone()).or_default() += 1;
+                match out.unlisted.get_mut(id) {
+                    Some(k) => *k += 1,
+                    None => {
+                        out.unlisted.insert(id.clone(), 1);
+                    }
+                }
                 continue;
             }
             let upto = &text.as_bytes()[pos..m.start];
@@ -179,9 +283,11 @@ fn scan_message(
             let (start, end) = chars.span(m.start, m.end);
             let (start, end) = (start - line_start_chars, end - line_start_chars);
             let loc = Location::Email {
-                message: number,
-                message_id: shown_id.clone(),
-                part: part.clone(),
+                message: self.msg.number,
+                message_id: self.message_id.clone(),
+                folder: self.msg.folder.clone(),
+                item: self.msg.item.map(String::from),
+                part: part.shown.to_string(),
                 line,
                 start,
                 end,
@@ -191,13 +297,12 @@ fn scan_message(
                 matcher.rules(),
                 m,
                 value,
-                path,
+                self.path,
                 loc,
-                Some(info.clone()),
+                Some(self.info.clone()),
             )));
         }
     }
-    out
 }
 
 fn message_info(msg: &MailMessage) -> MessageInfo {
@@ -223,35 +328,28 @@ fn message_info(msg: &MailMessage) -> MessageInfo {
     }
 }
 
-/// Totals per mailbox for the inventory of address headers.
+/// Totals per mailbox for the inventory of address headers and named fields.
 #[derive(Default)]
-struct AddressTotals(BTreeMap<String, (u64, u64, u64)>);
+struct AddressTotals(BTreeMap<String, FieldTally>);
 
 impl AddressTotals {
-    fn add(&mut self, other: &BTreeMap<String, (u64, u64, u64)>) {
-        for (h, (a, n, v)) in other {
-            let e = self.0.entry(h.clone()).or_default();
-            e.0 += a;
-            e.1 += n;
-            e.2 += v;
+    fn add(&mut self, other: &BTreeMap<String, FieldTally>) {
+        for (h, t) in other {
+            match self.0.get_mut(h) {
+                Some(e) => e.add(t),
+                None => self.0.entry(h.clone()).or_default().add(t),
+            }
         }
     }
 
     fn into_inventory(self, path: &str, out: &mut Vec<InventoryEntry>) {
-        for (field, (addrs, names, values)) in self.0 {
-            let mut categories = BTreeMap::new();
-            if addrs > 0 {
-                categories.insert(Category::Email, addrs);
-            }
-            if names > 0 {
-                categories.insert(Category::PersonName, names);
-            }
+        for (field, tally) in self.0 {
             out.push(InventoryEntry {
                 path: path.to_string(),
                 field,
                 kind: InventoryKind::Structured,
-                categories,
-                values,
+                categories: tally.categories,
+                values: tally.values,
                 content_type: None,
                 size: None,
             });
@@ -259,8 +357,13 @@ impl AddressTotals {
     }
 }
 
-fn absorb(result: &mut FileResult, state: &mut MailboxState, out: MessageOut, cap: usize) {
-    state.totals.add(&out.addresses);
+pub(super) fn absorb(
+    result: &mut FileResult,
+    state: &mut MailboxState,
+    out: MessageOut,
+    cap: usize,
+) {
+    state.totals.add(&out.fields);
     if let (Some(c), Some((n, id, date))) = (&state.checker, &out.facts) {
         c.check_message(*n, id.as_deref(), *date, &mut state.outcomes);
     }
@@ -299,14 +402,7 @@ pub(super) fn scan_mail(
 ) {
     let pool = matcher.0;
     let cap = opts.limits.max_findings_per_rule_and_file;
-    let mut totals = MailboxState::default();
-    if let Some(p) = opts.policy_for(source) {
-        let c = RecordChecker::for_mail(p, opts.as_of);
-        for w in c.warnings() {
-            result.warnings.push(SourceError::new(&source.display, w));
-        }
-        totals.checker = Some(c).filter(RecordChecker::is_active);
-    }
+    let mut totals = MailboxState::new(source, opts, result);
     match source.kind {
         SourceKind::Maildir => {
             // A few hundred files at a time, so a huge Maildir stays in constant memory.
@@ -346,17 +442,35 @@ pub(super) fn scan_mail(
         },
         _ => scan_mbox(source, pool, opts, result, &mut totals),
     }
-    if let Some(c) = &totals.checker {
-        let outcomes = std::mem::take(&mut totals.outcomes);
-        result
-            .violations
-            .extend(record_violations(&source.display, c, outcomes));
+    totals.finish(source, result);
+}
+
+impl MailboxState {
+    /// The state for one mailbox, with the policy's per-message checks if any.
+    pub(super) fn new(source: &Source, opts: &ScanOptions, result: &mut FileResult) -> Self {
+        let mut state = MailboxState::default();
+        if let Some(p) = opts.policy_for(source) {
+            let c = RecordChecker::for_mail(p, opts.as_of);
+            for w in c.warnings() {
+                result.warnings.push(SourceError::new(&source.display, w));
+            }
+            state.checker = Some(c).filter(RecordChecker::is_active);
+        }
+        state
     }
-    totals
-        .totals
-        .into_inventory(&source.display, &mut result.inventory);
-    // Attachments that were not scanned (PDF, images, ...) are listed by name.
-    result.inventory.extend(totals.attachments.into_values());
+
+    /// Policy violations and the inventory of the whole mailbox.
+    pub(super) fn finish(mut self, source: &Source, result: &mut FileResult) {
+        if let Some(c) = &self.checker {
+            let outcomes = std::mem::take(&mut self.outcomes);
+            result
+                .violations
+                .extend(record_violations(&source.display, c, outcomes));
+        }
+        self.totals
+            .into_inventory(&source.display, &mut result.inventory);
+        result.inventory.extend(self.attachments.into_values());
+    }
 }
 
 /// One Maildir message file: its output and whether it was read (1) or not (0).
@@ -408,14 +522,21 @@ fn scan_raw_message(
     out
 }
 
-fn error_out(e: SourceError) -> MessageOut {
+pub(super) fn error_out(e: SourceError) -> MessageOut {
+    MessageOut {
+        error: Some(e),
+        ..error_out_empty()
+    }
+}
+
+fn error_out_empty() -> MessageOut {
     MessageOut {
         findings: Vec::new(),
         unlisted: BTreeMap::new(),
-        addresses: BTreeMap::new(),
+        fields: BTreeMap::new(),
         attachments: Vec::new(),
         warnings: Vec::new(),
-        error: Some(e),
+        error: None,
         facts: None,
     }
 }

@@ -6,6 +6,7 @@ mod char_cursor;
 mod csv;
 mod mail;
 mod mail_meta;
+mod outlook;
 
 use crate::audit::FileResult;
 use crate::classify::FindingMaker;
@@ -171,6 +172,8 @@ fn scan_source(source: &Source, matcher: Matchers<'_>, opts: &ScanOptions) -> Fi
         SourceKind::Mbox | SourceKind::Eml | SourceKind::Maildir => {
             mail::scan_mail(source, matcher, opts, &mut result)
         }
+        SourceKind::Msg => outlook::scan_msg(source, matcher, opts, &mut result),
+        SourceKind::Pst => outlook::scan_pst(source, matcher, opts, &mut result),
     }
     settle_size(source, &mut result);
     result.finish();

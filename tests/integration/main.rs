@@ -11,6 +11,7 @@ mod hostile_text;
 mod hostile_writers;
 mod html_browser;
 mod layers;
+mod outlook;
 mod policy;
 mod privacy;
 mod recipes;
