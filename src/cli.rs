@@ -108,6 +108,10 @@ pub struct InputArgs {
     /// CSV delimiter instead of sniffing (`,` `;` `tab` `|`).
     #[arg(long, value_name = "C")]
     pub delimiter: Option<String>,
+    /// CSV files have no header row: the first row is a record and columns are
+    /// named column_1, column_2, ... (a first row holding values is detected anyway).
+    #[arg(long)]
+    pub no_header: bool,
     #[command(flatten)]
     pub rules: RuleArgs,
     #[command(flatten)]
@@ -133,6 +137,9 @@ pub struct LimitArgs {
     /// Findings listed per rule and file; counts stay exact beyond it.
     #[arg(long, value_name = "N", default_value_t = 100_000)]
     pub max_findings_per_rule: usize,
+    /// CSV columns profiled and named; further columns are scanned as free text.
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    pub max_columns: usize,
 }
 
 /// `4096`, `64K`, `16M`, `2G` (powers of 1024).

@@ -129,7 +129,7 @@ impl Matcher {
         }
         self.pattern_pass(false, text, field, &mut cands);
         self.keyword_pass(text, field, None, &mut cands);
-        resolve_overlaps(&mut cands, &self.rules.rules);
+        resolve_overlaps(&mut cands);
         merge_phrases(&mut cands, text, &self.rules.rules);
         out.extend_from_slice(&cands);
         self.candidates = cands;
@@ -444,7 +444,7 @@ fn word_end(s: &str, mut i: usize) -> usize {
 
 /// Where matches overlap, keep the most confident (then the longest, then the
 /// earlier rule): a validated personnummer beats a phone-shaped reading of it.
-fn resolve_overlaps(cands: &mut Vec<Match>, rules: &[Rule]) {
+fn resolve_overlaps(cands: &mut Vec<Match>) {
     if cands.len() < 2 {
         return;
     }
@@ -464,38 +464,21 @@ fn resolve_overlaps(cands: &mut Vec<Match>, rules: &[Rule]) {
             .then(a.rule.cmp(&b.rule))
     });
     cands.dedup_by(|b, a| a.rule == b.rule && a.start == b.start && a.end == b.end);
+    // Kept matches never overlap and come in start order, so only the last one can
+    // reach past a later candidate's start: one comparison per candidate, linear
+    // however many matches a field holds.
     let mut keep: Vec<Match> = Vec::with_capacity(cands.len());
     for c in cands.drain(..) {
-        // Overlap with any kept match (kept ones are sorted by start).
-        let mut replaced = false;
-        let mut dominated = false;
-        let mut i = keep.len();
-        while i > 0 {
-            i -= 1;
-            let k = keep[i];
-            if k.end <= c.start {
-                // Earlier kept matches may still reach further; keep looking a little.
-                if keep[..i].iter().all(|x| x.end <= c.start) {
-                    break;
+        match keep.last() {
+            Some(k) if k.end > c.start => {
+                if better(&c, k) {
+                    keep.pop();
+                    keep.push(c);
                 }
-                continue;
             }
-            // Matches of different special categories may share words legitimately
-            // only when they are the same span; otherwise one reading wins.
-            if better(&c, &k) {
-                keep.remove(i);
-                replaced = true;
-            } else {
-                dominated = true;
-                break;
-            }
-        }
-        let _ = replaced;
-        if !dominated {
-            keep.push(c);
+            _ => keep.push(c),
         }
     }
-    let _ = rules;
     keep.sort_by(|a, b| a.start.cmp(&b.start).then(a.rule.cmp(&b.rule)));
     *cands = keep;
 }

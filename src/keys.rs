@@ -8,6 +8,24 @@ use std::path::{Path, PathBuf};
 
 pub const KEY_ENV: &str = "GDPR_AUDIT_KEY";
 
+/// Shortest key accepted without a warning: fingerprints are keyed hashes of
+/// values from small spaces (a personnummer has about 10^7), so a guessable key
+/// lets anyone holding a baseline test candidate values against it.
+pub const MIN_KEY_BYTES: usize = 16;
+
+/// Where a given key came from and its length, when it is shorter than
+/// [`MIN_KEY_BYTES`] (the generated per-project key is always 32 bytes).
+pub fn weak_key(config_key: Option<&str>) -> Option<(&'static str, usize)> {
+    let (from, len) = match std::env::var(KEY_ENV) {
+        Ok(v) if !v.is_empty() => (KEY_ENV, v.len()),
+        _ => (
+            "fingerprint_key",
+            config_key.filter(|k| !k.is_empty())?.len(),
+        ),
+    };
+    (len < MIN_KEY_BYTES).then_some((from, len))
+}
+
 /// How the key was obtained, for the one-line notice.
 pub enum KeySource {
     Env,

@@ -4,8 +4,8 @@
 //! Layers, bottom to top; a module imports only from its own layer or below (the
 //! `layers` test checks it, and the README's layout section lists the same):
 //!
-//! 1. vocabulary and utilities: [`model`], [`i18n`], [`output`], [`keys`],
-//!    [`fingerprint`], [`interrupt`], [`redact`];
+//! 1. vocabulary and utilities: [`model`], [`i18n`], [`output`], [`output_target`],
+//!    [`input_guard`], [`terminal_text`], [`keys`], [`fingerprint`], [`interrupt`], [`redact`];
 //! 2. sources: [`source`] (walk, sniff, decode, one reader per format, the record model);
 //! 3. rules: [`rules`] (rule files, validators, compilation);
 //! 4. engine: [`engine`] (the compiled matcher);
@@ -20,11 +20,14 @@
 // 1. vocabulary and utilities
 pub mod fingerprint;
 pub mod i18n;
+pub mod input_guard;
 pub mod interrupt;
 pub mod keys;
 pub mod model;
 pub mod output;
+pub mod output_target;
 pub mod redact;
+pub mod terminal_text;
 // 2. sources
 pub mod source;
 // 3. rules, 4. engine

@@ -19,7 +19,9 @@ fn main() -> ExitCode {
             }) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("error: {err:#}");
+            // Errors quote file names, rule ids and column names: input text.
+            let message = format!("{err:#}");
+            eprintln!("error: {}", gdpr_audit::terminal_text::safe(&message));
             ExitCode::from(gdpr_audit::ExitStatus::Error as u8)
         }
     }

@@ -45,6 +45,8 @@ pub struct FileResult {
     pub by_category: BTreeMap<crate::model::Category, u64>,
     /// Stored findings counted by to-do item, for the plan.
     pub groups: FindingGroups,
+    /// Row → `id_field` value of the records with hits (for export-action files).
+    pub record_names: BTreeMap<u64, String>,
 }
 
 impl FileResult {
@@ -69,31 +71,44 @@ impl FileResult {
             by_severity: BTreeMap::new(),
             by_category: BTreeMap::new(),
             groups: FindingGroups::new(),
+            record_names: BTreeMap::new(),
         }
     }
 
     /// Keep a finding (encoded on a worker thread), counting it exactly and storing
     /// it up to the per-rule cap.
     pub fn push_finding(&mut self, e: EncodedFinding, exposure: Exposure, cap: usize) {
-        let n = match self.finding_counts.get_mut(&e.rule) {
-            Some(n) => n,
-            None => self.finding_counts.entry(e.rule.clone()).or_default(),
-        };
-        *n += 1;
-        if (*n as usize) <= cap {
+        if self.count(&e.rule, cap) {
             *self.by_severity.entry(e.severity).or_default() += 1;
             *self.by_category.entry(e.category).or_default() += 1;
             self.groups.add(e.facts(), &self.summary.path, exposure);
             self.findings.push_encoded(e);
-        } else if *n as usize == cap + 1 {
+        }
+    }
+
+    /// Count a finding that was never made because it could not be listed.
+    pub fn count_unlisted(&mut self, rule: &str, cap: usize) {
+        let _ = self.count(rule, cap);
+    }
+
+    /// Count one finding of `rule`; true while it is within the cap. Crossing
+    /// the cap is a warning.
+    fn count(&mut self, rule: &str, cap: usize) -> bool {
+        let n = match self.finding_counts.get_mut(rule) {
+            Some(n) => n,
+            None => self.finding_counts.entry(rule.to_string()).or_default(),
+        };
+        *n += 1;
+        let n = *n as usize;
+        if n == cap + 1 {
             self.warnings.push(SourceError::new(
                 &self.summary.path,
                 format!(
-                    "more than {cap} findings of rule {} (--max-findings-per-rule); the rest are counted, not listed",
-                    e.rule
+                    "more than {cap} findings of rule {rule} (--max-findings-per-rule); the rest are counted, not listed"
                 ),
             ));
         }
+        n <= cap
     }
 
     /// Findings are already in their final order — records in file order, fields in

@@ -88,6 +88,11 @@ pub struct Report {
     /// by `finding_groups`).
     #[serde(skip)]
     groups: Option<FindingGroups>,
+    /// (source, row) → the record's `id_field` value, in clear: only the
+    /// export-action files, whose purpose is to name records, print it. Never
+    /// serialized.
+    #[serde(skip)]
+    pub record_names: BTreeMap<(String, u64), String>,
 }
 
 /// Reports are equal when what they say is: the groups kept for the plan are a
@@ -150,6 +155,7 @@ impl Report {
             findings: crate::store::FindingStore::new(),
             todo: Vec::new(),
             violations: Vec::new(),
+            record_names: BTreeMap::new(),
             groups: Some(FindingGroups::new()),
         }
     }
@@ -169,6 +175,10 @@ impl Report {
         summary
             .warnings
             .extend(r.warnings.into_iter().map(ErrorEntry::from));
+        for (row, name) in r.record_names {
+            self.record_names
+                .insert((r.summary.path.clone(), row), name);
+        }
         summary.sources.push(r.summary);
         self.inventory.extend(r.inventory);
         self.violations.extend(r.violations);

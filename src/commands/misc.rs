@@ -1,14 +1,18 @@
 //! Commands that do not scan: `report`, `diff`, `completions`, `man`.
 
-use super::{fail_threshold, terminal_width, write_output};
+use super::{
+    commit, fail_threshold, report_text, stage_output, stdout_is_terminal, terminal_width,
+    write_output,
+};
 use crate::ExitStatus;
 use crate::audit::Report;
 use crate::cli::{Cli, DiffArgs, DiffFormat, ReportArgs};
+use crate::input_guard::Inputs;
+use crate::output_target::Outputs;
 use crate::render;
 use crate::rules::RuleSet;
 use anyhow::{Context, Result};
 use clap::CommandFactory;
-use std::io::IsTerminal;
 use std::path::Path;
 
 fn read_report(path: &Path) -> Result<Report> {
@@ -22,18 +26,24 @@ pub fn report_command(args: &ReportArgs) -> Result<ExitStatus> {
     let mut report = read_report(&args.report)?;
     crate::todo::relabel(&mut report.todo, args.lang);
     let rules = RuleSet::builtin().map_err(|e| anyhow::anyhow!("{e}"))?;
-    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let to_terminal = stdout_is_terminal(args.output.as_deref());
     let ropts = render::RenderOptions {
         lang: args.lang,
         color: to_terminal && std::env::var_os("NO_COLOR").is_none(),
         width: terminal_width(),
         rules: &rules,
     };
-    write_output(
+    let inputs = Inputs::new(std::slice::from_ref(&args.report));
+    let mut outputs = Outputs::new();
+    stage_output(
+        &mut outputs,
+        "--output",
         args.output.as_deref(),
-        std::slice::from_ref(&args.report),
+        &inputs,
+        report_text(args.format),
         |w| render::render(&report, args.format, &ropts, w),
     )?;
+    commit(outputs)?;
     Ok(ExitStatus::Clean)
 }
 
@@ -46,7 +56,7 @@ pub fn diff_command(args: &DiffArgs) -> Result<ExitStatus> {
         &args.old.display().to_string(),
         &args.new.display().to_string(),
     );
-    let inputs = [args.old.clone(), args.new.clone()];
+    let inputs = Inputs::new(&[args.old.clone(), args.new.clone()]);
     write_output(args.output.as_deref(), &inputs, |w| match args.format {
         DiffFormat::Json => {
             serde_json::to_writer_pretty(&mut *w, &d).map_err(std::io::Error::other)?;

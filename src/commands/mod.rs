@@ -9,11 +9,13 @@ mod subject;
 
 use crate::ExitStatus;
 use crate::cli::{Cli, Command, FailOn, RuleArgs};
+use crate::input_guard::Inputs;
 use crate::model::Severity;
+use crate::output_target::{OutputTarget, Outputs};
 use crate::rules::{RuleSet, RuleSetBuilder};
 use anyhow::{Context, Result, bail};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 pub fn run(cli: Cli) -> Result<ExitStatus> {
     let quiet = cli.quiet;
@@ -71,36 +73,10 @@ fn fail_threshold(f: FailOn) -> Option<Severity> {
     }
 }
 
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => false,
-    }
-}
-
-/// True when `path` is one of `inputs` or lies inside one of them.
-fn inside_inputs(path: &Path, inputs: &[PathBuf]) -> bool {
-    let target = match std::fs::canonicalize(path) {
-        Ok(p) => p,
-        Err(_) => match path
-            .parent()
-            .map(|p| {
-                if p.as_os_str().is_empty() {
-                    Path::new(".")
-                } else {
-                    p
-                }
-            })
-            .and_then(|p| std::fs::canonicalize(p).ok())
-        {
-            Some(parent) => parent.join(path.file_name().unwrap_or_default()),
-            None => return false,
-        },
-    };
-    inputs
-        .iter()
-        .filter_map(|i| std::fs::canonicalize(i).ok())
-        .any(|i| target == i || (i.is_dir() && target.starts_with(&i)))
+/// Does the report go to standard output, and is that a terminal?
+fn stdout_is_terminal(output: Option<&Path>) -> bool {
+    use std::io::IsTerminal;
+    output.is_none_or(|p| p.as_os_str() == "-") && std::io::stdout().is_terminal()
 }
 
 /// The terminal's width from `COLUMNS`, else 80 (the table must fit 80 columns).
@@ -112,33 +88,68 @@ fn terminal_width() -> u16 {
         .unwrap_or(80)
 }
 
-/// Write to FILE atomically (never over an input), or to standard output.
+/// Write to FILE atomically (never an input, never inside a scanned tree), to a
+/// device or FIFO directly, or to standard output (`None` or `-`); text that
+/// reaches a terminal is made safe for it.
 pub fn write_output(
     output: Option<&Path>,
-    inputs: &[PathBuf],
+    inputs: &Inputs,
     fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<()> {
-    match output {
-        Some(path) => {
-            // An existing file named on the command line or found inside a scanned
-            // folder is an input: never written over.
-            if inputs.iter().any(|p| same_file(p, path))
-                || (path.exists() && inside_inputs(path, inputs))
-            {
-                bail!(
-                    "--output {} is one of the inputs; inputs are never written",
-                    path.display()
-                );
-            }
-            crate::output::write_atomic(path, fill)
-                .with_context(|| format!("cannot write {}", path.display()))
-        }
-        None => {
-            // Stdout is line-buffered: unbuffered, pretty JSON would be a write per line.
-            let mut out = std::io::BufWriter::with_capacity(256 * 1024, std::io::stdout().lock());
-            fill(&mut out)?;
-            out.flush()?;
-            Ok(())
-        }
+    let mut outputs = Outputs::new();
+    stage_output(&mut outputs, "--output", output, inputs, Text::Text, fill)?;
+    commit(outputs)
+}
+
+/// What an output holds, for a terminal: text from the inputs that must be made
+/// safe there, or a rendering that did so itself (the table, with its colours).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Text {
+    Text,
+    SelfCleaned,
+}
+
+/// Resolve and check one output of a command, and write it (a file into a
+/// temporary file that [`commit`] renames, with the command's other outputs).
+pub fn stage_output(
+    outputs: &mut Outputs,
+    flag: &str,
+    output: Option<&Path>,
+    inputs: &Inputs,
+    text: Text,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    let target = match output {
+        Some(path) => OutputTarget::resolve(path)?,
+        None => OutputTarget::Stdout,
+    };
+    let shown = output.map_or_else(
+        || "standard output".to_string(),
+        |p| p.display().to_string(),
+    );
+    if let Some(path) = output.filter(|_| target != OutputTarget::Stdout) {
+        inputs.refuse(flag, path, false)?;
     }
+    match text {
+        Text::Text => outputs.stage_for_terminal(&target, fill),
+        Text::SelfCleaned => outputs.stage(&target, fill),
+    }
+    .with_context(|| format!("cannot write {shown}"))
+}
+
+/// The table cleans its own cells (and colours them); every other format is
+/// filtered when it reaches a terminal.
+fn report_text(format: crate::render::Format) -> Text {
+    if format == crate::render::Format::Table {
+        Text::SelfCleaned
+    } else {
+        Text::Text
+    }
+}
+
+/// Rename every staged output into place.
+pub fn commit(outputs: Outputs) -> Result<()> {
+    outputs
+        .commit()
+        .map_err(|(path, e)| anyhow::anyhow!("cannot write {}: {e}", path.display()))
 }

@@ -4,11 +4,18 @@ use super::load_rules;
 use crate::ExitStatus;
 use crate::cli::{RuleArgs, RulesCommand};
 use crate::rules::RuleSetBuilder;
+use crate::terminal_text::one_line;
 use anyhow::{Context, Result, bail};
 use std::io::Write;
 
 pub fn rules_command(cmd: RulesCommand, args: &RuleArgs) -> Result<ExitStatus> {
-    let mut out = std::io::stdout().lock();
+    // Rule names, descriptions and examples come from rule files: input text,
+    // made safe for a terminal. `export` is for machines and stays exact.
+    let stdout = crate::output_target::PipeTolerant::new(std::io::stdout().lock());
+    let mut out: Box<dyn Write> = match cmd {
+        RulesCommand::Export { .. } => Box::new(stdout),
+        _ => Box::new(crate::terminal_text::TerminalSafe::new(stdout)),
+    };
     match cmd {
         RulesCommand::List => {
             let rules = load_rules(args)?;
@@ -16,10 +23,10 @@ pub fn rules_command(cmd: RulesCommand, args: &RuleArgs) -> Result<ExitStatus> {
                 writeln!(
                     out,
                     "{:<28} {:<15} {:<9} {}",
-                    r.id,
+                    one_line(&r.id),
                     r.category.as_str(),
                     r.severity.as_str(),
-                    r.name
+                    one_line(&r.name)
                 )?;
             }
             Ok(ExitStatus::Clean)

@@ -2,7 +2,10 @@
 //! rules → discovery → parallel scan → report → allowlist → baseline → policies →
 //! to-do list.
 
-use super::{fail_threshold, inside_inputs, load_rules, terminal_width, write_output};
+use super::{
+    commit, fail_threshold, load_rules, stage_output, stdout_is_terminal, terminal_width,
+    write_output,
+};
 use crate::ExitStatus;
 use crate::audit::Report;
 use crate::baseline::Baseline;
@@ -10,6 +13,7 @@ use crate::classify::FindingMaker;
 use crate::cli::{BaselineArgs, InitArgs, InputArgs, ScanArgs};
 use crate::engine::Matcher;
 use crate::i18n::Lang;
+use crate::input_guard::Inputs;
 use crate::keys::{self, KeySource};
 use crate::render::{self, Format};
 use crate::rules::RuleSet;
@@ -24,6 +28,16 @@ struct Scanned {
     rules: RuleSet,
     /// Nothing at all could be read.
     nothing_read: bool,
+    /// What the scan read, for the checks of every writer.
+    inputs: Inputs,
+}
+
+/// An output a command will write, checked against the inputs before the scan.
+struct Planned<'a> {
+    flag: &'a str,
+    path: &'a std::path::Path,
+    /// Refuse also the directory holding a scanned file (export folders).
+    beside_files: bool,
 }
 
 pub(super) fn parse_delimiter(s: &str) -> Result<u8> {
@@ -69,7 +83,13 @@ impl Drop for ProgressBar {
     }
 }
 
-fn run_pipeline(input: &InputArgs, show_values: bool, lang: Lang, quiet: bool) -> Result<Scanned> {
+fn run_pipeline(
+    input: &InputArgs,
+    show_values: bool,
+    lang: Lang,
+    quiet: bool,
+    planned: &[Planned<'_>],
+) -> Result<Scanned> {
     if !(0.0..=1.0).contains(&input.min_confidence) {
         bail!("--min-confidence must be between 0 and 1");
     }
@@ -112,6 +132,15 @@ fn run_pipeline(input: &InputArgs, show_values: bool, lang: Lang, quiet: bool) -
             _ => {}
         }
     }
+    if let (Some((from, len)), false) = (
+        keys::weak_key(config.as_ref().and_then(|c| c.fingerprint_key.as_deref())),
+        quiet,
+    ) {
+        eprintln!(
+            "warning: {from} is only {len} bytes; fingerprints are only as strong as the key: use at least {} random bytes",
+            keys::MIN_KEY_BYTES
+        );
+    }
     if show_values && !quiet {
         eprintln!("warning: --show-values: the report will contain personal data in clear");
     }
@@ -129,10 +158,20 @@ fn run_pipeline(input: &InputArgs, show_values: bool, lang: Lang, quiet: bool) -
                 .collect(),
         },
         delimiter,
+        no_header: input.no_header,
         policy: config.clone().map(std::sync::Arc::new),
         as_of,
     };
     let discovery = source::discover(&input.paths, &limits);
+    let inputs = Inputs::new(&input.paths).with_found(
+        discovery
+            .sources
+            .iter()
+            .map(|s| (s.path.as_path(), s.display.as_str())),
+    );
+    for p in planned.iter().filter(|p| p.path.as_os_str() != "-") {
+        inputs.refuse(p.flag, p.path, p.beside_files)?;
+    }
     let matcher = Matcher::new(rules);
     let progress = ProgressBar::new(&discovery.sources, quiet);
     let mut report = Report::begin(discovery.errors, discovery.skipped);
@@ -152,12 +191,14 @@ fn run_pipeline(input: &InputArgs, show_values: bool, lang: Lang, quiet: bool) -
         }
         let mut source_level = crate::policy::source_violations(c, &report);
         report.violations.append(&mut source_level);
+        crate::policy::record_names::mask_record_names(&mut report, c, show_values);
     }
     report.todo = plan_todo(&report, matcher.rules(), lang);
     Ok(Scanned {
         report,
         rules: matcher.rules().clone(),
         nothing_read,
+        inputs,
     })
 }
 
@@ -169,6 +210,7 @@ pub(super) fn limits_of(l: &crate::cli::LimitArgs) -> Limits {
         max_mime_depth: l.max_mime_depth,
         max_decompressed_bytes: l.max_decompressed_size,
         max_findings_per_rule_and_file: l.max_findings_per_rule,
+        max_columns: l.max_columns.max(1),
         ..Limits::default()
     }
 }
@@ -205,20 +247,27 @@ fn plan_todo(report: &Report, rules: &RuleSet, lang: Lang) -> Vec<crate::audit::
 }
 
 pub fn scan_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> {
-    if let Some(dir) = &args.export_actions
-        && inside_inputs(dir, &args.input.paths)
-    {
-        bail!(
-            "--export-actions {} is inside a scanned path; inputs are never written",
-            dir.display()
-        );
+    let mut planned = Vec::new();
+    if let Some(dir) = &args.export_actions {
+        planned.push(Planned {
+            flag: "--export-actions",
+            path: dir,
+            beside_files: true,
+        });
+    }
+    if let Some(path) = &args.output {
+        planned.push(Planned {
+            flag: "--output",
+            path,
+            beside_files: false,
+        });
     }
     let Scanned {
         mut report,
         rules,
         nothing_read,
-        ..
-    } = run_pipeline(&args.input, args.show_values, args.lang, quiet)?;
+        inputs,
+    } = run_pipeline(&args.input, args.show_values, args.lang, quiet, &planned)?;
     if let Some(path) = &args.baseline {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read baseline {}", path.display()))?;
@@ -236,14 +285,17 @@ pub fn scan_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> {
         // Only new findings are left to act on.
         report.todo = plan_todo(&report, &rules, args.lang);
     }
-    if let Some(dir) = &args.export_actions {
-        let written = crate::render::export_actions(&report, dir, &args.input.paths)
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-        if !quiet {
-            eprintln!("wrote {} action files to {}", written.len(), dir.display());
-        }
-    }
-    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    // Every output is staged first and renamed into place together: a full disk
+    // leaves all of them or none.
+    let mut outputs = crate::output_target::Outputs::new();
+    let exported = match &args.export_actions {
+        Some(dir) => Some(
+            crate::render::export_actions(&report, dir, &inputs, &mut outputs)
+                .map_err(|e| anyhow::anyhow!("{e}"))?,
+        ),
+        None => None,
+    };
+    let to_terminal = stdout_is_terminal(args.output.as_deref());
     let format = args.format.unwrap_or(if to_terminal {
         Format::Table
     } else {
@@ -255,9 +307,18 @@ pub fn scan_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> {
         width: terminal_width(),
         rules: &rules,
     };
-    write_output(args.output.as_deref(), &args.input.paths, |w| {
-        render::render(&report, format, &ropts, w)
-    })?;
+    stage_output(
+        &mut outputs,
+        "--output",
+        args.output.as_deref(),
+        &inputs,
+        super::report_text(format),
+        |w| render::render(&report, format, &ropts, w),
+    )?;
+    commit(outputs)?;
+    if let (Some(written), Some(dir), false) = (&exported, &args.export_actions, quiet) {
+        eprintln!("wrote {} action files to {}", written.len(), dir.display());
+    }
     if nothing_read {
         if !quiet {
             eprintln!("error: no readable input");
@@ -288,16 +349,22 @@ pub fn scan_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> {
 }
 
 pub fn baseline_command(args: &BaselineArgs, quiet: bool) -> Result<ExitStatus> {
+    let planned = [Planned {
+        flag: "--output",
+        path: &args.output,
+        beside_files: false,
+    }];
     let Scanned {
         report,
         nothing_read,
+        inputs,
         ..
-    } = run_pipeline(&args.input, false, Lang::En, quiet)?;
+    } = run_pipeline(&args.input, false, Lang::En, quiet, &planned)?;
     if nothing_read {
         bail!("no readable input: nothing to record");
     }
     let baseline = Baseline::from_findings(&report.findings);
-    write_output(Some(&args.output), &args.input.paths, |w| {
+    write_output(Some(&args.output), &inputs, |w| {
         serde_json::to_writer_pretty(&mut *w, &baseline).map_err(std::io::Error::other)?;
         writeln!(w)
     })?;
@@ -323,16 +390,22 @@ pub fn init_command(args: &InitArgs, quiet: bool) -> Result<ExitStatus> {
     // The draft describes what is there, not what an existing policy says.
     input.no_config = true;
     input.config = None;
+    let planned = [Planned {
+        flag: "--output",
+        path: &args.output,
+        beside_files: false,
+    }];
     let Scanned {
         report,
         nothing_read,
+        inputs,
         ..
-    } = run_pipeline(&input, false, Lang::En, quiet)?;
+    } = run_pipeline(&input, false, Lang::En, quiet, &planned)?;
     if nothing_read {
         bail!("no readable input: nothing to describe");
     }
     let draft = crate::render::draft_config(&report, &args.input.paths);
-    write_output(Some(&args.output), &args.input.paths, |w| {
+    write_output(Some(&args.output), &inputs, |w| {
         w.write_all(draft.as_bytes())
     })?;
     if !quiet {

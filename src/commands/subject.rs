@@ -2,12 +2,14 @@
 //! the sources for the whole batch → report, package or plan.
 
 use super::scan::{limits_of, load_config, parse_delimiter, today};
-use super::{load_rules, write_output};
+use super::{commit, load_rules, write_output};
 use crate::ExitStatus;
 use crate::cli::InputArgs;
 use crate::cli::subject::{
     SubjectCommand, SubjectEraseArgs, SubjectExportArgs, SubjectFindArgs, SubjectFormat, WhoArgs,
 };
+use crate::input_guard::Inputs;
+use crate::output_target::Outputs;
 use crate::subject::identity::Normaliser;
 use crate::subject::request::{
     Request, RequestType, SubjectSpec, load_requests, load_subject_file,
@@ -31,6 +33,8 @@ struct Searched {
     norm: Normaliser,
     policy: Option<crate::policy::Config>,
     as_of: jiff::civil::Date,
+    /// What the search read, for the checks of every writer.
+    inputs: Inputs,
 }
 
 fn requests(who: &WhoArgs, norm: &Normaliser) -> Result<Vec<Request>> {
@@ -122,6 +126,12 @@ fn search(
         .build()
         .context("cannot start worker threads")?;
     let discovery = crate::source::discover(&input.paths, &limits);
+    let inputs = Inputs::new(&input.paths).with_found(
+        discovery
+            .sources
+            .iter()
+            .map(|s| (s.path.as_path(), s.display.as_str())),
+    );
     let rules = SearchRules {
         columns: &column_rules,
         candidates: &candidates,
@@ -148,6 +158,7 @@ fn search(
         norm,
         policy,
         as_of,
+        inputs,
     })
 }
 
@@ -186,20 +197,16 @@ fn find_command(a: &SubjectFindArgs, quiet: bool) -> Result<ExitStatus> {
     }
     let r = report::build(&s.found, s.as_of, a.show_values, None, None);
     let format = format_or_default(a.format, a.output.as_deref());
-    write_output(a.output.as_deref(), &a.input.paths, |w| {
+    write_output(a.output.as_deref(), &s.inputs, |w| {
         render(&r, format, a.lang, w)
     })?;
     Ok(ExitStatus::Clean)
 }
 
 fn erase_command(a: &SubjectEraseArgs, quiet: bool) -> Result<ExitStatus> {
-    if let Some(dir) = &a.export_actions
-        && super::inside_inputs(dir, &a.input.paths)
-    {
-        bail!(
-            "--export-actions {} is inside a scanned path; inputs are never written",
-            dir.display()
-        );
+    if let Some(dir) = &a.export_actions {
+        // Before the search: a wrong folder is said at once.
+        Inputs::new(&a.input.paths).refuse("--export-actions", dir, true)?;
     }
     if a.extended.as_deref().is_some_and(|r| r.trim().is_empty()) {
         bail!("--extended needs the reason for the extension (Art. 12(3))");
@@ -220,7 +227,10 @@ fn erase_command(a: &SubjectEraseArgs, quiet: bool) -> Result<ExitStatus> {
         Some(plans),
     );
     if let Some(dir) = &a.export_actions {
-        let written = crate::render::subject::actions::write_action_lists(&r, dir, &a.input.paths)?;
+        let mut outputs = Outputs::new();
+        let written =
+            crate::render::subject::actions::stage_action_lists(&r, dir, &s.inputs, &mut outputs)?;
+        commit(outputs)?;
         if !quiet {
             eprintln!(
                 "wrote {} action list(s) to {}",
@@ -230,7 +240,7 @@ fn erase_command(a: &SubjectEraseArgs, quiet: bool) -> Result<ExitStatus> {
         }
     }
     let format = format_or_default(a.format, a.output.as_deref());
-    write_output(a.output.as_deref(), &a.input.paths, |w| {
+    write_output(a.output.as_deref(), &s.inputs, |w| {
         render(&r, format, a.lang, w)
     })?;
     Ok(ExitStatus::Clean)

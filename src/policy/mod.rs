@@ -21,6 +21,7 @@
 pub mod checks;
 pub mod config;
 pub mod dates;
+pub mod record_names;
 mod sources;
 mod todo_items;
 

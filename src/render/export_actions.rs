@@ -8,7 +8,9 @@
 
 use crate::audit::{Report, TodoItem, Violation};
 use crate::i18n::Lang;
+use crate::input_guard::Inputs;
 use crate::model::Action;
+use crate::output_target::{OutputTarget, Outputs};
 use crate::policy::{Catalog, todo_item};
 use crate::source::SourceKind;
 use std::collections::{BTreeMap, BTreeSet};
@@ -16,14 +18,8 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
-    #[error(
-        "--export-actions {dir} {relation} the scanned path {input}; inputs are never written, choose a directory outside them"
-    )]
-    InsideInput {
-        dir: String,
-        input: String,
-        relation: &'static str,
-    },
+    #[error(transparent)]
+    InsideInput(#[from] crate::input_guard::InsideInput),
     #[error("cannot write {path}: {source}")]
     Io {
         path: String,
@@ -36,22 +32,24 @@ pub enum ExportError {
 pub fn export_actions(
     report: &Report,
     dir: &Path,
-    inputs: &[PathBuf],
+    inputs: &Inputs,
+    outputs: &mut Outputs,
 ) -> Result<Vec<PathBuf>, ExportError> {
-    export_actions_with(report, &report.violations, dir, inputs)
+    export_actions_with(report, &report.violations, dir, inputs, outputs)
 }
 
-/// Write one CSV per record-targeting action into `dir` (created if missing) and
-/// return the files written, in to-do order. Actions: delete, redact, move to a
+/// Stage one CSV per record-targeting action into `dir` (created if missing; the
+/// files appear when `outputs` is committed) and return them, in to-do order. Actions: delete, redact, move to a
 /// protected field, restrict access and obtain consent, plus unreadable dates
 /// (records to correct). Documentation items have no records to act on.
 pub fn export_actions_with(
     report: &Report,
     violations: &[Violation],
     dir: &Path,
-    inputs: &[PathBuf],
+    inputs: &Inputs,
+    outputs: &mut Outputs,
 ) -> Result<Vec<PathBuf>, ExportError> {
-    refuse_inputs(dir, inputs)?;
+    inputs.refuse("--export-actions", dir, true)?;
     let io = |path: &Path| {
         let path = path.display().to_string();
         move |source| ExportError::Io { path, source }
@@ -75,11 +73,16 @@ pub fn export_actions_with(
             continue;
         }
         let rows: Vec<[String; 2]> = match from_violations.get(item.id.as_str()) {
-            Some((_, v)) if v.kind.targets_records() => {
-                violation_rows(v, catalog.is_mail(&v.path), catalog.kind(&v.path))
-            }
+            Some((_, v)) if v.kind.targets_records() => violation_rows(
+                v,
+                catalog.is_mail(&v.path),
+                catalog.kind(&v.path),
+                &report.record_names,
+            ),
             Some(_) => continue,
-            None if item.action != Action::Document => item_rows(item, &message_ids),
+            None if item.action != Action::Document => {
+                item_rows(item, &message_ids, &report.record_names)
+            }
             None => continue,
         };
         if rows.is_empty() {
@@ -96,43 +99,57 @@ pub fn export_actions_with(
                 message_id,
             ]
         });
-        write_action_list(&path, rows)?;
+        stage_action_list(&path, rows, inputs, outputs)?;
         written.push(path);
     }
     Ok(written)
 }
 
-/// Write one action list, `todo_id,action,path,field,record,message_id`, atomically
-/// and with formula-like cells defused. `subject erase --export-actions` writes the
-/// same format.
-pub fn write_action_list<'a>(
+/// Stage one action list, `todo_id,action,path,field,record,message_id`, with
+/// formula-like cells defused; it appears when `outputs` is committed. `subject
+/// erase --export-actions` writes the same format.
+pub fn stage_action_list<'a>(
     path: &Path,
     rows: impl Iterator<Item = [&'a str; 6]>,
+    inputs: &Inputs,
+    outputs: &mut Outputs,
 ) -> Result<(), ExportError> {
-    crate::output::write_atomic(path, |w| {
-        let mut csv = csv::Writer::from_writer(w);
-        csv.write_record(["todo_id", "action", "path", "field", "record", "message_id"])?;
-        for row in rows {
-            csv.write_record(row.map(|c| crate::output::defuse_cell(c).into_owned()))?;
-        }
-        csv.flush()
-    })
-    .map_err(|source| ExportError::Io {
-        path: path.display().to_string(),
-        source,
-    })
+    inputs.refuse("--export-actions", path, true)?;
+    outputs
+        .stage(&OutputTarget::File(path.to_path_buf()), |w| {
+            let mut csv = csv::Writer::from_writer(w);
+            csv.write_record(["todo_id", "action", "path", "field", "record", "message_id"])?;
+            for row in rows {
+                csv.write_record(row.map(|c| crate::output::defuse_cell(c).into_owned()))?;
+            }
+            csv.flush()
+        })
+        .map_err(|source| ExportError::Io {
+            path: path.display().to_string(),
+            source,
+        })
 }
 
-/// (record, message_id) per affected record of a violation.
-fn violation_rows(v: &Violation, mail: bool, kind: Option<SourceKind>) -> Vec<[String; 2]> {
+/// (row, source) → the `id_field` value in clear (see [`Report::record_names`]).
+type RecordNames = BTreeMap<(String, u64), String>;
+
+/// (record, message_id) per affected record of a violation. A CSV record is
+/// named by its `id_field` value in clear: this file exists to name records.
+fn violation_rows(
+    v: &Violation,
+    mail: bool,
+    kind: Option<SourceKind>,
+    names: &RecordNames,
+) -> Vec<[String; 2]> {
     v.records
         .iter()
         .zip(v.rows.iter().map(Some).chain(std::iter::repeat(None)))
         .map(|(id, n)| {
-            let n = n.map(u64::to_string).unwrap_or_default();
             if !mail {
-                return [id.clone(), String::new()];
+                let name = n.and_then(|n| names.get(&(v.path.clone(), *n)));
+                return [name.unwrap_or(id).clone(), String::new()];
             }
+            let n = n.map(u64::to_string).unwrap_or_default();
             let message_id = if *id != n { id.clone() } else { String::new() };
             // Every Maildir file is message 1: the number says nothing there.
             let number = if kind == Some(SourceKind::Maildir) {
@@ -145,14 +162,18 @@ fn violation_rows(v: &Violation, mail: bool, kind: Option<SourceKind>) -> Vec<[S
         .collect()
 }
 
-/// (record, message_id) per record or message of a findings to-do item.
-fn item_rows(item: &TodoItem, ids: &BTreeMap<(String, u64), String>) -> Vec<[String; 2]> {
+/// (record, message_id) per record or message of a findings to-do item: the
+/// `id_field` value where the policy names one, else the row number.
+fn item_rows(
+    item: &TodoItem,
+    ids: &BTreeMap<(String, u64), String>,
+    names: &RecordNames,
+) -> Vec<[String; 2]> {
     let numbered = item.records.iter().map(|n| {
-        let id = ids
-            .get(&(item.path.clone(), *n))
-            .cloned()
-            .unwrap_or_default();
-        [n.to_string(), id]
+        let key = (item.path.clone(), *n);
+        let id = ids.get(&key).cloned().unwrap_or_default();
+        let record = names.get(&key).cloned().unwrap_or_else(|| n.to_string());
+        [record, id]
     });
     let named = item.messages.iter().map(|m| [String::new(), m.clone()]);
     numbered.chain(named).collect()
@@ -201,54 +222,6 @@ pub fn path_slug(path: &str, field: &str) -> String {
     slug.trim_end_matches('-').to_string()
 }
 
-/// Refuse `dir` when it is a scanned path, inside one, or the directory holding a
-/// scanned file.
-pub fn refuse_inputs(dir: &Path, inputs: &[PathBuf]) -> Result<(), ExportError> {
-    let target = resolve(dir);
-    for input in inputs {
-        let Ok(i) = std::fs::canonicalize(input) else {
-            continue;
-        };
-        let relation = if target == i {
-            Some("is")
-        } else if i.is_dir() && target.starts_with(&i) {
-            Some("is inside")
-        } else if i.is_file() && i.parent() == Some(target.as_path()) {
-            Some("is the directory holding")
-        } else {
-            None
-        };
-        if let Some(relation) = relation {
-            return Err(ExportError::InsideInput {
-                dir: dir.display().to_string(),
-                input: input.display().to_string(),
-                relation,
-            });
-        }
-    }
-    Ok(())
-}
-
-/// The canonical form of a path that may not exist yet: its nearest existing
-/// ancestor, canonicalized, with the rest appended.
-fn resolve(path: &Path) -> PathBuf {
-    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut rest = Vec::new();
-    let mut cur = abs.as_path();
-    loop {
-        if let Ok(c) = std::fs::canonicalize(cur) {
-            return rest.iter().rev().fold(c, |p, r| p.join(r));
-        }
-        match (cur.parent(), cur.file_name()) {
-            (Some(parent), Some(name)) => {
-                rest.push(name.to_os_string());
-                cur = parent;
-            }
-            _ => return abs,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -292,8 +265,16 @@ mod tests {
             rows: vec![],
             ..retention(src)
         };
-        let files =
-            export_actions_with(&report, &[retention(src), undeclared], out.path(), &[]).unwrap();
+        let mut outputs = Outputs::new();
+        let files = export_actions_with(
+            &report,
+            &[retention(src), undeclared],
+            out.path(),
+            &Inputs::default(),
+            &mut outputs,
+        )
+        .unwrap();
+        outputs.commit().unwrap();
         assert_eq!(files.len(), 2, "{files:?}");
         let names: Vec<String> = files
             .iter()
@@ -337,14 +318,17 @@ mod tests {
         std::fs::create_dir_all(&input).unwrap();
         std::fs::write(input.join("a.csv"), "x\n").unwrap();
         let report = report_with(&[], Vec::new(), Vec::new());
+        let export = |dir: &Path, input: &Path| {
+            let inputs = Inputs::new(&[input.to_path_buf()]);
+            export_actions_with(&report, &[], dir, &inputs, &mut Outputs::new())
+        };
         for dir in [input.clone(), input.join("out/deeper"), input.join(".")] {
-            let e =
-                export_actions_with(&report, &[], &dir, std::slice::from_ref(&input)).unwrap_err();
+            let e = export(&dir, &input).unwrap_err();
             assert!(e.to_string().contains("inputs are never written"), "{e}");
         }
-        let e = export_actions_with(&report, &[], &input, &[input.join("a.csv")]).unwrap_err();
+        let e = export(&input, &input.join("a.csv")).unwrap_err();
         assert!(e.to_string().contains("holding"), "{e}");
-        assert!(export_actions_with(&report, &[], &root.path().join("actions"), &[input]).is_ok());
+        assert!(export(&root.path().join("actions"), &input).is_ok());
         assert!(!root.path().join("crm/out").exists());
     }
 
@@ -353,11 +337,11 @@ mod tests {
         let mut v = retention("m/inbox.mbox");
         v.records = vec!["<a@b>".into(), "5".into()];
         v.rows = vec![3, 5];
-        let rows = violation_rows(&v, true, Some(SourceKind::Mbox));
+        let rows = violation_rows(&v, true, Some(SourceKind::Mbox), &RecordNames::new());
         assert_eq!(rows[0], ["3".to_string(), "<a@b>".to_string()]);
         assert_eq!(rows[1], ["5".to_string(), String::new()]);
         assert_eq!(
-            violation_rows(&v, true, Some(SourceKind::Maildir))[0][0],
+            violation_rows(&v, true, Some(SourceKind::Maildir), &RecordNames::new())[0][0],
             ""
         );
     }

@@ -91,9 +91,15 @@ pub fn draft_config(report: &Report, roots: &[PathBuf]) -> String {
             .or_default();
         *f.found.entry(x.category).or_default() += 1;
     }
+    // Comments carry no input text (a file name can hold a newline and YAML);
+    // every name and path is a quoted scalar from the YAML emitter.
     let mut out = String::from(HEADER);
     if !roots.is_empty() {
-        let _ = writeln!(out, "# Scanned: {}", roots.join(", "));
+        let _ = writeln!(
+            out,
+            "# Scanned: {} command-line path(s); each source below names its file.",
+            roots.len()
+        );
     }
     out.push_str("\nsources:\n");
     if entries.is_empty() {
@@ -129,8 +135,8 @@ fn write_entry(out: &mut String, e: &Entry, catalog: &Catalog, report: &Report) 
         messages += s.messages;
     }
     let what = match (e.sources.as_slice(), mail) {
-        ([one], false) => format!("{one}: {records} records"),
-        ([one], true) => format!("{one}: {messages} messages"),
+        ([_], false) => format!("{records} records"),
+        ([_], true) => format!("{messages} messages"),
         (many, _) => format!("{} files, {messages} messages", many.len()),
     };
     let _ = writeln!(out, "\n  # {what}");
@@ -221,9 +227,15 @@ const HEADER: &str = "\
 # Counts in comments are numbers of values, never the values themselves.
 ";
 
-/// A double-quoted YAML scalar (JSON string syntax is valid YAML).
+/// A quoted YAML scalar, from the YAML emitter (never concatenated by hand).
 fn quote(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| format!("{s:?}"))
+    let mut options = serde_saphyr::SerializerOptions::default();
+    options.quote_all = true;
+    match serde_saphyr::to_string_with_options(&s, options) {
+        Ok(y) => y.trim_end_matches('\n').to_string(),
+        // A string always serializes; if it ever did not, a JSON string is YAML too.
+        Err(_) => serde_json::to_string(s).unwrap_or_default(),
+    }
 }
 
 /// `src` relative to the root it came from, keeping the root's last component.
@@ -324,7 +336,7 @@ mod tests {
             Vec::new(),
         );
         let text = draft_config(&report, &[PathBuf::from("m")]);
-        assert!(text.contains("- path: \"m/eml/*.eml\""), "{text}");
+        assert!(text.contains("- path: 'm/eml/*.eml'"), "{text}");
         assert!(text.contains("# 2 files, 2 messages"), "{text}");
         let config = Config::from_str(&text, "x.yaml").unwrap();
         assert_eq!(config.sources.len(), 2);

@@ -474,19 +474,9 @@ fn wrap(text: &str, width: usize, indent: &str) -> String {
         .join("\n")
 }
 
-/// Untrusted text made safe for a terminal: control characters (escape sequences,
-/// newlines) and bidirectional overrides become U+FFFD or a space.
+/// Untrusted text made safe for a terminal, on one line.
 fn clean(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\n' | '\r' | '\t' => ' ',
-            c if c.is_control() => '\u{fffd}',
-            '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {
-                '\u{fffd}'
-            }
-            c => c,
-        })
-        .collect()
+    crate::terminal_text::one_line(s)
 }
 
 fn priority_cell(p: Priority, color: bool) -> Cell {

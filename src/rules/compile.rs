@@ -113,6 +113,14 @@ fn compile_rule(ctx: &mut Ctx<'_>, spec: RuleSpec) -> Option<Rule> {
     }
     let mut patterns = Vec::new();
     for p in &spec.patterns {
+        if let Err(why) = super::pattern_cost::check(&p.value) {
+            ctx.err(
+                Some(&id),
+                Some(p.referenced.line()),
+                format!("pattern refused: {}", one_line(&why)),
+            );
+            continue;
+        }
         match RegexBuilder::new(&p.value)
             .size_limit(PATTERN_SIZE_LIMIT)
             .build()

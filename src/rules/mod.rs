@@ -4,6 +4,7 @@
 
 pub mod compile;
 pub mod headers;
+pub mod pattern_cost;
 pub mod spec;
 pub mod spelling;
 pub mod validators;

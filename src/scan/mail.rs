@@ -3,7 +3,8 @@
 //! Address headers go to the inventory; subject, body and text attachments are free
 //! text, so every match there is a finding.
 
-use super::{Matchers, ScanOptions, char_span};
+use super::char_cursor::CharCursor;
+use super::{Matchers, ScanOptions, mail_meta};
 use crate::audit::FileResult;
 use crate::engine::Matcher;
 use crate::finding::{InventoryEntry, MessageInfo};
@@ -24,6 +25,8 @@ const BATCH_BYTES: usize = 4 * 1024 * 1024;
 /// What one message contributed.
 pub(super) struct MessageOut {
     findings: Vec<EncodedFinding>,
+    /// Findings past the per-rule cap in their part, by rule: counted, never made.
+    unlisted: BTreeMap<String, u64>,
     /// `header:<name>` or `field:<name>` → what its values held.
     fields: BTreeMap<String, FieldTally>,
     attachments: Vec<InventoryEntry>,
@@ -116,10 +119,29 @@ pub(super) fn scan_parsed(
         e.values += 1;
         *e.categories.entry(f.category).or_default() += 1;
     }
+    // Metadata that reports print, as they may show it (masked).
+    let shown_id = msg
+        .message_id
+        .as_deref()
+        .map(|id| mail_meta::shown_message_id(matcher, id, opts));
+    let mut shown_names: BTreeMap<&str, String> = BTreeMap::new();
+    for att in &msg.attachments {
+        if !shown_names.contains_key(att.name.as_str()) {
+            let s = mail_meta::shown(matcher, &att.name, mail_meta::ATTACHMENT_NAME, opts);
+            shown_names.insert(&att.name, s);
+        }
+    }
+    let shown_label = |part: &MailPart| match part {
+        MailPart::Attachment(name) => match shown_names.get(name.as_str()) {
+            Some(s) => MailPart::Attachment(s.clone()).label(),
+            None => part.label(),
+        },
+        _ => part.label(),
+    };
     for att in msg.attachments.iter().filter(|a| !a.scanned) {
         out.attachments.push(InventoryEntry {
             path: inventory_path.to_string(),
-            field: MailPart::Attachment(att.name.clone()).label(),
+            field: shown_label(&MailPart::Attachment(att.name.clone())),
             kind: InventoryKind::Attachment,
             categories: BTreeMap::new(),
             values: 1,
@@ -128,7 +150,8 @@ pub(super) fn scan_parsed(
         });
     }
     // A Maildir message without a Message-ID is known by its file name.
-    let id = msg.message_id.clone().or_else(|| {
+    // (Its path is printed in every finding's `path` already.)
+    let id = shown_id.clone().or_else(|| {
         (path != inventory_path).then(|| path.rsplit('/').next().unwrap_or(path).to_string())
     });
     out.facts = Some((number, id, msg.date));
@@ -136,12 +159,17 @@ pub(super) fn scan_parsed(
         msg,
         path,
         info: message_info(msg),
+        message_id: shown_id,
     };
     let mut matches = Vec::new();
     for text in &msg.texts {
+        let part = Part {
+            context: &text.part.label(),
+            shown: &shown_label(&text.part),
+        };
         ctx.scan(
             &text.text,
-            &text.part.label(),
+            part,
             None,
             matcher,
             opts,
@@ -149,11 +177,29 @@ pub(super) fn scan_parsed(
             &mut out,
         );
     }
+    // The metadata is scanned too: the Message-ID's local part and each
+    // attachment's name.
+    let metadata = msg
+        .message_id
+        .iter()
+        .map(|id| (mail_meta::MESSAGE_ID, mail_meta::message_id_local(id)))
+        .chain(shown_names.keys().map(|n| (mail_meta::ATTACHMENT_NAME, *n)));
+    for (label, text) in metadata {
+        let part = Part {
+            context: label,
+            shown: label,
+        };
+        ctx.scan(text, part, None, matcher, opts, &mut matches, &mut out);
+    }
     for f in &msg.fields {
-        let part = MailPart::Field(f.name.clone()).label();
+        let label = MailPart::Field(f.name.clone()).label();
+        let part = Part {
+            context: &label,
+            shown: &label,
+        };
         ctx.scan(
             &f.text,
-            &part,
+            part,
             Some(f.category),
             matcher,
             opts,
@@ -169,6 +215,16 @@ struct TextContext<'m> {
     msg: &'m MailMessage,
     path: &'m str,
     info: MessageInfo,
+    /// The Message-ID as reports show it (masked where it matched).
+    message_id: Option<String>,
+}
+
+/// A part's label: as the matcher sees it (its name counts as context) and as
+/// reports show it (an attachment's name masked where it matched).
+#[derive(Clone, Copy)]
+struct Part<'a> {
+    context: &'a str,
+    shown: &'a str,
 }
 
 impl TextContext<'_> {
@@ -178,19 +234,24 @@ impl TextContext<'_> {
     fn scan(
         &self,
         text: &str,
-        part: &str,
+        part: Part<'_>,
         structured: Option<Category>,
         matcher: &mut Matcher,
         opts: &ScanOptions,
         matches: &mut Vec<crate::engine::Match>,
         out: &mut MessageOut,
     ) {
-        matcher.scan(text, part, matches);
+        matcher.scan(text, part.context, matches);
         // Walk the text once, in match order, to turn byte offsets into line and
-        // column-in-line.
+        // column-in-line; characters are counted from the previous match, so the
+        // cost stays linear however many matches one long line holds.
         let mut line = 1usize;
-        let mut line_start = 0usize;
+        let mut line_start_chars = 0usize;
         let mut pos = 0usize;
+        let mut chars = CharCursor::new(text);
+        // The file lists the first `cap` findings of a rule: past that in one part,
+        // a match is only counted (the cap bounds work, not only output).
+        let mut made: BTreeMap<usize, usize> = BTreeMap::new();
         for m in matches.iter() {
             if !opts.maker.keeps(m) {
                 continue;
@@ -199,22 +260,34 @@ impl TextContext<'_> {
             if structured.is_some_and(|c| c == category && !c.is_special()) {
                 continue;
             }
-            let upto = &text.as_bytes()[pos..m.start];
-            for (i, &b) in upto.iter().enumerate() {
-                if b == b'\n' {
-                    line += 1;
-                    line_start = pos + i + 1;
+            let n = made.entry(m.rule).or_default();
+            *n += 1;
+            if *n > opts.limits.max_findings_per_rule_and_file {
+                let id = &matcher.rules().rules[m.rule].id;
+                match out.unlisted.get_mut(id) {
+                    Some(k) => *k += 1,
+                    None => {
+                        out.unlisted.insert(id.clone(), 1);
+                    }
                 }
+                continue;
+            }
+            let upto = &text.as_bytes()[pos..m.start];
+            let breaks = memchr::memchr_iter(b'\n', upto).count();
+            if breaks > 0 {
+                line += breaks;
+                let line_start = memchr::memrchr(b'\n', upto).map_or(0, |i| pos + i + 1);
+                line_start_chars = chars.at(line_start);
             }
             pos = m.start;
-            let line_text = &text[line_start..];
-            let (start, end) = char_span(line_text, m.start - line_start, m.end - line_start);
+            let (start, end) = chars.span(m.start, m.end);
+            let (start, end) = (start - line_start_chars, end - line_start_chars);
             let loc = Location::Email {
                 message: self.msg.number,
-                message_id: self.msg.message_id.clone(),
+                message_id: self.message_id.clone(),
                 folder: self.msg.folder.clone(),
                 item: self.msg.item.map(String::from),
-                part: part.to_string(),
+                part: part.shown.to_string(),
                 line,
                 start,
                 end,
@@ -313,6 +386,11 @@ pub(super) fn absorb(
     }
     for f in out.findings {
         result.push_finding(f, Exposure::FreeText, cap);
+    }
+    for (rule, n) in out.unlisted {
+        for _ in 0..n {
+            result.count_unlisted(&rule, cap);
+        }
     }
 }
 
@@ -454,6 +532,7 @@ pub(super) fn error_out(e: SourceError) -> MessageOut {
 fn error_out_empty() -> MessageOut {
     MessageOut {
         findings: Vec::new(),
+        unlisted: BTreeMap::new(),
         fields: BTreeMap::new(),
         attachments: Vec::new(),
         warnings: Vec::new(),

@@ -2,8 +2,10 @@
 //! parallel batches, results merged in their input order so the report is the same
 //! whatever the thread count.
 
+mod char_cursor;
 mod csv;
 mod mail;
+mod mail_meta;
 mod outlook;
 
 use crate::audit::FileResult;
@@ -19,6 +21,8 @@ pub struct ScanOptions {
     pub maker: FindingMaker,
     /// Force a CSV delimiter instead of sniffing.
     pub delimiter: Option<u8>,
+    /// CSV files have no header row: the first row is a record.
+    pub no_header: bool,
     /// The user's policy file: field declarations and per-record checks.
     pub policy: Option<std::sync::Arc<crate::policy::Config>>,
     /// The date retention and consent are checked against.
@@ -171,8 +175,31 @@ fn scan_source(source: &Source, matcher: Matchers<'_>, opts: &ScanOptions) -> Fi
         SourceKind::Msg => outlook::scan_msg(source, matcher, opts, &mut result),
         SourceKind::Pst => outlook::scan_pst(source, matcher, opts, &mut result),
     }
+    settle_size(source, &mut result);
     result.finish();
     result
+}
+
+/// A file that shrank after it was listed (truncated while being read) is
+/// reported, and its summary gives the bytes there were to read, not the size
+/// seen before.
+fn settle_size(source: &Source, result: &mut FileResult) {
+    if source.kind == SourceKind::Maildir {
+        return;
+    }
+    let Ok(now) = std::fs::metadata(&source.path).map(|m| m.len()) else {
+        return;
+    };
+    if now < source.bytes {
+        result.warnings.push(SourceError::new(
+            &source.display,
+            format!(
+                "the file shrank while it was read ({} bytes when listed, {now} after); what it held at the end was scanned",
+                source.bytes
+            ),
+        ));
+        result.summary.bytes = now;
+    }
 }
 
 /// Produce steps one after another (after `first`, already produced) and consume
@@ -194,13 +221,6 @@ fn overlapped<T: Send>(
             None => break,
         }
     }
-}
-
-/// Character offsets of a byte span, as the contract reports them.
-fn char_span(text: &str, start: usize, end: usize) -> (usize, usize) {
-    let s = crate::classify::char_offset(text, start);
-    let e = s + text.get(start..end).map(|t| t.chars().count()).unwrap_or(0);
-    (s, e)
 }
 
 /// Cut `text` to at most `max` bytes at a char boundary.

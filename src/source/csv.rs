@@ -24,7 +24,10 @@ pub const MIN_RECORD_BYTES: usize = 1024 * 1024;
 
 /// An open CSV export, positioned after its header.
 pub struct CsvReader {
+    /// The first `--max-columns` column names.
     pub headers: Vec<String>,
+    /// Columns of the header row, all of them.
+    pub columns: usize,
     pub delimiter: u8,
     pub encoding: &'static Encoding,
     reader: csv::Reader<Box<dyn Read + Send>>,
@@ -35,6 +38,13 @@ pub struct CsvReader {
     /// Records with NUL bytes: (count, first record number).
     nul_records: (u64, u64),
     at_end: bool,
+    /// The first row when it turned out to be data, not names: handed out as
+    /// record 1 by the next [`CsvReader::read_batch`].
+    first_row: Option<ByteRecord>,
+    header_row: ByteRecord,
+    /// Added to the parser's record numbers: 1 when the first row is a record.
+    number_offset: u64,
+    max_columns: usize,
     /// Things worth knowing about the file as a whole (encoding doubts, NUL bytes,
     /// no data records); never any content.
     warnings: Vec<String>,
@@ -162,18 +172,22 @@ impl CsvReader {
                 .saturating_mul(RECORD_LIMIT_FACTOR)
                 .max(MIN_RECORD_BYTES) as u64,
         });
+        // The header row is read as a record of its own: the parser keeps no copy
+        // (a million-column header is megabytes), and it may turn out to be data.
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .flexible(true)
-            .has_headers(true)
+            .has_headers(false)
             .buffer_capacity(super::decode::READ_BUFFER)
             .from_reader(stream);
-        let header_record = reader
-            .byte_headers()
+        let mut header_record = ByteRecord::new();
+        reader
+            .read_byte_record(&mut header_record)
             .map_err(|e| err(format!("cannot read the header row: {}", csv_error(&e))))?;
         since_record.store(0, Ordering::Relaxed);
         let headers: Vec<String> = header_record
             .iter()
+            .take(limits.max_columns)
             .map(|h| {
                 String::from_utf8_lossy(h)
                     .trim_start_matches('\u{feff}')
@@ -186,6 +200,8 @@ impl CsvReader {
         }
         Ok(CsvReader {
             headers,
+            columns: header_record.len(),
+            max_columns: limits.max_columns,
             delimiter,
             encoding,
             reader,
@@ -194,9 +210,28 @@ impl CsvReader {
             since_record,
             nul_records: (0, 0),
             at_end: false,
+            first_row: None,
+            header_row: header_record,
+            number_offset: 0,
             warnings,
             span_base: (encoding == encoding_rs::UTF_8).then_some(skipped),
         })
+    }
+
+    /// The first row holds data, not column names (a header-less export): it
+    /// becomes record 1, and the columns are named `column_1`, `column_2`, ...
+    pub fn first_row_is_data(&mut self) {
+        let row = std::mem::take(&mut self.header_row);
+        self.headers = (1..=row.len().min(self.max_columns))
+            .map(|i| format!("column_{i}"))
+            .collect();
+        self.first_row = Some(row);
+        self.number_offset = 1;
+    }
+
+    /// The first row names the columns: its copy is no longer needed.
+    pub fn first_row_is_names(&mut self) {
+        self.header_row = ByteRecord::new();
     }
 
     /// Warnings about the whole file (encoding doubts, NUL bytes, no data records).
@@ -227,6 +262,21 @@ impl CsvReader {
     ) -> Result<bool, SourceError> {
         let mut filled = 0;
         let mut bytes = 0;
+        if let Some(first) = self.first_row.take() {
+            bytes += first.as_slice().len();
+            self.records_read += 1;
+            match batch.first_mut() {
+                Some(rec) => {
+                    rec.number = 1;
+                    rec.fields = first;
+                }
+                None => batch.push(CsvRecord {
+                    number: 1,
+                    fields: first,
+                }),
+            }
+            filled = 1;
+        }
         let result = loop {
             if filled >= max_rows || bytes >= max_bytes {
                 break Ok(true);
@@ -249,7 +299,7 @@ impl CsvReader {
                     rec.number = rec
                         .fields
                         .position()
-                        .map(|p| p.record())
+                        .map(|p| p.record() + self.number_offset)
                         .unwrap_or(self.records_read);
                     bytes += rec.fields.as_slice().len();
                     if memchr::memchr(0, rec.fields.as_slice()).is_some() {

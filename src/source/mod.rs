@@ -88,6 +88,9 @@ pub struct Limits {
     pub max_compression_ratio: u64,
     /// Findings kept per rule and file; counts stay exact beyond it.
     pub max_findings_per_rule_and_file: usize,
+    /// CSV columns with names and profiles of their own; further columns are
+    /// scanned as free text, so per-column state stays bounded.
+    pub max_columns: usize,
 }
 
 impl Default for Limits {
@@ -99,6 +102,7 @@ impl Default for Limits {
             max_decompressed_bytes: 64 * 1024 * 1024 * 1024,
             max_compression_ratio: 1000,
             max_findings_per_rule_and_file: 100_000,
+            max_columns: 10_000,
         }
     }
 }

@@ -8,6 +8,8 @@ mod corpus;
 mod crm_headers;
 mod eval;
 mod hostile;
+mod hostile_text;
+mod hostile_writers;
 mod html_browser;
 mod layers;
 mod outlook;

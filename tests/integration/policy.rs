@@ -443,7 +443,7 @@ fn mail_retention_uses_the_date_header() {
 #[test]
 fn source_checks_find_undeclared_fields_missing_bases_and_special_categories() {
     let c = load(
-        "sources:\n  - path: crm/contacts.csv\n    purpose: CRM\n    lawful_basis: contract\n    fields: {email: email, notes: free_text, company: not_personal}\n  - path: crm/todo.csv\n    purpose: \"TODO: why?\"\n    lawful_basis: TODO\n  - path: mail/inbox.mbox\n    purpose: support\n    lawful_basis: contract\n  - path: mail/maildir\n    purpose: support\n    lawful_basis: contract\n    special_categories_basis: \"9(2)(a) explicit consent\"\n    fields: {\"header:from\": email, body: free_text}\n",
+        "sources:\n  - path: crm/contacts.csv\n    purpose: CRM\n    lawful_basis: contract\n    fields: {email: email, notes: free_text, company: not_personal}\n  - path: crm/todo.csv\n    purpose: \"TODO: why?\"\n    lawful_basis: TODO\n  - path: mail/inbox.mbox\n    purpose: support\n    lawful_basis: contract\n  - path: mail/maildir\n    purpose: support\n    lawful_basis: contract\n    special_categories_basis: \"9(2)(a) explicit consent\"\n    fields: {'header:from': email, body: free_text}\n",
     );
     let crm = "/data/crm/contacts.csv";
     let r = report(
@@ -624,16 +624,13 @@ fn the_draft_loads_nags_and_declares_every_field() {
         draft_config(&report, &[PathBuf::from("/tmp/x/corpus")])
     );
     assert!(text.contains("Art. 30"));
-    assert!(
-        text.contains("- path: \"corpus/crm/contacts.csv\""),
-        "{text}"
-    );
-    assert!(text.contains("\"email\": email"), "{text}");
-    assert!(text.contains("\"personnummer\": national_id"), "{text}");
-    assert!(text.contains("\"notes\": free_text"), "{text}");
-    assert!(text.contains("\"company\": free_text"), "{text}");
-    assert!(text.contains("\"attachment\": free_text"), "{text}");
-    assert!(text.contains("\"header:from\": email"), "{text}");
+    assert!(text.contains("- path: 'corpus/crm/contacts.csv'"), "{text}");
+    assert!(text.contains("'email': email"), "{text}");
+    assert!(text.contains("'personnummer': national_id"), "{text}");
+    assert!(text.contains("'notes': free_text"), "{text}");
+    assert!(text.contains("'company': free_text"), "{text}");
+    assert!(text.contains("'attachment': free_text"), "{text}");
+    assert!(text.contains("'header:from': email"), "{text}");
     let config = Config::from_str(&text, "gdpr-audit.yaml").expect("the draft loads");
     assert_eq!(config.sources.len(), 3);
     let v = source_violations(&config, &report);

@@ -2,19 +2,23 @@
 //! `scan --export-actions` writes (`todo_id,action,path,field,record,message_id`),
 //! one file per request, action and source, so each team acts on its own list.
 
-use crate::render::export_actions::{ExportError, path_slug, refuse_inputs, write_action_list};
+use crate::input_guard::Inputs;
+use crate::output_target::Outputs;
+use crate::render::export_actions::{ExportError, path_slug, stage_action_list};
 use crate::subject::hits::RecordRef;
 use crate::subject::report::SubjectReport;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// Write the lists; returns the files written, in a stable order.
-pub fn write_action_lists(
+/// Stage the lists (they appear when `outputs` is committed); returns the files,
+/// in a stable order.
+pub fn stage_action_lists(
     report: &SubjectReport,
     dir: &Path,
-    inputs: &[PathBuf],
+    inputs: &Inputs,
+    outputs: &mut Outputs,
 ) -> Result<Vec<PathBuf>, ExportError> {
-    refuse_inputs(dir, inputs)?;
+    inputs.refuse("--export-actions", dir, true)?;
     std::fs::create_dir_all(dir).map_err(|source| ExportError::Io {
         path: dir.display().to_string(),
         source,
@@ -60,7 +64,7 @@ pub fn write_action_lists(
                     m.as_str(),
                 ]
             });
-            write_action_list(&path, rows)?;
+            stage_action_list(&path, rows, inputs, outputs)?;
             written.push(path);
         }
     }

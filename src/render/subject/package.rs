@@ -31,12 +31,8 @@ pub struct PackageContext<'a> {
 pub enum PackageError {
     #[error("--output {0} already exists; a package is always written into a new directory")]
     Exists(String),
-    #[error("--output {dir}: {source}")]
-    Inside {
-        dir: String,
-        #[source]
-        source: crate::render::export_actions::ExportError,
-    },
+    #[error(transparent)]
+    Inside(#[from] crate::input_guard::InsideInput),
     #[error("cannot write the package {path}: {source}")]
     Io {
         path: String,
@@ -50,12 +46,7 @@ pub fn refuse_target(dir: &Path, inputs: &[PathBuf]) -> Result<(), PackageError>
     if dir.exists() {
         return Err(PackageError::Exists(dir.display().to_string()));
     }
-    crate::render::export_actions::refuse_inputs(dir, inputs).map_err(|source| {
-        PackageError::Inside {
-            dir: dir.display().to_string(),
-            source,
-        }
-    })?;
+    crate::input_guard::Inputs::new(inputs).refuse("--output", dir, true)?;
     let holds_input = inputs.iter().any(|i| {
         let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
         abs(i).starts_with(abs(dir))

@@ -29,13 +29,15 @@ pub(super) struct BatchOut {
 /// batch runs while the next is scanned.
 pub(super) struct Merge<'a> {
     pub result: &'a mut FileResult,
-    pub headers: &'a [String],
     pub totals: Vec<ColumnTotals>,
     pub outcomes: RecordOutcomes,
     pub ragged_total: usize,
     pub clipped_total: usize,
     pub max_field: usize,
     pub cap: usize,
+    pub rules: &'a crate::rules::RuleSet,
+    /// Columns of the header row (all of them, also past --max-columns).
+    pub columns: usize,
 }
 
 impl Merge<'_> {
@@ -46,6 +48,7 @@ impl Merge<'_> {
         self.result.summary.records += batch.records;
         for chunk in batch.chunks {
             self.outcomes.append(chunk.outcomes);
+            self.result.record_names.extend(chunk.names);
             for (t, n) in self.totals.iter_mut().zip(&chunk.non_empty) {
                 t.non_empty += n;
             }
@@ -56,7 +59,7 @@ impl Merge<'_> {
                         &path,
                         format!(
                             "record {row}: {len} fields where the header has {}; scanned anyway",
-                            self.headers.len()
+                            self.columns
                         ),
                     ));
                 }
@@ -111,6 +114,17 @@ impl Merge<'_> {
                 }
                 let exposure = Exposure::of(!free_text, category, false);
                 self.result.push_finding(finding, exposure, self.cap);
+            }
+            HitOutcome::Counted {
+                col,
+                free_text,
+                rule,
+            } => {
+                let rule = &self.rules.rules[rule];
+                if free_text && let Some(t) = self.totals.get_mut(col) {
+                    *t.categories.entry(rule.category).or_default() += 1;
+                }
+                self.result.count_unlisted(&rule.id, self.cap);
             }
         }
     }

@@ -14,6 +14,7 @@ pub(super) fn is_field_name(name: &str) -> bool {
 
 pub(super) fn read_headers(root: &MessagePart<'_>, raw: &[u8], out: &mut MailMessage) {
     let header_end = (root.offset_body as usize).min(raw.len());
+    custom_headers(raw.get(..header_end).unwrap_or_default(), out);
     let eight_bit = std::str::from_utf8(raw.get(..header_end).unwrap_or_default()).is_err();
     for h in &root.headers {
         let key = match h.name {

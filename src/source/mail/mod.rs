@@ -33,10 +33,12 @@ use mail_parser::{
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
+mod custom_headers;
 mod decode;
 mod headers;
 mod walk;
 
+use custom_headers::*;
 use decode::*;
 use headers::*;
 use walk::*;
