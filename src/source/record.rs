@@ -7,8 +7,8 @@
 //! Readers implement [`RecordReader`] (records out, in file order), the way
 //! ripgrep's searcher hands matches to a `Sink`: a consumer implements [`RecordSink`]
 //! and [`RecordReader::read_into`] drives it. Writers ([`RecordWriter`]: records in,
-//! bytes out, everything outside a changed span copied as it was) come with the
-//! redaction work; only the trait is here.
+//! bytes out, everything outside a changed span copied as it was) are what
+//! redaction writes its copies with.
 //!
 //! This module may use the vocabulary ([`crate::model`]) and the rest of `source`.
 
@@ -174,14 +174,48 @@ pub trait RecordReader {
     }
 }
 
-/// A writer of one source's format, for redaction: records in (with the spans to
-/// change), bytes out, everything outside the changed spans copied as it was.
-/// Implementations come with redaction; this is the shape they fill.
+/// One change to a field's text: characters `[start, end)` of the field's decoded
+/// text (as the reader hands it on) become `with`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextEdit {
+    /// The field as [`FieldName::label`] spells it: a column, or a mail part.
+    pub field: String,
+    pub start: usize,
+    pub end: usize,
+    pub with: String,
+}
+
+/// What happens to one record: dropped whole, or its spans replaced.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RecordEdit {
+    pub drop: bool,
+    /// In field order, then by position; they do not overlap.
+    pub edits: Vec<TextEdit>,
+}
+
+/// What a writer wrote, to check against what was asked.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct WriteCounts {
+    /// Records (rows, messages) read from the input.
+    pub records_in: u64,
+    /// Records written, changed or not.
+    pub records_out: u64,
+    /// Records written with changes.
+    pub changed: u64,
+    /// Records left out.
+    pub dropped: u64,
+}
+
+/// A writer of one source's format, for redaction: the source's bytes in, the
+/// same bytes out except in the records it is told to change, where only the
+/// changed spans differ (or the record is left out).
 pub trait RecordWriter {
-    /// Write `record`, whose `changed` fields replace the original text.
-    fn write_record(&mut self, record: &Record, changed: &[Field]) -> std::io::Result<()>;
-    /// Copy what follows the last record and flush.
-    fn finish(&mut self) -> std::io::Result<()>;
+    type Error;
+    /// Change record `number` (the reader's numbering) as `edit` says; the records
+    /// before it are copied as they are. Numbers must increase from call to call.
+    fn edit_record(&mut self, number: u64, edit: &RecordEdit) -> Result<(), Self::Error>;
+    /// Copy what follows the last changed record and flush.
+    fn finish(&mut self) -> Result<WriteCounts, Self::Error>;
 }
 
 #[cfg(test)]
