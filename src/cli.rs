@@ -6,6 +6,7 @@ use crate::render::Format;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+pub mod redact;
 pub mod subject;
 
 /// The version line: the tool and the rule pack it carries.
@@ -50,6 +51,8 @@ pub enum Command {
         #[command(subcommand)]
         command: Box<subject::SubjectCommand>,
     },
+    /// Write cleaned copies (findings replaced, expired records dropped) and prove them clean.
+    Redact(redact::RedactArgs),
     /// Print the JSON Schema of the report.
     Schema {
         /// The schema of the subject reports (`subject find` and `subject erase`) instead.

@@ -129,6 +129,7 @@ impl Matcher {
         }
         self.pattern_pass(false, text, field, &mut cands);
         self.keyword_pass(text, field, None, &mut cands);
+        drop_redaction_labels(&mut cands, text);
         resolve_overlaps(&mut cands);
         merge_phrases(&mut cands, text, &self.rules.rules);
         out.extend_from_slice(&cands);
@@ -516,4 +517,29 @@ fn merge_phrases(cands: &mut Vec<Match>, text: &str, rules: &[Rule]) {
         out.push(c);
     }
     *cands = out;
+}
+
+/// Matches that lie inside a redaction label (`[health data removed]`, written by
+/// `redact`) are the tool's own placeholder, not data.
+fn drop_redaction_labels(cands: &mut Vec<Match>, text: &str) {
+    if cands.is_empty() || memchr::memchr(b']', text.as_bytes()).is_none() {
+        return;
+    }
+    let bytes = text.as_bytes();
+    let max = crate::i18n::MAX_LABEL_BYTES;
+    cands.retain(|m| {
+        let from = m.start.saturating_sub(max);
+        let Some(open) =
+            memchr::memrchr(b'[', &bytes[from..m.start.min(bytes.len())]).map(|i| from + i)
+        else {
+            return true;
+        };
+        let to = (m.end + max).min(bytes.len());
+        let Some(close) = memchr::memchr(b']', &bytes[m.end.min(to)..to]).map(|i| m.end + i) else {
+            return true;
+        };
+        !text
+            .get(open..=close)
+            .is_some_and(crate::i18n::is_redaction_label)
+    });
 }

@@ -204,6 +204,71 @@ pub fn category_name(lang: Lang, c: Category) -> &'static str {
     }
 }
 
+/// What a redacted value is replaced with under `--replace label`: the category,
+/// singular, in brackets (`[health data removed]`, `[personnummer borttaget]`).
+pub fn redaction_label(lang: Lang, c: Category) -> &'static str {
+    use Category::*;
+    match lang {
+        Lang::En => match c {
+            Email => "[e-mail address removed]",
+            Phone => "[phone number removed]",
+            NationalId => "[national id number removed]",
+            PaymentCard => "[card number removed]",
+            BankAccount => "[bank account removed]",
+            IpAddress => "[IP address removed]",
+            DateOfBirth => "[date of birth removed]",
+            PostalAddress => "[address removed]",
+            PersonName => "[name removed]",
+            Credential => "[credential removed]",
+            Health => "[health data removed]",
+            Religion => "[religious belief removed]",
+            Ethnicity => "[ethnic origin removed]",
+            Political => "[political opinion removed]",
+            TradeUnion => "[trade-union membership removed]",
+            SexLife => "[sex life data removed]",
+            Biometric => "[biometric data removed]",
+            Genetic => "[genetic data removed]",
+            Criminal => "[criminal-offence data removed]",
+        },
+        Lang::Sv => match c {
+            Email => "[e-postadress borttagen]",
+            Phone => "[telefonnummer borttaget]",
+            NationalId => "[personnummer borttaget]",
+            PaymentCard => "[kortnummer borttaget]",
+            BankAccount => "[kontonummer borttaget]",
+            IpAddress => "[IP-adress borttagen]",
+            DateOfBirth => "[födelsedatum borttaget]",
+            PostalAddress => "[adress borttagen]",
+            PersonName => "[namn borttaget]",
+            Credential => "[lösenord borttaget]",
+            Health => "[hälsouppgift borttagen]",
+            Religion => "[religiös övertygelse borttagen]",
+            Ethnicity => "[etniskt ursprung borttaget]",
+            Political => "[politisk åsikt borttagen]",
+            TradeUnion => "[fackmedlemskap borttaget]",
+            SexLife => "[uppgift om sexualliv borttagen]",
+            Biometric => "[biometrisk uppgift borttagen]",
+            Genetic => "[genetisk uppgift borttagen]",
+            Criminal => "[uppgift om lagöverträdelse borttagen]",
+        },
+    }
+}
+
+/// Is `s` (brackets included) one of the labels [`redaction_label`] writes? The
+/// engine skips matches inside them: a redacted copy scanned again must not find
+/// "health data" in `[health data removed]`.
+pub fn is_redaction_label(s: &str) -> bool {
+    s.len() <= MAX_LABEL_BYTES
+        && [Lang::En, Lang::Sv].into_iter().any(|lang| {
+            Category::ALL
+                .into_iter()
+                .any(|c| redaction_label(lang, c) == s)
+        })
+}
+
+/// Longer than every redaction label (in bytes).
+pub const MAX_LABEL_BYTES: usize = 64;
+
 /// The action's verb as a column value.
 pub fn action_name(lang: Lang, a: Action) -> &'static str {
     match (lang, a) {

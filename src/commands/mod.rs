@@ -2,6 +2,7 @@
 //! the outcome to an exit code.
 
 mod misc;
+mod redact;
 pub mod rule_examples;
 mod rules;
 mod scan;
@@ -26,6 +27,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
         Command::Diff(args) => misc::diff_command(&args),
         Command::Report(args) => misc::report_command(&args),
         Command::Rules { command, rules } => rules::rules_command(command, &rules),
+        Command::Redact(args) => redact::redact_command(&args, quiet),
         Command::Subject { command } => subject::subject_command(*command, quiet),
         Command::Schema { subject } => {
             let mut out = std::io::stdout().lock();

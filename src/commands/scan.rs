@@ -23,21 +23,25 @@ use anyhow::{Context, Result, bail};
 use std::io::IsTerminal;
 
 /// A finished scan: the report and what produced it.
-struct Scanned {
-    report: Report,
-    rules: RuleSet,
+pub(super) struct Scanned {
+    pub(super) report: Report,
+    pub(super) rules: RuleSet,
     /// Nothing at all could be read.
-    nothing_read: bool,
+    pub(super) nothing_read: bool,
     /// What the scan read, for the checks of every writer.
-    inputs: Inputs,
+    pub(super) inputs: Inputs,
+    /// The sources scanned, in report order.
+    pub(super) sources: Vec<Source>,
+    /// What they were scanned with.
+    pub(super) opts: ScanOptions,
 }
 
 /// An output a command will write, checked against the inputs before the scan.
-struct Planned<'a> {
-    flag: &'a str,
-    path: &'a std::path::Path,
+pub(super) struct Planned<'a> {
+    pub(super) flag: &'a str,
+    pub(super) path: &'a std::path::Path,
     /// Refuse also the directory holding a scanned file (export folders).
-    beside_files: bool,
+    pub(super) beside_files: bool,
 }
 
 pub(super) fn parse_delimiter(s: &str) -> Result<u8> {
@@ -83,7 +87,7 @@ impl Drop for ProgressBar {
     }
 }
 
-fn run_pipeline(
+pub(super) fn run_pipeline(
     input: &InputArgs,
     show_values: bool,
     lang: Lang,
@@ -199,6 +203,8 @@ fn run_pipeline(
         rules: matcher.rules().clone(),
         nothing_read,
         inputs,
+        sources: discovery.sources,
+        opts,
     })
 }
 
@@ -267,6 +273,7 @@ pub fn scan_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> {
         rules,
         nothing_read,
         inputs,
+        ..
     } = run_pipeline(&args.input, args.show_values, args.lang, quiet, &planned)?;
     if let Some(path) = &args.baseline {
         let text = std::fs::read_to_string(path)

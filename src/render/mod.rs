@@ -11,6 +11,7 @@ pub mod html;
 pub mod init_draft;
 pub mod json;
 pub mod markdown;
+pub mod redaction;
 pub mod sarif;
 mod sections;
 pub mod subject;

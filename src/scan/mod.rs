@@ -14,6 +14,10 @@ use crate::engine::Matcher;
 use crate::source::{Limits, Source, SourceError, SourceKind};
 use rayon::prelude::*;
 
+/// The warning a CSV source gets when its first row is read as a record; what
+/// reads the file again (redaction) numbers its records the same way.
+pub const FIRST_ROW_IS_DATA: &str = "the first row holds values, not column names: read as record 1, columns named column_1, column_2, ... (--no-header says so for every file)";
+
 /// Everything a scan needs besides the sources and the rules.
 #[derive(Clone)]
 pub struct ScanOptions {

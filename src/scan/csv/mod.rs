@@ -296,10 +296,9 @@ pub(super) fn scan_csv(
     if opts.no_header || pool.with(|m| header_row::looks_like_data(&reader.headers, m)) {
         reader.first_row_is_data();
         if !opts.no_header {
-            result.warnings.push(SourceError::new(
-                &source.display,
-                "the first row holds values, not column names: read as record 1, columns named column_1, column_2, ... (--no-header says so for every file)",
-            ));
+            result
+                .warnings
+                .push(SourceError::new(&source.display, super::FIRST_ROW_IS_DATA));
         }
     } else {
         reader.first_row_is_names();

@@ -1,0 +1,366 @@
+//! `redact`: scan, plan the changes, write cleaned copies into a new directory,
+//! scan the copies again with the same rules and config, and log it all.
+
+use super::scan::{Planned, Scanned, run_pipeline};
+use crate::ExitStatus;
+use crate::cli::redact::{DropWhat, RedactArgs};
+use crate::engine::Matcher;
+use crate::render::redaction::copies::{CopyJob, CopyOutcome, CsvDialect, write_copies};
+use crate::render::redaction::log::{
+    Asked, LOG_JSON, LOG_MARKDOWN, Proof, RedactionLog, Remaining,
+};
+use crate::render::redaction::{RedactOptions, Selection, plan};
+use crate::source::{SourceKind, display_path};
+use anyhow::{Context, Result, bail};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub fn redact_command(args: &RedactArgs, quiet: bool) -> Result<ExitStatus> {
+    check_output_dir(&args.output_dir)?;
+    let mut input = args.input.clone();
+    // Every finding must have its place to be replaced: none may be only counted.
+    input.limits.max_findings_per_rule = u32::MAX as usize;
+    let planned = [Planned {
+        flag: "--output-dir",
+        path: &args.output_dir,
+        beside_files: true,
+    }];
+    let scanned = run_pipeline(&input, false, args.lang, quiet, &planned)?;
+    if scanned.nothing_read {
+        bail!("no readable input: nothing to redact");
+    }
+    let opts = RedactOptions {
+        selection: Selection {
+            categories: args.categories.clone(),
+            min_severity: args.min_severity.map(|s| s.severity()),
+        },
+        replace: args.replace,
+        lang: args.lang,
+        drop_expired: args.drop == Some(DropWhat::Expired),
+    };
+    if opts.drop_expired && scanned.opts.policy.is_none() {
+        bail!("--drop expired needs a policy with retention rules (--config or gdpr-audit.yaml)");
+    }
+    let roots: Vec<String> = input.paths.iter().map(|p| display_path(p)).collect();
+    let jobs_plan = plan(&scanned.report, &opts);
+    let jobs = jobs(&scanned, &roots, &args.output_dir, &jobs_plan)?;
+    if !args.dry_run {
+        create_private_dir(&args.output_dir)?;
+    }
+    let matcher = Matcher::new(scanned.rules.clone());
+    let threads = rayon::current_num_threads();
+    let pool = crate::scan::MatcherPool::new(&matcher, threads);
+    let allowlist = scanned
+        .opts
+        .policy
+        .as_deref()
+        .map(|c| c.allowlist.clone())
+        .unwrap_or_default();
+    let mail = crate::render::redaction::mail::MailRedactor {
+        pool: &pool,
+        maker: &scanned.opts.maker,
+        allowlist: &allowlist,
+    };
+    let workers = rayon::ThreadPoolBuilder::new()
+        .num_threads(input.threads.unwrap_or(0))
+        .build()
+        .context("cannot start worker threads")?;
+    let outcomes =
+        workers.install(|| write_copies(&jobs, &opts, &scanned.opts.limits, &mail, args.dry_run));
+    let asked = Asked {
+        replace: opts.replace,
+        categories: opts.selection.categories.clone(),
+        min_severity: opts.selection.min_severity,
+        min_confidence: input.min_confidence,
+        drop_expired: opts.drop_expired,
+        as_of: scanned.opts.as_of.to_string(),
+        dry_run: args.dry_run,
+    };
+    let mut log = RedactionLog::new(asked, outcomes);
+    if args.dry_run {
+        let mut out = std::io::stdout().lock();
+        log.write_json(&mut out)?;
+        return Ok(ExitStatus::Clean);
+    }
+    let interrupted = crate::interrupt::is_interrupted();
+    if !interrupted {
+        log.proof = prove(
+            &input,
+            &roots,
+            &args.output_dir,
+            &log.files,
+            &opts,
+            args.lang,
+        )?;
+    }
+    let written_all = log.files.iter().all(|f| f.written && f.errors.is_empty());
+    log.complete = written_all && log.proof.clean && !interrupted;
+    write_log(&log, &args.output_dir, args.lang)?;
+    if !quiet {
+        summarize(&log, &args.output_dir);
+    }
+    if interrupted {
+        return Err(crate::interrupt::Interrupted.into());
+    }
+    Ok(if !written_all {
+        ExitStatus::Error
+    } else if log.complete {
+        ExitStatus::Clean
+    } else {
+        ExitStatus::Findings
+    })
+}
+
+/// The output directory must be new or empty: nothing in it is ever replaced.
+fn check_output_dir(dir: &Path) -> Result<()> {
+    match std::fs::read_dir(dir) {
+        Ok(mut entries) => {
+            if entries.next().is_some() {
+                bail!(
+                    "--output-dir {} is not empty; redact writes into a new or empty directory",
+                    dir.display()
+                );
+            }
+            Ok(())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => bail!("--output-dir {}: {e}", dir.display()),
+    }
+}
+
+fn create_private_dir(dir: &Path) -> Result<()> {
+    crate::render::redaction::copies::private_dirs(dir)
+        .with_context(|| format!("cannot create --output-dir {}", dir.display()))
+}
+
+/// Where the copy of a source goes, below the output directory: the scanned
+/// path's last component, then the path below it (`crm/contacts.csv`).
+pub(crate) fn relative_output(display: &str, roots: &[String]) -> PathBuf {
+    let root = roots
+        .iter()
+        .filter(|r| {
+            display == r.as_str()
+                || (display.starts_with(r.as_str()) && display[r.len()..].starts_with('/'))
+        })
+        .max_by_key(|r| r.len());
+    let clean = |p: &str| -> PathBuf {
+        Path::new(p)
+            .components()
+            .filter(|c| matches!(c, std::path::Component::Normal(_)))
+            .collect()
+    };
+    match root {
+        Some(r) => {
+            let base = clean(r).file_name().map(PathBuf::from).unwrap_or_default();
+            let rest = display[r.len()..].trim_start_matches('/');
+            if rest.is_empty() {
+                base
+            } else {
+                base.join(clean(rest))
+            }
+        }
+        None => clean(display),
+    }
+}
+
+fn jobs<'a>(
+    scanned: &'a Scanned,
+    roots: &[String],
+    out_dir: &Path,
+    plans: &'a BTreeMap<String, crate::render::redaction::SourcePlan>,
+) -> Result<Vec<CopyJob<'a>>> {
+    let summaries: BTreeMap<&str, &crate::audit::SourceSummary> = scanned
+        .report
+        .summary
+        .sources
+        .iter()
+        .map(|s| (s.path.as_str(), s))
+        .collect();
+    let first_row_data: Vec<&str> = scanned
+        .report
+        .summary
+        .warnings
+        .iter()
+        .filter(|w| w.error == crate::scan::FIRST_ROW_IS_DATA)
+        .map(|w| w.path.as_str())
+        .collect();
+    let mut seen: BTreeMap<PathBuf, &str> = BTreeMap::new();
+    let mut jobs = Vec::new();
+    for source in &scanned.sources {
+        let rel = relative_output(&source.display, roots);
+        if let Some(other) = seen.insert(rel.clone(), &source.display) {
+            bail!(
+                "{} and {} would both be copied to {}; scan them in separate runs",
+                other,
+                source.display,
+                rel.display()
+            );
+        }
+        let dialect = (source.kind == SourceKind::Csv)
+            .then(|| {
+                summaries
+                    .get(source.display.as_str())
+                    .and_then(|s| dialect_of(s, &first_row_data))
+            })
+            .flatten();
+        jobs.push(CopyJob {
+            source,
+            target: out_dir.join(&rel),
+            shown: display_path(&rel),
+            plan: plans.get(&source.display),
+            dialect,
+        });
+    }
+    Ok(jobs)
+}
+
+fn dialect_of(s: &crate::audit::SourceSummary, first_row_data: &[&str]) -> Option<CsvDialect> {
+    let encoding = encoding_rs::Encoding::for_label(s.encoding.as_deref()?.as_bytes())?;
+    let delimiter = match s.delimiter.as_deref()? {
+        "tab" => b'\t',
+        d if d.len() == 1 => d.as_bytes()[0],
+        _ => return None,
+    };
+    Some(CsvDialect {
+        encoding,
+        delimiter,
+        first_row_is_data: first_row_data.contains(&s.path.as_str()),
+    })
+}
+
+/// Scan the copies with the same rules, config and options; anything the
+/// selection wanted removed that is still there, and any count that is not the
+/// input's minus the dropped, is a failure.
+fn prove(
+    input: &crate::cli::InputArgs,
+    roots: &[String],
+    out_dir: &Path,
+    files: &[CopyOutcome],
+    opts: &RedactOptions,
+    lang: crate::i18n::Lang,
+) -> Result<Proof> {
+    let mut proof = Proof {
+        scanned: true,
+        ..Default::default()
+    };
+    let mut again = input.clone();
+    again.paths = roots
+        .iter()
+        .map(|r| out_dir.join(relative_output(r, roots)))
+        .filter(|p| p.exists())
+        .collect();
+    if again.paths.is_empty() {
+        proof
+            .errors
+            .push("no copy was written: nothing to scan".into());
+        return Ok(proof);
+    }
+    let Scanned { report, .. } = run_pipeline(&again, false, lang, true, &[])?;
+    for f in report.findings.iter().filter(|f| opts.selection.wants(f)) {
+        proof.remaining.push(Remaining {
+            path: f.path.clone(),
+            record: f.location.record(),
+            field: f.location.field().to_string(),
+            rule: f.rule.clone(),
+            category: f.category,
+            masked: f.redacted.clone(),
+        });
+    }
+    for e in &report.summary.errors {
+        proof.errors.push(format!("{}: {}", e.path, e.error));
+    }
+    let scanned: BTreeMap<String, u64> = report
+        .summary
+        .sources
+        .iter()
+        .map(|s| (s.path.clone(), s.records + s.messages))
+        .collect();
+    for f in files.iter().filter(|f| f.written) {
+        let path = display_path(&out_dir.join(&f.output));
+        let found = scanned.get(&path).copied().unwrap_or(0);
+        if found != f.counts.records_out {
+            proof.count_mismatches.push(format!(
+                "{}: {} records or messages expected (input {} minus {} dropped), the copy has {found}",
+                f.output, f.counts.records_out, f.counts.records_in, f.counts.dropped
+            ));
+        }
+    }
+    proof.clean =
+        proof.remaining.is_empty() && proof.count_mismatches.is_empty() && proof.errors.is_empty();
+    Ok(proof)
+}
+
+fn write_log(log: &RedactionLog, dir: &Path, lang: crate::i18n::Lang) -> Result<()> {
+    crate::output::write_atomic(&dir.join(LOG_JSON), |w| log.write_json(w))
+        .with_context(|| format!("cannot write {}", dir.join(LOG_JSON).display()))?;
+    crate::output::write_atomic(&dir.join(LOG_MARKDOWN), |w| log.write_markdown(w, lang))
+        .with_context(|| format!("cannot write {}", dir.join(LOG_MARKDOWN).display()))?;
+    Ok(())
+}
+
+fn summarize(log: &RedactionLog, dir: &Path) {
+    let t = &log.totals;
+    eprintln!(
+        "redact: {} of {} copies written to {} ({} values replaced, {} records changed, {} dropped)",
+        t.files_written,
+        t.files,
+        dir.display(),
+        t.values_replaced,
+        t.records_changed,
+        t.records_dropped
+    );
+    for f in &log.files {
+        for e in &f.errors {
+            eprintln!("error: {}: {e}", f.output);
+        }
+    }
+    for m in &log.proof.count_mismatches {
+        eprintln!("error: {m}");
+    }
+    for e in &log.proof.errors {
+        eprintln!("error: proof scan: {e}");
+    }
+    if !log.proof.remaining.is_empty() {
+        eprintln!(
+            "error: the copies still hold {} findings of what was to be removed (first: {}, record {}, {}); the copies are kept for inspection",
+            log.proof.remaining.len(),
+            log.proof.remaining[0].path,
+            log.proof.remaining[0].record,
+            log.proof.remaining[0].field
+        );
+    } else if log.proof.scanned && log.complete {
+        eprintln!("proof: scanning the copies found nothing of what was to be removed");
+    }
+    eprintln!("log: {}", dir.join(LOG_JSON).display());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relative_output;
+    use std::path::PathBuf;
+
+    #[test]
+    fn copies_keep_their_path_below_the_scanned_path() {
+        let roots = vec![
+            "corpus/crm".to_string(),
+            "mail".to_string(),
+            "x/deals.csv".to_string(),
+        ];
+        assert_eq!(
+            relative_output("corpus/crm/contacts.csv", &roots),
+            PathBuf::from("crm/contacts.csv")
+        );
+        assert_eq!(
+            relative_output("mail/maildir", &roots),
+            PathBuf::from("mail/maildir")
+        );
+        assert_eq!(
+            relative_output("x/deals.csv", &roots),
+            PathBuf::from("deals.csv")
+        );
+        assert_eq!(
+            relative_output("../up/a.csv", &["..".to_string()]),
+            PathBuf::from("up/a.csv")
+        );
+    }
+}
