@@ -54,9 +54,8 @@ fn selector(e: &AllowEntry) -> String {
     parts.join(" ")
 }
 
-/// Remove allowlisted findings from `report`; the first matching entry gets the credit.
-pub fn apply(report: &mut Report, entries: &[AllowEntry]) -> Vec<AllowlistUse> {
-    let compiled: Vec<Compiled<'_>> = entries
+fn compile(entries: &[AllowEntry]) -> Vec<Compiled<'_>> {
+    entries
         .iter()
         .map(|entry| Compiled {
             entry,
@@ -68,7 +67,27 @@ pub fn apply(report: &mut Report, entries: &[AllowEntry]) -> Vec<AllowlistUse> {
                     .map(|g| g.compile_matcher())
             }),
         })
-        .collect();
+        .collect()
+}
+
+/// The allowlist as a test of one finding at a time (what redaction asks of a
+/// match it is about to replace).
+pub struct Allowlist<'a>(Vec<Compiled<'a>>);
+
+impl<'a> Allowlist<'a> {
+    pub fn new(entries: &'a [AllowEntry]) -> Allowlist<'a> {
+        Allowlist(compile(entries))
+    }
+
+    /// Does an entry keep this finding?
+    pub fn allows(&self, f: &Finding) -> bool {
+        self.0.iter().any(|c| c.matches(f))
+    }
+}
+
+/// Remove allowlisted findings from `report`; the first matching entry gets the credit.
+pub fn apply(report: &mut Report, entries: &[AllowEntry]) -> Vec<AllowlistUse> {
+    let compiled = compile(entries);
     let mut counts = vec![0u64; compiled.len()];
     if !compiled.is_empty() {
         report

@@ -440,12 +440,18 @@ pub fn encode_replacement(
             safe.push(c);
         }
     }
+    encode_text(&safe, encoding)
+}
+
+/// `text` in `encoding` (UTF-8 or single-byte): a character the encoding cannot
+/// hold is spelled without its accent, or dropped.
+pub fn encode_text(text: &str, encoding: &'static Encoding) -> Vec<u8> {
     if encoding == encoding_rs::UTF_8 {
-        return safe.into_bytes();
+        return text.as_bytes().to_vec();
     }
-    let mut out = Vec::with_capacity(safe.len());
+    let mut out = Vec::with_capacity(text.len());
     let mut one = [0u8; 4];
-    for c in safe.chars() {
+    for c in text.chars() {
         let s: &str = c.encode_utf8(&mut one);
         let (bytes, _, bad) = encoding.encode(s);
         if !bad {
@@ -458,7 +464,7 @@ pub fn encode_replacement(
 }
 
 /// The plain letter under a Nordic or common accented one.
-fn fold_ascii(c: char) -> Option<u8> {
+pub(crate) fn fold_ascii(c: char) -> Option<u8> {
     let plain = match c {
         'å' | 'ä' | 'à' | 'á' | 'â' | 'ã' | 'æ' => 'a',
         'Å' | 'Ä' | 'À' | 'Á' | 'Â' | 'Ã' | 'Æ' => 'A',

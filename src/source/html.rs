@@ -5,11 +5,72 @@
 use memchr::{memchr, memmem};
 
 pub(crate) fn html_to_text(input: &str) -> String {
+    convert(input, None)
+}
+
+/// Where the text of [`html_to_text_mapped`] came from in the HTML.
+#[derive(Debug, Clone, Copy)]
+struct Seg {
+    /// Byte offset in the text where this piece starts.
+    out: usize,
+    /// The HTML bytes it came from, `[inp, in_end)`.
+    inp: usize,
+    in_end: usize,
+    /// The piece is the HTML's own bytes (one to one), not a decoded entity.
+    raw: bool,
+}
+
+/// The text of an HTML document as [`html_to_text`] makes it, with the map back
+/// to the HTML: what redaction needs to replace a match in the markup itself.
+pub struct HtmlText {
+    pub text: String,
+    segs: Vec<Seg>,
+}
+
+impl HtmlText {
+    /// The HTML bytes that text bytes `[start, end)` came from.
+    pub fn source_span(&self, start: usize, end: usize) -> Option<(usize, usize)> {
+        if start >= end {
+            return None;
+        }
+        let find = |o: usize| {
+            self.segs
+                .partition_point(|s| s.out <= o)
+                .checked_sub(1)
+                .map(|i| self.segs[i])
+        };
+        let a = find(start)?;
+        let b = find(end - 1)?;
+        let from = if a.raw && start - a.out < a.in_end - a.inp {
+            a.inp + (start - a.out)
+        } else if start == a.out {
+            a.inp
+        } else {
+            a.in_end
+        };
+        let to = if b.raw && end - 1 - b.out < b.in_end - b.inp {
+            b.inp + (end - b.out)
+        } else {
+            b.in_end
+        };
+        (from < to).then_some((from, to))
+    }
+}
+
+pub fn html_to_text_mapped(input: &str) -> HtmlText {
+    let mut segs = Vec::new();
+    let text = convert(input, Some(&mut segs));
+    HtmlText { text, segs }
+}
+
+fn convert(input: &str, segs: Option<&mut Vec<Seg>>) -> String {
     let b = input.as_bytes();
     let mut w = Writer {
         out: String::with_capacity(input.len() / 2 + 16),
         space: false,
         pre: 0,
+        segs,
+        at: (0, 0, true),
     };
     let mut i = 0;
     while let Some(&c) = b.get(i) {
@@ -30,6 +91,7 @@ pub(crate) fn html_to_text(input: &str) -> String {
                     }
                     i += 1;
                 }
+                w.at = (start, i, true);
                 w.text(input.get(start..i).unwrap_or_default());
             }
         }
@@ -43,8 +105,12 @@ fn is_space(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\n' | b'\x0c')
 }
 
-struct Writer {
+struct Writer<'s> {
     out: String,
+    /// Where each piece of `out` came from, when a map is wanted.
+    segs: Option<&'s mut Vec<Seg>>,
+    /// The HTML span of the next piece of text: (start, end, one to one).
+    at: (usize, usize, bool),
     /// Whitespace seen since the last text.
     space: bool,
     /// Inside `<pre>`: whitespace is kept.
@@ -95,7 +161,7 @@ const BLOCKS: &[&str] = &[
     "main",
 ];
 
-impl Writer {
+impl Writer<'_> {
     fn text(&mut self, s: &str) {
         if s.is_empty() {
             return;
@@ -105,6 +171,15 @@ impl Writer {
                 self.out.push(' ');
             }
             self.space = false;
+        }
+        if let Some(segs) = self.segs.as_deref_mut() {
+            let (inp, in_end, raw) = self.at;
+            segs.push(Seg {
+                out: self.out.len(),
+                inp,
+                in_end,
+                raw,
+            });
         }
         self.out.push_str(s);
     }
@@ -154,6 +229,7 @@ impl Writer {
         let name_start = if closing { i + 2 } else { i + 1 };
         if !b.get(name_start).is_some_and(u8::is_ascii_alphabetic) {
             // `a < b`, `<3`: not a tag.
+            self.at = (i, i + 1, true);
             self.text("<");
             return i + 1;
         }
@@ -195,6 +271,7 @@ impl Writer {
         let b = input.as_bytes();
         match decode_entity(b.get(i + 1..).unwrap_or_default()) {
             Some((c, len)) => {
+                self.at = (i, i + 1 + len, false);
                 match c {
                     // Non-breaking spaces are spaces to a scanner.
                     '\u{A0}' => {
@@ -214,6 +291,7 @@ impl Writer {
                 i + 1 + len
             }
             None => {
+                self.at = (i, i + 1, true);
                 self.text("&");
                 i + 1
             }

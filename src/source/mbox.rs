@@ -31,6 +31,7 @@ use std::io::{self, BufRead};
 const LINE_CAP: usize = 16 * 1024;
 
 mod records;
+pub mod writer;
 pub use records::{MboxRecords, mail_record};
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -43,6 +44,9 @@ pub struct RawMessage {
     pub bytes: Vec<u8>,
     /// The message was longer than the limit; `bytes` holds its beginning.
     pub truncated: bool,
+    /// Where its `From ` separator line starts in the (decompressed) file: a
+    /// message's raw bytes run from here to the next message's offset.
+    pub offset: u64,
 }
 
 /// Splits an mbox into messages, streaming. See the module docs for the rules.
@@ -73,6 +77,12 @@ pub struct MboxReader<R: BufRead> {
     /// Bytes of non-empty lines before the first separator.
     preamble_bytes: u64,
     finished: bool,
+    /// Bytes consumed from `reader`.
+    pos: u64,
+    /// Where `line` starts in the input.
+    line_start: u64,
+    /// Where `held` starts in the input.
+    held_start: u64,
 }
 
 impl<R: BufRead> MboxReader<R> {
@@ -93,6 +103,9 @@ impl<R: BufRead> MboxReader<R> {
             first_line: true,
             preamble_bytes: 0,
             finished: false,
+            pos: 0,
+            line_start: 0,
+            held_start: 0,
         }
     }
 
@@ -100,6 +113,7 @@ impl<R: BufRead> MboxReader<R> {
     fn read_line(&mut self) -> io::Result<bool> {
         self.line.clear();
         self.line_partial = false;
+        self.line_start = self.pos;
         loop {
             let buf = match self.reader.fill_buf() {
                 Ok(b) => b,
@@ -115,12 +129,14 @@ impl<R: BufRead> MboxReader<R> {
                 Some(i) => {
                     self.line.extend_from_slice(&window[..=i]);
                     self.reader.consume(i + 1);
+                    self.pos += i as u64 + 1;
                     return Ok(true);
                 }
                 None => {
                     let n = window.len();
                     self.line.extend_from_slice(window);
                     self.reader.consume(n);
+                    self.pos += n as u64;
                     if self.line.len() >= LINE_CAP {
                         self.line_partial = true;
                         return Ok(true);
@@ -151,6 +167,7 @@ impl<R: BufRead> MboxReader<R> {
                 None => self.preamble_bytes += take as u64,
             }
             self.reader.consume(take);
+            self.pos += take as u64;
             if done {
                 return Ok(());
             }
@@ -158,7 +175,7 @@ impl<R: BufRead> MboxReader<R> {
     }
 
     /// Start a new message; returns the finished one, if any.
-    fn start_message(&mut self) -> Option<RawMessage> {
+    fn start_message(&mut self, offset: u64) -> Option<RawMessage> {
         let number = self.next_number;
         self.next_number += 1;
         self.pending_blank = None;
@@ -167,6 +184,7 @@ impl<R: BufRead> MboxReader<R> {
             number,
             bytes: Vec::new(),
             truncated: false,
+            offset,
         })
     }
 
@@ -216,6 +234,7 @@ impl<R: BufRead> MboxReader<R> {
         }
         self.prev_blank = false;
         self.reader.consume(end);
+        self.pos += end as u64;
         Ok(true)
     }
 
@@ -246,7 +265,7 @@ impl<R: BufRead> MboxReader<R> {
             if !self.started {
                 if is_from {
                     self.started = true;
-                    self.start_message();
+                    self.start_message(self.line_start);
                     if self.preamble_bytes > 0 {
                         let n = std::mem::take(&mut self.preamble_bytes);
                         return Ok(Some(Err(io::Error::new(
@@ -275,7 +294,7 @@ impl<R: BufRead> MboxReader<R> {
                 };
                 if separator {
                     self.pushed_back = true;
-                    if let Some(done) = self.start_message() {
+                    if let Some(done) = self.start_message(self.held_start) {
                         return Ok(Some(Ok(done)));
                     }
                     continue;
@@ -286,6 +305,7 @@ impl<R: BufRead> MboxReader<R> {
 
             if is_from {
                 std::mem::swap(&mut self.held, &mut self.line);
+                self.held_start = self.line_start;
                 self.held_after_blank = Some(self.prev_blank);
                 self.prev_blank = false;
                 continue;
@@ -314,7 +334,7 @@ impl<R: BufRead> MboxReader<R> {
             if after_blank && looks_like_envelope(&self.held) {
                 // A separator with nothing after it: the message before it is done,
                 // and an empty message follows (the caller reports it as empty).
-                if let Some(done) = self.start_message() {
+                if let Some(done) = self.start_message(self.held_start) {
                     return Some(Ok(done));
                 }
             } else {

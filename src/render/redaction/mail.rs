@@ -1,11 +1,21 @@
-//! Mail copies: every message re-read, its text parts and subject matched with the
-//! scan's rules, and what the selection wants replaced in place.
+//! Mail copies. The messages the scan found something in are read again, their
+//! subject and text parts matched with the scan's rules, and what the selection
+//! wants replaced is replaced in place (see [`rewrite_message`]); every other
+//! message is copied byte for byte. An mbox stays an mbox (its `From ` lines and
+//! quoting kept), a Maildir keeps its file names, an .eml stays an .eml.
 
-use super::copies::{CopyJob, CopyOutcome};
-use super::{RedactOptions, SourcePlan};
+use super::copies::{CopyError, CopyJob, CopyOutcome, read_message, write_file};
+use super::{Change, ChangeKind, RedactOptions, SourcePlan};
 use crate::classify::FindingMaker;
+use crate::model::{Location, MailPart};
 use crate::scan::MatcherPool;
-use crate::source::Limits;
+use crate::source::mail::rewrite::{PartEdit, Rewritten, rewrite_message};
+use crate::source::mbox::writer::{MessageFate, rewrite_mbox};
+use crate::source::mbox::{MboxReader, RawMessage};
+use crate::source::record::WriteCounts;
+use crate::source::{Limits, SourceKind, display_path};
+use rayon::prelude::*;
+use std::io::{self, Write};
 
 /// What redacting a message's text needs: the scan's matchers and finding maker,
 /// and the config's allowlist.
@@ -15,14 +25,271 @@ pub struct MailRedactor<'a> {
     pub allowlist: &'a [crate::policy::AllowEntry],
 }
 
+/// One message redacted: its new bytes (if changed), what changed, and notes.
+struct MessageResult {
+    rewritten: Rewritten,
+    changes: Vec<Change>,
+    error: Option<String>,
+}
+
+impl MailRedactor<'_> {
+    /// Match every text of a message and replace what the selection wants.
+    fn message(&self, raw: &[u8], path: &str, number: u64, opts: &RedactOptions) -> MessageResult {
+        let allow = crate::suppress::Allowlist::new(self.allowlist);
+        let mut changes = Vec::new();
+        let mut redact = |part: &MailPart, text: &str| -> Vec<PartEdit> {
+            let label = part.label();
+            let mut edits: Vec<PartEdit> = Vec::new();
+            self.pool.with(|matcher| {
+                let mut matches = Vec::new();
+                matcher.scan(text, &label, &mut matches);
+                for m in matches.iter().filter(|m| self.maker.keeps(m)) {
+                    let loc = Location::Email {
+                        message: number,
+                        message_id: None,
+                        folder: None,
+                        item: None,
+                        part: label.clone(),
+                        line: 0,
+                        start: m.start,
+                        end: m.end,
+                    };
+                    let value = &text[m.start..m.end];
+                    let f = self.maker.make(matcher.rules(), m, value, path, loc, None);
+                    if !opts.selection.wants(&f) || allow.allows(&f) {
+                        continue;
+                    }
+                    edits.push(PartEdit {
+                        start: m.start,
+                        end: m.end,
+                        with: opts.replacement(f.category, &f.redacted),
+                    });
+                    changes.push(Change {
+                        path: path.to_string(),
+                        record: number,
+                        field: label.clone(),
+                        action: ChangeKind::Replaced,
+                        rule: Some(f.rule),
+                        category: Some(f.category),
+                        masked: Some(f.redacted),
+                    });
+                }
+            });
+            edits.sort_by_key(|e| (e.start, std::cmp::Reverse(e.end)));
+            let mut merged: Vec<PartEdit> = Vec::with_capacity(edits.len());
+            for e in edits {
+                match merged.last_mut() {
+                    Some(last) if e.start < last.end => last.end = last.end.max(e.end),
+                    _ => merged.push(e),
+                }
+            }
+            merged
+        };
+        match rewrite_message(raw, &mut redact) {
+            Ok(rewritten) => MessageResult {
+                rewritten,
+                changes,
+                error: None,
+            },
+            Err(e) => MessageResult {
+                rewritten: Rewritten::default(),
+                changes: Vec::new(),
+                error: Some(format!("message {number}: {e}")),
+            },
+        }
+    }
+}
+
+/// Fold one message's result into the outcome; its fate in the copy.
+fn settle(r: MessageResult, number: u64, out: &mut CopyOutcome) -> MessageFate {
+    if let Some(e) = r.error {
+        out.errors.push(e);
+        return MessageFate::Keep;
+    }
+    for s in &r.rewritten.skipped {
+        out.errors.push(format!("message {number}: {s}"));
+    }
+    match r.rewritten.bytes {
+        Some(bytes) => {
+            if let Some(sig) = r.rewritten.signed {
+                out.notes.push(format!(
+                    "message {number} was signed ({sig}); the redacted copy no longer verifies"
+                ));
+            }
+            out.changes.extend(r.changes);
+            MessageFate::Replace(bytes)
+        }
+        None => MessageFate::Keep,
+    }
+}
+
 pub(super) fn copy_mail(
-    _job: &CopyJob<'_>,
-    _plan: &SourcePlan,
-    _opts: &RedactOptions,
-    _limits: &Limits,
-    _mail: &MailRedactor<'_>,
-    _dry_run: bool,
-    _out: &mut CopyOutcome,
+    job: &CopyJob<'_>,
+    plan: &SourcePlan,
+    opts: &RedactOptions,
+    limits: &Limits,
+    mail: &MailRedactor<'_>,
+    dry_run: bool,
+    out: &mut CopyOutcome,
 ) -> Result<(), String> {
-    Err("mail is not redacted yet; not copied".into())
+    out.changes.extend(plan.changes.iter().cloned());
+    match job.source.kind {
+        SourceKind::Mbox => copy_mbox(job, plan, opts, limits, mail, dry_run, out),
+        SourceKind::Eml => {
+            let path = job.source.display.clone();
+            let counts = copy_file(
+                &job.source.path,
+                &path,
+                &job.target,
+                plan,
+                opts,
+                limits,
+                mail,
+                dry_run,
+                out,
+            )?;
+            out.counts = counts;
+            Ok(())
+        }
+        _ => {
+            let mut total = WriteCounts::default();
+            for member in &job.source.members {
+                if crate::interrupt::is_interrupted() {
+                    return Err("interrupted; not all messages written".into());
+                }
+                let rel = member.strip_prefix(&job.source.path).unwrap_or(member);
+                let path = display_path(member);
+                let c = copy_file(
+                    member,
+                    &path,
+                    &job.target.join(rel),
+                    plan,
+                    opts,
+                    limits,
+                    mail,
+                    dry_run,
+                    out,
+                )?;
+                total.records_in += c.records_in;
+                total.records_out += c.records_out;
+                total.changed += c.changed;
+            }
+            out.counts = total;
+            Ok(())
+        }
+    }
+}
+
+/// One message file (an .eml or a Maildir message).
+#[allow(clippy::too_many_arguments)]
+fn copy_file(
+    file: &std::path::Path,
+    path: &str,
+    target: &std::path::Path,
+    plan: &SourcePlan,
+    opts: &RedactOptions,
+    limits: &Limits,
+    mail: &MailRedactor<'_>,
+    dry_run: bool,
+    out: &mut CopyOutcome,
+) -> Result<WriteCounts, String> {
+    let raw = read_message(file, limits).map_err(|e| format!("{path}: {e}"))?;
+    let mut counts = WriteCounts {
+        records_in: 1,
+        records_out: 1,
+        ..Default::default()
+    };
+    let fate = if plan.messages.contains(&(path.to_string(), 1)) {
+        settle(mail.message(&raw, path, 1, opts), 1, out)
+    } else {
+        MessageFate::Keep
+    };
+    let bytes = match &fate {
+        MessageFate::Replace(b) => {
+            counts.changed = 1;
+            b.as_slice()
+        }
+        _ => raw.as_slice(),
+    };
+    if !dry_run {
+        write_file(target, false, |w| {
+            w.write_all(bytes)
+                .map_err(|e| CopyError::Failed(format!("cannot write: {e}")))
+        })
+        .map_err(|e| match e {
+            CopyError::Failed(e) | CopyError::Partial(_, e) => e,
+        })?;
+    }
+    Ok(counts)
+}
+
+fn copy_mbox(
+    job: &CopyJob<'_>,
+    plan: &SourcePlan,
+    opts: &RedactOptions,
+    limits: &Limits,
+    mail: &MailRedactor<'_>,
+    dry_run: bool,
+    out: &mut CopyOutcome,
+) -> Result<(), String> {
+    let source = job.source;
+    let open = || {
+        crate::source::decode::open_input(&source.path, source.gzip, limits)
+            .map_err(|e| format!("cannot open: {e}"))
+    };
+    let path = source.display.as_str();
+    let mut notes = CopyOutcome::default();
+    let mut decide = |batch: &[RawMessage]| -> Vec<MessageFate> {
+        let results: Vec<Option<MessageResult>> = batch
+            .par_iter()
+            .map(|m| {
+                if plan.records.get(&m.number).is_some_and(|e| e.drop) {
+                    return None;
+                }
+                plan.messages
+                    .contains(&(path.to_string(), m.number))
+                    .then(|| mail.message(&m.bytes, path, m.number, opts))
+            })
+            .collect();
+        batch
+            .iter()
+            .zip(results)
+            .map(|(m, r)| match r {
+                _ if plan.records.get(&m.number).is_some_and(|e| e.drop) => MessageFate::Drop,
+                None => MessageFate::Keep,
+                Some(_) if m.truncated => {
+                    notes.errors.push(format!(
+                        "message {}: larger than --max-message-size; copied unchanged, not redacted",
+                        m.number
+                    ));
+                    MessageFate::Keep
+                }
+                Some(r) => settle(r, m.number, &mut notes),
+            })
+            .collect()
+    };
+    let mut run = |w: &mut dyn Write| -> Result<WriteCounts, CopyError> {
+        let reader = MboxReader::new(open().map_err(CopyError::Failed)?, limits.max_message_bytes);
+        let raw = open().map_err(CopyError::Failed)?;
+        rewrite_mbox(reader, raw, w, &mut decide).map_err(|e| match e.kind() {
+            io::ErrorKind::Interrupted => CopyError::Failed("interrupted; not written".into()),
+            _ => CopyError::Failed(format!("cannot copy: {e}")),
+        })
+    };
+    let counts = if dry_run {
+        run(&mut io::sink())
+    } else {
+        write_file(&job.target, source.gzip, run)
+    };
+    out.errors.append(&mut notes.errors);
+    out.notes.append(&mut notes.notes);
+    out.changes.append(&mut notes.changes);
+    out.changes.sort_by_key(|c| c.record);
+    match counts {
+        Ok(c) => {
+            out.counts = c;
+            Ok(())
+        }
+        Err(CopyError::Failed(e) | CopyError::Partial(_, e)) => Err(e),
+    }
 }

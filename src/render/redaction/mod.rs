@@ -99,6 +99,9 @@ pub struct SourcePlan {
     pub records: BTreeMap<u64, RecordEdit>,
     /// What the edits are, for the log.
     pub changes: Vec<Change>,
+    /// Mail: the messages (file as reported, message number) with findings to
+    /// replace; their parts are matched again while the copy is written.
+    pub messages: std::collections::BTreeSet<(String, u64)>,
 }
 
 /// The plan for every source of `report`, by source (as displayed). Mail sources
@@ -116,6 +119,8 @@ pub fn plan(report: &Report, opts: &RedactOptions) -> BTreeMap<String, SourcePla
         if !opts.selection.wants(&f) {
             continue;
         }
+        let source = crate::source::owning_source(&f.path, sources.iter().copied());
+        let plan = plans.entry(source.to_string()).or_default();
         let Location::Csv {
             row,
             column,
@@ -123,10 +128,9 @@ pub fn plan(report: &Report, opts: &RedactOptions) -> BTreeMap<String, SourcePla
             end,
         } = &f.location
         else {
+            plan.messages.insert((f.path.clone(), f.location.record()));
             continue;
         };
-        let source = crate::source::owning_source(&f.path, sources.iter().copied());
-        let plan = plans.entry(source.to_string()).or_default();
         plan.records.entry(*row).or_default().edits.push(TextEdit {
             field: column.clone(),
             start: *start,

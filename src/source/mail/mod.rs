@@ -35,7 +35,9 @@ use std::sync::OnceLock;
 
 mod custom_headers;
 mod decode;
+mod encode;
 mod headers;
+pub mod rewrite;
 mod walk;
 
 use custom_headers::*;
