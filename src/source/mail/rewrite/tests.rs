@@ -65,32 +65,55 @@ fn quoted_printable_and_base64_parts_are_re_encoded_in_their_charset() {
 }
 
 #[test]
-fn html_is_redacted_in_its_text_not_its_tags() {
-    let raw = "From: a@b.se\nContent-Type: text/html; charset=utf-8\n\n<p title=\"070-123 45 67\">Ring 070-123 45 67</p>\n";
+fn html_is_redacted_in_the_text_it_shows_not_in_its_tags() {
+    let raw = "From: a@b.se\nContent-Type: text/html; charset=utf-8\n\n<p title=\"x\">Ring J&ouml;rgen p&aring; 070-123&nbsp;45 67</p>\n";
+    let mut seen = String::new();
     let mut r = |_: &MailPart, text: &str| {
-        text.match_indices("070-123 45 67")
-            .map(|(i, m)| PartEdit {
-                start: i,
-                end: i + m.len(),
-                with: "[x]".into(),
+        seen = text.to_string();
+        ["Jörgen", "070-123 45 67"]
+            .iter()
+            .filter_map(|n| {
+                text.find(n).map(|i| PartEdit {
+                    start: i,
+                    end: i + n.len(),
+                    with: "<x>".into(),
+                })
             })
-            .chain(std::iter::once(PartEdit {
-                start: 0,
-                end: 3,
-                with: "".into(),
-            }))
             .collect::<Vec<_>>()
     };
     let bytes = rewrite_message(raw.as_bytes(), &mut r)
         .unwrap()
         .bytes
         .unwrap();
+    assert_eq!(seen, "Ring Jörgen på 070-123 45 67");
     let s = String::from_utf8(bytes).unwrap();
+    assert_eq!(
+        s,
+        "From: a@b.se\nContent-Type: text/html; charset=utf-8\n\n<p title=\"x\">Ring &lt;x&gt; p&aring; &lt;x&gt;</p>\n"
+    );
+}
+
+#[test]
+fn an_attachment_name_with_data_is_renamed_in_both_headers() {
+    let raw = "From: a@b.se\nContent-Type: multipart/mixed; boundary=m\n\n--m\nContent-Type: text/plain\n\nhej\n--m\nContent-Type: application/pdf; name=\"intyg 19121212-1212.pdf\"\nContent-Disposition: attachment; filename=\"intyg 19121212-1212.pdf\"\nContent-Transfer-Encoding: base64\n\nJVBERi0=\n--m--\n";
+    let mut r = replacing("19121212-1212");
+    let bytes = rewrite_message(raw.as_bytes(), &mut r)
+        .unwrap()
+        .bytes
+        .unwrap();
+    let s = String::from_utf8(bytes).unwrap();
+    assert!(!s.contains("1912"), "{s}");
     assert!(
-        s.starts_with("From: a@b.se\nContent-Type: text/html; charset=utf-8\n\n<p title="),
+        s.contains("Content-Disposition: attachment;\n filename=\"intyg [x].pdf\"\n"),
         "{s}"
     );
-    assert!(s.contains(">Ring [x]</p>"), "{s}");
+    assert!(
+        s.contains("Content-Type: application/pdf;\n name=\"intyg [x].pdf\"\n"),
+        "{s}"
+    );
+    assert!(s.ends_with("\n\nJVBERi0=\n--m--\n"));
+    let m = parse_message(s.as_bytes(), 1, &Limits::default()).unwrap();
+    assert_eq!(m.attachments[0].name, "intyg [x].pdf");
 }
 
 #[test]
