@@ -62,4 +62,7 @@ pub enum ExitStatus {
     Findings = 1,
     /// Usage error, unreadable configuration, or nothing readable at all.
     Error = 2,
+    /// Interrupted (Ctrl-C) after some outputs were complete (`redact`: the copies
+    /// done are whole, the rest were never put under their names).
+    Interrupted = 130,
 }

@@ -100,7 +100,13 @@ pub fn redact_command(args: &RedactArgs, quiet: bool) -> Result<ExitStatus> {
         summarize(&log, &args.output_dir);
     }
     if interrupted {
-        return Err(crate::interrupt::Interrupted.into());
+        eprintln!(
+            "interrupted: {} of {} copies were complete and are in {} (see {LOG_JSON}); no partial file was left under a final name",
+            log.totals.files_written,
+            log.totals.files,
+            args.output_dir.display()
+        );
+        return Ok(ExitStatus::Interrupted);
     }
     Ok(if !written_all {
         ExitStatus::Error

@@ -16,5 +16,6 @@ mod outlook;
 mod policy;
 mod privacy;
 mod recipes;
+mod redact;
 mod report_formats;
 mod subject;

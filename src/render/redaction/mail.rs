@@ -152,6 +152,18 @@ pub(super) fn copy_mail(
             Ok(())
         }
         _ => {
+            if plan.records.values().any(|e| e.drop) {
+                out.errors.push(
+                    "expired Maildir messages are not dropped (their numbers do not name one file); copied".into(),
+                );
+            }
+            if !dry_run {
+                for sub in ["cur", "new", "tmp"] {
+                    super::copies::private_dirs(&job.target.join(sub)).map_err(|e| {
+                        format!("cannot create {}: {e}", job.target.join(sub).display())
+                    })?;
+                }
+            }
             let mut total = WriteCounts::default();
             for member in &job.source.members {
                 if crate::interrupt::is_interrupted() {
@@ -194,6 +206,14 @@ fn copy_file(
     out: &mut CopyOutcome,
 ) -> Result<WriteCounts, String> {
     let raw = read_message(file, limits).map_err(|e| format!("{path}: {e}"))?;
+    if plan.records.get(&1).is_some_and(|e| e.drop) && path == out.source {
+        // An expired .eml: counted, not copied.
+        return Ok(WriteCounts {
+            records_in: 1,
+            dropped: 1,
+            ..Default::default()
+        });
+    }
     let mut counts = WriteCounts {
         records_in: 1,
         records_out: 1,

@@ -1,0 +1,549 @@
+//! `redact`: cleaned copies, proven clean by scanning them again. The corpus tests
+//! skip without `../shared`; the others build their inputs here.
+
+use crate::common::{corpus, gdpr_audit};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+fn scan_json(paths: &[PathBuf], extra: &[&str]) -> Value {
+    let mut c = gdpr_audit();
+    c.args(["scan", "--format", "json", "--fail-on", "none", "--quiet"]);
+    c.args(paths.iter().map(|p| s(p)));
+    c.args(extra);
+    let out = c.output().expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("json report")
+}
+
+fn log(dir: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(dir.join("redaction-log.json")).expect("log"))
+        .expect("log json")
+}
+
+/// Structured inventory (column or header, kind, categories), by path below `root`.
+fn structured_inventory(report: &Value, root: &str) -> BTreeSet<String> {
+    report["inventory"]
+        .as_array()
+        .expect("inventory")
+        .iter()
+        .filter(|e| e["kind"] == "structured")
+        .map(|e| {
+            let path = e["path"].as_str().unwrap_or_default();
+            let below = path.strip_prefix(root).unwrap_or(path);
+            format!("{below} {} {}", e["field"], e["categories"])
+        })
+        .collect()
+}
+
+/// Records of a CSV as raw byte fields (the delimiter and quotes are ASCII in
+/// every encoding the corpus uses).
+fn raw_records(path: &Path, delimiter: u8) -> Vec<Vec<Vec<u8>>> {
+    let bytes = std::fs::read(path).expect("read");
+    let bytes = bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(&bytes)
+        .to_vec();
+    csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(&bytes[..])
+        .byte_records()
+        .map(|r| r.expect("record").iter().map(<[u8]>::to_vec).collect())
+        .collect()
+}
+
+fn python_mbox_count(path: &Path) -> usize {
+    let out = Command::new("python3")
+        .args([
+            "-c",
+            "import mailbox,sys,email,email.policy\nmb=mailbox.mbox(sys.argv[1])\nn=0\nfor m in mb:\n    email.message_from_bytes(m.as_bytes(), policy=email.policy.default)\n    n+=1\nprint(n)",
+        ])
+        .arg(path)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .expect("a count")
+}
+
+#[test]
+fn the_corpus_is_redacted_and_proven_clean() {
+    let Some((dir, corpus)) = corpus(1) else {
+        return;
+    };
+    let clean = dir.path().join("clean");
+    let crm = corpus.join("crm");
+    let mail = corpus.join("mail");
+    let out = gdpr_audit()
+        .args([
+            "redact",
+            s(&crm),
+            s(&mail),
+            "--output-dir",
+            s(&clean),
+            "--no-config",
+        ])
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("proof: scanning the copies found nothing"),
+        "{stderr}"
+    );
+    let l = log(&clean);
+    assert_eq!(l["complete"], true);
+    assert!(
+        l["totals"]["values_replaced"].as_u64().unwrap() > 1000,
+        "{}",
+        l["totals"]
+    );
+
+    // A scan of the copies finds nothing; the structured inventory is the same.
+    let before = scan_json(&[crm.clone(), mail.clone()], &["--no-config"]);
+    let after = scan_json(&[clean.join("crm"), clean.join("mail")], &["--no-config"]);
+    assert!(before["findings"].as_array().unwrap().len() > 1000);
+    assert_eq!(
+        after["findings"].as_array().unwrap().len(),
+        0,
+        "{}",
+        after["findings"][0]
+    );
+    assert_eq!(
+        structured_inventory(&before, s(&corpus)),
+        structured_inventory(&after, s(&clean))
+    );
+    assert_eq!(before["summary"]["records"], after["summary"]["records"]);
+    assert_eq!(before["summary"]["messages"], after["summary"]["messages"]);
+
+    // deals.csv holds nothing personal: byte-identical.
+    assert_eq!(
+        std::fs::read(crm.join("deals.csv")).unwrap(),
+        std::fs::read(clean.join("crm/deals.csv")).unwrap()
+    );
+    // Every CSV: the same records, every field not changed byte-identical, every
+    // changed field with its label.
+    let changed: BTreeSet<(String, u64, String)> = l["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["changes"].as_array().unwrap().iter())
+        .map(|c| {
+            let path = c["path"].as_str().unwrap();
+            let file = path.rsplit('/').next().unwrap().to_string();
+            (
+                file,
+                c["record"].as_u64().unwrap(),
+                c["field"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    for (file, delim) in [
+        ("contacts.csv", b';'),
+        ("contacts_latin1.csv", b','),
+        ("activities.csv", b','),
+    ] {
+        let a = raw_records(&crm.join(file), delim);
+        let b = raw_records(&clean.join("crm").join(file), delim);
+        assert_eq!(a.len(), b.len(), "{file}");
+        let header: Vec<String> = a[0]
+            .iter()
+            .map(|h| String::from_utf8_lossy(h).into_owned())
+            .collect();
+        let mut compared = 0;
+        for (row, (x, y)) in a.iter().zip(&b).enumerate().skip(1) {
+            assert_eq!(x.len(), y.len(), "{file} record {row}");
+            for (col, (fx, fy)) in x.iter().zip(y).enumerate() {
+                if changed.contains(&(file.to_string(), row as u64, header[col].clone())) {
+                    assert!(
+                        fy.windows(9).any(|w| w == b" removed]"),
+                        "{file} record {row} {}",
+                        header[col]
+                    );
+                } else {
+                    assert_eq!(fx, fy, "{file} record {row} {}", header[col]);
+                    compared += 1;
+                }
+            }
+        }
+        assert!(compared > 1000);
+    }
+    // Encodings: the BOM stays, Windows-1252 stays Windows-1252.
+    let contacts = std::fs::read(clean.join("crm/contacts.csv")).unwrap();
+    assert!(contacts.starts_with(b"\xEF\xBB\xBF"));
+    assert!(std::str::from_utf8(&contacts).is_ok());
+    let latin = std::fs::read(clean.join("crm/contacts_latin1.csv")).unwrap();
+    assert!(
+        std::str::from_utf8(&latin).is_err(),
+        "Windows-1252 became UTF-8"
+    );
+    assert!(latin.contains(&0xF6), "no ö in Windows-1252 left");
+    // Mail: Python agrees on the message count, and every message parses.
+    assert_eq!(python_mbox_count(&clean.join("mail/inbox.mbox")), 300);
+    assert_eq!(python_mbox_count(&mail.join("inbox.mbox")), 300);
+    let names = |d: &Path| -> BTreeSet<_> {
+        walkdir::WalkDir::new(d)
+            .into_iter()
+            .map(|e| e.unwrap().path().strip_prefix(d).unwrap().to_path_buf())
+            .collect()
+    };
+    assert_eq!(
+        names(&mail.join("maildir")),
+        names(&clean.join("mail/maildir"))
+    );
+}
+
+const POLICY: &str = r#"
+sources:
+  - path: "crm/contacts*.csv"
+    purpose: "Customer relationship and orders"
+    lawful_basis: contract
+    id_field: id
+    retention: {date_field: last_purchase_date, keep_for: 24 months}
+  - path: "mail/**"
+    purpose: "Customer service"
+    lawful_basis: legitimate_interests
+    balancing_test: "docs/lia.pdf"
+    retention: {keep_for: 36 months}
+"#;
+
+#[test]
+fn drop_expired_removes_exactly_the_records_scan_reports_as_expired() {
+    let Some((dir, corpus)) = corpus(1) else {
+        return;
+    };
+    let policy = dir.path().join("policy.yaml");
+    std::fs::write(&policy, POLICY).unwrap();
+    let clean = dir.path().join("clean");
+    let paths = [corpus.join("crm"), corpus.join("mail")];
+    let common = ["--config", s(&policy), "--as-of", "2026-11-29"];
+    let report = scan_json(&paths, &common);
+    let out = gdpr_audit()
+        .arg("redact")
+        .args(paths.iter().map(|p| s(p)))
+        .args(["--output-dir", s(&clean), "--drop", "expired"])
+        .args(common)
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let expired: BTreeMap<String, BTreeSet<String>> = report["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| v["kind"] == "retention_expired")
+        .map(|v| {
+            let path = v["path"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_string();
+            let ids = v["records"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r.as_str().unwrap().to_string())
+                .collect();
+            (path, ids)
+        })
+        .collect();
+    assert_eq!(expired["contacts.csv"].len(), 886);
+    for (file, delim) in [("contacts.csv", b';'), ("contacts_latin1.csv", b',')] {
+        let ids = |p: &Path| -> BTreeSet<String> {
+            raw_records(p, delim)
+                .iter()
+                .skip(1)
+                .map(|r| String::from_utf8_lossy(&r[0]).into_owned())
+                .collect()
+        };
+        let before = ids(&corpus.join("crm").join(file));
+        let after = ids(&clean.join("crm").join(file));
+        let want: BTreeSet<String> = before.difference(&expired[file]).cloned().collect();
+        assert_eq!(after, want, "{file}");
+    }
+    // The mbox loses its expired messages, by Message-ID.
+    let ids_in = |p: &Path| -> BTreeSet<String> {
+        let text = String::from_utf8_lossy(&std::fs::read(p).unwrap()).into_owned();
+        text.lines()
+            .filter_map(|l| l.strip_prefix("Message-ID: "))
+            .map(str::to_string)
+            .collect()
+    };
+    let before = ids_in(&corpus.join("mail/inbox.mbox"));
+    let after = ids_in(&clean.join("mail/inbox.mbox"));
+    let gone: BTreeSet<String> = before.difference(&after).cloned().collect();
+    assert_eq!(gone, expired["inbox.mbox"]);
+    assert_eq!(
+        python_mbox_count(&clean.join("mail/inbox.mbox")),
+        before.len() - gone.len()
+    );
+    let l = log(&clean);
+    assert_eq!(
+        l["totals"]["records_dropped"].as_u64().unwrap(),
+        886 + expired["contacts_latin1.csv"].len() as u64 + gone.len() as u64
+    );
+}
+
+fn small_export(dir: &Path) -> PathBuf {
+    let input = dir.join("export");
+    std::fs::create_dir_all(&input).unwrap();
+    std::fs::write(
+        input.join("kunder.csv"),
+        "id;namn;anteckning\n1;Anna;Ring henne, personnummer 19121212-1212.\n2;Bo;Inget särskilt.\n",
+    )
+    .unwrap();
+    input
+}
+
+#[test]
+fn labels_follow_the_report_language_and_inputs_stay_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = small_export(dir.path());
+    let before = std::fs::read(input.join("kunder.csv")).unwrap();
+    let out_dir = dir.path().join("out");
+    gdpr_audit()
+        .args([
+            "redact",
+            s(&input),
+            "--output-dir",
+            s(&out_dir),
+            "--no-config",
+            "--lang",
+            "sv",
+        ])
+        .assert()
+        .code(0);
+    assert_eq!(std::fs::read(input.join("kunder.csv")).unwrap(), before);
+    let copy = std::fs::read_to_string(out_dir.join("export/kunder.csv")).unwrap();
+    assert_eq!(
+        copy,
+        "id;namn;anteckning\n1;Anna;Ring henne, personnummer [personnummer borttaget].\n2;Bo;Inget särskilt.\n"
+    );
+    let md = std::fs::read_to_string(out_dir.join("redaction-summary.md")).unwrap();
+    assert!(md.contains("Redigeringslogg"), "{md}");
+    let log_text = std::fs::read_to_string(out_dir.join("redaction-log.json")).unwrap();
+    assert!(
+        !log_text.contains("1912"),
+        "the log holds a value: {log_text}"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(out_dir.join("export/kunder.csv"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o077, 0, "the copy is readable by others: {mode:o}");
+    }
+}
+
+#[test]
+fn the_output_must_be_new_and_outside_every_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = small_export(dir.path());
+    gdpr_audit()
+        .args([
+            "redact",
+            s(&input),
+            "--output-dir",
+            s(&input.join("clean")),
+            "--no-config",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--output-dir"));
+    let used = dir.path().join("used");
+    std::fs::create_dir_all(&used).unwrap();
+    std::fs::write(used.join("x"), "x").unwrap();
+    gdpr_audit()
+        .args(["redact", s(&input), "--output-dir", s(&used), "--no-config"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("not empty"));
+    assert!(!input.join("clean").exists());
+}
+
+#[test]
+fn a_dry_run_prints_the_log_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = small_export(dir.path());
+    let out_dir = dir.path().join("out");
+    let out = gdpr_audit()
+        .args([
+            "redact",
+            s(&input),
+            "--output-dir",
+            s(&out_dir),
+            "--no-config",
+            "--dry-run",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let l: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(l["totals"]["values_replaced"], 1);
+    assert_eq!(l["files"][0]["changes"][0]["masked"], "########-####");
+    assert!(!out_dir.exists());
+}
+
+#[test]
+fn what_the_proof_scan_still_finds_fails_the_run_and_the_copy_is_kept() {
+    // A user rule that also matches the masked shape: the copy cannot be clean.
+    let dir = tempfile::tempdir().unwrap();
+    let input = small_export(dir.path());
+    let rules = dir.path().join("hash.yaml");
+    std::fs::write(
+        &rules,
+        "rules:\n  - id: test.hashes\n    name: Hashes\n    category: national_id\n    severity: high\n    patterns: ['[#0-9]{8}-[#0-9]{4}']\n    examples: {match: ['########-####'], no_match: []}\n",
+    )
+    .unwrap();
+    let out_dir = dir.path().join("out");
+    let out = gdpr_audit()
+        .args([
+            "redact",
+            s(&input),
+            "--output-dir",
+            s(&out_dir),
+            "--no-config",
+            "--replace",
+            "mask",
+            "--rules",
+            s(&rules),
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("still hold"), "{stderr}");
+    assert!(out_dir.join("export/kunder.csv").exists());
+    let l = log(&out_dir);
+    assert_eq!(l["complete"], false);
+    assert_eq!(l["proof"]["remaining"][0]["record"], 1);
+}
+
+#[test]
+fn a_full_disk_leaves_no_partial_file_under_a_final_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    std::fs::write(input.join("a_small.csv"), "id;note\n1;ok\n").unwrap();
+    let mut big = String::from("id;note\n");
+    for i in 0..20_000 {
+        big.push_str(&format!("{i};leverans enligt plan, order {i}\n"));
+    }
+    std::fs::write(input.join("b_big.csv"), &big).unwrap();
+    let out_dir = dir.path().join("out");
+    // Writes past 64 KiB fail (EFBIG) as on a full disk; SIGXFSZ is ignored so the
+    // error reaches the program.
+    let bin = assert_cmd::cargo::cargo_bin("gdpr-audit");
+    let out = Command::new("sh")
+        .args(["-c", "trap '' XFSZ; ulimit -f 128; exec \"$0\" redact \"$1\" --output-dir \"$2\" --no-config"])
+        .arg(&bin)
+        .arg(&input)
+        .arg(&out_dir)
+        .env("GDPR_AUDIT_KEY", "integration-test-key")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("b_big.csv"), "{stderr}");
+    assert!(
+        !out_dir.join("in/b_big.csv").exists(),
+        "a partial copy is under its final name"
+    );
+    assert_eq!(
+        std::fs::read(out_dir.join("in/a_small.csv")).unwrap(),
+        b"id;note\n1;ok\n"
+    );
+    let leftovers: Vec<_> = walkdir::WalkDir::new(&out_dir)
+        .into_iter()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".partial"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn an_interrupted_run_leaves_only_whole_copies_and_exits_130() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    // Many files with nothing personal: every copy that exists must equal its input.
+    let mut body = String::from("deal;amount\n");
+    for i in 0..60_000 {
+        body.push_str(&format!("D-{i};{}\n", i * 7));
+    }
+    for k in 0..40 {
+        std::fs::write(input.join(format!("deals_{k:02}.csv")), &body).unwrap();
+    }
+    let out_dir = dir.path().join("out");
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("gdpr-audit"))
+        .env("GDPR_AUDIT_KEY", "integration-test-key")
+        .args([
+            "redact",
+            s(&input),
+            "--output-dir",
+            s(&out_dir),
+            "--no-config",
+            "-j",
+            "1",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    if child.try_wait().unwrap().is_some() {
+        eprintln!("note: redact finished before it could be interrupted");
+        return;
+    }
+    assert!(
+        Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = child.wait().unwrap();
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert_eq!(status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    if out_dir.exists() {
+        for e in walkdir::WalkDir::new(&out_dir) {
+            let e = e.unwrap();
+            let name = e.file_name().to_string_lossy().into_owned();
+            assert!(!name.ends_with(".partial"), "left behind: {name}");
+            if name.starts_with("deals_") {
+                assert_eq!(
+                    std::fs::read(e.path()).unwrap(),
+                    body.as_bytes(),
+                    "{name} is partial"
+                );
+            }
+        }
+    }
+}
