@@ -27,6 +27,11 @@ pub struct RedactArgs {
     /// retention check finds expired (counted, not copied).
     #[arg(long, value_enum, value_name = "WHAT")]
     pub drop: Option<DropWhat>,
+    /// Apply an erasure plan from `subject erase --output plan.json` instead of
+    /// replacing the findings: delete the subject's records and messages, redact
+    /// their mentions, leave `keep_restricted` ones (listed in the log).
+    #[arg(long, value_name = "PLAN.json")]
+    pub plan: Option<PathBuf>,
     /// Print the redaction log (JSON) instead of writing copies.
     #[arg(long)]
     pub dry_run: bool,

@@ -37,12 +37,24 @@ pub fn redact_command(args: &RedactArgs, quiet: bool) -> Result<ExitStatus> {
         replace: args.replace,
         lang: args.lang,
         drop_expired: args.drop == Some(DropWhat::Expired),
+        findings: args.plan.is_none(),
+    };
+    let erasure = match &args.plan {
+        Some(p) => Some(
+            crate::render::redaction::erasure::load(p)
+                .map_err(|e| anyhow::anyhow!("--plan {}: {e}", p.display()))?,
+        ),
+        None => None,
     };
     if opts.drop_expired && scanned.opts.policy.is_none() {
         bail!("--drop expired needs a policy with retention rules (--config or gdpr-audit.yaml)");
     }
     let roots: Vec<String> = input.paths.iter().map(|p| display_path(p)).collect();
-    let jobs_plan = plan(&scanned.report, &opts);
+    let mut jobs_plan = plan(&scanned.report, &opts);
+    let kept = erasure
+        .as_ref()
+        .map(|e| crate::render::redaction::erasure::apply(e, &mut jobs_plan, &opts))
+        .unwrap_or_default();
     let jobs = jobs(&scanned, &roots, &args.output_dir, &jobs_plan)?;
     if !args.dry_run {
         create_private_dir(&args.output_dir)?;
@@ -73,10 +85,12 @@ pub fn redact_command(args: &RedactArgs, quiet: bool) -> Result<ExitStatus> {
         min_severity: opts.selection.min_severity,
         min_confidence: input.min_confidence,
         drop_expired: opts.drop_expired,
+        plan: args.plan.as_ref().map(|p| p.display().to_string()),
         as_of: scanned.opts.as_of.to_string(),
         dry_run: args.dry_run,
     };
     let mut log = RedactionLog::new(asked, outcomes);
+    log.kept = kept;
     if args.dry_run {
         let mut out = std::io::stdout().lock();
         log.write_json(&mut out)?;
@@ -84,12 +98,20 @@ pub fn redact_command(args: &RedactArgs, quiet: bool) -> Result<ExitStatus> {
     }
     let interrupted = crate::interrupt::is_interrupted();
     if !interrupted {
+        let targets = PlanTargets::of(&jobs_plan, &roots, &args.output_dir);
+        let asked = |f: &crate::finding::Finding| {
+            if opts.findings {
+                opts.selection.wants(f)
+            } else {
+                targets.wants(f)
+            }
+        };
         log.proof = prove(
             &input,
             &roots,
             &args.output_dir,
             &log.files,
-            &opts,
+            &asked,
             args.lang,
         )?;
     }
@@ -115,6 +137,76 @@ pub fn redact_command(args: &RedactArgs, quiet: bool) -> Result<ExitStatus> {
     } else {
         ExitStatus::Findings
     })
+}
+
+/// What an erasure plan asked to be gone, where it is in the copies: a CSV field
+/// (row renumbered past the dropped rows) or a message, with the categories.
+struct PlanTargets {
+    fields: BTreeMap<(String, u64, String), Vec<crate::model::Category>>,
+    messages: BTreeMap<(String, u64), Vec<crate::model::Category>>,
+}
+
+impl PlanTargets {
+    fn of(
+        plans: &BTreeMap<String, crate::render::redaction::SourcePlan>,
+        roots: &[String],
+        out_dir: &Path,
+    ) -> PlanTargets {
+        use crate::render::redaction::erasure::renumbered;
+        let mut asked = PlanTargets {
+            fields: BTreeMap::new(),
+            messages: BTreeMap::new(),
+        };
+        let copy = |p: &str| display_path(&out_dir.join(relative_output(p, roots)));
+        for (source, plan) in plans {
+            let dropped: std::collections::BTreeSet<u64> = plan
+                .records
+                .iter()
+                .filter(|(_, e)| e.drop)
+                .map(|(n, _)| *n)
+                .collect();
+            for c in &plan.changes {
+                if let (Some(cat), false) = (c.category, c.field.is_empty()) {
+                    asked
+                        .fields
+                        .entry((
+                            copy(source),
+                            renumbered(c.record, &dropped),
+                            c.field.clone(),
+                        ))
+                        .or_default()
+                        .push(cat);
+                }
+            }
+            for ((path, n), cats) in &plan.mentions {
+                let gone: std::collections::BTreeSet<u64> = plan
+                    .dropped
+                    .iter()
+                    .filter(|(p, _)| p == path)
+                    .map(|(_, m)| *m)
+                    .chain(dropped.iter().copied())
+                    .collect();
+                asked
+                    .messages
+                    .entry((copy(path), renumbered(*n, &gone)))
+                    .or_default()
+                    .extend(cats.iter().copied());
+            }
+        }
+        asked
+    }
+
+    fn wants(&self, f: &crate::finding::Finding) -> bool {
+        let record = f.location.record();
+        let field = (f.path.clone(), record, f.location.field().to_string());
+        self.fields
+            .get(&field)
+            .is_some_and(|c| c.contains(&f.category))
+            || self
+                .messages
+                .get(&(f.path.clone(), record))
+                .is_some_and(|c| c.contains(&f.category))
+    }
 }
 
 /// The output directory must be new or empty: nothing in it is ever replaced.
@@ -242,7 +334,7 @@ fn prove(
     roots: &[String],
     out_dir: &Path,
     files: &[CopyOutcome],
-    opts: &RedactOptions,
+    asked: &dyn Fn(&crate::finding::Finding) -> bool,
     lang: crate::i18n::Lang,
 ) -> Result<Proof> {
     let mut proof = Proof {
@@ -262,7 +354,7 @@ fn prove(
         return Ok(proof);
     }
     let Scanned { report, .. } = run_pipeline(&again, false, lang, true, &[])?;
-    for f in report.findings.iter().filter(|f| opts.selection.wants(f)) {
+    for f in report.findings.iter().filter(|f| asked(f)) {
         proof.remaining.push(Remaining {
             path: f.path.clone(),
             record: f.location.record(),

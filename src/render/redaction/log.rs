@@ -24,6 +24,8 @@ pub struct Asked {
     pub min_severity: Option<Severity>,
     pub min_confidence: f64,
     pub drop_expired: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan: Option<String>,
     pub as_of: String,
     pub dry_run: bool,
 }
@@ -73,6 +75,9 @@ pub struct RedactionLog {
     pub totals: Totals,
     pub files: Vec<CopyOutcome>,
     pub proof: Proof,
+    /// What an erasure plan left in place (`keep_restricted`, `review`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub kept: Vec<super::erasure::Kept>,
     /// Every file was written and proven clean.
     pub complete: bool,
 }
@@ -107,6 +112,7 @@ impl RedactionLog {
             totals: t,
             files,
             proof: Proof::default(),
+            kept: Vec::new(),
             complete: false,
         }
     }
@@ -219,6 +225,28 @@ impl RedactionLog {
             writeln!(w, "\n## {}\n", if sv { "Problem" } else { "Problems" })?;
             for p in problems {
                 writeln!(w, "- {}", cell(&p))?;
+            }
+        }
+        if !self.kept.is_empty() {
+            writeln!(
+                w,
+                "\n## {}\n",
+                if sv {
+                    "Kvar enligt planen"
+                } else {
+                    "Kept as the plan says"
+                }
+            )?;
+            for k in &self.kept {
+                let why = k.reason.as_deref().unwrap_or("");
+                writeln!(
+                    w,
+                    "- {} {}: {} {}",
+                    cell(&k.path),
+                    k.record,
+                    k.action,
+                    cell(why)
+                )?;
             }
         }
         let notes: Vec<String> = self

@@ -34,7 +34,17 @@ struct MessageResult {
 
 impl MailRedactor<'_> {
     /// Match every text of a message and replace what the selection wants.
-    fn message(&self, raw: &[u8], path: &str, number: u64, opts: &RedactOptions) -> MessageResult {
+    fn message(
+        &self,
+        raw: &[u8],
+        path: &str,
+        number: u64,
+        plan: &SourcePlan,
+        opts: &RedactOptions,
+    ) -> MessageResult {
+        let key = (path.to_string(), number);
+        let findings = plan.messages.contains(&key);
+        let mentioned = plan.mentions.get(&key);
         let allow = crate::suppress::Allowlist::new(self.allowlist);
         let mut changes = Vec::new();
         let mut redact = |part: &MailPart, text: &str| -> Vec<PartEdit> {
@@ -56,7 +66,8 @@ impl MailRedactor<'_> {
                     };
                     let value = &text[m.start..m.end];
                     let f = self.maker.make(matcher.rules(), m, value, path, loc, None);
-                    if !opts.selection.wants(&f) || allow.allows(&f) {
+                    let wanted = findings && opts.selection.wants(&f) && !allow.allows(&f);
+                    if !wanted && !mentioned.is_some_and(|c| c.contains(&f.category)) {
                         continue;
                     }
                     edits.push(PartEdit {
@@ -185,6 +196,7 @@ pub(super) fn copy_mail(
                 total.records_in += c.records_in;
                 total.records_out += c.records_out;
                 total.changed += c.changed;
+                total.dropped += c.dropped;
             }
             out.counts = total;
             Ok(())
@@ -219,8 +231,16 @@ fn copy_file(
         records_out: 1,
         ..Default::default()
     };
-    let fate = if plan.messages.contains(&(path.to_string(), 1)) {
-        settle(mail.message(&raw, path, 1, opts), 1, out)
+    if plan.dropped.contains(&(path.to_string(), 1)) {
+        return Ok(WriteCounts {
+            records_in: 1,
+            dropped: 1,
+            ..Default::default()
+        });
+    }
+    let key = (path.to_string(), 1);
+    let fate = if plan.messages.contains(&key) || plan.mentions.contains_key(&key) {
+        settle(mail.message(&raw, path, 1, plan, opts), 1, out)
     } else {
         MessageFate::Keep
     };
@@ -259,23 +279,27 @@ fn copy_mbox(
     };
     let path = source.display.as_str();
     let mut notes = CopyOutcome::default();
+    let dropped = |n: u64| {
+        plan.records.get(&n).is_some_and(|e| e.drop)
+            || plan.dropped.contains(&(path.to_string(), n))
+    };
     let mut decide = |batch: &[RawMessage]| -> Vec<MessageFate> {
         let results: Vec<Option<MessageResult>> = batch
             .par_iter()
             .map(|m| {
-                if plan.records.get(&m.number).is_some_and(|e| e.drop) {
+                let key = (path.to_string(), m.number);
+                if dropped(m.number) {
                     return None;
                 }
-                plan.messages
-                    .contains(&(path.to_string(), m.number))
-                    .then(|| mail.message(&m.bytes, path, m.number, opts))
+                (plan.messages.contains(&key) || plan.mentions.contains_key(&key))
+                    .then(|| mail.message(&m.bytes, path, m.number, plan, opts))
             })
             .collect();
         batch
             .iter()
             .zip(results)
             .map(|(m, r)| match r {
-                _ if plan.records.get(&m.number).is_some_and(|e| e.drop) => MessageFate::Drop,
+                _ if dropped(m.number) => MessageFate::Drop,
                 None => MessageFate::Keep,
                 Some(_) if m.truncated => {
                     notes.errors.push(format!(

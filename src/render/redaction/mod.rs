@@ -7,6 +7,7 @@
 //! keeps the record of what was done (masked values only).
 
 pub mod copies;
+pub mod erasure;
 pub mod log;
 pub mod mail;
 
@@ -53,6 +54,8 @@ pub struct RedactOptions {
     pub lang: Lang,
     /// Leave out the records `retention_expired` names.
     pub drop_expired: bool,
+    /// Replace the findings (off when only an erasure plan is applied).
+    pub findings: bool,
 }
 
 impl RedactOptions {
@@ -102,6 +105,12 @@ pub struct SourcePlan {
     /// Mail: the messages (file as reported, message number) with findings to
     /// replace; their parts are matched again while the copy is written.
     pub messages: std::collections::BTreeSet<(String, u64)>,
+    /// Mail messages left out (file as reported, message number): an erasure
+    /// plan's `delete_record`.
+    pub dropped: std::collections::BTreeSet<(String, u64)>,
+    /// Mail messages where a plan's subject is mentioned: every identifier of
+    /// these categories in them is replaced.
+    pub mentions: BTreeMap<(String, u64), std::collections::BTreeSet<Category>>,
 }
 
 /// The plan for every source of `report`, by source (as displayed). Mail sources
@@ -116,7 +125,7 @@ pub fn plan(report: &Report, opts: &RedactOptions) -> BTreeMap<String, SourcePla
         .collect();
     let mut plans: BTreeMap<String, SourcePlan> = BTreeMap::new();
     for f in report.findings.iter() {
-        if !opts.selection.wants(&f) {
+        if !opts.findings || !opts.selection.wants(&f) {
             continue;
         }
         let source = crate::source::owning_source(&f.path, sources.iter().copied());
@@ -234,6 +243,7 @@ mod tests {
             replace: Replace::Label,
             lang: Lang::Sv,
             drop_expired: false,
+            findings: true,
         };
         assert_eq!(
             o.replacement(Category::NationalId, "######-####"),
