@@ -36,6 +36,8 @@ pub struct CsvRewriter<R: Read, W: Write> {
     max_record: usize,
     /// A record could not be taken apart: the rest is copied as it is.
     passthrough: bool,
+    /// Edits that could not be made (their record was copied without them).
+    problems: Vec<String>,
     counts: WriteCounts,
 }
 
@@ -80,6 +82,7 @@ impl<R: Read, W: Write> CsvRewriter<R, W> {
             headers: Vec::new(),
             max_record,
             passthrough: false,
+            problems: Vec::new(),
             counts: WriteCounts::default(),
         })
     }
@@ -225,6 +228,11 @@ impl<R: Read, W: Write> CsvRewriter<R, W> {
         }
     }
 
+    /// The edits that could not be made, each naming its record and column.
+    pub fn take_problems(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.problems)
+    }
+
     /// The column a label names: a header, else `column_N`.
     fn column(&self, label: &str) -> Option<usize> {
         self.headers.iter().position(|h| h == label).or_else(|| {
@@ -241,13 +249,13 @@ impl<R: Read, W: Write> CsvRewriter<R, W> {
         let mut copied = 0usize;
         let mut by_field: Vec<(usize, &TextEdit)> = Vec::with_capacity(edits.len());
         for e in edits {
-            let col = self
-                .column(&e.field)
-                .filter(|c| *c < fields.len())
-                .ok_or_else(|| {
-                    RewriteError::Record(number, format!("no column `{}` to change", e.field))
-                })?;
-            by_field.push((col, e));
+            match self.column(&e.field).filter(|c| *c < fields.len()) {
+                Some(col) => by_field.push((col, e)),
+                None => self.problems.push(format!(
+                    "record {number}: no column `{}` to change; left as it was",
+                    e.field
+                )),
+            }
         }
         by_field.sort_by_key(|(c, e)| (*c, e.start));
         for (col, e) in by_field {
@@ -256,13 +264,11 @@ impl<R: Read, W: Write> CsvRewriter<R, W> {
             let (_, offsets) = decode_field(raw, self.encoding);
             let at = |ch: usize| offsets.get(ch).copied();
             let (Some(s), Some(t)) = (at(e.start), at(e.end)) else {
-                return Err(RewriteError::Record(
-                    number,
-                    format!(
-                        "column `{}`: the span to change is past the field's end",
-                        e.field
-                    ),
+                self.problems.push(format!(
+                    "record {number}, column `{}`: the span to change is past the field's end; left as it was",
+                    e.field
                 ));
+                continue;
             };
             let (s, t) = (f.start + s, f.start + t);
             if s < copied {

@@ -547,3 +547,148 @@ fn an_interrupted_run_leaves_only_whole_copies_and_exits_130() {
         }
     }
 }
+
+/// Addresses in free text (`notes` of contacts, bodies of the mbox) that are not
+/// the address columns or headers: someone else's record mentions them.
+fn mentioned_addresses(corpus: &Path) -> (String, String) {
+    let re =
+        regex::Regex::new(r"[a-z][a-z0-9._]*@(?:gmail|hotmail|outlook|telia|yahoo)\.(?:com|se)")
+            .unwrap();
+    let notes = raw_records(&corpus.join("crm/contacts.csv"), b';');
+    let col = notes[0].iter().position(|h| h == b"notes").unwrap();
+    let in_notes = notes
+        .iter()
+        .skip(1)
+        .find_map(|r| {
+            re.find(std::str::from_utf8(&r[col]).ok()?)
+                .map(|m| m.as_str().to_string())
+        })
+        .expect("an address in a note");
+    let mbox = std::fs::read_to_string(corpus.join("mail/inbox.mbox")).unwrap();
+    let in_mail = mbox
+        .lines()
+        .filter(|l| !l.contains(':') && !l.contains("&lt;") && !l.starts_with('>'))
+        .find_map(|l| re.find(l).map(|m| m.as_str().to_string()))
+        .expect("an address in a body");
+    (in_notes, in_mail)
+}
+
+#[test]
+fn an_erasure_plan_leaves_no_trace_of_its_subjects_except_where_restricted() {
+    let Some((dir, corpus)) = corpus(1) else {
+        return;
+    };
+    // activities.csv is kept for a legal obligation: what the plan finds there stays.
+    let policy = dir.path().join("policy.yaml");
+    std::fs::write(
+        &policy,
+        format!(
+            "{POLICY}  - path: \"crm/activities.csv\"\n    purpose: \"Bookkeeping\"\n    lawful_basis: legal_obligation\n    retention: {{keep_for: 7 years, legal_hold: \"Bokföringslagen 7 kap.\"}}\n"
+        ),
+    )
+    .unwrap();
+    let contacts = raw_records(&corpus.join("crm/contacts.csv"), b';');
+    let header: Vec<&[u8]> = contacts[0].iter().map(Vec::as_slice).collect();
+    let field = |name: &str| {
+        String::from_utf8(
+            contacts[1][header.iter().position(|h| *h == name.as_bytes()).unwrap()].clone(),
+        )
+        .unwrap()
+    };
+    let (email, phone, pnr) = (field("email"), field("phone"), field("personnummer"));
+    let (noted, mailed) = mentioned_addresses(&corpus);
+    let requests = dir.path().join("requests.csv");
+    std::fs::write(
+        &requests,
+        format!(
+            "request_id,received,type,email,phone,national_id,name,customer_id\nR1,2026-11-20,erasure,{email},{phone},{pnr},,\nR2,2026-11-20,erasure,{noted},,,,\nR3,2026-11-20,erasure,{mailed},,,,\n"
+        ),
+    )
+    .unwrap();
+    let plan = dir.path().join("plan.json");
+    let paths = [corpus.join("crm"), corpus.join("mail")];
+    let common = ["--config", s(&policy), "--as-of", "2026-11-29"];
+    gdpr_audit()
+        .args(["subject", "erase"])
+        .args(paths.iter().map(|p| s(p)))
+        .args([
+            "--requests",
+            s(&requests),
+            "--format",
+            "json",
+            "--output",
+            s(&plan),
+            "--quiet",
+        ])
+        .args(common)
+        .assert()
+        .success();
+    let clean = dir.path().join("clean");
+    let out = gdpr_audit()
+        .arg("redact")
+        .args(paths.iter().map(|p| s(p)))
+        .args(["--output-dir", s(&clean), "--plan", s(&plan)])
+        .args(common)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let l = log(&clean);
+    let kept: BTreeSet<(String, u64)> = l["kept"]
+        .as_array()
+        .map(|k| {
+            k.iter()
+                .map(|k| {
+                    (
+                        k["path"]
+                            .as_str()
+                            .unwrap()
+                            .rsplit('/')
+                            .next()
+                            .unwrap()
+                            .to_string(),
+                        k["record"].as_u64().unwrap(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(
+        l["totals"]["records_dropped"].as_u64().unwrap() >= 1,
+        "{}",
+        l["totals"]
+    );
+    for value in [&email, &phone, &pnr, &noted, &mailed] {
+        for e in walkdir::WalkDir::new(&clean)
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|e| e.file_type().is_file())
+        {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with("redaction-") {
+                continue;
+            }
+            let bytes = std::fs::read(e.path()).unwrap();
+            if !bytes.windows(value.len()).any(|w| w == value.as_bytes()) {
+                continue;
+            }
+            // Only a restricted record may still hold it.
+            assert!(name.ends_with(".csv"), "{value} is still in {name}");
+            let delim = if name == "contacts.csv" { b';' } else { b',' };
+            for (row, r) in raw_records(e.path(), delim).iter().enumerate().skip(1) {
+                if r.iter()
+                    .any(|f| f.windows(value.len()).any(|w| w == value.as_bytes()))
+                {
+                    assert!(
+                        kept.contains(&(name.clone(), row as u64)),
+                        "{value} is still in {name} record {row}"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -174,6 +174,16 @@ fn rewrite_csv(
     let counts = rw
         .finish()
         .map_err(|e| CopyError::Failed(format!("cannot write: {e}")))?;
+    let mut problems = rw.take_problems();
+    problems.extend(first_error);
+    let first_error = (!problems.is_empty()).then(|| {
+        let more = problems.len().saturating_sub(5);
+        let mut text = problems[..problems.len().min(5)].join("; ");
+        if more > 0 {
+            text.push_str(&format!("; and {more} more"));
+        }
+        text
+    });
     match first_error {
         Some(e) => Err(CopyError::Partial(counts, e)),
         None => Ok(counts),
