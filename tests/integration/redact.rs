@@ -551,24 +551,26 @@ fn an_interrupted_run_leaves_only_whole_copies_and_exits_130() {
 /// Addresses in free text (`notes` of contacts, bodies of the mbox) that are not
 /// the address columns or headers: someone else's record mentions them.
 fn mentioned_addresses(corpus: &Path) -> (String, String) {
-    let re =
-        regex::Regex::new(r"[a-z][a-z0-9._]*@(?:gmail|hotmail|outlook|telia|yahoo)\.(?:com|se)")
-            .unwrap();
+    let re = regex::Regex::new(
+        r"(?:^|[\s:(])([a-z][a-z0-9._]*@(?:gmail|hotmail|outlook|telia|yahoo)\.(?:com|se))\b",
+    )
+    .unwrap();
     let notes = raw_records(&corpus.join("crm/contacts.csv"), b';');
     let col = notes[0].iter().position(|h| h == b"notes").unwrap();
     let in_notes = notes
         .iter()
         .skip(1)
         .find_map(|r| {
-            re.find(std::str::from_utf8(&r[col]).ok()?)
-                .map(|m| m.as_str().to_string())
+            re.captures(std::str::from_utf8(&r[col]).ok()?)
+                .map(|c| c[1].to_string())
         })
         .expect("an address in a note");
-    let mbox = std::fs::read_to_string(corpus.join("mail/inbox.mbox")).unwrap();
+    let mbox = String::from_utf8_lossy(&std::fs::read(corpus.join("mail/inbox.mbox")).unwrap())
+        .into_owned();
     let in_mail = mbox
         .lines()
         .filter(|l| !l.contains(':') && !l.contains("&lt;") && !l.starts_with('>'))
-        .find_map(|l| re.find(l).map(|m| m.as_str().to_string()))
+        .find_map(|l| re.captures(l).map(|c| c[1].to_string()))
         .expect("an address in a body");
     (in_notes, in_mail)
 }
