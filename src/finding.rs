@@ -80,8 +80,8 @@ impl Finding {
     /// Total order for reports: path, record, field position, offset, rule.
     pub fn sort_key(&self) -> (&str, u64, &str, usize, usize, &str) {
         let (line, start) = match &self.location {
-            Location::Csv { start, .. } => (0, *start),
             Location::Email { line, start, .. } => (*line, *start),
+            other => (0, other.start()),
         };
         (
             &self.path,

@@ -121,6 +121,8 @@ fn run_pipeline(input: &InputArgs, show_values: bool, lang: Lang, quiet: bool) -
         max_mime_depth: l.max_mime_depth,
         max_decompressed_bytes: l.max_decompressed_size,
         max_findings_per_rule_and_file: l.max_findings_per_rule,
+        max_archive_depth: l.max_archive_depth.max(1),
+        max_archive_members: l.max_archive_members,
         ..Limits::default()
     };
     let opts = ScanOptions {

@@ -168,6 +168,11 @@ impl Report {
         summary
             .warnings
             .extend(r.warnings.into_iter().map(ErrorEntry::from));
+        summary.skipped.extend(
+            r.skipped
+                .into_iter()
+                .map(|(path, error)| ErrorEntry { path, error }),
+        );
         summary.sources.push(r.summary);
         self.inventory.extend(r.inventory);
         self.violations.extend(r.violations);

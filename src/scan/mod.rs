@@ -3,6 +3,7 @@
 //! whatever the thread count.
 
 mod csv;
+mod formats;
 mod mail;
 
 use crate::classify::FindingMaker;
@@ -61,6 +62,9 @@ pub struct FileResult {
     pub inventory: Vec<InventoryEntry>,
     pub errors: Vec<SourceError>,
     pub warnings: Vec<SourceError>,
+    /// (path, reason) for parts passed over on purpose (archive members that are
+    /// not exports, chart sheets).
+    pub skipped: Vec<(String, String)>,
     /// Per-record policy violations (retention, marketing consent, unreadable dates).
     pub violations: Vec<crate::policy::Violation>,
     /// Stored findings per severity and category, counted as they are pushed so
@@ -72,7 +76,7 @@ pub struct FileResult {
 }
 
 impl FileResult {
-    fn new(source: &Source) -> FileResult {
+    pub(crate) fn new(source: &Source) -> FileResult {
         FileResult {
             summary: SourceSummary {
                 path: source.display.clone(),
@@ -88,6 +92,7 @@ impl FileResult {
             inventory: Vec::new(),
             errors: Vec::new(),
             warnings: Vec::new(),
+            skipped: Vec::new(),
             violations: Vec::new(),
             by_severity: BTreeMap::new(),
             by_category: BTreeMap::new(),
@@ -122,7 +127,7 @@ impl FileResult {
     /// Findings are already in their final order — records in file order, fields in
     /// column or part order, matches by position — because batches are merged in
     /// order; only the inventory needs sorting.
-    fn finish(&mut self) {
+    pub(crate) fn finish(&mut self) {
         self.inventory
             .sort_by(|a, b| (&a.path, &a.field, a.kind).cmp(&(&b.path, &b.field, b.kind)));
         // The same attachment name in many messages is one inventory line.
@@ -256,29 +261,43 @@ fn scan_window(
                 Err(_) => {
                     let mut r = FileResult::new(source);
                     r.errors.push(SourceError::new(&source.display, "internal error while scanning this file (please report it); the file was skipped"));
-                    r
+                    vec![r]
                 }
             }
         })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .flatten()
         .collect()
 }
 
 /// The per-thread matchers and the rule set they share.
 type Matchers<'a> = (&'a MatcherPool, &'a crate::rules::RuleSet);
 
-fn scan_source(source: &Source, matcher: Matchers<'_>, opts: &ScanOptions) -> FileResult {
+/// Scan one source by its kind: a file, or an archive member (which comes back
+/// here, so members of every kind take the same path as files of that kind).
+/// Workbooks give one result per sheet, archives one for themselves and one per
+/// member.
+fn scan_source(source: &Source, matcher: Matchers<'_>, opts: &ScanOptions) -> Vec<FileResult> {
     let mut result = FileResult::new(source);
     if crate::interrupt::is_interrupted() {
-        return result;
+        return vec![result];
     }
     match source.kind {
         SourceKind::Csv => csv::scan_csv(source, matcher, opts, &mut result),
+        SourceKind::Json | SourceKind::Ndjson => {
+            formats::scan_json(source, matcher, opts, &mut result)
+        }
         SourceKind::Mbox | SourceKind::Eml | SourceKind::Maildir => {
             mail::scan_mail(source, matcher, opts, &mut result)
         }
+        SourceKind::Xlsx | SourceKind::Xls | SourceKind::Ods => {
+            return formats::scan_workbook(source, matcher, opts);
+        }
+        SourceKind::Zip | SourceKind::Tar => return formats::scan_archive(source, matcher, opts),
     }
     result.finish();
-    result
+    vec![result]
 }
 
 /// Produce steps one after another (after `first`, already produced) and consume

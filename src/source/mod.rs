@@ -2,11 +2,16 @@
 //! opening it (gzip, encodings) within limits. Readers for CSV and mail live in the
 //! submodules and hand records on; nothing here knows about rules.
 
+pub mod archive;
 pub mod csv;
 pub mod decode;
 mod html;
+pub mod json;
 pub mod mail;
 pub mod mbox;
+pub mod sheet;
+pub mod sniff;
+pub mod table;
 mod walk;
 
 use crate::model::MailPart;
@@ -22,6 +27,19 @@ pub enum SourceKind {
     Eml,
     /// A Maildir folder: every file in `cur/` and `new/` is one message.
     Maildir,
+    /// Office Open XML workbook (`.xlsx`, `.xlsm`).
+    Xlsx,
+    /// Excel 97-2003 workbook.
+    Xls,
+    /// OpenDocument spreadsheet.
+    Ods,
+    Zip,
+    /// A tar archive (gzipped or not).
+    Tar,
+    /// A JSON array of objects (or one object).
+    Json,
+    /// One JSON object per line.
+    Ndjson,
 }
 
 impl SourceKind {
@@ -31,7 +49,24 @@ impl SourceKind {
             SourceKind::Mbox => "mbox",
             SourceKind::Eml => "eml",
             SourceKind::Maildir => "maildir",
+            SourceKind::Xlsx => "xlsx",
+            SourceKind::Xls => "xls",
+            SourceKind::Ods => "ods",
+            SourceKind::Zip => "zip",
+            SourceKind::Tar => "tar",
+            SourceKind::Json => "json",
+            SourceKind::Ndjson => "ndjson",
         }
+    }
+
+    /// A workbook: its sheets are tables.
+    pub fn is_spreadsheet(self) -> bool {
+        matches!(self, SourceKind::Xlsx | SourceKind::Xls | SourceKind::Ods)
+    }
+
+    /// An archive: its members are scanned as files.
+    pub fn is_archive(self) -> bool {
+        matches!(self, SourceKind::Zip | SourceKind::Tar)
     }
 }
 
@@ -49,6 +84,39 @@ pub struct Source {
     pub bytes: u64,
     /// Maildir message files, sorted.
     pub members: Vec<PathBuf>,
+    /// An archive member: its bytes come from the archive, not from `path` (the
+    /// archive's own file, never opened for the member).
+    pub input: Option<archive::MemberInput>,
+}
+
+impl Source {
+    /// A file on disk.
+    pub fn file(
+        display: String,
+        path: PathBuf,
+        kind: SourceKind,
+        gzip: bool,
+        bytes: u64,
+    ) -> Source {
+        Source {
+            display,
+            path,
+            kind,
+            gzip,
+            bytes,
+            members: Vec::new(),
+            input: None,
+        }
+    }
+
+    /// The bytes of this source, decompressed: the member's stream for an archive
+    /// member (once), else the file opened read-only.
+    pub fn open(&self, limits: &Limits) -> std::io::Result<Box<dyn std::io::BufRead + Send>> {
+        match &self.input {
+            Some(input) => input.take(),
+            None => decode::open_input(&self.path, self.gzip, limits),
+        }
+    }
 }
 
 /// Limits that keep hostile input from exhausting memory or time. Each one is
@@ -68,6 +136,13 @@ pub struct Limits {
     pub max_compression_ratio: u64,
     /// Findings kept per rule and file; counts stay exact beyond it.
     pub max_findings_per_rule_and_file: usize,
+    /// Deepest nesting of archives in archives that is opened.
+    pub max_archive_depth: usize,
+    /// Most members read from one archive (nested ones included).
+    pub max_archive_members: u64,
+    /// Largest spreadsheet inside an archive, which is read into memory (its
+    /// format needs random access).
+    pub max_spooled_member_bytes: u64,
 }
 
 impl Default for Limits {
@@ -79,6 +154,9 @@ impl Default for Limits {
             max_decompressed_bytes: 64 * 1024 * 1024 * 1024,
             max_compression_ratio: 1000,
             max_findings_per_rule_and_file: 100_000,
+            max_archive_depth: 4,
+            max_archive_members: 100_000,
+            max_spooled_member_bytes: 32 * 1024 * 1024,
         }
     }
 }

@@ -1,5 +1,7 @@
-//! One CSV export: read batches on one thread while the previous batch is scanned
-//! on all of them; profile the columns on the first batch; then classify.
+//! One table — a CSV export, a spreadsheet sheet or a JSON export: read batches on
+//! one thread while the previous batch is scanned on all of them; profile the
+//! columns on the first batch; then classify. Every table-shaped format comes
+//! through here, so inventory and findings are told apart the same way for all.
 
 use super::{FileResult, MatcherPool, Matchers, ScanOptions, char_span, clip};
 use crate::classify::{ColumnProfile, FieldRole, decide};
@@ -7,13 +9,13 @@ use crate::engine::{Match, Matcher};
 use crate::model::{Category, Location};
 use crate::policy::{FieldDecl, RecordChecker, RecordOutcomes};
 use crate::source::csv::{CsvReader, CsvRecord};
+use crate::source::table::{Locator, TableReader};
 use crate::source::{Source, SourceError};
 use crate::store::EncodedFinding;
-use merge::{BatchOut, ColumnTotals, Merge, finish_csv};
+use merge::{BatchOut, Merge, finish_csv};
 use rayon::prelude::*;
 
 mod merge;
-use std::collections::BTreeMap;
 
 const BATCH_ROWS: usize = 4096;
 const BATCH_BYTES: usize = 2 * 1024 * 1024;
@@ -25,6 +27,8 @@ const MAX_ROW_ERRORS: usize = 20;
 struct CellHit {
     row: u64,
     col: usize,
+    /// A JSON value's exact path (`emails[1].value`); `None` for CSV and sheets.
+    exact: Option<String>,
     m: Match,
     start: usize,
     end: usize,
@@ -54,6 +58,7 @@ struct Classifier<'a> {
     rules: &'a crate::rules::RuleSet,
     opts: &'a ScanOptions,
     path: &'a str,
+    locator: &'a Locator,
 }
 
 impl Classifier<'_> {
@@ -80,12 +85,9 @@ impl Classifier<'_> {
             .get(hit.col)
             .cloned()
             .unwrap_or_else(|| format!("column_{}", hit.col + 1));
-        let loc = Location::Csv {
-            row: hit.row,
-            column,
-            start: hit.start,
-            end: hit.end,
-        };
+        let loc: Location =
+            self.locator
+                .locate(hit.row, hit.col, hit.exact, column, (hit.start, hit.end));
         let finding = self
             .opts
             .maker
@@ -112,15 +114,25 @@ struct ChunkOut {
     outcomes: RecordOutcomes,
 }
 
-fn scan_chunk(
-    rows: &[CsvRecord],
-    headers: &[String],
-    matcher: &mut Matcher,
+/// What every chunk of a batch is scanned with.
+struct ChunkContext<'a> {
+    headers: &'a [String],
     max_field: usize,
     profile: bool,
-    checker: Option<&RecordChecker>,
-    classifier: Option<&Classifier<'_>>,
-) -> ChunkOut {
+    positional: bool,
+    checker: Option<&'a RecordChecker>,
+    classifier: Option<&'a Classifier<'a>>,
+}
+
+fn scan_chunk(rows: &[CsvRecord], cx: &ChunkContext<'_>, matcher: &mut Matcher) -> ChunkOut {
+    let ChunkContext {
+        headers,
+        max_field,
+        profile,
+        positional,
+        checker,
+        classifier,
+    } = *cx;
     let ncols = headers.len();
     let mut out = ChunkOut {
         non_empty: vec![0; ncols],
@@ -130,13 +142,14 @@ fn scan_chunk(
     let mut matches = Vec::new();
     for rec in rows {
         if let Some(c) = checker {
-            let field = |i: usize| rec.fields.get(i).and_then(|b| std::str::from_utf8(b).ok());
+            let field = |i: usize| rec.value_of(i);
             c.check_row(rec.number, &field, &mut out.outcomes);
         }
-        if rec.fields.len() != ncols {
+        if positional && rec.fields.len() != ncols {
             out.ragged.push((rec.number, rec.fields.len()));
         }
-        for (col, raw) in rec.fields.iter().enumerate() {
+        for (i, raw) in rec.fields.iter().enumerate() {
+            let col = rec.column_of(i);
             if raw.is_empty() {
                 continue;
             }
@@ -174,6 +187,7 @@ fn scan_chunk(
                 let hit = CellHit {
                     row: rec.number,
                     col,
+                    exact: rec.paths.get(i).cloned(),
                     m: *m,
                     start,
                     end,
@@ -189,26 +203,16 @@ fn scan_chunk(
     out
 }
 
-fn scan_batch(
-    batch: &[CsvRecord],
-    headers: &[String],
-    pool: &MatcherPool,
-    max_field: usize,
-    profile: bool,
-    checker: Option<&RecordChecker>,
-    classifier: Option<&Classifier<'_>>,
-) -> Vec<ChunkOut> {
+fn scan_batch(batch: &[CsvRecord], cx: &ChunkContext<'_>, pool: &MatcherPool) -> Vec<ChunkOut> {
     batch
         .par_chunks(CHUNK_ROWS)
-        .map(|rows| {
-            pool.with(|m| scan_chunk(rows, headers, m, max_field, profile, checker, classifier))
-        })
+        .map(|rows| pool.with(|m| scan_chunk(rows, cx, m)))
         .collect()
 }
 
 pub(super) fn scan_csv(
     source: &Source,
-    (pool, rules): Matchers<'_>,
+    matchers: Matchers<'_>,
     opts: &ScanOptions,
     result: &mut FileResult,
 ) {
@@ -224,27 +228,58 @@ pub(super) fn scan_csv(
         b'\t' => "tab".to_string(),
         d => (d as char).to_string(),
     });
-    let headers = reader.headers.clone();
-    let policy = opts.policy_for(source);
-    let checker = policy.map(|p| RecordChecker::for_csv(p, &headers, opts.as_of));
-    if let Some(c) = &checker {
-        for w in c.warnings() {
-            result.warnings.push(SourceError::new(&source.display, w));
+    scan_table(source, &mut reader, matchers, opts, result);
+}
+
+/// The columns as known when a batch was read: JSON tables name new columns as
+/// records come, and each batch is scanned with the columns of its time.
+#[derive(Clone, Default)]
+struct Columns {
+    headers: std::sync::Arc<Vec<String>>,
+    roles: std::sync::Arc<Vec<FieldRole>>,
+}
+
+impl Columns {
+    /// Take in columns the reader named since; new ones get their role from the
+    /// policy or their header (their values come too late for the profile).
+    fn catch_up(
+        &mut self,
+        reader: &dyn TableReader,
+        policy: Option<&crate::policy::SourcePolicy>,
+        rules: &crate::rules::RuleSet,
+    ) {
+        let now = reader.headers();
+        if now.len() == self.headers.len() {
+            return;
         }
+        self.headers = std::sync::Arc::new(now.to_vec());
+        if self.roles.is_empty() {
+            return; // still before the first batch's profile
+        }
+        let mut roles = self.roles.to_vec();
+        for h in &now[roles.len()..] {
+            roles.push(role_of(h, &ColumnProfile::default(), policy, rules));
+        }
+        self.roles = std::sync::Arc::new(roles);
     }
-    let checker = checker.filter(RecordChecker::is_active);
+}
+
+/// Scan one table, whatever its format, into `result`.
+pub(super) fn scan_table(
+    source: &Source,
+    reader: &mut dyn TableReader,
+    (pool, rules): Matchers<'_>,
+    opts: &ScanOptions,
+    result: &mut FileResult,
+) {
+    let locator = reader.locator();
+    let positional = reader.positional();
+    let policy = opts.policy_for(source);
     let max_field = opts.limits.max_field_bytes;
     let mut merge = Merge {
         result,
-        headers: &headers,
-        totals: headers
-            .iter()
-            .map(|_| ColumnTotals {
-                non_empty: 0,
-                categories: BTreeMap::new(),
-                last_counted: None,
-            })
-            .collect(),
+        headers: Vec::new(),
+        totals: Vec::new(),
         outcomes: RecordOutcomes::default(),
         ragged_total: 0,
         clipped_total: 0,
@@ -260,23 +295,43 @@ pub(super) fn scan_csv(
             false
         }
     };
+    let mut columns = Columns::default();
+    columns.catch_up(reader, policy, rules);
+    // Policy columns are looked up among those the first batch named.
+    let checker = policy.map(|p| RecordChecker::for_csv(p, &columns.headers, opts.as_of));
+    if let Some(c) = &checker {
+        for w in c.warnings() {
+            merge
+                .result
+                .warnings
+                .push(SourceError::new(&source.display, w));
+        }
+    }
+    let checker = checker.filter(RecordChecker::is_active);
     // Scan the current batch on all threads while the next one is read.
-    let mut step = |classifier: Option<&Classifier<'_>>| -> Option<BatchOut> {
+    let mut step = |columns: &mut Columns, classify: bool| -> Option<(BatchOut, Columns)> {
         if batch.is_empty() || crate::interrupt::is_interrupted() {
             return None;
         }
+        let now = columns.clone();
+        let classifier = Classifier {
+            roles: &now.roles,
+            headers: &now.headers,
+            rules,
+            opts,
+            path: &source.display,
+            locator: &locator,
+        };
+        let cx = ChunkContext {
+            headers: &now.headers,
+            max_field,
+            profile: !classify,
+            positional,
+            checker: checker.as_ref(),
+            classifier: classify.then_some(&classifier),
+        };
         let (chunks, read) = rayon::join(
-            || {
-                scan_batch(
-                    &batch,
-                    &headers,
-                    pool,
-                    max_field,
-                    classifier.is_none(),
-                    checker.as_ref(),
-                    classifier,
-                )
-            },
+            || scan_batch(&batch, &cx, pool),
             || more.then(|| reader.read_batch(&mut next, BATCH_ROWS, BATCH_BYTES)),
         );
         let records = batch.len() as u64;
@@ -296,39 +351,90 @@ pub(super) fn scan_csv(
             }
         };
         std::mem::swap(&mut batch, &mut next);
-        Some(BatchOut {
-            chunks,
-            records,
-            error,
-        })
+        columns.catch_up(&*reader, policy, rules);
+        Some((
+            BatchOut {
+                chunks,
+                records,
+                error,
+            },
+            now,
+        ))
     };
     // The first batch decides the columns' roles; its hits are classified while
     // the second batch is scanned.
-    let first = step(None);
-    let roles = first
-        .as_ref()
-        .map(|first| decide_roles(&headers, &first.chunks, policy, rules))
-        .unwrap_or_default();
-    let classifier = Classifier {
-        roles: &roles,
-        headers: &headers,
+    let first = step(&mut columns, false);
+    if let Some((first, at_first)) = &first {
+        let mut roles = decide_roles(&at_first.headers, &first.chunks, policy, rules);
+        for h in &columns.headers[roles.len()..] {
+            roles.push(role_of(h, &ColumnProfile::default(), policy, rules));
+        }
+        columns.roles = std::sync::Arc::new(roles);
+    }
+    let late_columns = columns.clone();
+    let late = Classifier {
+        roles: &late_columns.roles,
+        headers: &late_columns.headers,
         rules,
         opts,
         path: &source.display,
+        locator: &locator,
     };
+    let mut columns_for_steps = columns;
     super::overlapped(
         first,
-        || step(Some(&classifier)),
-        |out| merge.absorb(out, Some(&classifier)),
+        || step(&mut columns_for_steps, true),
+        |(out, at)| merge.absorb(out, &at.headers, Some(&late)),
     );
+    let roles = late_columns.roles.clone();
+    let mut roles = roles.to_vec();
+    let final_headers = reader.headers().to_vec();
+    for h in &final_headers[roles.len().min(final_headers.len())..] {
+        roles.push(role_of(h, &ColumnProfile::default(), policy, rules));
+    }
     finish_csv(
         source,
-        &headers,
+        &final_headers,
         &roles,
         merge,
-        &mut reader,
+        reader,
         checker.as_ref(),
     );
+}
+
+/// A column's role: what the policy file declares, else what its header and
+/// values suggest.
+fn role_of(
+    header: &str,
+    profile: &ColumnProfile,
+    policy: Option<&crate::policy::SourcePolicy>,
+    rules: &crate::rules::RuleSet,
+) -> FieldRole {
+    match policy.and_then(|p| p.field_decl(header)) {
+        Some(FieldDecl::Category(c)) => FieldRole::Structured(c),
+        Some(FieldDecl::FreeText | FieldDecl::NotPersonal) => FieldRole::FreeText,
+        None => match path_hint(header, rules) {
+            Some(c) => FieldRole::Structured(c),
+            None => decide(header, profile, rules),
+        },
+    }
+}
+
+/// A JSON column (`contact.emails[].value`) is named by its path: the nearest
+/// segment that is a known header (`emails`) says what it holds.
+fn path_hint(header: &str, rules: &crate::rules::RuleSet) -> Option<crate::model::Category> {
+    if !header.contains(['.', '[']) {
+        return None;
+    }
+    header
+        .rsplit('.')
+        .map(|seg| seg.trim_end_matches("[]"))
+        .find_map(|seg| {
+            // A list is named in the plural (`emails`, `phones`).
+            let singular = seg.strip_suffix('s').unwrap_or(seg);
+            crate::classify::header_category(seg, rules)
+                .or_else(|| crate::classify::header_category(singular, rules))
+        })
 }
 
 /// Each column's role: what the policy file declares, else what its header and the
@@ -351,10 +457,6 @@ fn decide_roles(
     headers
         .iter()
         .zip(&profiles)
-        .map(|(h, p)| match policy.and_then(|p| p.field_decl(h)) {
-            Some(FieldDecl::Category(c)) => FieldRole::Structured(c),
-            Some(FieldDecl::FreeText | FieldDecl::NotPersonal) => FieldRole::FreeText,
-            None => decide(h, p, rules),
-        })
+        .map(|(h, p)| role_of(h, p, policy, rules))
         .collect()
 }
