@@ -332,3 +332,36 @@ impl TableReader for SheetReader {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_read_as_the_workbook_shows_them() {
+        assert_eq!(
+            cell_text(&Data::Float(198_112_189_876.0), None),
+            "198112189876"
+        );
+        assert_eq!(
+            cell_text(&Data::Float(701_234_567.0), Some(10)),
+            "0701234567"
+        );
+        assert_eq!(cell_text(&Data::Float(2.5), None), "2.5");
+        assert_eq!(cell_text(&Data::Int(-3), None), "-3");
+        assert_eq!(cell_text(&Data::Bool(true), None), "TRUE");
+        assert_eq!(
+            cell_text(&Data::Error(calamine::CellErrorType::Div0), None),
+            ""
+        );
+        let date =
+            calamine::ExcelDateTime::new(45_000.0, calamine::ExcelDateTimeType::DateTime, false);
+        assert_eq!(cell_text(&Data::DateTime(date), None), "2023-03-15");
+        let with_time =
+            calamine::ExcelDateTime::new(45_000.5, calamine::ExcelDateTimeType::DateTime, false);
+        assert_eq!(
+            cell_text(&Data::DateTime(with_time), None),
+            "2023-03-15 12:00"
+        );
+    }
+}
