@@ -1,5 +1,6 @@
 //! The integration tests, one binary so that the test build links once (as ripgrep does).
 
+mod archives;
 mod batches;
 mod ci_mode;
 mod cli;
@@ -8,6 +9,7 @@ mod corpus;
 mod formats;
 mod hostile;
 mod html_browser;
+mod mail_folders;
 mod policy;
 mod privacy;
 mod recipes;
