@@ -7,6 +7,7 @@ mod cli;
 mod common;
 mod corpus;
 mod formats;
+mod formats_corpus;
 mod hostile;
 mod html_browser;
 mod mail_folders;
