@@ -53,6 +53,7 @@ fn path_matches(g: &globset::GlobMatcher, path: &str) -> bool {
         || path
             .match_indices('/')
             .any(|(i, _)| g.is_match(&path[i + 1..]))
+        || crate::policy::sheet_of(path).is_some_and(|book| path_matches(g, book))
 }
 
 fn selector(e: &AllowEntry) -> String {

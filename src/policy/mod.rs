@@ -242,6 +242,8 @@ impl SourcePolicy {
             || path
                 .match_indices('/')
                 .any(|(i, _)| self.glob.is_match(&path[i + 1..]))
+            // A sheet (`book.xlsx#Kontakter`) is also matched by its workbook.
+            || sheet_of(&path).is_some_and(|book| self.matches(book))
     }
 
     /// How `column` is declared: an exact name first, then ignoring case and blanks.
@@ -376,6 +378,12 @@ pub(crate) fn most_sensitive(cats: impl Iterator<Item = Category>) -> Option<Cat
 /// The source a path belongs to: itself, or the Maildir folder above it.
 pub(crate) fn owner<'a>(path: &'a str, sources: &'a [String]) -> &'a str {
     crate::scan::owning_source(path, sources.iter().map(String::as_str))
+}
+
+/// The workbook of a sheet's path (`dir/book.xlsx#Kontakter` → `dir/book.xlsx`).
+pub fn sheet_of(path: &str) -> Option<&str> {
+    let (book, sheet) = path.rsplit_once('#')?;
+    (!sheet.contains('/') && !book.is_empty()).then_some(book)
 }
 
 #[cfg(test)]
