@@ -438,11 +438,9 @@ impl Walker {
                     format!("spreadsheet member larger than {max} bytes (it must be held in memory); not scanned"),
                 );
             }
-            let size = bytes.len() as u64;
             return self.send(ArchiveEvent::Member(member_source(
                 path,
                 kind,
-                size,
                 MemberInput::new(Box::new(Cursor::new(bytes))),
             )));
         }
@@ -458,7 +456,7 @@ impl Walker {
             buf: Vec::new(),
             pos: 0,
         }));
-        self.send(ArchiveEvent::Member(member_source(path, kind, 0, input)))?;
+        self.send(ArchiveEvent::Member(member_source(path, kind, input)))?;
         loop {
             let mut chunk = vec![0u8; READ_BUFFER];
             match read_some(r, &mut chunk) {
@@ -502,14 +500,10 @@ impl Walker {
     }
 }
 
-fn member_source(path: &str, kind: SourceKind, bytes: u64, input: MemberInput) -> Source {
-    let mut s = Source::file(
-        path.to_string(),
-        std::path::PathBuf::new(),
-        kind,
-        false,
-        bytes,
-    );
+/// A member as a source. Its `bytes` are 0: the archive's size on disk is what
+/// the summary counts.
+fn member_source(path: &str, kind: SourceKind, input: MemberInput) -> Source {
+    let mut s = Source::file(path.to_string(), std::path::PathBuf::new(), kind, false, 0);
     s.input = Some(input);
     s
 }
