@@ -78,7 +78,7 @@ pub(super) fn scan_workbook(
                 "hidden sheet; scanned like the others",
             ));
         }
-        match book.sheet(&entry.name) {
+        match book.sheet(&source.display, &entry.name) {
             Ok(mut reader) => {
                 super::csv::scan_table(&sheet_source, &mut reader, matchers, opts, &mut result);
             }

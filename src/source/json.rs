@@ -331,6 +331,20 @@ impl TableReader for JsonReader {
     }
 }
 
+/// JSON objects on the record model: fields named by their JSON path.
+impl super::record::RecordReader for JsonReader {
+    fn next_record(&mut self) -> Result<Option<super::record::Record>, SourceError> {
+        let display = self.display.clone();
+        super::table::next_record(self, &display)
+    }
+    fn take_warnings(&mut self) -> Vec<String> {
+        TableReader::take_warnings(self)
+    }
+    fn can_continue(&self) -> bool {
+        false
+    }
+}
+
 /// serde_json's error without anything it might quote: its kind and position.
 fn json_error(e: &serde_json::Error) -> String {
     let kind = match e.classify() {
@@ -503,6 +517,28 @@ mod tests {
             errors[0].starts_with("line 3: malformed JSON"),
             "{errors:?}"
         );
+    }
+
+    #[test]
+    fn json_records_on_the_record_model_name_fields_by_path() {
+        use crate::source::record::{FieldName, RecordNumber, RecordReader};
+        let mut r = JsonReader::new(
+            Box::new(io::Cursor::new(
+                br#"[{"a": {"b": ["x", "y"]}}, {"c": 1}]"#.to_vec(),
+            )),
+            "export.zip!/api/x.json",
+            &Limits::default(),
+            JsonShape::Array,
+        );
+        let first = r.next_record().expect("ok").expect("a record");
+        assert_eq!(first.location.file, "export.zip");
+        assert_eq!(first.location.member.as_deref(), Some("api/x.json"));
+        assert_eq!(first.location.number, RecordNumber::Row(1));
+        assert_eq!(first.fields[1].name, FieldName::JsonPath("a.b[1]".into()));
+        assert_eq!(first.fields[1].text, "y");
+        let second = r.next_record().expect("ok").expect("a record");
+        assert_eq!(second.location.number, RecordNumber::Row(2));
+        assert!(r.next_record().expect("ok").is_none());
     }
 
     #[test]

@@ -15,6 +15,8 @@ use std::io::{Cursor, Read, Seek};
 /// One sheet, read and ready to hand out records.
 pub struct SheetReader {
     pub name: String,
+    /// The workbook as reported (`book.xlsx`, `export.zip!/book.xlsx`).
+    pub file: String,
     headers: Vec<String>,
     range: Range<Data>,
     /// Zero-padded number formats: (row, col) absolute → digits.
@@ -89,13 +91,15 @@ impl Workbook {
             .collect()
     }
 
-    /// Read one sheet into a table reader.
-    pub fn sheet(&mut self, name: &str) -> Result<SheetReader, String> {
+    /// Read one sheet of the workbook reported as `file` into a table reader.
+    pub fn sheet(&mut self, file: &str, name: &str) -> Result<SheetReader, String> {
         let (range, merged, padding) = match self {
             Workbook::File(s) => load(s, name)?,
             Workbook::Memory(s) => load(s, name)?,
         };
-        Ok(SheetReader::new(name, range, &merged, padding))
+        let mut reader = SheetReader::new(name, range, &merged, padding);
+        reader.file = file.to_string();
+        Ok(reader)
     }
 }
 
@@ -259,6 +263,7 @@ impl SheetReader {
         };
         SheetReader {
             name: name.to_string(),
+            file: String::new(),
             headers,
             range,
             padding,
@@ -272,6 +277,18 @@ impl SheetReader {
 
     pub fn records(&self) -> u64 {
         self.records
+    }
+}
+
+/// Sheet rows on the record model: fields named by column, located by workbook
+/// (and archive member) and sheet.
+impl super::record::RecordReader for SheetReader {
+    fn next_record(&mut self) -> Result<Option<super::record::Record>, SourceError> {
+        let file = self.file.clone();
+        super::table::next_record(self, &file)
+    }
+    fn take_warnings(&mut self) -> Vec<String> {
+        TableReader::take_warnings(self)
     }
 }
 

@@ -135,6 +135,56 @@ impl Locator {
     }
 }
 
+/// One record of a table reader on the record model ([`super::record`]): fields
+/// named by column (CSV, sheets) or JSON path, located by file, archive member
+/// and sheet. `display` is the source's reported path (`export.zip!/book.xlsx`).
+pub fn next_record(
+    reader: &mut dyn TableReader,
+    display: &str,
+) -> Result<Option<super::record::Record>, SourceError> {
+    use super::record::{Field, FieldName, Record, RecordLocation, RecordNumber};
+    let mut one = Vec::with_capacity(1);
+    reader.read_batch(&mut one, 1, usize::MAX)?;
+    let Some(rec) = one.pop() else {
+        return Ok(None);
+    };
+    let headers = reader.headers();
+    let fields = rec
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, raw)| {
+            let text = String::from_utf8_lossy(raw).into_owned();
+            let name = match rec.paths.get(i) {
+                Some(p) => FieldName::JsonPath(p.clone()),
+                None => FieldName::Column(super::csv::column_name(headers, rec.column_of(i))),
+            };
+            Field { name, text }
+        })
+        .collect();
+    let (file, member) = match display.split_once("!/") {
+        Some((file, member)) => (file.to_string(), Some(member.to_string())),
+        None => (display.to_string(), None),
+    };
+    let sheet = match reader.locator() {
+        Locator::Sheet { sheet, .. } => Some(sheet),
+        _ => None,
+    };
+    Ok(Some(Record {
+        location: RecordLocation {
+            file,
+            member,
+            sheet,
+            folder: None,
+            number: RecordNumber::Row(rec.number),
+        },
+        fields,
+        mail: None,
+        span: None,
+        warnings: Vec::new(),
+    }))
+}
+
 /// The A1 reference of a 0-based (column, row): (2, 16) → `C17`.
 pub fn a1(col: u64, row: u64) -> String {
     let mut letters = Vec::new();

@@ -10,6 +10,7 @@ mod formats;
 mod formats_corpus;
 mod hostile;
 mod html_browser;
+mod layers;
 mod mail_folders;
 mod policy;
 mod privacy;

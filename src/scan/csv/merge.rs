@@ -2,14 +2,13 @@
 //! result, then the summary warnings, policy violations and inventory.
 
 use super::{ChunkOut, Classifier, HitOutcome, MAX_ROW_ERRORS};
+use crate::audit::FileResult;
 use crate::classify::FieldRole;
-use crate::finding::{InventoryEntry, InventoryKind};
-use crate::model::Category;
+use crate::finding::InventoryEntry;
+use crate::model::{Category, Exposure, InventoryKind};
 use crate::policy::{RecordChecker, RecordOutcomes, record_violations};
-use crate::scan::FileResult;
 use crate::source::table::TableReader;
 use crate::source::{Source, SourceError};
-use crate::todo::Exposure;
 use std::collections::BTreeMap;
 
 /// Per-column totals for the inventory.

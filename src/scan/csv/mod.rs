@@ -3,7 +3,8 @@
 //! columns on the first batch; then classify. Every table-shaped format comes
 //! through here, so inventory and findings are told apart the same way for all.
 
-use super::{FileResult, MatcherPool, Matchers, ScanOptions, char_span, clip};
+use super::{MatcherPool, Matchers, ScanOptions, char_span, clip};
+use crate::audit::FileResult;
 use crate::classify::{ColumnProfile, FieldRole, decide};
 use crate::engine::{Match, Matcher};
 use crate::model::{Category, Location};
