@@ -15,40 +15,17 @@
 use super::decode::{READ_BUFFER, is_binary};
 use super::sniff::{NotScanned, sniff_kind};
 use super::{Limits, Source, SourceError, SourceKind};
-use std::io::{self, BufRead, Cursor, Read};
+use std::io::{self, Cursor, Read};
+
+mod pipe;
+pub use pipe::MemberInput;
+use pipe::{Budget, ChannelReader, Guard, read_some};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
-use std::sync::{Arc, Mutex};
 
 /// Bytes sniffed from the start of each member.
 const HEAD_BYTES: usize = 16 * 1024;
-/// A member's expansion ratio is checked once it has produced this much.
-const RATIO_CHECK_AFTER: u64 = 16 * 1024 * 1024;
 /// Data chunks in flight between the walker and the scan (each up to 256 KiB).
 const CHANNEL_CHUNKS: usize = 4;
-
-/// The bytes of an archive member, taken once by the reader of its kind.
-#[derive(Clone)]
-pub struct MemberInput(Arc<Mutex<Option<Box<dyn BufRead + Send>>>>);
-
-impl MemberInput {
-    pub fn new(r: Box<dyn BufRead + Send>) -> MemberInput {
-        MemberInput(Arc::new(Mutex::new(Some(r))))
-    }
-
-    pub fn take(&self) -> io::Result<Box<dyn BufRead + Send>> {
-        self.0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .take()
-            .ok_or_else(|| io::Error::other("archive member already read"))
-    }
-}
-
-impl std::fmt::Debug for MemberInput {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("MemberInput")
-    }
-}
 
 /// What the walk of an archive yields, in archive order.
 pub enum ArchiveEvent {
@@ -113,32 +90,6 @@ struct Walker {
     limits: Limits,
     budget: Budget,
     members: u64,
-}
-
-/// What the whole archive has expanded to so far, nested members included, and
-/// the limit that stopped it, if one did.
-#[derive(Clone, Default)]
-struct Budget(Arc<(std::sync::atomic::AtomicU64, Mutex<Option<String>>)>);
-
-impl Budget {
-    fn add(&self, n: u64) -> u64 {
-        self.0.0.fetch_add(n, std::sync::atomic::Ordering::Relaxed) + n
-    }
-    fn trip(&self, why: &str) {
-        let mut t = self
-            .0
-            .1
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        t.get_or_insert_with(|| why.to_string());
-    }
-    fn tripped(&self) -> Option<String> {
-        self.0
-            .1
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone()
-    }
 }
 
 type Step = Result<(), Stop>;
@@ -513,15 +464,6 @@ pub fn member_path(archive: &str, name: &str) -> String {
     format!("{archive}!/{name}")
 }
 
-fn read_some(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
-    loop {
-        match r.read(buf) {
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            other => return other,
-        }
-    }
-}
-
 /// The zip crate's error, in a sentence.
 fn zip_error(e: &zip::result::ZipError) -> String {
     use zip::result::ZipError;
@@ -534,85 +476,5 @@ fn zip_error(e: &zip::result::ZipError) -> String {
         }
         ZipError::InvalidPassword => "encrypted archive member".into(),
         other => other.to_string(),
-    }
-}
-
-/// Counts what a member expands to and stops it at the limits.
-struct Guard<'a> {
-    inner: &'a mut dyn Read,
-    budget: Budget,
-    produced: u64,
-    compressed: Option<u64>,
-    /// (most bytes expanded, highest ratio)
-    limits: (u64, u64),
-}
-
-impl Read for Guard<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if let Some(why) = self.budget.tripped() {
-            return Err(io::Error::new(io::ErrorKind::InvalidData, why));
-        }
-        let n = self.inner.read(buf)?;
-        self.produced += n as u64;
-        let total = self.budget.add(n as u64);
-        let (max, max_ratio) = self.limits;
-        let why = if total > max {
-            Some(format!(
-                "the archive expands beyond {max} bytes (--max-decompressed-size; possible zip bomb)"
-            ))
-        } else {
-            match self.compressed {
-                Some(c)
-                    if self.produced > RATIO_CHECK_AFTER
-                        && self.produced / c.max(1) > max_ratio =>
-                {
-                    Some(format!(
-                        "the member expands more than {max_ratio}:1 (possible zip bomb)"
-                    ))
-                }
-                _ => None,
-            }
-        };
-        if let Some(why) = why {
-            self.budget.trip(&why);
-            return Err(io::Error::new(io::ErrorKind::InvalidData, why));
-        }
-        Ok(n)
-    }
-}
-
-/// The scan's end of a member's channel.
-struct ChannelReader {
-    rx: Receiver<io::Result<Vec<u8>>>,
-    buf: Vec<u8>,
-    pos: usize,
-}
-
-impl Read for ChannelReader {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        let avail = self.fill_buf()?;
-        let n = avail.len().min(out.len());
-        out[..n].copy_from_slice(&avail[..n]);
-        self.consume(n);
-        Ok(n)
-    }
-}
-
-impl BufRead for ChannelReader {
-    fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        while self.pos >= self.buf.len() {
-            match self.rx.recv() {
-                Ok(Ok(chunk)) => {
-                    self.buf = chunk;
-                    self.pos = 0;
-                }
-                Ok(Err(e)) => return Err(e),
-                Err(_) => return Ok(&[]),
-            }
-        }
-        Ok(&self.buf[self.pos..])
-    }
-    fn consume(&mut self, n: usize) {
-        self.pos = (self.pos + n).min(self.buf.len());
     }
 }

@@ -5,17 +5,19 @@
 
 use super::{MatcherPool, Matchers, ScanOptions, char_span, clip};
 use crate::audit::FileResult;
-use crate::classify::{ColumnProfile, FieldRole, decide};
+use crate::classify::{ColumnProfile, FieldRole};
 use crate::engine::{Match, Matcher};
 use crate::model::{Category, Location};
-use crate::policy::{FieldDecl, RecordChecker, RecordOutcomes};
+use crate::policy::{RecordChecker, RecordOutcomes};
 use crate::source::csv::{CsvReader, CsvRecord};
 use crate::source::table::{Locator, TableReader};
 use crate::source::{Source, SourceError};
 use crate::store::EncodedFinding;
+use columns::{Columns, decide_roles};
 use merge::{BatchOut, Merge, finish_csv};
 use rayon::prelude::*;
 
+mod columns;
 mod merge;
 
 const BATCH_ROWS: usize = 4096;
@@ -232,39 +234,6 @@ pub(super) fn scan_csv(
     scan_table(source, &mut reader, matchers, opts, result);
 }
 
-/// The columns as known when a batch was read: JSON tables name new columns as
-/// records come, and each batch is scanned with the columns of its time.
-#[derive(Clone, Default)]
-struct Columns {
-    headers: std::sync::Arc<Vec<String>>,
-    roles: std::sync::Arc<Vec<FieldRole>>,
-}
-
-impl Columns {
-    /// Take in columns the reader named since; new ones get their role from the
-    /// policy or their header (their values come too late for the profile).
-    fn catch_up(
-        &mut self,
-        reader: &dyn TableReader,
-        policy: Option<&crate::policy::SourcePolicy>,
-        rules: &crate::rules::RuleSet,
-    ) {
-        let now = reader.headers();
-        if now.len() == self.headers.len() {
-            return;
-        }
-        self.headers = std::sync::Arc::new(now.to_vec());
-        if self.roles.is_empty() {
-            return; // still before the first batch's profile
-        }
-        let mut roles = self.roles.to_vec();
-        for h in &now[roles.len()..] {
-            roles.push(role_of(h, &ColumnProfile::default(), policy, rules));
-        }
-        self.roles = std::sync::Arc::new(roles);
-    }
-}
-
 /// Scan one table, whatever its format, into `result`.
 pub(super) fn scan_table(
     source: &Source,
@@ -366,11 +335,11 @@ pub(super) fn scan_table(
     // the second batch is scanned.
     let first = step(&mut columns, false);
     if let Some((first, at_first)) = &first {
-        let mut roles = decide_roles(&at_first.headers, &first.chunks, policy, rules);
-        for h in &columns.headers[roles.len()..] {
-            roles.push(role_of(h, &ColumnProfile::default(), policy, rules));
-        }
-        columns.roles = std::sync::Arc::new(roles);
+        columns.profiled(
+            decide_roles(&at_first.headers, &first.chunks, policy, rules),
+            policy,
+            rules,
+        );
     }
     let late_columns = columns.clone();
     let late = Classifier {
@@ -387,12 +356,9 @@ pub(super) fn scan_table(
         || step(&mut columns_for_steps, true),
         |(out, at)| merge.absorb(out, &at.headers, Some(&late)),
     );
-    let roles = late_columns.roles.clone();
-    let mut roles = roles.to_vec();
-    let final_headers = reader.headers().to_vec();
-    for h in &final_headers[roles.len().min(final_headers.len())..] {
-        roles.push(role_of(h, &ColumnProfile::default(), policy, rules));
-    }
+    let mut last = late_columns;
+    last.catch_up(&*reader, policy, rules);
+    let (final_headers, roles) = (last.headers.to_vec(), last.roles.to_vec());
     finish_csv(
         source,
         &final_headers,
@@ -401,63 +367,4 @@ pub(super) fn scan_table(
         reader,
         checker.as_ref(),
     );
-}
-
-/// A column's role: what the policy file declares, else what its header and
-/// values suggest.
-fn role_of(
-    header: &str,
-    profile: &ColumnProfile,
-    policy: Option<&crate::policy::SourcePolicy>,
-    rules: &crate::rules::RuleSet,
-) -> FieldRole {
-    match policy.and_then(|p| p.field_decl(header)) {
-        Some(FieldDecl::Category(c)) => FieldRole::Structured(c),
-        Some(FieldDecl::FreeText | FieldDecl::NotPersonal) => FieldRole::FreeText,
-        None => match path_hint(header, rules) {
-            Some(c) => FieldRole::Structured(c),
-            None => decide(header, profile, rules),
-        },
-    }
-}
-
-/// A JSON column (`contact.emails[].value`) is named by its path: the nearest
-/// segment that is a known header (`emails`) says what it holds.
-fn path_hint(header: &str, rules: &crate::rules::RuleSet) -> Option<crate::model::Category> {
-    if !header.contains(['.', '[']) {
-        return None;
-    }
-    header
-        .rsplit('.')
-        .map(|seg| seg.trim_end_matches("[]"))
-        .find_map(|seg| {
-            // A list is named in the plural (`emails`, `phones`).
-            let singular = seg.strip_suffix('s').unwrap_or(seg);
-            crate::classify::header_category(seg, rules)
-                .or_else(|| crate::classify::header_category(singular, rules))
-        })
-}
-
-/// Each column's role: what the policy file declares, else what its header and the
-/// values of the first batch suggest.
-fn decide_roles(
-    headers: &[String],
-    chunks: &[ChunkOut],
-    policy: Option<&crate::policy::SourcePolicy>,
-    rules: &crate::rules::RuleSet,
-) -> Vec<FieldRole> {
-    let mut profiles = vec![ColumnProfile::default(); headers.len()];
-    for c in chunks {
-        for (p, q) in profiles.iter_mut().zip(&c.profiles) {
-            p.non_empty += q.non_empty;
-            for (cat, n) in &q.whole {
-                *p.whole.entry(*cat).or_default() += n;
-            }
-        }
-    }
-    headers
-        .iter()
-        .zip(&profiles)
-        .map(|(h, p)| role_of(h, p, policy, rules))
-        .collect()
 }
