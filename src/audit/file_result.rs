@@ -4,7 +4,7 @@
 use super::{FindingGroups, Violation};
 use crate::finding::InventoryEntry;
 use crate::model::Exposure;
-use crate::source::{Source, SourceError};
+use crate::source::{Source, SourceError, SourceKind};
 use crate::store::EncodedFinding;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SourceSummary {
     pub path: String,
-    pub kind: String,
+    pub kind: SourceKind,
     pub bytes: u64,
     pub records: u64,
     pub messages: u64,
@@ -51,7 +51,7 @@ impl FileResult {
         FileResult {
             summary: SourceSummary {
                 path: source.display.clone(),
-                kind: source.kind.as_str().to_string(),
+                kind: source.kind,
                 bytes: source.bytes,
                 records: 0,
                 messages: 0,

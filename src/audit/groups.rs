@@ -49,8 +49,11 @@ fn slot<'m, V: Default>(map: &'m mut BTreeMap<String, V>, key: &str) -> &'m mut 
 /// looks its group up by `&str` without allocating.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FindingGroups {
-    by_source: BTreeMap<String, BTreeMap<String, BTreeMap<(Action, Category), Group>>>,
+    by_source: BTreeMap<String, FieldGroups>,
 }
+
+/// Field → (action, category) → group, within one source.
+type FieldGroups = BTreeMap<String, BTreeMap<(Action, Category), Group>>;
 
 impl FindingGroups {
     pub fn new() -> FindingGroups {
@@ -73,13 +76,10 @@ impl FindingGroups {
         }
         if owner != path {
             // A Maildir message: the file (or its Message-ID) says which one.
-            let id = match f.location {
-                Location::Email {
-                    message_id: Some(id),
-                    ..
-                } => id.as_str(),
-                _ => path.rsplit('/').next().unwrap_or(path),
-            };
+            let id = f
+                .location
+                .message_id()
+                .unwrap_or_else(|| path.rsplit('/').next().unwrap_or(path));
             if !g.messages.contains(id) {
                 g.messages.insert(id.to_string());
             }

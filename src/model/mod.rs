@@ -3,9 +3,11 @@
 //! later stage; every module may use it.
 
 mod action;
+mod priority;
 mod violation;
 
 pub use action::{Action, Exposure};
+pub use priority::Priority;
 pub use violation::ViolationKind;
 
 use serde::{Deserialize, Serialize};
@@ -192,6 +194,17 @@ pub enum Location {
 }
 
 impl Location {
+    /// The Message-ID of a mail location, when the message has one.
+    pub fn message_id(&self) -> Option<&str> {
+        match self {
+            Location::Email {
+                message_id: Some(id),
+                ..
+            } => Some(id),
+            _ => None,
+        }
+    }
+
     /// The record number (CSV row or message number) the location belongs to.
     pub fn record(&self) -> u64 {
         match self {
@@ -221,7 +234,9 @@ impl Location {
     /// (their names are many), everything else as named.
     pub fn group_field(&self) -> &str {
         match self {
-            Location::Email { part, .. } if part.starts_with("attachment:") => "attachment",
+            Location::Email { part, .. } if MailPart::label_kind(part) == MailPart::ATTACHMENT => {
+                MailPart::ATTACHMENT
+            }
             _ => self.field(),
         }
     }
@@ -242,9 +257,21 @@ impl MailPart {
         match self {
             MailPart::Subject => "subject".into(),
             MailPart::Body => "body".into(),
-            MailPart::Header(h) => format!("header:{}", h.to_ascii_lowercase()),
-            MailPart::Attachment(a) => format!("attachment:{a}"),
+            MailPart::Header(h) => format!("{}:{}", MailPart::HEADER, h.to_ascii_lowercase()),
+            MailPart::Attachment(a) => format!("{}:{a}", MailPart::ATTACHMENT),
         }
+    }
+
+    /// The kind word of `header:<name>` labels.
+    pub const HEADER: &'static str = "header";
+    /// The kind word of `attachment:<file>` labels, and how attachments are grouped
+    /// and declared (`fields: {attachment: …}`).
+    pub const ATTACHMENT: &'static str = "attachment";
+
+    /// The kind of a field label: `header` for `header:from`, `attachment` for
+    /// `attachment:kunder.csv`, the label itself otherwise (`subject`, a column).
+    pub fn label_kind(label: &str) -> &str {
+        label.split_once(':').map_or(label, |(kind, _)| kind)
     }
 }
 

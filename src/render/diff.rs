@@ -5,7 +5,7 @@
 
 use crate::audit::Report;
 use crate::finding::Finding;
-use crate::model::{Category, Severity};
+use crate::model::{Category, Priority, Severity};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -32,7 +32,7 @@ pub struct Counts {
 pub struct TodoDelta {
     pub id: String,
     pub title: String,
-    pub priority: String,
+    pub priority: Priority,
     pub old_count: u64,
     pub new_count: u64,
     /// `new`, `fixed`, `reduced`, `grown` or `unchanged`.
@@ -83,7 +83,7 @@ pub fn diff(old: &Report, new: &Report, old_name: &str, new_name: &str) -> Diff 
         by_todo.push(TodoDelta {
             id: id.to_string(),
             title: t.title.clone(),
-            priority: t.priority.clone(),
+            priority: t.priority,
             old_count,
             new_count: t.count,
             status: status.into(),
@@ -94,7 +94,7 @@ pub fn diff(old: &Report, new: &Report, old_name: &str, new_name: &str) -> Diff 
             by_todo.push(TodoDelta {
                 id: id.to_string(),
                 title: t.title.clone(),
-                priority: t.priority.clone(),
+                priority: t.priority,
                 old_count: t.count,
                 new_count: 0,
                 status: "fixed".into(),

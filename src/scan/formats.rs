@@ -63,7 +63,6 @@ pub(super) fn scan_workbook(
             sheet_source.bytes = 0;
         }
         let mut result = FileResult::new(&sheet_source);
-        result.summary.kind = source.kind.as_str().to_string();
         if entry.chart {
             result.skipped.push((
                 sheet_source.display.clone(),

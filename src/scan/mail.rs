@@ -7,7 +7,7 @@ use super::{Matchers, ScanOptions, char_span};
 use crate::audit::FileResult;
 use crate::engine::Matcher;
 use crate::finding::{InventoryEntry, MessageInfo};
-use crate::model::{Category, Exposure, InventoryKind, Location};
+use crate::model::{Category, Exposure, InventoryKind, Location, MailPart};
 use crate::policy::{RecordChecker, RecordOutcomes, record_violations};
 use crate::redact::mask;
 use crate::source::mail::parse_message;
@@ -74,7 +74,7 @@ fn scan_message(
     for a in &msg.addresses {
         let e = out
             .addresses
-            .entry(format!("header:{}", a.header))
+            .entry(MailPart::Header(a.header.clone()).label())
             .or_default();
         e.2 += 1;
         if a.address.as_deref().is_some_and(|s| !s.is_empty()) {
@@ -87,7 +87,7 @@ fn scan_message(
     for att in msg.attachments.iter().filter(|a| !a.scanned) {
         out.attachments.push(InventoryEntry {
             path: inventory_path.to_string(),
-            field: format!("attachment:{}", att.name),
+            field: MailPart::Attachment(att.name.clone()).label(),
             kind: InventoryKind::Attachment,
             categories: BTreeMap::new(),
             values: 1,

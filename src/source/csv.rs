@@ -107,11 +107,11 @@ impl CsvReader {
             .lines()
             .next()
             .unwrap_or("");
-        if let Some(rest) = first_line.strip_prefix("sep=") {
-            if let Some(&b) = rest.trim().as_bytes().first() {
-                delim.get_or_insert(b);
-                skip_first_line = true;
-            }
+        if let Some(rest) = first_line.strip_prefix("sep=")
+            && let Some(&b) = rest.trim().as_bytes().first()
+        {
+            delim.get_or_insert(b);
+            skip_first_line = true;
         }
         let body = if skip_first_line {
             decoded_sample

@@ -20,8 +20,12 @@ use std::path::{Path, PathBuf};
 
 pub use walk::{Discovery, discover};
 
-/// What a file is, decided by content first and name second.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// What a file is, decided by content first and name second. Serialized in
+/// lower case (`csv`, `xlsx`, `zip`, `ndjson`, …: a source's `kind` in the report).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum SourceKind {
     Csv,
     Mbox,
@@ -68,6 +72,14 @@ impl SourceKind {
     /// An archive: its members are scanned as files.
     pub fn is_archive(self) -> bool {
         matches!(self, SourceKind::Zip | SourceKind::Tar)
+    }
+
+    /// Mailboxes and messages (everything but tables).
+    pub fn is_mail(self) -> bool {
+        matches!(
+            self,
+            SourceKind::Mbox | SourceKind::Eml | SourceKind::Maildir
+        )
     }
 }
 

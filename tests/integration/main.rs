@@ -6,6 +6,7 @@ mod ci_mode;
 mod cli;
 mod common;
 mod corpus;
+mod eval;
 mod formats;
 mod formats_corpus;
 mod hostile;

@@ -37,7 +37,7 @@ fn report(
     for (path, kind, n) in sources {
         r.summary.sources.push(gdpr_audit::audit::SourceSummary {
             path: path.to_string(),
-            kind: kind.to_string(),
+            kind: serde_json::from_value(serde_json::json!(kind)).expect("a source kind"),
             bytes: 0,
             records: if *kind == "csv" { *n } else { 0 },
             messages: if *kind == "csv" { 0 } else { *n },

@@ -117,10 +117,8 @@ impl Merge<'_> {
             } => {
                 let category = finding.category;
                 // Free-text columns list what they turned out to hold.
-                if free_text {
-                    if let Some(t) = self.totals.get_mut(col) {
-                        *t.categories.entry(category).or_default() += 1;
-                    }
+                if free_text && let Some(t) = self.totals.get_mut(col) {
+                    *t.categories.entry(category).or_default() += 1;
                 }
                 let exposure = Exposure::of(!free_text, category, false);
                 self.result.push_finding(finding, exposure, self.cap);
