@@ -3,7 +3,7 @@
 //! exports (one table), and archives, whose members go back through
 //! [`super::scan_source`] — the same per-kind code as files of their kind.
 
-use super::{FileResult, Matchers, ScanOptions};
+use super::{Emit, FileResult, Matchers, ScanOptions};
 use crate::source::archive::{ArchiveEvent, ArchiveWalk};
 use crate::source::json::{JsonReader, JsonShape};
 use crate::source::sheet::Workbook;
@@ -33,13 +33,14 @@ pub(super) fn scan_workbook(
     source: &Source,
     matchers: Matchers<'_>,
     opts: &ScanOptions,
-) -> Vec<FileResult> {
+    emit: Emit<'_>,
+) {
     let mut book = match Workbook::open(source, &opts.limits) {
         Ok(b) => b,
         Err(e) => {
             let mut r = FileResult::new(source);
             r.errors.push(e);
-            return vec![r];
+            return emit(r);
         }
     };
     let sheets = book.sheets();
@@ -49,9 +50,8 @@ pub(super) fn scan_workbook(
             &source.display,
             "the workbook has no sheets",
         ));
-        return vec![r];
+        return emit(r);
     }
-    let mut out = Vec::new();
     for (i, entry) in sheets.into_iter().enumerate() {
         if crate::interrupt::is_interrupted() {
             break;
@@ -68,7 +68,7 @@ pub(super) fn scan_workbook(
                 sheet_source.display.clone(),
                 "chart sheet (no cells)".into(),
             ));
-            out.push(result);
+            emit(result);
             continue;
         }
         if entry.hidden {
@@ -87,32 +87,30 @@ pub(super) fn scan_workbook(
             )),
         }
         result.finish();
-        out.push(result);
+        emit(result);
     }
-    out
 }
 
-/// An archive: its own line in the summary (with the errors and skipped members
-/// of the walk), then every member's results, in archive order.
+/// An archive: every member's results as each member is done, in archive order
+/// (so a large archive holds one member's results at a time), then its own line
+/// in the summary with the errors and skipped members of the walk.
 pub(super) fn scan_archive(
     source: &Source,
     matchers: Matchers<'_>,
     opts: &ScanOptions,
-) -> Vec<FileResult> {
+    emit: Emit<'_>,
+) {
     let mut own = FileResult::new(source);
-    let mut members = Vec::new();
     for event in ArchiveWalk::start(source, &opts.limits) {
         if crate::interrupt::is_interrupted() {
             break;
         }
         match event {
-            ArchiveEvent::Member(m) => members.extend(super::scan_source(&m, matchers, opts)),
+            ArchiveEvent::Member(m) => super::scan_source(&m, matchers, opts, &mut *emit),
             ArchiveEvent::Error(e) => own.errors.push(e),
             ArchiveEvent::Warning(w) => own.warnings.push(w),
             ArchiveEvent::Skipped(path, why) => own.skipped.push((path, why)),
         }
     }
-    let mut out = vec![own];
-    out.append(&mut members);
-    out
+    emit(own);
 }

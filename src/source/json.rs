@@ -458,7 +458,10 @@ impl<'de> Visitor<'de> for Flatten<'_> {
 mod tests {
     use super::*;
 
-    fn read(text: &str, shape: JsonShape) -> (Vec<String>, Vec<Vec<(String, String)>>, JsonReader) {
+    /// (path, value) of each field of each record.
+    type Fields = Vec<Vec<(String, String)>>;
+
+    fn read(text: &str, shape: JsonShape) -> (Vec<String>, Fields, JsonReader) {
         let mut r = JsonReader::new(
             Box::new(io::Cursor::new(text.as_bytes().to_vec())),
             "t.json",

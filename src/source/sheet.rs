@@ -148,23 +148,22 @@ fn load<RS: Read + Seek>(sheets: &mut Sheets<RS>, name: &str) -> Result<Loaded, 
             if range
                 .used_cells()
                 .any(|(_, _, v)| matches!(v, Data::Float(_) | Data::Int(_)))
+                && let Ok(styles) = x.worksheet_style(name)
             {
-                if let Ok(styles) = x.worksheet_style(name) {
-                    let (r0, c0) = range.start().unwrap_or((0, 0));
-                    for (r, c, v) in range.used_cells() {
-                        if !matches!(v, Data::Float(_) | Data::Int(_)) {
-                            continue;
-                        }
-                        let pos = (r0 + r as u32, c0 + c as u32);
-                        let digits = styles
-                            .get(pos)
-                            .and_then(|s| s.number_format.as_ref())
-                            .map(|f| f.format_code.as_str())
-                            .filter(|f| !f.is_empty() && f.bytes().all(|b| b == b'0'))
-                            .map(str::len);
-                        if let Some(d) = digits {
-                            padding.insert(pos, d);
-                        }
+                let (r0, c0) = range.start().unwrap_or((0, 0));
+                for (r, c, v) in range.used_cells() {
+                    if !matches!(v, Data::Float(_) | Data::Int(_)) {
+                        continue;
+                    }
+                    let pos = (r0 + r as u32, c0 + c as u32);
+                    let digits = styles
+                        .get(pos)
+                        .and_then(|s| s.number_format.as_ref())
+                        .map(|f| f.format_code.as_str())
+                        .filter(|f| !f.is_empty() && f.bytes().all(|b| b == b'0'))
+                        .map(str::len);
+                    if let Some(d) = digits {
+                        padding.insert(pos, d);
                     }
                 }
             }
@@ -195,10 +194,11 @@ fn cell_text(v: &Data, pad: Option<usize>) -> String {
             }
         }
     };
-    if let Some(width) = pad {
-        if s.len() < width && s.bytes().all(|b| b.is_ascii_digit()) {
-            s = format!("{}{s}", "0".repeat(width - s.len()));
-        }
+    if let Some(width) = pad
+        && s.len() < width
+        && s.bytes().all(|b| b.is_ascii_digit())
+    {
+        s = format!("{}{s}", "0".repeat(width - s.len()));
     }
     s
 }

@@ -52,7 +52,7 @@ fn write_book(path: &Path) {
         ws.write_datetime_with_format(
             i,
             4,
-            &ExcelDateTime::from_ymd(2020, 1, i as u8).expect("date"),
+            ExcelDateTime::from_ymd(2020, 1, i as u8).expect("date"),
             &date,
         )
         .expect("w");

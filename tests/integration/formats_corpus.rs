@@ -82,10 +82,8 @@ fn scan_to(paths: &[&Path], report: &Path) -> Value {
 /// → `crm/contacts.csv`, sheet locations → CSV locations.
 fn as_csv_report(mut r: Value) -> Value {
     let rename = |p: &mut Value| {
-        if let Some(s) = p.as_str() {
-            if let Some((_, sheet)) = s.split_once(".xlsx#") {
-                *p = Value::String(format!("crm/{sheet}.csv"));
-            }
+        if let Some((_, sheet)) = p.as_str().and_then(|s| s.split_once(".xlsx#")) {
+            *p = Value::String(format!("crm/{sheet}.csv"));
         }
     };
     for f in r["findings"].as_array_mut().expect("findings") {
