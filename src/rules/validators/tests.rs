@@ -45,7 +45,7 @@ fn iban_check(country: &str, bban: &str) -> String {
 
 #[test]
 fn names_round_trip() {
-    assert_eq!(Validator::ALL.len(), 18);
+    assert_eq!(Validator::ALL.len(), 48);
     for (i, &v) in Validator::ALL.iter().enumerate() {
         assert_eq!(v as usize, i, "ALL must follow declaration order");
         assert_eq!(Validator::from_name(v.name()), Some(v));
@@ -476,16 +476,11 @@ fn ipv6() {
             "fe80::1ff:fe23:4567:890a",
             "2001:0db8:85a3:0000:0000:8a2e:0370:7334",
             "::ffff:192.0.2.1",
-        ],
-        &[
-            "::",
+            // loopback is kept, with a lower confidence
             "::1",
             "0:0:0:0:0:0:0:1",
-            "2001:db8::g",
-            "12345::",
-            "1.2.3.4",
-            "2001:db8:::1",
         ],
+        &["::", "2001:db8::g", "12345::", "1.2.3.4", "2001:db8:::1"],
     );
 }
 
