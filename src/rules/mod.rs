@@ -27,6 +27,10 @@ pub const BUILTIN_FILES: &[(&str, &str)] = &[
         include_str!("../../rules/identifiers.yaml"),
     ),
     (
+        "rules/identifiers_europe.yaml",
+        include_str!("../../rules/identifiers_europe.yaml"),
+    ),
+    (
         "rules/financial.yaml",
         include_str!("../../rules/financial.yaml"),
     ),

@@ -3,6 +3,8 @@
 //! spaces, dashes and a leading 0 or +"); only a number that its country's plan
 //! allocates passes, so order numbers, dates and prices of the same shape are dropped.
 
+mod plan;
+
 use phonenumber::country::Id;
 use phonenumber::{Mode, PhoneNumber};
 
@@ -21,7 +23,7 @@ const NATIONAL_REGIONS: &[Id] = {
 };
 
 /// The candidate's characters are digits, spaces, `+ - . / ( )` only, with 6 to 17
-/// digits: anything else is not a phone number and never reaches the parser.
+/// digits: anything else is not a phone number and never reaches the plans.
 fn plausible(s: &str) -> bool {
     let mut digits = 0;
     for c in s.bytes() {
@@ -35,12 +37,6 @@ fn plausible(s: &str) -> bool {
     (6..=17).contains(&digits)
 }
 
-/// Parse in `region` and keep the number only when its plan allocates it.
-fn valid_in(s: &str, region: Id) -> Option<PhoneNumber> {
-    let n = phonenumber::parse(Some(region), s).ok()?;
-    phonenumber::is_valid(&n).then_some(n)
-}
-
 /// Written in international form: a leading `+`, or the `00` international prefix.
 fn international(s: &str) -> bool {
     let t = s.trim_start();
@@ -49,27 +45,49 @@ fn international(s: &str) -> bool {
 
 /// A valid number in international form (`+44 20 7946 0958`, `0046 70-123 45 67`).
 pub(super) fn phone_intl(s: &str) -> bool {
-    plausible(s) && international(s) && valid_in(s, DEFAULT_REGION).is_some()
+    plausible(s) && international(s) && plan::valid_international(s)
 }
 
 /// A valid number in international form or in the default region's national form,
 /// which in Sweden always starts with the trunk prefix 0 (`08-...`, `(031) ...`).
 pub(super) fn phone_se(s: &str) -> bool {
+    if !plausible(s) {
+        return false;
+    }
+    if international(s) {
+        return plan::valid_international(s);
+    }
     let t = s.trim_start().trim_start_matches('(');
-    plausible(s)
-        && (international(s) || t.starts_with('0'))
-        && valid_in(s, DEFAULT_REGION).is_some()
+    t.starts_with('0') && plan::valid_national(s, DEFAULT_REGION)
 }
 
 /// A national form (no `+`) valid in at least one of the supported regions, e.g.
 /// `020 7946 0958` (UK), `030 1234567` (Germany), `975 83 331` (Norway).
 pub(super) fn phone_national(s: &str) -> bool {
-    plausible(s) && !international(s) && NATIONAL_REGIONS.iter().any(|&r| valid_in(s, r).is_some())
+    plausible(s)
+        && !international(s)
+        && NATIONAL_REGIONS.iter().any(|&r| plan::valid_national(s, r))
 }
 
 /// A North American number, `(415) 555-0132`, `415-555-0132`, `+1 415 555 0132`.
 pub(super) fn phone_nanp(s: &str) -> bool {
-    plausible(s) && [Id::US, Id::CA].iter().any(|&r| valid_in(s, r).is_some())
+    if !plausible(s) {
+        return false;
+    }
+    if international(s) {
+        return plan::valid_international(s) && digits(s).trim_start_matches("00").starts_with('1');
+    }
+    [Id::US, Id::CA].iter().any(|&r| plan::valid_national(s, r))
+}
+
+fn digits(s: &str) -> String {
+    s.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// Parse in `region` with the crate and keep the number only when it is valid.
+fn parse_valid(s: &str, region: Id) -> Option<PhoneNumber> {
+    let n = phonenumber::parse(Some(region), s).ok()?;
+    phonenumber::is_valid(&n).then_some(n)
 }
 
 /// The E.164 form (`+46701234567`) of a phone number as written: international
@@ -88,11 +106,11 @@ pub fn to_e164(text: &str, default_region: &str) -> Option<String> {
         .to_ascii_uppercase()
         .parse::<Id>()
         .unwrap_or(DEFAULT_REGION);
-    let number = valid_in(t, region).or_else(|| {
+    let number = parse_valid(t, region).or_else(|| {
         if international(t) {
             return None;
         }
-        NATIONAL_REGIONS.iter().find_map(|&r| valid_in(t, r))
+        NATIONAL_REGIONS.iter().find_map(|&r| parse_valid(t, r))
     })?;
     Some(number.format().mode(Mode::E164).to_string())
 }
