@@ -104,6 +104,7 @@ impl Validator {
     pub fn confidence_penalty(self, candidate: &str) -> f64 {
         match self {
             Validator::Ipv4 | Validator::Ipv6 => net::ip_penalty(candidate),
+            Validator::PhoneSe | Validator::PhoneIntl => phone::intl_penalty(candidate.trim()),
             _ => 0.0,
         }
     }
@@ -215,7 +216,7 @@ const META: [(&str, &str); 48] = [
     ("dk_bank_account", "Danish reg. nr. and account number: layout (no common check digit)"),
     ("uk_sort_code_account", "UK sort code and eight-digit account number: layout"),
     ("phone_se", "phone number valid in its numbering plan; national forms read as Swedish"),
-    ("phone_intl", "phone number in international form (+ or 00) valid in its country's plan"),
+    ("phone_intl", "phone number in international form (+ or 00) valid in (or of a possible length for) its country's plan"),
     ("phone_national", "national phone number valid in a Nordic, European or North American plan"),
     ("phone_nanp", "North American phone number valid in the US or Canadian plan"),
 ];
@@ -517,7 +518,8 @@ fn fi_hetu(s: &[u8]) -> bool {
         _ => return false,
     };
     let n = num(&ind);
-    if !(2..=899).contains(&n)
+    // 900-999 are temporary identity codes, still a person's
+    if !(2..=999).contains(&n)
         || !is_valid_date(century + dd(date, 4) as i32, dd(date, 2), dd(date, 0))
     {
         return false;

@@ -43,9 +43,34 @@ fn international(s: &str) -> bool {
     t.starts_with('+') || t.starts_with("00")
 }
 
-/// A valid number in international form (`+44 20 7946 0958`, `0046 70-123 45 67`).
+/// A number in international form (`+44 20 7946 0958`, `0046 70-123 45 67`) that
+/// is valid in its country's plan or, written with a `+`, at least has a possible
+/// length there: the `+` and a country code already say "phone number" (see
+/// [`intl_penalty`]), while `00` and digits is also the shape of tracking and
+/// SSCC numbers.
 pub(super) fn phone_intl(s: &str) -> bool {
-    plausible(s) && international(s) && plan::valid_international(s)
+    plausible(s) && international(s) && intl_fit_ok(s)
+}
+
+fn intl_fit_ok(s: &str) -> bool {
+    let least = if s.trim_start().starts_with('+') {
+        plan::Fit::Length
+    } else {
+        plan::Fit::Valid
+    };
+    plan::international_fit(s) >= least
+}
+
+/// Confidence lost by an international form that its plan does not allocate.
+pub(super) const UNALLOCATED_PENALTY: f64 = 0.2;
+
+/// [`UNALLOCATED_PENALTY`] for an international form of possible length only.
+pub(super) fn intl_penalty(s: &str) -> f64 {
+    if international(s) && plan::international_fit(s) == plan::Fit::Length {
+        UNALLOCATED_PENALTY
+    } else {
+        0.0
+    }
 }
 
 /// A valid number in international form or in the default region's national form,
@@ -55,7 +80,7 @@ pub(super) fn phone_se(s: &str) -> bool {
         return false;
     }
     if international(s) {
-        return plan::valid_international(s);
+        return intl_fit_ok(s);
     }
     let t = s.trim_start().trim_start_matches('(');
     t.starts_with('0') && plan::valid_national(s, DEFAULT_REGION)
@@ -133,10 +158,22 @@ mod tests {
         ] {
             assert!(phone_intl(good), "{good}");
         }
-        // an unallocated range, too few digits, a bare national form, text
-        for bad in ["+46 10", "+44 20 7946", "070-123 45 67", "+46 7O 123 45 67"] {
+        // too few digits, a bare national form, text, a length no plan has
+        for bad in [
+            "+46 10",
+            "+44 20 7946",
+            "070-123 45 67",
+            "+46 7O 123 45 67",
+            "+47 975 83 331 12",
+        ] {
             assert!(!phone_intl(bad), "{bad}");
         }
+        // the UK's range for drama is not allocated: kept, less confidently
+        assert!(phone_intl("+44 7700 900456"));
+        assert_eq!(intl_penalty("+44 7700 900456"), UNALLOCATED_PENALTY);
+        assert_eq!(intl_penalty("+44 7911 123456"), 0.0);
+        // with 00 instead of + the number must be allocated
+        assert!(!phone_intl("0044 7700 900456"));
     }
 
     #[test]

@@ -290,15 +290,16 @@ fn fi_hetu() {
             "020202A0202",
             "290200A002C",
             "131052-308t",
+            // 900-999: a temporary identity code (the register's own example)
+            "311280-999J",
+            "010594Y9032",
         ],
         &[
             "131052-308U", // wrong control
             "131052-309T", // individual number changed
-            "311280-999J", // 999 is a temporary number
             "290201A002C", // 29 Feb 2001
             "131052Z308T", // unknown century sign
             "131052-308",
-            "010594Y9032", // individual number 903 is temporary
             "131052–308T", // en dash
         ],
     );

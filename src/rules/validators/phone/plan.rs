@@ -103,9 +103,41 @@ fn digits(s: &str) -> String {
     s.chars().filter(char::is_ascii_digit).collect()
 }
 
+/// How well an international form fits its country's plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Fit {
+    None,
+    /// A possible length for the country, in no allocated range (an unallocated
+    /// block, a range reserved for fiction such as the UK's 07700 900xxx).
+    Length,
+    Valid,
+}
+
+impl Region {
+    fn fit(&self, nsn: &str) -> Fit {
+        if self.valid(nsn) {
+            Fit::Valid
+        } else if nsn.bytes().next().is_some_and(|c| c != b'0')
+            && self
+                .kinds
+                .iter()
+                .any(|k| k.lengths.contains(&(nsn.len() as u16)))
+        {
+            Fit::Length
+        } else {
+            Fit::None
+        }
+    }
+}
+
+/// `+CC ...` or `00CC ...` valid in its country's plan.
+pub(super) fn valid_international(s: &str) -> bool {
+    international_fit(s) == Fit::Valid
+}
+
 /// `+CC ...` or `00CC ...`: the country code is the shortest prefix (codes are
 /// prefix-free) that names a plan; a `(0)` after it is the optional trunk prefix.
-pub(super) fn valid_international(s: &str) -> bool {
+pub(super) fn international_fit(s: &str) -> Fit {
     let all = digits(s);
     let body = if s.trim_start().starts_with('+') {
         all.as_str()
@@ -114,7 +146,7 @@ pub(super) fn valid_international(s: &str) -> bool {
     };
     for len in 1..=3.min(body.len()) {
         let Ok(code) = body[..len].parse::<u16>() else {
-            return false;
+            return Fit::None;
         };
         let Some(plans) = regions(code) else {
             continue;
@@ -123,9 +155,9 @@ pub(super) fn valid_international(s: &str) -> bool {
         if s.contains("(0)") {
             nsn = nsn.strip_prefix('0').unwrap_or(nsn);
         }
-        return plans.iter().any(|r| r.valid(nsn));
+        return plans.iter().map(|r| r.fit(nsn)).max().unwrap_or(Fit::None);
     }
-    false
+    Fit::None
 }
 
 /// A national form read in `region`: the national prefix (trunk 0, NANP 1) is
