@@ -11,6 +11,9 @@ use phonenumber::{Mode, PhoneNumber};
 /// The region a national number (no `+`, no `00`) is read in by default.
 pub const DEFAULT_REGION: Id = Id::SE;
 
+/// [`DEFAULT_REGION`] as the ISO 3166 code [`to_e164`] takes.
+pub const DEFAULT_REGION_CODE: &str = "SE";
+
 /// Regions whose national forms are accepted next to a phone word: the Nordic
 /// countries, the rest of the EU/EEA, the UK and Switzerland, and North America.
 #[rustfmt::skip]
