@@ -6,7 +6,6 @@
 mod plan;
 
 use phonenumber::country::Id;
-use phonenumber::{Mode, PhoneNumber};
 
 /// The region a national number (no `+`, no `00`) is read in by default.
 pub const DEFAULT_REGION: Id = Id::SE;
@@ -112,12 +111,6 @@ fn digits(s: &str) -> String {
     s.chars().filter(char::is_ascii_digit).collect()
 }
 
-/// Parse in `region` with the crate and keep the number only when it is valid.
-fn parse_valid(s: &str, region: Id) -> Option<PhoneNumber> {
-    let n = phonenumber::parse(Some(region), s).ok()?;
-    phonenumber::is_valid(&n).then_some(n)
-}
-
 /// The E.164 form (`+46701234567`) of a phone number as written: international
 /// forms by their country code, national forms in `default_region` (an ISO 3166
 /// code such as "SE", "GB"; case-insensitive), then, failing that, in the other
@@ -134,13 +127,12 @@ pub fn to_e164(text: &str, default_region: &str) -> Option<String> {
         .to_ascii_uppercase()
         .parse::<Id>()
         .unwrap_or(DEFAULT_REGION);
-    let number = parse_valid(t, region).or_else(|| {
+    plan::e164(t, region).or_else(|| {
         if international(t) {
             return None;
         }
-        NATIONAL_REGIONS.iter().find_map(|&r| parse_valid(t, r))
-    })?;
-    Some(number.format().mode(Mode::E164).to_string())
+        NATIONAL_REGIONS.iter().find_map(|&r| plan::e164(t, r))
+    })
 }
 
 #[cfg(test)]

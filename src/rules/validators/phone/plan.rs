@@ -138,16 +138,19 @@ pub(super) fn valid_international(s: &str) -> bool {
 /// `+CC ...` or `00CC ...`: the country code is the shortest prefix (codes are
 /// prefix-free) that names a plan; a `(0)` after it is the optional trunk prefix.
 pub(super) fn international_fit(s: &str) -> Fit {
+    split_international(s).map_or(Fit::None, |(_, _, fit)| fit)
+}
+
+/// Country code, national significant number and fit of an international form.
+fn split_international(s: &str) -> Option<(u16, String, Fit)> {
     let all = digits(s);
     let body = if s.trim_start().starts_with('+') {
         all.as_str()
     } else {
-        all.strip_prefix("00").unwrap_or("")
+        all.strip_prefix("00")?
     };
     for len in 1..=3.min(body.len()) {
-        let Ok(code) = body[..len].parse::<u16>() else {
-            return Fit::None;
-        };
+        let code = body[..len].parse::<u16>().ok()?;
         let Some(plans) = regions(code) else {
             continue;
         };
@@ -155,27 +158,45 @@ pub(super) fn international_fit(s: &str) -> Fit {
         if s.contains("(0)") {
             nsn = nsn.strip_prefix('0').unwrap_or(nsn);
         }
-        return plans.iter().map(|r| r.fit(nsn)).max().unwrap_or(Fit::None);
+        let fit = plans.iter().map(|r| r.fit(nsn)).max().unwrap_or(Fit::None);
+        return Some((code, nsn.to_string(), fit));
     }
-    Fit::None
+    None
+}
+
+/// The E.164 form of an international form its plan allocates, or of a national
+/// form valid in `region`.
+pub(super) fn e164(s: &str, region: Id) -> Option<String> {
+    let (code, nsn) = if s.trim_start().starts_with('+') || s.trim_start().starts_with("00") {
+        let (code, nsn, fit) = split_international(s)?;
+        (fit == Fit::Valid).then_some((code, nsn))?
+    } else {
+        let code = code_of(region)?;
+        (code, national_nsn(s, region)?)
+    };
+    Some(format!("+{code}{nsn}"))
 }
 
 /// A national form read in `region`: the national prefix (trunk 0, NANP 1) is
 /// dropped when present, as a dialler would.
 pub(super) fn valid_national(s: &str, region: Id) -> bool {
-    let Some(plans) = code_of(region).and_then(regions) else {
-        return false;
-    };
-    let Some(r) = plans.iter().find(|r| r.id == region.as_ref()) else {
-        return false;
-    };
+    national_nsn(s, region).is_some()
+}
+
+/// The national significant number of a national form valid in `region`.
+fn national_nsn(s: &str, region: Id) -> Option<String> {
+    let plans = code_of(region).and_then(regions)?;
+    let r = plans.iter().find(|r| r.id == region.as_ref())?;
     let all = digits(s);
     let stripped = r
         .national_prefix
         .as_deref()
         .and_then(|p| all.strip_prefix(p))
-        .filter(|rest| !rest.is_empty());
-    stripped.is_some_and(|nsn| r.valid(nsn)) || r.valid(&all)
+        .filter(|rest| !rest.is_empty() && r.valid(rest));
+    match stripped {
+        Some(nsn) => Some(nsn.to_string()),
+        None => r.valid(&all).then_some(all),
+    }
 }
 
 #[cfg(test)]
@@ -230,10 +251,13 @@ mod tests {
             (Id::FR, "01 23 45 67 89"),
         ];
         for (region, s) in national {
-            let crate_says = phonenumber::parse(Some(region), s)
-                .map(|n| phonenumber::is_valid(&n))
-                .unwrap_or(false);
+            let parsed = phonenumber::parse(Some(region), s).ok();
+            let crate_says = parsed.as_ref().is_some_and(phonenumber::is_valid);
             assert_eq!(valid_national(s, region), crate_says, "{region:?} {s}");
+            let crate_e164 = parsed
+                .filter(phonenumber::is_valid)
+                .map(|n| n.format().mode(phonenumber::Mode::E164).to_string());
+            assert_eq!(e164(s, region), crate_e164, "{region:?} {s}");
         }
     }
 }
