@@ -82,19 +82,15 @@ impl Matcher {
         if self.field_facts.len() >= FIELD_MEMO {
             self.field_facts.clear();
         }
+        let name = FieldName::new(field);
         let facts: std::sync::Arc<[FieldFact]> = self
             .rules
             .rules
             .iter()
             .map(|r| FieldFact {
                 context: r.column_hint(field)
-                    || r.context
-                        .as_ref()
-                        .is_some_and(|c| field_mentions(field, &c.words)),
-                exclude: r
-                    .exclude
-                    .as_ref()
-                    .is_some_and(|x| field_mentions(field, &x.words)),
+                    || r.context.as_ref().is_some_and(|c| name.mentions(&c.words)),
+                exclude: r.exclude.as_ref().is_some_and(|x| name.mentions(&x.words)),
             })
             .collect();
         self.field_facts.insert(field.to_string(), facts.clone());
@@ -305,29 +301,47 @@ impl Matcher {
     }
 }
 
-/// Does the field (column or header) name contain one of `words` as a whole word?
-/// Names are split on anything that is not a letter or digit, so `platform_version`
-/// holds `version`, but `export_kunder.csv` does not hold `origin` and `lead_origin`
-/// holds it only as its own word.
-fn field_mentions(field: &str, words: &[String]) -> bool {
-    if field.is_empty() {
-        return false;
+/// A field (column or header) name split into words, once per name: it is asked
+/// about the context words of every rule.
+struct FieldName {
+    /// Lower-cased words joined by single spaces.
+    joined: String,
+    /// Byte offsets in `joined` where a word starts.
+    starts: Vec<usize>,
+}
+
+impl FieldName {
+    /// Names are split on anything that is not a letter or digit, so
+    /// `platform_version` holds `version`, but `export_kunder.csv` does not hold
+    /// `origin` and `lead_origin` holds it only as its own word.
+    fn new(field: &str) -> FieldName {
+        let lower = field.to_lowercase();
+        let mut joined = String::with_capacity(lower.len());
+        let mut starts = Vec::new();
+        for token in lower
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|t| !t.is_empty())
+        {
+            if !joined.is_empty() {
+                joined.push(' ');
+            }
+            starts.push(joined.len());
+            joined.push_str(token);
+        }
+        FieldName { joined, starts }
     }
-    let f = field.to_lowercase();
-    let tokens: Vec<&str> = f
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|t| !t.is_empty())
-        .collect();
-    let joined = tokens.join(" ");
-    words.iter().any(|w| {
-        let w = w.trim();
-        !w.is_empty()
-            && joined.match_indices(w).any(|(i, _)| {
-                let before = i == 0 || joined.as_bytes()[i - 1] == b' ';
-                let after = i + w.len() == joined.len() || joined.as_bytes()[i + w.len()] == b' ';
-                before && after
-            })
-    })
+
+    /// Does the name contain one of `words` as a whole word (or phrase of words)?
+    fn mentions(&self, words: &[String]) -> bool {
+        let j = self.joined.as_bytes();
+        words.iter().any(|w| {
+            let w = w.trim().as_bytes();
+            !w.is_empty()
+                && self.starts.iter().any(|&i| {
+                    j[i..].starts_with(w) && j.get(i + w.len()).is_none_or(|&c| c == b' ')
+                })
+        })
+    }
 }
 
 /// Is one of `words` in the window around `[start, end)`, starting at a word start?
