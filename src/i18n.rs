@@ -1,8 +1,7 @@
 //! Every sentence a report shows, in one place per language. Swedish is the first
 //! language of many users; English is the default.
 
-use crate::model::Category;
-use crate::todo::Action;
+use crate::model::{Action, Category, Priority};
 
 #[derive(
     Debug,
@@ -289,7 +288,7 @@ pub fn todo_why(
     confidence: f64,
     age: f64,
     score: f64,
-    priority: &str,
+    priority: Priority,
 ) -> String {
     let cat = category_name(lang, c);
     let age_part = |label: &str| {
@@ -437,8 +436,8 @@ pub fn severity_name(lang: Lang, s: crate::model::Severity) -> &'static str {
 }
 
 /// An inventory entry's kind as a column value.
-pub fn kind_name(lang: Lang, k: crate::finding::InventoryKind) -> &'static str {
-    use crate::finding::InventoryKind::*;
+pub fn kind_name(lang: Lang, k: crate::model::InventoryKind) -> &'static str {
+    use crate::model::InventoryKind::*;
     match (lang, k) {
         (Lang::En, Structured) => "structured",
         (Lang::En, FreeText) => "free text",
@@ -450,29 +449,30 @@ pub fn kind_name(lang: Lang, k: crate::finding::InventoryKind) -> &'static str {
 }
 
 /// What a priority asks of the reader (P1 fix this week … P4 housekeeping).
-pub fn priority_hint(lang: Lang, priority: &str) -> &'static str {
+pub fn priority_hint(lang: Lang, priority: Priority) -> &'static str {
+    use Priority::*;
     match (lang, priority) {
-        (Lang::En, "P1") => "fix this week",
-        (Lang::En, "P2") => "fix soon",
-        (Lang::En, "P3") => "plan a fix",
-        (Lang::En, _) => "housekeeping",
-        (Lang::Sv, "P1") => "åtgärda denna vecka",
-        (Lang::Sv, "P2") => "åtgärda snart",
-        (Lang::Sv, "P3") => "planera en åtgärd",
-        (Lang::Sv, _) => "städning",
+        (Lang::En, P1) => "fix this week",
+        (Lang::En, P2) => "fix soon",
+        (Lang::En, P3) => "plan a fix",
+        (Lang::En, P4) => "housekeeping",
+        (Lang::Sv, P1) => "åtgärda denna vecka",
+        (Lang::Sv, P2) => "åtgärda snart",
+        (Lang::Sv, P3) => "planera en åtgärd",
+        (Lang::Sv, P4) => "städning",
     }
 }
 
 /// Title of a to-do item made from a policy violation (`crate::policy`).
 pub fn violation_title(
     lang: Lang,
-    kind: crate::policy::ViolationKind,
+    kind: crate::model::ViolationKind,
     c: Category,
     path: &str,
     field: &str,
     count: u64,
 ) -> String {
-    use crate::policy::ViolationKind as K;
+    use crate::model::ViolationKind as K;
     let cat = category_name(lang, c);
     let values = kind == K::UndeclaredPersonalData;
     let n = match (lang, values) {
@@ -525,7 +525,7 @@ pub fn violation_title(
 #[allow(clippy::too_many_arguments)]
 pub fn violation_why(
     lang: Lang,
-    kind: crate::policy::ViolationKind,
+    kind: crate::model::ViolationKind,
     c: Category,
     weight: f64,
     exposure: f64,
@@ -533,9 +533,9 @@ pub fn violation_why(
     confidence: f64,
     age: f64,
     score: f64,
-    priority: &str,
+    priority: Priority,
 ) -> String {
-    use crate::policy::ViolationKind as K;
+    use crate::model::ViolationKind as K;
     let cat = category_name(lang, c);
     let reason = match (lang, kind) {
         (Lang::En, K::RetentionExpired) => "Kept longer than the retention period (Art. 5(1)(e))",

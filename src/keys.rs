@@ -18,10 +18,10 @@ pub enum KeySource {
 }
 
 pub fn resolve(config_key: Option<&str>, project_root: &Path) -> (FingerprintKey, KeySource) {
-    if let Ok(v) = std::env::var(KEY_ENV) {
-        if !v.is_empty() {
-            return (FingerprintKey::from_secret(v.as_bytes()), KeySource::Env);
-        }
+    if let Ok(v) = std::env::var(KEY_ENV)
+        && !v.is_empty()
+    {
+        return (FingerprintKey::from_secret(v.as_bytes()), KeySource::Env);
     }
     if let Some(k) = config_key.filter(|k| !k.is_empty()) {
         return (FingerprintKey::from_secret(k.as_bytes()), KeySource::Config);
@@ -35,13 +35,13 @@ pub fn resolve(config_key: Option<&str>, project_root: &Path) -> (FingerprintKey
     let root = std::fs::canonicalize(project_root).unwrap_or_else(|_| project_root.to_path_buf());
     let name = blake3::hash(root.to_string_lossy().as_bytes()).to_hex();
     let file = dir.join(format!("{}.key", &name[..24]));
-    if let Ok(secret) = std::fs::read(&file) {
-        if secret.len() >= 32 {
-            return (
-                FingerprintKey::from_secret(&secret),
-                KeySource::ProjectFile(file),
-            );
-        }
+    if let Ok(secret) = std::fs::read(&file)
+        && secret.len() >= 32
+    {
+        return (
+            FingerprintKey::from_secret(&secret),
+            KeySource::ProjectFile(file),
+        );
     }
     let secret = random_secret();
     let saved = std::fs::create_dir_all(&dir).is_ok()

@@ -2,6 +2,7 @@
 //! the outcome to an exit code.
 
 mod misc;
+pub mod rule_examples;
 mod rules;
 mod scan;
 

@@ -6,92 +6,37 @@
 //!
 //! * [`config`]: the file format, validation, discovery, glob matching;
 //! * [`dates`]: the date forms exports use, and retention periods;
-//! * this module: the policy as loaded ([`Config`], [`SourcePolicy`]) and the
-//!   [`Violation`]s the checks report;
+//! * this module: the policy as loaded ([`Config`], [`SourcePolicy`]) and what
+//!   the checks need to know of the audit ([`Catalog`]);
 //! * [`checks`]: per-record checks (streaming, called by the scanner for every CSV
 //!   row or message);
-//! * [`init`]: the record of processing: the draft config `init` writes, and the
-//!   per-source checks of a scan against it (after the scan, from the report);
-//! * [`export`]: what the checks hand on: to-do items, and the CSVs of affected
-//!   records for `--export-actions`.
+//! * [`sources`]: the per-source checks of a scan against it (after the scan,
+//!   from the audit);
+//! * [`todo_items`]: what the checks hand on: violations as to-do items.
+//!
+//! The violations themselves are audit data ([`crate::audit::Violation`]); the
+//! draft config `init` writes and the `--export-actions` lists are outputs
+//! ([`crate::render`]).
 
 pub mod checks;
 pub mod config;
 pub mod dates;
-pub mod export;
-pub mod init;
+mod sources;
+mod todo_items;
 
 pub use checks::{RecordChecker, RecordOutcomes, record_violations};
 pub use config::{CONFIG_FILE, ConfigError, DEFAULT_OPT_IN_VALUES, discover};
 pub use dates::Period;
-pub use export::{ExportError, export_actions, export_actions_with, violations_to_todo};
-pub use init::{draft_config, source_violations};
+pub use sources::source_violations;
+pub use todo_items::{todo_item, violations_to_todo};
 
-use crate::finding::InventoryKind;
-use crate::model::Category;
-use crate::report::Report;
-use crate::todo::{self, Action};
+use crate::audit::{Report, Violation};
+use crate::model::{Category, InventoryKind, MailPart, ViolationKind};
+use crate::source::SourceKind;
+use crate::todo;
 use globset::GlobMatcher;
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ViolationKind {
-    RetentionExpired,
-    MarketingWithoutConsent,
-    UndeclaredPersonalData,
-    NoLawfulBasis,
-    SpecialCategoryWithoutBasis,
-    UnparseableDate,
-}
-
-impl ViolationKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ViolationKind::RetentionExpired => "retention_expired",
-            ViolationKind::MarketingWithoutConsent => "marketing_without_consent",
-            ViolationKind::UndeclaredPersonalData => "undeclared_personal_data",
-            ViolationKind::NoLawfulBasis => "no_lawful_basis",
-            ViolationKind::SpecialCategoryWithoutBasis => "special_category_without_basis",
-            ViolationKind::UnparseableDate => "unparseable_date",
-        }
-    }
-
-    /// What a person does about it.
-    pub fn action(self) -> Action {
-        match self {
-            ViolationKind::RetentionExpired => Action::Delete,
-            ViolationKind::MarketingWithoutConsent => Action::ObtainConsent,
-            ViolationKind::SpecialCategoryWithoutBasis => Action::RestrictAccess,
-            ViolationKind::UndeclaredPersonalData
-            | ViolationKind::NoLawfulBasis
-            | ViolationKind::UnparseableDate => Action::Document,
-        }
-    }
-}
-
-/// A difference between the policy and the data. `message` holds counts, field
-/// names and the date format assumed, never a value from the data.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Violation {
-    pub kind: ViolationKind,
-    /// The source (a file, or a Maildir folder).
-    pub path: String,
-    /// The field concerned; empty when the whole source is.
-    pub field: String,
-    /// The affected records: `id_field` values (else row numbers) for CSV,
-    /// Message-IDs (else message numbers) for mail.
-    pub records: Vec<String>,
-    /// Row or message numbers of `records`, in the same order (empty when there
-    /// are no records).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub rows: Vec<u64>,
-    pub count: u64,
-    pub article: String,
-    pub message: String,
-}
 
 // ---------------------------------------------------------------- the policy
 
@@ -237,11 +182,7 @@ impl SourcePolicy {
     /// (`crm/contacts*.csv` matches `/tmp/x/crm/contacts.csv`). `*` and `?` stop at
     /// `/`; `**` crosses it.
     pub fn matches(&self, path: &str) -> bool {
-        let path = path.replace('\\', "/");
-        self.glob.is_match(&path)
-            || path
-                .match_indices('/')
-                .any(|(i, _)| self.glob.is_match(&path[i + 1..]))
+        glob_matches_suffix(&self.glob, &path.replace('\\', "/"))
     }
 
     /// How `column` is declared: an exact name first, then ignoring case and blanks.
@@ -259,8 +200,8 @@ impl SourcePolicy {
         found.or_else(|| {
             wanted
                 .split_once(':')
-                .filter(|(kind, _)| kind.eq_ignore_ascii_case("attachment"))
-                .and_then(|_| self.field_decl("attachment"))
+                .filter(|(kind, _)| kind.eq_ignore_ascii_case(MailPart::ATTACHMENT))
+                .and_then(|_| self.field_decl(MailPart::ATTACHMENT))
         })
     }
 
@@ -279,10 +220,10 @@ impl fmt::Display for FieldDecl {
 // ---------------------------------------------------------------- the report, per source
 
 /// What the report says about each source, as the policy checks need it.
-pub(crate) struct Catalog {
+pub struct Catalog {
     /// Sources in report order, then any path only findings or inventory name.
     pub sources: Vec<String>,
-    kinds: BTreeMap<String, String>,
+    kinds: BTreeMap<String, SourceKind>,
     /// source → category → values (inventory) plus findings.
     pub categories: BTreeMap<String, BTreeMap<Category, u64>>,
     /// (source, field) → category → values plus findings.
@@ -301,7 +242,7 @@ impl Catalog {
             .summary
             .sources
             .iter()
-            .map(|s| (s.path.clone(), s.kind.clone()))
+            .map(|s| (s.path.clone(), s.kind))
             .collect();
         let mut c = Catalog {
             sources: Vec::new(),
@@ -347,12 +288,12 @@ impl Catalog {
         owner(path, &self.sources)
     }
 
-    pub fn kind(&self, source: &str) -> Option<&str> {
-        self.kinds.get(source).map(String::as_str)
+    pub fn kind(&self, source: &str) -> Option<SourceKind> {
+        self.kinds.get(source).copied()
     }
 
     pub fn is_mail(&self, source: &str) -> bool {
-        matches!(self.kind(source), Some("mbox" | "eml" | "maildir"))
+        self.kind(source).is_some_and(SourceKind::is_mail)
     }
 
     /// The most sensitive category of a source, or of one of its fields.
@@ -365,8 +306,18 @@ impl Catalog {
     }
 }
 
+/// Whether `glob` matches `path` or any part of it that starts after a `/`
+/// (`crm/contacts*.csv` matches `/data/export/crm/contacts.csv`): how policy
+/// sources and allowlist entries name paths.
+pub fn glob_matches_suffix(glob: &GlobMatcher, path: &str) -> bool {
+    glob.is_match(path)
+        || path
+            .match_indices('/')
+            .any(|(i, _)| glob.is_match(&path[i + 1..]))
+}
+
 /// Highest weight first; among equal weights the first in vocabulary order.
-pub(crate) fn most_sensitive(cats: impl Iterator<Item = Category>) -> Option<Category> {
+pub fn most_sensitive(cats: impl Iterator<Item = Category>) -> Option<Category> {
     cats.max_by(|a, b| {
         todo::category_weight(*a)
             .total_cmp(&todo::category_weight(*b))
@@ -375,30 +326,39 @@ pub(crate) fn most_sensitive(cats: impl Iterator<Item = Category>) -> Option<Cat
 }
 /// The source a path belongs to: itself, or the Maildir folder above it.
 pub(crate) fn owner<'a>(path: &'a str, sources: &'a [String]) -> &'a str {
-    crate::scan::owning_source(path, sources.iter().map(String::as_str))
+    crate::source::owning_source(path, sources.iter().map(String::as_str))
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::finding::{Finding, InventoryEntry};
     use crate::model::{Location, Severity};
 
     pub(crate) fn report_with(
-        sources: &[(&str, &str, u64)],
+        sources: &[(&str, SourceKind, u64)],
         inventory: Vec<InventoryEntry>,
         findings: Vec<Finding>,
     ) -> Report {
         let mut r = Report::assemble(Vec::new(), Vec::new(), Vec::new());
         for (path, kind, records) in sources {
-            r.summary.sources.push(crate::scan::SourceSummary {
+            r.summary.sources.push(crate::audit::SourceSummary {
                 path: path.to_string(),
-                kind: kind.to_string(),
+                kind: *kind,
                 bytes: 0,
-                records: if *kind == "csv" { *records } else { 0 },
-                messages: if *kind == "csv" { 0 } else { *records },
+                records: if *kind == SourceKind::Csv {
+                    *records
+                } else {
+                    0
+                },
+                messages: if *kind == SourceKind::Csv {
+                    0
+                } else {
+                    *records
+                },
                 encoding: None,
                 delimiter: None,
+                items: Default::default(),
             });
         }
         r.inventory = inventory;

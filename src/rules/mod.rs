@@ -3,7 +3,6 @@
 //! cloned per worker thread.
 
 pub mod compile;
-pub mod examples;
 pub mod spec;
 pub mod validators;
 

@@ -7,21 +7,31 @@ pub mod decode;
 mod html;
 pub mod mail;
 pub mod mbox;
+pub mod outlook;
+pub mod record;
 mod walk;
 
-use crate::model::MailPart;
+use crate::model::{Category, MailPart};
 use std::path::{Path, PathBuf};
 
 pub use walk::{Discovery, discover};
 
-/// What a file is, decided by content first and name second.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// What a file is, decided by content first and name second. Serialized as
+/// `csv`, `mbox`, `eml`, `maildir` (a source's `kind` in the report).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum SourceKind {
     Csv,
     Mbox,
     Eml,
     /// A Maildir folder: every file in `cur/` and `new/` is one message.
     Maildir,
+    /// An Outlook message saved as a file (OLE compound file, MS-OXMSG).
+    Msg,
+    /// An Outlook data file, .pst or .ost (MS-PST).
+    Pst,
 }
 
 impl SourceKind {
@@ -31,7 +41,17 @@ impl SourceKind {
             SourceKind::Mbox => "mbox",
             SourceKind::Eml => "eml",
             SourceKind::Maildir => "maildir",
+            SourceKind::Msg => "msg",
+            SourceKind::Pst => "pst",
         }
+    }
+
+    /// Mailboxes and messages (everything but tables).
+    pub fn is_mail(self) -> bool {
+        matches!(
+            self,
+            SourceKind::Mbox | SourceKind::Eml | SourceKind::Maildir
+        )
     }
 }
 
@@ -127,6 +147,17 @@ pub struct AttachmentInfo {
     pub scanned: bool,
 }
 
+/// A named field of an Outlook item that is meant for one category (a contact
+/// card's e-mail, phone or address fields): inventory, like an address header. The
+/// rules still run over it, so another category typed into it is a finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordField {
+    /// Lower-case, e.g. `email1`, `mobile_phone`; reported as `field:<name>`.
+    pub name: String,
+    pub category: Category,
+    pub text: String,
+}
+
 /// One message, decoded. This is also what retention checks and data-subject
 /// searches use: the Date, the parties, and whether it carries attachments.
 #[derive(Debug, Clone, Default)]
@@ -140,6 +171,13 @@ pub struct MailMessage {
     pub addresses: Vec<MailAddress>,
     pub texts: Vec<MailText>,
     pub attachments: Vec<AttachmentInfo>,
+    /// Named fields of a contact card or distribution list (empty for mail).
+    pub fields: Vec<RecordField>,
+    /// What kind of Outlook item this is when it is not mail: `contact`,
+    /// `appointment`, `distribution_list`, `task`, `note`, `journal`.
+    pub item: Option<&'static str>,
+    /// Outlook folder path within a .pst (`Inkorg/Kunder`).
+    pub folder: Option<String>,
     /// Something was odd but the message could still be read (depth limit, a part
     /// that did not decode, ...). No values in here.
     pub warnings: Vec<String>,
@@ -169,4 +207,32 @@ pub fn read_limited_text(path: &Path, max: u64) -> Result<String, String> {
 pub fn display_path(p: &Path) -> String {
     let s = p.to_string_lossy().replace('\\', "/");
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}
+
+/// The source a path belongs to: itself, or the deepest source folder above it (a
+/// Maildir message file belongs to its Maildir). Reports, to-do items and policies
+/// group by it.
+pub fn owning_source<'a>(path: &'a str, sources: impl IntoIterator<Item = &'a str>) -> &'a str {
+    sources
+        .into_iter()
+        .filter(|s| path.len() > s.len() && path.starts_with(s) && path.as_bytes()[s.len()] == b'/')
+        .max_by_key(|s| s.len())
+        .unwrap_or(path)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn maildir_messages_belong_to_their_folder() {
+        let sources = ["mail/maildir", "mail/x.mbox"];
+        assert_eq!(
+            super::owning_source("mail/maildir/cur/123:2,S", sources),
+            "mail/maildir"
+        );
+        assert_eq!(super::owning_source("mail/x.mbox", sources), "mail/x.mbox");
+        assert_eq!(
+            super::owning_source("mail/maildirx/a", sources),
+            "mail/maildirx/a"
+        );
+    }
 }

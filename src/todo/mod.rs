@@ -13,75 +13,10 @@
 //!
 //! P1 ≥ 18 (fix this week), P2 ≥ 9, P3 ≥ 4, else P4 (housekeeping).
 
+use crate::audit::{Report, ScoreFactors, TodoItem};
 use crate::i18n::{self, Lang};
-use crate::model::Category;
-use crate::report::Report;
+use crate::model::{Action, Category, Priority};
 use crate::rules::RuleSet;
-use serde::{Deserialize, Serialize};
-
-mod groups;
-pub use groups::{Exposure, FindingGroups, Regroup};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    Delete,
-    Redact,
-    MoveToProtectedField,
-    RestrictAccess,
-    ObtainConsent,
-    Document,
-}
-
-impl Action {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::Delete => "delete",
-            Action::Redact => "redact",
-            Action::MoveToProtectedField => "move_to_protected_field",
-            Action::RestrictAccess => "restrict_access",
-            Action::ObtainConsent => "obtain_consent",
-            Action::Document => "document",
-        }
-    }
-}
-
-/// One remediation action.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TodoItem {
-    /// Stable across runs: derived from action, category, path and field.
-    pub id: String,
-    pub priority: String,
-    pub score: f64,
-    pub action: Action,
-    pub title: String,
-    pub category: Category,
-    pub article: String,
-    pub path: String,
-    pub field: String,
-    pub count: u64,
-    /// Row numbers (CSV) or message numbers (mbox) affected, all of them.
-    pub records: Vec<u64>,
-    /// Message-IDs (or file names) of the messages affected, for mail sources.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub messages: Vec<String>,
-    pub why: String,
-    /// The factors of `score`, so a reader can recompute it.
-    pub factors: ScoreFactors,
-    /// The policy violation this item comes from (`retention_expired`, …); absent
-    /// for items made from findings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub violation: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct ScoreFactors {
-    pub weight: f64,
-    pub exposure: f64,
-    pub volume: f64,
-    pub confidence: f64,
-    pub age: f64,
-}
 
 pub fn category_weight(c: Category) -> f64 {
     use Category::*;
@@ -95,31 +30,32 @@ pub fn category_weight(c: Category) -> f64 {
     }
 }
 
-pub fn priority_of(score: f64) -> &'static str {
-    if score >= 18.0 {
-        "P1"
-    } else if score >= 9.0 {
-        "P2"
-    } else if score >= 4.0 {
-        "P3"
-    } else {
-        "P4"
-    }
+/// A to-do item's score: `weight × exposure × volume × confidence × age` with
+/// volume = 1 + log10(records affected), rounded to one decimal; its priority; and
+/// the factors as the report gives them (volume to three decimals). The one place
+/// the formula is written: items from findings and from policy violations use it.
+pub struct Scored {
+    pub score: f64,
+    pub priority: Priority,
+    /// Unrounded, for the reason text.
+    pub volume: f64,
+    pub factors: ScoreFactors,
 }
 
-fn action_for(c: Category, exposure: Exposure, is_mail: bool) -> Action {
-    use Category::*;
-    match c {
-        PaymentCard | Credential => Action::Delete,
-        c if c.is_special() => Action::Redact,
-        NationalId | BankAccount | DateOfBirth => Action::Redact,
-        Email | Phone | PostalAddress | PersonName if is_mail => Action::Document,
-        Email | Phone | PostalAddress | PersonName if exposure == Exposure::WrongColumn => {
-            Action::MoveToProtectedField
-        }
-        Email | Phone | PostalAddress | PersonName => Action::MoveToProtectedField,
-        IpAddress => Action::Document,
-        _ => Action::Document,
+pub fn score(weight: f64, exposure: f64, affected: u64, confidence: f64, age: f64) -> Scored {
+    let volume = 1.0 + (affected as f64).log10();
+    let score = (weight * exposure * volume * confidence * age * 10.0).round() / 10.0;
+    Scored {
+        score,
+        priority: Priority::of_score(score),
+        volume,
+        factors: ScoreFactors {
+            weight,
+            exposure,
+            volume: (volume * 1000.0).round() / 1000.0,
+            confidence,
+            age,
+        },
     }
 }
 
@@ -152,11 +88,9 @@ pub fn plan(report: &Report, rules: Option<&RuleSet>, lang: Lang) -> Vec<TodoIte
             let weight = category_weight(category);
             let exposure = if g.exposure_free { 1.5 } else { 1.2 };
             let affected = (records.len() + g.messages.len()).max(1) as u64;
-            let volume = 1.0 + (affected as f64).log10();
             let confidence = (g.confidence_sum / g.count.max(1) as f64 * 100.0).round() / 100.0;
             let age = 1.0;
-            let score = (weight * exposure * volume * confidence * age * 10.0).round() / 10.0;
-            let priority = priority_of(score).to_string();
+            let s = score(weight, exposure, affected, confidence, age);
             let article = article_for(category, rules, &g.rule);
             TodoItem {
                 id: item_id(action, category, path, field),
@@ -175,27 +109,21 @@ pub fn plan(report: &Report, rules: Option<&RuleSet>, lang: Lang) -> Vec<TodoIte
                     weight,
                     exposure,
                     g.exposure_free,
-                    volume,
+                    s.volume,
                     confidence,
                     age,
-                    score,
-                    &priority,
+                    s.score,
+                    s.priority,
                 ),
-                priority,
-                score,
+                priority: s.priority,
+                score: s.score,
                 action,
                 category,
                 article,
                 count: g.count,
                 records,
                 messages: g.messages.iter().cloned().collect(),
-                factors: ScoreFactors {
-                    weight,
-                    exposure,
-                    volume: (volume * 1000.0).round() / 1000.0,
-                    confidence,
-                    age,
-                },
+                factors: s.factors,
                 violation: None,
                 path: path.to_string(),
                 field: field.to_string(),
@@ -210,28 +138,23 @@ pub fn plan(report: &Report, rules: Option<&RuleSet>, lang: Lang) -> Vec<TodoIte
 /// made from findings and from policy violations alike.
 pub fn relabel(items: &mut [TodoItem], lang: Lang) {
     for it in items.iter_mut() {
-        if let Some(kind) = &it.violation {
-            // Items from policy violations: the kind says which sentences to use; an
-            // unknown kind (a newer report) keeps the wording it was made with.
-            let kind: Option<crate::policy::ViolationKind> =
-                serde_json::from_value(serde_json::Value::String(kind.clone())).ok();
-            if let Some(kind) = kind {
-                let f = it.factors;
-                it.title =
-                    i18n::violation_title(lang, kind, it.category, &it.path, &it.field, it.count);
-                it.why = i18n::violation_why(
-                    lang,
-                    kind,
-                    it.category,
-                    f.weight,
-                    f.exposure,
-                    f.volume,
-                    f.confidence,
-                    f.age,
-                    it.score,
-                    &it.priority,
-                );
-            }
+        if let Some(kind) = it.violation {
+            // Items from policy violations: the kind says which sentences to use.
+            let f = it.factors;
+            it.title =
+                i18n::violation_title(lang, kind, it.category, &it.path, &it.field, it.count);
+            it.why = i18n::violation_why(
+                lang,
+                kind,
+                it.category,
+                f.weight,
+                f.exposure,
+                f.volume,
+                f.confidence,
+                f.age,
+                it.score,
+                it.priority,
+            );
             continue;
         }
         let free = it.factors.exposure >= 1.5;
@@ -256,7 +179,7 @@ pub fn relabel(items: &mut [TodoItem], lang: Lang) {
             f.confidence,
             f.age,
             it.score,
-            &it.priority,
+            it.priority,
         );
     }
 }
@@ -296,32 +219,9 @@ mod tests {
         assert!(category_weight(Category::Health) > category_weight(Category::NationalId));
         assert!(category_weight(Category::NationalId) > category_weight(Category::Email));
         assert!(category_weight(Category::Email) > category_weight(Category::IpAddress));
-        assert_eq!(priority_of(18.0), "P1");
-        assert_eq!(priority_of(17.9), "P2");
-        assert_eq!(priority_of(3.9), "P4");
-    }
-
-    #[test]
-    fn violation_items_are_relabelled_in_the_new_language() {
-        let v = crate::policy::Violation {
-            kind: crate::policy::ViolationKind::RetentionExpired,
-            path: "crm/kunder.csv".into(),
-            field: "senaste_köp".into(),
-            records: vec!["1".into(), "2".into()],
-            rows: vec![1, 2],
-            count: 2,
-            article: "Art. 5(1)(e)".into(),
-            message: String::new(),
-        };
-        let mut report = Report::assemble(vec![], vec![], vec![]);
-        report.violations = vec![v];
-        let mut items = crate::policy::violations_to_todo(&report.violations, &report, Lang::En);
-        let english = items[0].title.clone();
-        relabel(&mut items, Lang::Sv);
-        assert_ne!(items[0].title, english);
-        let swedish = crate::policy::violations_to_todo(&report.violations, &report, Lang::Sv);
-        assert_eq!(items[0].title, swedish[0].title);
-        assert_eq!(items[0].why, swedish[0].why);
+        assert_eq!(Priority::of_score(18.0), Priority::P1);
+        assert_eq!(Priority::of_score(17.9), Priority::P2);
+        assert_eq!(Priority::of_score(3.9), Priority::P4);
     }
 
     #[test]

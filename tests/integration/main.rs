@@ -8,6 +8,8 @@ mod corpus;
 mod eval;
 mod hostile;
 mod html_browser;
+mod layers;
+mod outlook;
 mod policy;
 mod privacy;
 mod recipes;

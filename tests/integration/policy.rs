@@ -5,16 +5,15 @@
 
 use crate::common::*;
 
-use gdpr_audit::finding::{Finding, InventoryEntry, InventoryKind};
+use gdpr_audit::audit::{Report, Violation};
+use gdpr_audit::finding::{Finding, InventoryEntry};
 use gdpr_audit::i18n::Lang;
-use gdpr_audit::model::{Category, Location, Severity};
+use gdpr_audit::model::{Action, Category, InventoryKind, Location, Severity, ViolationKind};
 use gdpr_audit::policy::{
     CONFIG_FILE, Config, DEFAULT_OPT_IN_VALUES, FieldDecl, LawfulBasis, RecordChecker,
-    RecordOutcomes, Violation, ViolationKind, discover, draft_config, record_violations,
-    source_violations, violations_to_todo,
+    RecordOutcomes, discover, record_violations, source_violations, violations_to_todo,
 };
-use gdpr_audit::report::Report;
-use gdpr_audit::todo::Action;
+use gdpr_audit::render::draft_config;
 use jiff::civil::Date;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -36,14 +35,15 @@ fn report(
 ) -> Report {
     let mut r = Report::assemble(Vec::new(), Vec::new(), Vec::new());
     for (path, kind, n) in sources {
-        r.summary.sources.push(gdpr_audit::scan::SourceSummary {
+        r.summary.sources.push(gdpr_audit::audit::SourceSummary {
             path: path.to_string(),
-            kind: kind.to_string(),
+            kind: serde_json::from_value(serde_json::json!(kind)).expect("a source kind"),
             bytes: 0,
             records: if *kind == "csv" { *n } else { 0 },
             messages: if *kind == "csv" { 0 } else { *n },
             encoding: None,
             delimiter: None,
+            items: Default::default(),
         });
     }
     r.inventory = inventory;
@@ -91,6 +91,8 @@ fn mail(message: u64, id: Option<&str>, part: &str) -> Location {
     Location::Email {
         message,
         message_id: id.map(String::from),
+        folder: None,
+        item: None,
         part: part.into(),
         line: 1,
         start: 0,
@@ -600,6 +602,8 @@ fn init_sample() -> Report {
                 Location::Email {
                     message: 1,
                     message_id: Some("<m1@x>".into()),
+                    folder: None,
+                    item: None,
                     part: "attachment:kund lista.csv".into(),
                     line: 1,
                     start: 0,

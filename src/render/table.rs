@@ -8,10 +8,11 @@ use super::common::{
     baseline_counts, capitalize, findings_by_category, human_bytes, inventory_categories, owner,
     records_list, truncate_left,
 };
+use super::sections::{Ctx, Section, SectionWriter, walk};
 use super::{RenderOptions, Report};
 use crate::finding::MessageInfo;
 use crate::i18n;
-use crate::model::{Category, Location, Severity};
+use crate::model::{Category, Location, Priority, Severity};
 use crate::todo::category_weight;
 use comfy_table::{
     Attribute, Cell, CellAlignment, Color, ColumnConstraint, ContentArrangement, Table, Width,
@@ -32,32 +33,78 @@ pub fn render(
     opts: &RenderOptions<'_>,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
-    let lang = opts.lang;
-    let t = i18n::texts(lang);
-    let rt = i18n::render_texts(lang);
-    let s = &report.summary;
-    let width = opts.width.max(40) as usize;
-    // Paths get about a third of the line; file names are kept, directories cut.
-    let path_room = (width / 3).max(18);
-    let heading = |text: &str| {
-        if opts.color {
-            format!("\x1b[1m{text}\x1b[0m")
-        } else {
-            text.to_string()
-        }
-    };
-    let new_table = || {
-        let mut tb = Table::new();
-        tb.load_style(presets::UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Dynamic)
-            .set_width(opts.width.max(40))
-            .force_no_tty();
-        if opts.color {
-            tb.enforce_styling();
-        }
-        tb
-    };
+    walk(&mut Terminal { out }, &Ctx::new(report, opts))
+}
 
+/// The terminal's sections: the to-do list right after the counts, then the detail.
+struct Terminal<'w> {
+    out: &'w mut dyn Write,
+}
+
+/// The width the table is laid out for (at least 40 columns).
+fn line_width(c: &Ctx<'_>) -> usize {
+    c.opts.width.max(40) as usize
+}
+
+/// A section heading, bold on a colour terminal.
+fn heading(c: &Ctx<'_>, text: &str) -> String {
+    if c.opts.color {
+        format!("\x1b[1m{text}\x1b[0m")
+    } else {
+        text.to_string()
+    }
+}
+
+fn new_table(c: &Ctx<'_>) -> Table {
+    let mut tb = Table::new();
+    tb.load_style(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(c.opts.width.max(40))
+        .force_no_tty();
+    if c.opts.color {
+        tb.enforce_styling();
+    }
+    tb
+}
+
+impl SectionWriter for Terminal<'_> {
+    type Error = std::io::Error;
+    const ORDER: &'static [Section] = &[
+        Section::Summary,
+        Section::Todo,
+        Section::Findings,
+        Section::Messages,
+        Section::Inventory,
+        Section::Violations,
+        Section::Problems,
+    ];
+
+    fn section(&mut self, c: &Ctx<'_>, section: Section) -> std::io::Result<()> {
+        let out = &mut *self.out;
+        match section {
+            Section::Summary => summary(c, out),
+            Section::Todo => todo(c, out),
+            Section::Findings => findings(c, out),
+            Section::Messages => messages(c, out),
+            Section::Inventory => inventory(c, out),
+            Section::Violations => violations(c, out),
+            Section::Problems => problems(c, out),
+            _ => Ok(()),
+        }
+    }
+}
+
+fn summary(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
+    let Ctx {
+        report,
+        s,
+        lang,
+        t,
+        rt,
+        ..
+    } = *c;
+    let width = line_width(c);
+    let heading = |text: &str| heading(c, text);
     writeln!(out, "{}", heading(t.report_title))?;
     let tool = format!(
         "{} {} · {} {}",
@@ -110,7 +157,22 @@ pub fn render(
             rt.suppressed.to_lowercase()
         )?;
     }
+    Ok(())
+}
 
+fn todo(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
+    let Ctx {
+        report,
+        opts,
+        lang,
+        t,
+        rt,
+        ..
+    } = *c;
+    let width = line_width(c);
+    let path_room = (line_width(c) / 3).max(18);
+    let heading = |text: &str| heading(c, text);
+    let new_table = || new_table(c);
     writeln!(out, "\n{}", heading(t.todo))?;
     if report.todo.is_empty() {
         writeln!(out, "{}", rt.nothing_to_do)?;
@@ -137,7 +199,7 @@ pub fn render(
             };
             let place = place(&it.path, &it.field, path_room);
             let mut row = vec![
-                priority_cell(&it.priority, opts.color),
+                priority_cell(it.priority, opts.color),
                 Cell::new(format!(
                     "{} {}",
                     i18n::action_name(lang, it.action),
@@ -157,7 +219,20 @@ pub fn render(
         }
         writeln!(out, "{tb}")?;
     }
+    Ok(())
+}
 
+fn findings(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
+    let Ctx {
+        report,
+        opts,
+        lang,
+        t,
+        ..
+    } = *c;
+    let path_room = (line_width(c) / 3).max(18);
+    let heading = |text: &str| heading(c, text);
+    let new_table = || new_table(c);
     let groups = findings_by_category(report, 2);
     writeln!(out, "\n{}", heading(t.findings_by_category))?;
     if groups.is_empty() {
@@ -194,7 +269,20 @@ pub fn render(
         }
         writeln!(out, "{tb}")?;
     }
+    Ok(())
+}
 
+fn messages(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
+    let Ctx {
+        report,
+        lang,
+        t,
+        rt,
+        ..
+    } = *c;
+    let width = line_width(c);
+    let heading = |text: &str| heading(c, text);
+    let new_table = || new_table(c);
     for (mailbox, messages) in &mail_messages(report) {
         let mailbox = mailbox.as_str();
         let title = rt.messages_with_findings;
@@ -237,7 +325,16 @@ pub fn render(
             writeln!(out, "… {} {}", total - MESSAGES, t.more)?;
         }
     }
+    Ok(())
+}
 
+fn inventory(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
+    let Ctx {
+        report, lang, t, ..
+    } = *c;
+    let path_room = (line_width(c) / 3).max(18);
+    let heading = |text: &str| heading(c, text);
+    let new_table = || new_table(c);
     if !report.inventory.is_empty() {
         writeln!(out, "\n{}", heading(t.inventory))?;
         let mut tb = new_table();
@@ -258,7 +355,14 @@ pub fn render(
         }
         writeln!(out, "{tb}")?;
     }
+    Ok(())
+}
 
+fn violations(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
+    let Ctx { report, t, rt, .. } = *c;
+    let path_room = (line_width(c) / 3).max(18);
+    let heading = |text: &str| heading(c, text);
+    let new_table = || new_table(c);
     if !report.violations.is_empty() {
         writeln!(out, "\n{}", heading(t.violations))?;
         let mut tb = new_table();
@@ -277,7 +381,14 @@ pub fn render(
         }
         writeln!(out, "{tb}")?;
     }
+    Ok(())
+}
 
+fn problems(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
+    let Ctx { s, t, rt, .. } = *c;
+    let width = line_width(c);
+    let path_room = (line_width(c) / 3).max(18);
+    let heading = |text: &str| heading(c, text);
     for (title, list) in [(t.errors, &s.errors), (t.warnings, &s.warnings)] {
         if list.is_empty() {
             continue;
@@ -378,16 +489,16 @@ fn clean(s: &str) -> String {
         .collect()
 }
 
-fn priority_cell(p: &str, color: bool) -> Cell {
-    let cell = Cell::new(clean(p));
+fn priority_cell(p: Priority, color: bool) -> Cell {
+    let cell = Cell::new(p.as_str());
     if !color {
         return cell;
     }
     match p {
-        "P1" => cell.fg(Color::Red).add_attribute(Attribute::Bold),
-        "P2" => cell.fg(Color::Yellow),
-        "P3" => cell.fg(Color::Cyan),
-        _ => cell.fg(Color::DarkGrey),
+        Priority::P1 => cell.fg(Color::Red).add_attribute(Attribute::Bold),
+        Priority::P2 => cell.fg(Color::Yellow),
+        Priority::P3 => cell.fg(Color::Cyan),
+        Priority::P4 => cell.fg(Color::DarkGrey),
     }
 }
 

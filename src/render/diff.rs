@@ -3,9 +3,9 @@
 //! follows up that the to-do list is actually being done. Findings are matched by
 //! their keyed fingerprints (as multisets), never by value.
 
+use crate::audit::Report;
 use crate::finding::Finding;
-use crate::model::{Category, Severity};
-use crate::report::Report;
+use crate::model::{Category, Priority, Severity};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -32,7 +32,7 @@ pub struct Counts {
 pub struct TodoDelta {
     pub id: String,
     pub title: String,
-    pub priority: String,
+    pub priority: Priority,
     pub old_count: u64,
     pub new_count: u64,
     /// `new`, `fixed`, `reduced`, `grown` or `unchanged`.
@@ -67,9 +67,9 @@ pub fn diff(old: &Report, new: &Report, old_name: &str, new_name: &str) -> Diff 
         totals.fixed += 1;
         by_category.entry(*c).or_default().fixed += 1;
     }
-    let old_items: BTreeMap<&str, &crate::todo::TodoItem> =
+    let old_items: BTreeMap<&str, &crate::audit::TodoItem> =
         old.todo.iter().map(|t| (t.id.as_str(), t)).collect();
-    let new_items: BTreeMap<&str, &crate::todo::TodoItem> =
+    let new_items: BTreeMap<&str, &crate::audit::TodoItem> =
         new.todo.iter().map(|t| (t.id.as_str(), t)).collect();
     let mut by_todo = Vec::new();
     for (id, t) in &new_items {
@@ -83,7 +83,7 @@ pub fn diff(old: &Report, new: &Report, old_name: &str, new_name: &str) -> Diff 
         by_todo.push(TodoDelta {
             id: id.to_string(),
             title: t.title.clone(),
-            priority: t.priority.clone(),
+            priority: t.priority,
             old_count,
             new_count: t.count,
             status: status.into(),
@@ -94,7 +94,7 @@ pub fn diff(old: &Report, new: &Report, old_name: &str, new_name: &str) -> Diff 
             by_todo.push(TodoDelta {
                 id: id.to_string(),
                 title: t.title.clone(),
-                priority: t.priority.clone(),
+                priority: t.priority,
                 old_count: t.count,
                 new_count: 0,
                 status: "fixed".into(),
@@ -147,7 +147,7 @@ impl Diff {
                     out,
                     "| {} | {} | {} | {} | {} |",
                     d.priority,
-                    crate::report::markdown::md_text(&d.title),
+                    crate::render::markdown::md_text(&d.title),
                     d.old_count,
                     d.new_count,
                     d.status

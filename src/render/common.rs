@@ -2,12 +2,15 @@
 //! findings by category and source, and small formatting helpers.
 
 use super::Report;
+use crate::audit::SourceSummary;
 use crate::finding::{Finding, InventoryEntry};
 use crate::i18n::{self, Lang};
-use crate::model::{Category, Severity};
-use crate::scan::SourceSummary;
+use crate::model::{Category, Priority, Severity};
 use crate::todo::category_weight;
 use std::collections::BTreeMap;
+
+/// How many distinct samples a category/file/field group shows.
+pub(crate) const SAMPLES: usize = 3;
 
 /// What a report may show of a finding: the value with `--show-values`, else the mask.
 pub(crate) fn shown(f: &Finding) -> &str {
@@ -15,7 +18,7 @@ pub(crate) fn shown(f: &Finding) -> &str {
 }
 /// The source a finding belongs to: its own path, or the Maildir folder above it.
 pub(crate) fn owner<'a>(path: &'a str, sources: &'a [SourceSummary]) -> &'a str {
-    crate::scan::owning_source(path, sources.iter().map(|s| s.path.as_str()))
+    crate::source::owning_source(path, sources.iter().map(|s| s.path.as_str()))
 }
 
 /// One file/field of a category: how many findings, the worst severity, samples.
@@ -107,8 +110,8 @@ pub(crate) fn findings_by_source(report: &Report) -> Vec<(String, BTreeMap<Sever
 }
 
 /// To-do items per priority, in priority order, only those present.
-pub(crate) fn priority_counts(report: &Report) -> Vec<(&str, usize)> {
-    ["P1", "P2", "P3", "P4"]
+pub(crate) fn priority_counts(report: &Report) -> Vec<(Priority, usize)> {
+    Priority::ALL
         .into_iter()
         .map(|p| (p, report.todo.iter().filter(|i| i.priority == p).count()))
         .filter(|(_, n)| *n > 0)
@@ -195,7 +198,7 @@ pub(crate) fn inventory_categories(
 }
 
 /// "3 new, 10 already known (not shown), 2 fixed since".
-pub(crate) fn baseline_counts(b: &crate::baseline::BaselineOutcome, lang: Lang) -> String {
+pub(crate) fn baseline_counts(b: &crate::audit::BaselineOutcome, lang: Lang) -> String {
     let rt = i18n::render_texts(lang);
     format!(
         "{} {}, {} {}, {} {}",
@@ -209,4 +212,36 @@ pub(crate) fn lang_code(lang: Lang) -> &'static str {
         Lang::En => "en",
         Lang::Sv => "sv",
     }
+}
+
+/// Split `title` into (is-a-quoted-known-string, text) runs. Only the exact strings
+/// in `known`, wrapped in backticks, count as quoted: a backtick inside a path cannot
+/// confuse it.
+pub(crate) fn split_quoted<'a>(title: &'a str, known: &[&str]) -> Vec<(bool, &'a str)> {
+    let mut parts = Vec::new();
+    let mut plain_start = 0;
+    let mut i = 0;
+    'outer: while i < title.len() {
+        if title.as_bytes()[i] == b'`' {
+            let mut ks: Vec<&str> = known.to_vec();
+            ks.sort_by_key(|k| std::cmp::Reverse(k.len()));
+            for k in ks {
+                let end = i + 1 + k.len();
+                if title[i + 1..].starts_with(k) && title.as_bytes().get(end) == Some(&b'`') {
+                    if plain_start < i {
+                        parts.push((false, &title[plain_start..i]));
+                    }
+                    parts.push((true, &title[i + 1..end]));
+                    i = end + 1;
+                    plain_start = i;
+                    continue 'outer;
+                }
+            }
+        }
+        i += title[i..].chars().next().map_or(1, char::len_utf8);
+    }
+    if plain_start < title.len() {
+        parts.push((false, &title[plain_start..]));
+    }
+    parts
 }

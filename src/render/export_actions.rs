@@ -6,139 +6,13 @@
 //! atomically, never into a scanned directory, and every cell is guarded against
 //! spreadsheet formula injection.
 
-use super::{Catalog, Violation, ViolationKind, most_sensitive};
-use crate::i18n::{self, Lang};
-use crate::model::Category;
-use crate::model::Location;
-use crate::report::Report;
-use crate::todo::{self, Action, ScoreFactors, TodoItem};
+use crate::audit::{Report, TodoItem, Violation};
+use crate::i18n::Lang;
+use crate::model::Action;
+use crate::policy::{Catalog, todo_item};
+use crate::source::SourceKind;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-
-/// Every violation as a to-do item, scored like the findings' items (see
-/// [`crate::todo`]): weight of the category concerned × exposure 1.0 (the data sits
-/// where it is kept) × volume × confidence (1.0; 0.5 for unreadable dates, which
-/// may or may not be expired) × age (1.5 for records kept past their retention
-/// period). The category: for `undeclared_personal_data` and
-/// `special_category_without_basis` the field's most sensitive one; for
-/// `marketing_without_consent` the most sensitive contact channel in the source
-/// (e-mail, phone, postal address, name: what marketing uses); otherwise the
-/// source's most sensitive one (everything in an expired record goes with it).
-pub fn violations_to_todo(violations: &[Violation], report: &Report, lang: Lang) -> Vec<TodoItem> {
-    let catalog = Catalog::new(report);
-    let mut items: Vec<TodoItem> = violations
-        .iter()
-        .map(|v| todo_item(v, &catalog, lang))
-        .collect();
-    todo::sort_items(&mut items);
-    items
-}
-
-fn violation_category(v: &Violation, c: &Catalog) -> Category {
-    let source = c.worst(&v.path, None);
-    let in_source = |keep: fn(&Category) -> bool| {
-        most_sensitive(c.categories.get(&v.path)?.keys().copied().filter(keep))
-    };
-    match v.kind {
-        ViolationKind::UndeclaredPersonalData => c.worst(&v.path, Some(&v.field)).or(source),
-        ViolationKind::MarketingWithoutConsent => {
-            use Category::*;
-            in_source(|c| matches!(c, Email | Phone | PostalAddress | PersonName)).or(source)
-        }
-        ViolationKind::SpecialCategoryWithoutBasis => {
-            let special = |key: Option<&str>| {
-                let cats = match key {
-                    None => c.categories.get(&v.path),
-                    Some(f) => c.fields.get(&(v.path.clone(), f.to_string())),
-                };
-                most_sensitive(cats?.keys().copied().filter(|c| c.is_special()))
-            };
-            special(Some(&v.field))
-                .or_else(|| special(None))
-                .or(Some(Category::Health))
-        }
-        _ => source,
-    }
-    .unwrap_or(Category::PersonName)
-}
-
-pub(crate) fn todo_item(v: &Violation, c: &Catalog, lang: Lang) -> TodoItem {
-    let action = v.kind.action();
-    let category = violation_category(v, c);
-    let weight = todo::category_weight(category);
-    let exposure = 1.0;
-    let affected = if v.records.is_empty() {
-        v.count
-    } else {
-        v.records.len() as u64
-    }
-    .max(1);
-    let volume = 1.0 + (affected as f64).log10();
-    let confidence = if v.kind == ViolationKind::UnparseableDate {
-        0.5
-    } else {
-        1.0
-    };
-    let age = if v.kind == ViolationKind::RetentionExpired {
-        1.5
-    } else {
-        1.0
-    };
-    let score = (weight * exposure * volume * confidence * age * 10.0).round() / 10.0;
-    let priority = todo::priority_of(score).to_string();
-    let mail = c.is_mail(&v.path);
-    let mut records: Vec<u64> = if c.kind(&v.path) == Some("maildir") {
-        Vec::new()
-    } else {
-        v.rows.clone()
-    };
-    records.sort_unstable();
-    records.dedup();
-    let mut messages: Vec<String> = if mail {
-        v.records
-            .iter()
-            .zip(&v.rows)
-            .filter(|(id, n)| **id != n.to_string())
-            .map(|(id, _)| id.clone())
-            .collect()
-    } else {
-        Vec::new()
-    };
-    messages.sort();
-    messages.dedup();
-    TodoItem {
-        id: item_key(v, category),
-        priority: priority.clone(),
-        score,
-        action,
-        title: i18n::violation_title(lang, v.kind, category, &v.path, &v.field, affected),
-        category,
-        article: v.article.clone(),
-        path: v.path.clone(),
-        field: v.field.clone(),
-        count: v.count,
-        records,
-        messages,
-        why: i18n::violation_why(
-            lang, v.kind, category, weight, exposure, volume, confidence, age, score, &priority,
-        ),
-        factors: ScoreFactors {
-            weight,
-            exposure,
-            volume: (volume * 1000.0).round() / 1000.0,
-            confidence,
-            age,
-        },
-        violation: Some(v.kind.as_str().to_string()),
-    }
-}
-
-/// The item id: [`todo::item_id`] over the field and the violation kind, so two
-/// kinds on one field never share an id.
-fn item_key(v: &Violation, category: Category) -> String {
-    let field = format!("{}#{}", v.field, v.kind.as_str());
-    todo::item_id(v.kind.action(), category, &v.path, &field)
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
@@ -201,11 +75,11 @@ pub fn export_actions_with(
             continue;
         }
         let rows: Vec<[String; 2]> = match from_violations.get(item.id.as_str()) {
-            Some((_, v)) if targets_records(item.action, Some(v.kind)) => {
+            Some((_, v)) if v.kind.targets_records() => {
                 violation_rows(v, catalog.is_mail(&v.path), catalog.kind(&v.path))
             }
             Some(_) => continue,
-            None if targets_records(item.action, None) => item_rows(item, &message_ids),
+            None if item.action != Action::Document => item_rows(item, &message_ids),
             None => continue,
         };
         if rows.is_empty() {
@@ -236,12 +110,8 @@ pub fn export_actions_with(
     Ok(written)
 }
 
-fn targets_records(action: Action, kind: Option<ViolationKind>) -> bool {
-    action != Action::Document || kind == Some(ViolationKind::UnparseableDate)
-}
-
 /// (record, message_id) per affected record of a violation.
-fn violation_rows(v: &Violation, mail: bool, kind: Option<&str>) -> Vec<[String; 2]> {
+fn violation_rows(v: &Violation, mail: bool, kind: Option<SourceKind>) -> Vec<[String; 2]> {
     v.records
         .iter()
         .zip(v.rows.iter().map(Some).chain(std::iter::repeat(None)))
@@ -252,7 +122,7 @@ fn violation_rows(v: &Violation, mail: bool, kind: Option<&str>) -> Vec<[String;
             }
             let message_id = if *id != n { id.clone() } else { String::new() };
             // Every Maildir file is message 1: the number says nothing there.
-            let number = if kind == Some("maildir") {
+            let number = if kind == Some(SourceKind::Maildir) {
                 String::new()
             } else {
                 n
@@ -279,14 +149,9 @@ fn item_rows(item: &TodoItem, ids: &BTreeMap<(String, u64), String>) -> Vec<[Str
 fn message_ids(report: &Report, catalog: &Catalog) -> BTreeMap<(String, u64), String> {
     let mut out = BTreeMap::new();
     for f in &report.findings {
-        if let Location::Email {
-            message,
-            message_id: Some(id),
-            ..
-        } = &f.location
-        {
-            out.entry((catalog.owner(&f.path).to_string(), *message))
-                .or_insert_with(|| id.clone());
+        if let Some(id) = f.location.message_id() {
+            out.entry((catalog.owner(&f.path).to_string(), f.location.record()))
+                .or_insert_with(|| id.to_string());
         }
     }
     out
@@ -368,8 +233,9 @@ fn resolve(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::InventoryKind;
     use crate::model::Category;
+    use crate::model::InventoryKind;
+    use crate::model::ViolationKind;
     use crate::policy::tests::{csv_loc, finding, inv, report_with};
 
     fn retention(path: &str) -> Violation {
@@ -390,7 +256,7 @@ mod tests {
         let out = tempfile::tempdir().unwrap();
         let src = "in/crm/contacts.csv";
         let mut report = report_with(
-            &[(src, "csv", 10)],
+            &[(src, SourceKind::Csv, 10)],
             vec![inv(
                 src,
                 "email",
@@ -468,9 +334,12 @@ mod tests {
         let mut v = retention("m/inbox.mbox");
         v.records = vec!["<a@b>".into(), "5".into()];
         v.rows = vec![3, 5];
-        let rows = violation_rows(&v, true, Some("mbox"));
+        let rows = violation_rows(&v, true, Some(SourceKind::Mbox));
         assert_eq!(rows[0], ["3".to_string(), "<a@b>".to_string()]);
         assert_eq!(rows[1], ["5".to_string(), String::new()]);
-        assert_eq!(violation_rows(&v, true, Some("maildir"))[0][0], "");
+        assert_eq!(
+            violation_rows(&v, true, Some(SourceKind::Maildir))[0][0],
+            ""
+        );
     }
 }
