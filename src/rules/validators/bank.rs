@@ -86,7 +86,7 @@ fn mod11_from_right(d: &[u8]) -> bool {
         .enumerate()
         .map(|(i, &c)| digit(c) * (i as u32 % 10 + 1))
         .sum();
-    sum % 11 == 0
+    sum.is_multiple_of(11)
 }
 
 /// Digit groups of a candidate, split on anything that is not a digit.
@@ -119,11 +119,13 @@ pub(super) fn se_bank_account(s: &[u8]) -> bool {
     let mut clearing_len = clearing_len;
     let mut groups = groups.peekable();
     // `8327-9`: the fifth clearing digit written after a dash
-    if clearing_len == 4 && first[0] == b'8' && groups.peek().is_some_and(|g| g.len() == 1) {
-        if let Some(g) = groups.next() {
-            clearing[4] = g[0];
-            clearing_len = 5;
-        }
+    if clearing_len == 4
+        && first[0] == b'8'
+        && groups.peek().is_some_and(|g| g.len() == 1)
+        && let Some(g) = groups.next()
+    {
+        clearing[4] = g[0];
+        clearing_len = 5;
     }
     for g in groups {
         rest.extend_from_slice(g);
@@ -136,7 +138,7 @@ pub(super) fn se_bank_account(s: &[u8]) -> bool {
     else {
         return false;
     };
-    let swedbank5 = kind == SeAccountKind::Type2Comment3 && cl >= 8000 && cl <= 8999;
+    let swedbank5 = kind == SeAccountKind::Type2Comment3 && (8000..=8999).contains(&cl);
     if clearing_len == 5 && !(swedbank5 && luhn_ok(clearing)) {
         return false;
     }

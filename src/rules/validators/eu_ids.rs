@@ -275,7 +275,7 @@ pub(super) fn cz_rodne_cislo(s: &[u8]) -> bool {
         return false;
     }
     let n = num(d);
-    n % 11 == 0 || (num(&d[..9]) % 11 == 10 && d[9] == b'0')
+    n.is_multiple_of(11) || (num(&d[..9]) % 11 == 10 && d[9] == b'0')
 }
 
 /// Romanian CNP: S YYMMDD JJ NNN C; S gives sex and century (1/2 1900s, 3/4

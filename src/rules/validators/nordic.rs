@@ -11,7 +11,7 @@ use super::{all_digits, dd, digit, fixed, is_valid_date, luhn_ok, weighted};
 pub(super) fn dk_cpr_mod11(s: &[u8]) -> bool {
     super::dk_cpr(s)
         && fixed::<10>(s, 6, b"- ")
-            .is_some_and(|d| weighted(&d, &[4, 3, 2, 7, 6, 5, 4, 3, 2, 1]) % 11 == 0)
+            .is_some_and(|d| weighted(&d, &[4, 3, 2, 7, 6, 5, 4, 3, 2, 1]).is_multiple_of(11))
 }
 
 /// Icelandic kennitala DDMMYY-NNCK of a person (companies add 40 to the day): a

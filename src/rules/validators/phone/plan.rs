@@ -78,9 +78,12 @@ impl Region {
     }
 }
 
+/// A calling code's compiled regions; `None`: no such code.
+type CodePlans = HashMap<u16, Option<Arc<[Region]>>>;
+
 /// Regions by country calling code, compiled the first time a code is seen.
 fn regions(code: u16) -> Option<Arc<[Region]>> {
-    static PLANS: OnceLock<RwLock<HashMap<u16, Option<Arc<[Region]>>>>> = OnceLock::new();
+    static PLANS: OnceLock<RwLock<CodePlans>> = OnceLock::new();
     let plans = PLANS.get_or_init(Default::default);
     if let Some(r) = plans.read().ok().and_then(|m| m.get(&code).cloned()) {
         return r;
