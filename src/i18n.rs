@@ -17,8 +17,10 @@ use crate::todo::Action;
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
+    /// English.
     #[default]
     En,
+    /// Swedish (svenska).
     Sv,
 }
 
@@ -413,6 +415,34 @@ pub const RENDER_SV: RenderTexts = RenderTexts {
     selector: "Urval",
     message_text: "Detaljer",
 };
+
+/// The header row of the CSV report (`scan --format csv`) in `lang`; also how a
+/// CSV report left in a scanned folder is recognised and skipped.
+pub fn report_csv_header(lang: Lang) -> [String; 13] {
+    let t = texts(lang);
+    let rt = render_texts(lang);
+    let mut messages = t.messages.chars();
+    let messages: String = match messages.next() {
+        Some(f) => f.to_uppercase().chain(messages).collect(),
+        None => String::new(),
+    };
+    [
+        rt.id,
+        t.priority,
+        rt.score,
+        t.action,
+        t.what,
+        t.category,
+        t.article,
+        t.file,
+        t.field,
+        t.count,
+        t.records_affected,
+        &messages,
+        t.why,
+    ]
+    .map(str::to_string)
+}
 
 pub fn render_texts(lang: Lang) -> &'static RenderTexts {
     match lang {

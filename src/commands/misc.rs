@@ -1,4 +1,4 @@
-//! Commands that do not scan: `report`, `diff`, `completions`, `man`.
+//! Commands that do not scan: `report`, `diff`, `completions`.
 
 use super::{fail_threshold, terminal_width, write_output};
 use crate::ExitStatus;
@@ -66,11 +66,5 @@ pub fn diff_command(args: &DiffArgs) -> Result<ExitStatus> {
 pub fn completions(shell: clap_complete::Shell) -> Result<ExitStatus> {
     let mut cmd = Cli::command();
     clap_complete::generate(shell, &mut cmd, "gdpr-audit", &mut std::io::stdout().lock());
-    Ok(ExitStatus::Clean)
-}
-
-pub fn man() -> Result<ExitStatus> {
-    let cmd = Cli::command();
-    clap_mangen::Man::new(cmd).render(&mut std::io::stdout().lock())?;
     Ok(ExitStatus::Clean)
 }

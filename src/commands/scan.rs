@@ -23,6 +23,8 @@ struct Scanned {
     rules: RuleSet,
     /// Nothing at all could be read.
     nothing_read: bool,
+    /// The id of the fingerprint key the findings were made with.
+    key_id: String,
 }
 
 fn parse_delimiter(s: &str) -> Result<u8> {
@@ -68,7 +70,13 @@ impl Drop for ProgressBar {
     }
 }
 
-fn run_pipeline(input: &InputArgs, show_values: bool, lang: Lang, quiet: bool) -> Result<Scanned> {
+fn run_pipeline(
+    input: &InputArgs,
+    show_values: bool,
+    lang: Lang,
+    quiet: bool,
+    baseline_key_id: Option<&str>,
+) -> Result<Scanned> {
     if !(0.0..=1.0).contains(&input.min_confidence) {
         bail!("--min-confidence must be between 0 and 1");
     }
@@ -86,21 +94,30 @@ fn run_pipeline(input: &InputArgs, show_values: bool, lang: Lang, quiet: bool) -
         .build()
         .context("cannot start worker threads")?;
     let cwd = std::env::current_dir().unwrap_or_else(|_| ".".into());
-    let config = load_config(input, &cwd, quiet)?;
+    let (config, config_path) = load_config(input, &cwd, quiet)?.unzip();
     let as_of = match &input.as_of {
         Some(d) => d
             .parse::<jiff::civil::Date>()
             .with_context(|| format!("--as-of `{d}` is not a date (YYYY-MM-DD)"))?,
         None => today(),
     };
-    let (key, key_source) = keys::resolve(
-        config.as_ref().and_then(|c| c.fingerprint_key.as_deref()),
-        &cwd,
-    );
+    let (key, key_source) = keys::resolve(&keys::KeyRequest {
+        key_file: input.key_file.as_deref(),
+        config_key: config.as_ref().and_then(|c| c.fingerprint_key.as_deref()),
+        config_dir: config_path.as_deref().and_then(std::path::Path::parent),
+        baseline_key_id,
+        cwd: &cwd,
+    })?;
+    let key_id = key.id();
     if !quiet {
         match key_source {
             KeySource::Created(p) => eprintln!(
-                "note: created a fingerprint key for this project at {}; set {} to share one across machines (CI)",
+                "note: created fingerprint key {key_id} for the project {} at {}; set {} or --key-file to share one across machines (CI)",
+                keys::project_root(
+                    config_path.as_deref().and_then(std::path::Path::parent),
+                    &cwd
+                )
+                .display(),
                 p.display(),
                 keys::KEY_ENV
             ),
@@ -143,6 +160,7 @@ fn run_pipeline(input: &InputArgs, show_values: bool, lang: Lang, quiet: bool) -
     let matcher = Matcher::new(rules);
     let progress = ProgressBar::new(&discovery.sources, quiet);
     let mut report = Report::begin(discovery.errors, discovery.skipped);
+    report.summary.fingerprint_key_id = Some(key_id.clone());
     pool.install(|| {
         scan::scan_sources_with(&discovery.sources, &matcher, &opts, &progress, &mut |r| {
             report.add(r)
@@ -165,15 +183,17 @@ fn run_pipeline(input: &InputArgs, show_values: bool, lang: Lang, quiet: bool) -
         report,
         rules: matcher.rules().clone(),
         nothing_read,
+        key_id,
     })
 }
 
-/// `--config FILE`, else the nearest gdpr-audit.yaml above the current directory.
+/// `--config FILE`, else the nearest gdpr-audit.yaml above the current directory;
+/// with the path it was read from.
 fn load_config(
     input: &InputArgs,
     cwd: &std::path::Path,
     quiet: bool,
-) -> Result<Option<crate::policy::Config>> {
+) -> Result<Option<(crate::policy::Config, std::path::PathBuf)>> {
     let path = match (&input.config, input.no_config) {
         (Some(p), _) => Some(p.clone()),
         (None, true) => None,
@@ -184,7 +204,7 @@ fn load_config(
     if !quiet && input.config.is_none() {
         eprintln!("note: using policy {}", path.display());
     }
-    Ok(Some(config))
+    Ok(Some((config, path)))
 }
 
 /// The to-do list: findings and policy violations, most urgent first.
@@ -220,17 +240,28 @@ pub fn scan_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> {
             );
         }
     }
+    // Read before scanning: a bad baseline fails fast, and its key id chooses the key.
+    let baseline = args.baseline.as_deref().map(read_baseline).transpose()?;
     let Scanned {
         mut report,
         rules,
         nothing_read,
-        ..
-    } = run_pipeline(&args.input, args.show_values, args.lang, quiet)?;
-    if let Some(path) = &args.baseline {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read baseline {}", path.display()))?;
-        let baseline: Baseline = serde_json::from_str(&text)
-            .with_context(|| format!("{} is not a gdpr-audit baseline", path.display()))?;
+        key_id,
+    } = run_pipeline(
+        &args.input,
+        args.show_values,
+        args.lang,
+        quiet,
+        baseline.as_ref().and_then(|b| b.key_id.as_deref()),
+    )?;
+    if let (Some(path), Some(baseline)) = (&args.baseline, baseline) {
+        baseline.check_key(&path.display().to_string(), &key_id)?;
+        if baseline.key_id.is_none() && !quiet {
+            eprintln!(
+                "warning: baseline {} records no fingerprint key id (made by an older version); if every finding shows as new, it was made with another key",
+                path.display()
+            );
+        }
         let outcome = baseline.apply(&mut report, &path.display().to_string());
         report.refresh_counts();
         if !quiet {
@@ -297,23 +328,31 @@ pub fn scan_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> {
     })
 }
 
+fn read_baseline(path: &std::path::Path) -> Result<Baseline> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read baseline {}", path.display()))?;
+    serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a gdpr-audit baseline", path.display()))
+}
+
 pub fn baseline_command(args: &BaselineArgs, quiet: bool) -> Result<ExitStatus> {
     let Scanned {
         report,
         nothing_read,
+        key_id,
         ..
-    } = run_pipeline(&args.input, false, Lang::En, quiet)?;
+    } = run_pipeline(&args.input, false, Lang::En, quiet, None)?;
     if nothing_read {
         bail!("no readable input: nothing to record");
     }
-    let baseline = Baseline::from_findings(&report.findings);
+    let baseline = Baseline::from_findings(&report.findings, Some(key_id.clone()));
     write_output(Some(&args.output), &args.input.paths, |w| {
         serde_json::to_writer_pretty(&mut *w, &baseline).map_err(std::io::Error::other)?;
         writeln!(w)
     })?;
     if !quiet {
         eprintln!(
-            "wrote {} ({} fingerprints, {} findings)",
+            "wrote {} ({} fingerprints, {} findings, key {key_id})",
             args.output.display(),
             baseline.entries.len(),
             report.findings.len()
@@ -337,7 +376,7 @@ pub fn init_command(args: &InitArgs, quiet: bool) -> Result<ExitStatus> {
         report,
         nothing_read,
         ..
-    } = run_pipeline(&input, false, Lang::En, quiet)?;
+    } = run_pipeline(&input, false, Lang::En, quiet, None)?;
     if nothing_read {
         bail!("no readable input: nothing to describe");
     }

@@ -214,7 +214,7 @@ pub fn export_actions_with(
         let path = dir.join(file_name(item));
         crate::output::write_atomic(&path, |w| {
             let mut csv = csv::Writer::from_writer(w);
-            csv.write_record(["todo_id", "action", "path", "field", "record", "message_id"])?;
+            csv.write_record(crate::output::ACTION_LIST_HEADER)?;
             for [record, message_id] in &rows {
                 csv.write_record(
                     [

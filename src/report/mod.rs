@@ -60,6 +60,10 @@ pub struct Summary {
     pub skipped: Vec<ErrorEntry>,
     #[serde(default)]
     pub sources: Vec<SourceSummary>,
+    /// The id of the fingerprint key (a hash of it, never the key): reports and
+    /// baselines whose fingerprints can be compared share it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fingerprint_key_id: Option<String>,
     /// Set when the scan was compared with a baseline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<crate::baseline::BaselineOutcome>,
@@ -134,6 +138,7 @@ impl Report {
                 .map(|(path, error)| ErrorEntry { path, error })
                 .collect(),
             sources: Vec::new(),
+            fingerprint_key_id: None,
             baseline: None,
             allowlist: Vec::new(),
         };

@@ -5,6 +5,7 @@
 pub mod compile;
 pub mod examples;
 pub mod spec;
+mod spec_keys;
 pub mod validators;
 
 use crate::model::{Category, Severity};
@@ -47,6 +48,7 @@ pub struct RuleError {
     pub file: String,
     pub rule: Option<String>,
     pub line: Option<u64>,
+    pub column: Option<u64>,
     pub message: String,
 }
 
@@ -55,6 +57,9 @@ impl fmt::Display for RuleError {
         write!(f, "{}", self.file)?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
+            if let Some(column) = self.column {
+                write!(f, ":{column}")?;
+            }
         }
         if let Some(rule) = &self.rule {
             write!(f, ": rule {rule}")?;
@@ -67,13 +72,16 @@ impl fmt::Display for RuleError {
 #[derive(Debug, Clone, thiserror::Error)]
 pub struct RuleErrors(pub Vec<RuleError>);
 
+/// One problem: as it is; several: counted, then one per indented line (the caller
+/// adds the single `error:` prefix).
 impl fmt::Display for RuleErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, e) in self.0.iter().enumerate() {
-            if i > 0 {
-                writeln!(f)?;
-            }
-            write!(f, "{e}")?;
+        if let [one] = self.0.as_slice() {
+            return write!(f, "{one}");
+        }
+        write!(f, "{} problems in the rule files:", self.0.len())?;
+        for e in &self.0 {
+            write!(f, "\n  {e}")?;
         }
         Ok(())
     }
@@ -231,6 +239,7 @@ impl RuleSetBuilder {
                     file: path.display().to_string(),
                     rule: None,
                     line: None,
+                    column: None,
                     message: format!("cannot read directory: {e}"),
                 }),
             }
@@ -245,6 +254,7 @@ impl RuleSetBuilder {
                     file: f.display().to_string(),
                     rule: None,
                     line: None,
+                    column: None,
                     message: e,
                 }),
             }

@@ -7,6 +7,7 @@ pub mod decode;
 mod html;
 pub mod mail;
 pub mod mbox;
+mod own_output;
 mod walk;
 
 use crate::model::MailPart;

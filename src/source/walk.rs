@@ -170,6 +170,13 @@ fn classify_file(
             return;
         }
     };
+    if let Some(what) = super::own_output::recognise(&head.bytes) {
+        d.skipped.push((
+            display,
+            format!("{what} written by gdpr-audit; not an input"),
+        ));
+        return;
+    }
     let kind = if head.bytes.is_empty() {
         if TABLE_EXTS.contains(&ext.as_str()) || matches!(ext.as_str(), "eml" | "mbox") || explicit
         {
