@@ -2,8 +2,8 @@
 //! fails only on what is new. A baseline holds keyed fingerprints with rule, path,
 //! field and count — never a value — sorted so it diffs well in git.
 
+use crate::audit::{BaselineOutcome, Report};
 use crate::finding::Finding;
-use crate::report::Report;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -30,18 +30,6 @@ pub struct BaselineEntry {
     pub rule: String,
     pub fingerprint: String,
     pub count: u64,
-}
-
-/// What applying a baseline did; goes into `summary.baseline`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BaselineOutcome {
-    pub file: String,
-    /// Findings that were already in the baseline (not reported).
-    pub known: u64,
-    /// Findings not in the baseline (reported).
-    pub new: u64,
-    /// Baseline entries no longer found: fixed since the baseline was made.
-    pub fixed: u64,
 }
 
 /// A baseline made with another fingerprint key than the scan's.

@@ -32,10 +32,10 @@ impl ColumnProfile {
             return;
         }
         self.non_empty += 1;
-        if let [m] = matches {
-            if m.whole {
-                *self.whole.entry(rules.rules[m.rule].category).or_default() += 1;
-            }
+        if let [m] = matches
+            && m.whole
+        {
+            *self.whole.entry(rules.rules[m.rule].category).or_default() += 1;
         }
     }
 }
@@ -68,17 +68,15 @@ pub fn decide(header: &str, profile: &ColumnProfile, rules: &RuleSet) -> FieldRo
     if let Some(c) = header_category(header, rules) {
         return FieldRole::Structured(c);
     }
-    if profile.non_empty >= MIN_SAMPLE {
-        if let Some((&cat, &n)) = profile
+    if profile.non_empty >= MIN_SAMPLE
+        && let Some((&cat, &n)) = profile
             .whole
             .iter()
             .filter(|(c, _)| !c.is_special())
             .max_by_key(|(_, n)| **n)
-        {
-            if n as f64 >= STRUCTURED_SHARE * profile.non_empty as f64 {
-                return FieldRole::Structured(cat);
-            }
-        }
+        && n as f64 >= STRUCTURED_SHARE * profile.non_empty as f64
+    {
+        return FieldRole::Structured(cat);
     }
     FieldRole::FreeText
 }
@@ -109,10 +107,10 @@ impl FindingMaker {
             } else {
                 display.strip_prefix(root).and_then(|r| r.strip_prefix('/'))
             };
-            if let Some(r) = rel {
-                if best.is_none_or(|b| r.len() < b.len()) {
-                    best = Some(r);
-                }
+            if let Some(r) = rel
+                && best.is_none_or(|b| r.len() < b.len())
+            {
+                best = Some(r);
             }
         }
         best.unwrap_or(display)

@@ -2,7 +2,7 @@
 //! [`crate::commands`].
 
 use crate::i18n::Lang;
-use crate::report::Format;
+use crate::render::Format;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 

@@ -240,10 +240,10 @@ impl Matcher {
         if rule.whole_value && !whole {
             return;
         }
-        if let Some(v) = rule.validator {
-            if !v.check(&text[start..end]) {
-                return;
-            }
+        if let Some(v) = rule.validator
+            && !v.check(&text[start..end])
+        {
+            return;
         }
         let mut confidence = rule.base_confidence;
         if rule.validator.is_some() {
@@ -260,21 +260,20 @@ impl Matcher {
             FieldFact::default()
         };
         let rule = &self.rules.rules[ri];
-        if let Some(x) = &rule.exclude {
-            if words_near(
+        if let Some(x) = &rule.exclude
+            && (words_near(
                 &self.lower,
                 start,
                 end,
                 x.window,
                 x.before_only,
                 x.automaton.as_ref(),
-            ) || fact.exclude
-            {
-                if x.drop {
-                    return;
-                }
-                confidence -= EXCLUDE_PENALTY;
+            ) || fact.exclude)
+        {
+            if x.drop {
+                return;
             }
+            confidence -= EXCLUDE_PENALTY;
         }
         if let Some(c) = &rule.context {
             let found = fact.context

@@ -2,7 +2,7 @@
 //! and inventory entries (fields meant to hold it). These are the records of the
 //! JSON contract; later stages only add to them.
 
-use crate::model::{Category, Location, Severity};
+use crate::model::{Category, InventoryKind, Location, Severity};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -38,17 +38,6 @@ pub struct MessageInfo {
     pub subject: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum InventoryKind {
-    /// A column or header meant to hold personal data of its categories.
-    Structured,
-    /// Free text that turned out to hold personal data (every match is a finding).
-    FreeText,
-    /// A mail attachment that is listed but not scanned.
-    Attachment,
-}
-
 /// What personal data is where: the start of a record of processing (Art. 30).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InventoryEntry {
@@ -65,32 +54,26 @@ pub struct InventoryEntry {
     pub size: Option<u64>,
 }
 
+/// What the to-do plan counts of a finding, stored or still encoded.
+#[derive(Clone, Copy)]
+pub struct Facts<'a> {
+    pub rule: &'a str,
+    pub category: Category,
+    pub confidence: f64,
+    pub path: &'a str,
+    pub location: &'a Location,
+}
+
 impl Finding {
     /// What the to-do plan counts of it.
-    pub fn facts(&self) -> crate::store::Facts<'_> {
-        crate::store::Facts {
+    pub fn facts(&self) -> Facts<'_> {
+        Facts {
             rule: &self.rule,
             category: self.category,
             confidence: self.confidence,
             path: &self.path,
             location: &self.location,
         }
-    }
-
-    /// Total order for reports: path, record, field position, offset, rule.
-    pub fn sort_key(&self) -> (&str, u64, &str, usize, usize, &str) {
-        let (line, start) = match &self.location {
-            Location::Csv { start, .. } => (0, *start),
-            Location::Email { line, start, .. } => (*line, *start),
-        };
-        (
-            &self.path,
-            self.location.record(),
-            self.location.field(),
-            line,
-            start,
-            &self.rule,
-        )
     }
 }
 

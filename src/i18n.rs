@@ -1,8 +1,8 @@
 //! Every sentence a report shows, in one place per language. Swedish is the first
 //! language of many users; English is the default.
 
+use crate::model::Action;
 use crate::model::Category;
-use crate::todo::Action;
 
 #[derive(
     Debug,
@@ -467,8 +467,8 @@ pub fn severity_name(lang: Lang, s: crate::model::Severity) -> &'static str {
 }
 
 /// An inventory entry's kind as a column value.
-pub fn kind_name(lang: Lang, k: crate::finding::InventoryKind) -> &'static str {
-    use crate::finding::InventoryKind::*;
+pub fn kind_name(lang: Lang, k: crate::model::InventoryKind) -> &'static str {
+    use crate::model::InventoryKind::*;
     match (lang, k) {
         (Lang::En, Structured) => "structured",
         (Lang::En, FreeText) => "free text",
@@ -496,13 +496,13 @@ pub fn priority_hint(lang: Lang, priority: &str) -> &'static str {
 /// Title of a to-do item made from a policy violation (`crate::policy`).
 pub fn violation_title(
     lang: Lang,
-    kind: crate::policy::ViolationKind,
+    kind: crate::model::ViolationKind,
     c: Category,
     path: &str,
     field: &str,
     count: u64,
 ) -> String {
-    use crate::policy::ViolationKind as K;
+    use crate::model::ViolationKind as K;
     let cat = category_name(lang, c);
     let values = kind == K::UndeclaredPersonalData;
     let n = match (lang, values) {
@@ -555,7 +555,7 @@ pub fn violation_title(
 #[allow(clippy::too_many_arguments)]
 pub fn violation_why(
     lang: Lang,
-    kind: crate::policy::ViolationKind,
+    kind: crate::model::ViolationKind,
     c: Category,
     weight: f64,
     exposure: f64,
@@ -565,7 +565,7 @@ pub fn violation_why(
     score: f64,
     priority: &str,
 ) -> String {
-    use crate::policy::ViolationKind as K;
+    use crate::model::ViolationKind as K;
     let cat = category_name(lang, c);
     let reason = match (lang, kind) {
         (Lang::En, K::RetentionExpired) => "Kept longer than the retention period (Art. 5(1)(e))",

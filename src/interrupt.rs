@@ -2,7 +2,7 @@
 //! written after it, so no partial report ever appears, and the process exits 130.
 //! A second SIGINT exits at once, removing any temporary output file first.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -21,11 +21,7 @@ pub struct Interrupted;
 pub fn install() {
     let _ = ctrlc::set_handler(|| {
         if INTERRUPTED.swap(true, Ordering::SeqCst) {
-            if let Ok(files) = TEMP_FILES.lock() {
-                for f in files.iter() {
-                    let _ = std::fs::remove_file(f);
-                }
-            }
+            remove_temp_files_where(|_| true);
             std::process::exit(i32::from(EXIT_INTERRUPTED));
         }
     });
@@ -51,8 +47,35 @@ pub fn track_temp(path: PathBuf) {
     }
 }
 
-pub fn untrack_temp(path: &std::path::Path) {
+pub fn untrack_temp(path: &Path) {
     if let Ok(mut v) = TEMP_FILES.lock() {
         v.retain(|p| p != path);
+    }
+}
+
+/// A temporary file tracked for as long as this lives (the atomic writer holds one
+/// while it writes; once the file is renamed into place there is nothing to remove).
+pub struct TrackedTemp(PathBuf);
+
+impl TrackedTemp {
+    pub fn new(path: &Path) -> TrackedTemp {
+        track_temp(path.to_path_buf());
+        TrackedTemp(path.to_path_buf())
+    }
+}
+
+impl Drop for TrackedTemp {
+    fn drop(&mut self) {
+        untrack_temp(&self.0);
+    }
+}
+
+/// Remove the tracked temporary files that `pick` selects: what the second Ctrl-C
+/// does (for all of them) before it exits.
+pub(crate) fn remove_temp_files_where(pick: impl Fn(&Path) -> bool) {
+    if let Ok(files) = TEMP_FILES.lock() {
+        for f in files.iter().filter(|f| pick(f)) {
+            let _ = std::fs::remove_file(f);
+        }
     }
 }

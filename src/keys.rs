@@ -60,10 +60,10 @@ pub fn resolve(req: &KeyRequest<'_>) -> Result<(FingerprintKey, KeySource), KeyE
             KeySource::KeyFile(path.to_path_buf()),
         ));
     }
-    if let Ok(v) = std::env::var(KEY_ENV) {
-        if !v.is_empty() {
-            return Ok((FingerprintKey::from_secret(v.as_bytes()), KeySource::Env));
-        }
+    if let Ok(v) = std::env::var(KEY_ENV)
+        && !v.is_empty()
+    {
+        return Ok((FingerprintKey::from_secret(v.as_bytes()), KeySource::Env));
     }
     if let Some(k) = req.config_key.filter(|k| !k.is_empty()) {
         return Ok((FingerprintKey::from_secret(k.as_bytes()), KeySource::Config));
@@ -79,10 +79,8 @@ pub fn resolve(req: &KeyRequest<'_>) -> Result<(FingerprintKey, KeySource), KeyE
     let existing = read_stored_key(&file);
     if let Some(wanted) = req.baseline_key_id {
         let matches = existing.as_ref().is_some_and(|k| k.id() == wanted);
-        if !matches {
-            if let Some((key, path)) = find_stored_key(&dir, wanted) {
-                return Ok((key, KeySource::ProjectFile(path)));
-            }
+        if !matches && let Some((key, path)) = find_stored_key(&dir, wanted) {
+            return Ok((key, KeySource::ProjectFile(path)));
         }
     }
     if let Some(key) = existing {

@@ -23,6 +23,8 @@ pub fn write_atomic(
         .prefix(".gdpr-audit-")
         .suffix(".tmp")
         .tempfile_in(dir)?;
+    // A second Ctrl-C exits at once, without unwinding: it removes what is tracked.
+    let _tracked = crate::interrupt::TrackedTemp::new(tmp.path());
     {
         let mut w = BufWriter::new(tmp.as_file_mut());
         fill(&mut w)?;
@@ -79,7 +81,45 @@ impl<W: Write> Write for Indent<'_, W> {
 
 #[cfg(test)]
 mod tests {
-    use super::defuse_cell;
+    use super::{defuse_cell, write_atomic};
+    use std::io::Write;
+    use std::path::Path;
+
+    fn temp_files(dir: &Path) -> usize {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .filter(|e| {
+                let name = e.as_ref().unwrap().file_name();
+                name.to_string_lossy().starts_with(".gdpr-audit-")
+            })
+            .count()
+    }
+
+    #[test]
+    fn a_write_interrupted_by_a_second_ctrl_c_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("report.json");
+        let result = write_atomic(&target, |w| {
+            w.write_all(b"half a report")?;
+            w.flush()?;
+            assert_eq!(
+                temp_files(dir.path()),
+                1,
+                "the write goes to a temporary file"
+            );
+            // What the second Ctrl-C does just before the process exits.
+            crate::interrupt::remove_temp_files_where(|p| p.starts_with(dir.path()));
+            assert_eq!(temp_files(dir.path()), 0, "the temporary file is removed");
+            Err(std::io::Error::other("interrupted"))
+        });
+        assert!(result.is_err());
+        assert!(!target.exists(), "no partial report");
+        assert_eq!(temp_files(dir.path()), 0);
+        // A completed write is no longer tracked: the report stays.
+        write_atomic(&target, |w| w.write_all(b"{}")).unwrap();
+        crate::interrupt::remove_temp_files_where(|p| p.starts_with(dir.path()));
+        assert_eq!(std::fs::read(&target).unwrap(), b"{}");
+    }
 
     #[test]
     fn formulas_are_defused_and_text_is_kept() {

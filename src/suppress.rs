@@ -2,19 +2,9 @@
 //! auditor will ask for. Every entry reports how many findings it suppressed, so a
 //! stale or too-broad entry is visible.
 
+use crate::audit::{AllowlistUse, Report};
 use crate::finding::Finding;
 use crate::policy::AllowEntry;
-use crate::report::Report;
-use serde::{Deserialize, Serialize};
-
-/// One allowlist entry and what it did in this scan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AllowlistUse {
-    pub reason: String,
-    /// The entry's selectors, as written (`path=crm/*.csv rule=se.personnummer`).
-    pub selector: String,
-    pub suppressed: u64,
-}
 
 struct Compiled<'a> {
     entry: &'a AllowEntry,

@@ -2,8 +2,9 @@
 
 use super::{fail_threshold, terminal_width, write_output};
 use crate::ExitStatus;
+use crate::audit::Report;
 use crate::cli::{Cli, DiffArgs, DiffFormat, ReportArgs};
-use crate::report::{self, Report};
+use crate::render;
 use crate::rules::RuleSet;
 use anyhow::{Context, Result};
 use clap::CommandFactory;
@@ -22,7 +23,7 @@ pub fn report_command(args: &ReportArgs) -> Result<ExitStatus> {
     crate::todo::relabel(&mut report.todo, args.lang);
     let rules = RuleSet::builtin().map_err(|e| anyhow::anyhow!("{e}"))?;
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let ropts = report::RenderOptions {
+    let ropts = render::RenderOptions {
         lang: args.lang,
         color: to_terminal && std::env::var_os("NO_COLOR").is_none(),
         width: terminal_width(),
@@ -31,7 +32,7 @@ pub fn report_command(args: &ReportArgs) -> Result<ExitStatus> {
     write_output(
         args.output.as_deref(),
         std::slice::from_ref(&args.report),
-        |w| report::render(&report, args.format, &ropts, w),
+        |w| render::render(&report, args.format, &ropts, w),
     )?;
     Ok(ExitStatus::Clean)
 }
@@ -39,7 +40,7 @@ pub fn report_command(args: &ReportArgs) -> Result<ExitStatus> {
 pub fn diff_command(args: &DiffArgs) -> Result<ExitStatus> {
     let old = read_report(&args.old)?;
     let new = read_report(&args.new)?;
-    let d = crate::diff::diff(
+    let d = crate::render::diff::diff(
         &old,
         &new,
         &args.old.display().to_string(),

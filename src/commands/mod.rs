@@ -3,6 +3,7 @@
 
 mod man;
 mod misc;
+pub mod rule_examples;
 mod rules;
 mod scan;
 

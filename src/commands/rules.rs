@@ -97,7 +97,7 @@ pub fn rules_command(cmd: RulesCommand, args: &RuleArgs) -> Result<ExitStatus> {
                     .map_err(|e| anyhow::anyhow!("{e}"))
                     .context("the rules could not be loaded")?
             };
-            let outcome = crate::rules::examples::run(&rules);
+            let outcome = crate::commands::rule_examples::run(&rules);
             for fail in &outcome.failures {
                 writeln!(out, "FAIL {fail}")?;
             }

@@ -4,13 +4,14 @@
 
 use super::{fail_threshold, inside_inputs, load_rules, terminal_width, write_output};
 use crate::ExitStatus;
+use crate::audit::Report;
 use crate::baseline::Baseline;
 use crate::classify::FindingMaker;
 use crate::cli::{BaselineArgs, InitArgs, InputArgs, ScanArgs};
 use crate::engine::Matcher;
 use crate::i18n::Lang;
 use crate::keys::{self, KeySource};
-use crate::report::{self, Format, Report};
+use crate::render::{self, Format};
 use crate::rules::RuleSet;
 use crate::scan::{self, ScanOptions};
 use crate::source::{self, Limits, Source};
@@ -208,7 +209,7 @@ fn load_config(
 }
 
 /// The to-do list: findings and policy violations, most urgent first.
-fn plan_todo(report: &Report, rules: &RuleSet, lang: Lang) -> Vec<crate::todo::TodoItem> {
+fn plan_todo(report: &Report, rules: &RuleSet, lang: Lang) -> Vec<crate::audit::TodoItem> {
     let mut items = crate::todo::plan(report, Some(rules), lang);
     items.extend(crate::policy::violations_to_todo(
         &report.violations,
@@ -220,9 +221,9 @@ fn plan_todo(report: &Report, rules: &RuleSet, lang: Lang) -> Vec<crate::todo::T
 }
 
 /// How strongly a policy violation counts for `--fail-on`.
-fn violation_severity(kind: crate::policy::ViolationKind) -> crate::model::Severity {
+fn violation_severity(kind: crate::model::ViolationKind) -> crate::model::Severity {
     use crate::model::Severity;
-    use crate::policy::ViolationKind::*;
+    use crate::model::ViolationKind::*;
     match kind {
         SpecialCategoryWithoutBasis => Severity::Critical,
         RetentionExpired | MarketingWithoutConsent => Severity::High,
@@ -232,13 +233,13 @@ fn violation_severity(kind: crate::policy::ViolationKind) -> crate::model::Sever
 }
 
 pub fn scan_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> {
-    if let Some(dir) = &args.export_actions {
-        if inside_inputs(dir, &args.input.paths) {
-            bail!(
-                "--export-actions {} is inside a scanned path; inputs are never written",
-                dir.display()
-            );
-        }
+    if let Some(dir) = &args.export_actions
+        && inside_inputs(dir, &args.input.paths)
+    {
+        bail!(
+            "--export-actions {} is inside a scanned path; inputs are never written",
+            dir.display()
+        );
     }
     // Read before scanning: a bad baseline fails fast, and its key id chooses the key.
     let baseline = args.baseline.as_deref().map(read_baseline).transpose()?;
@@ -275,7 +276,7 @@ pub fn scan_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> {
         report.todo = plan_todo(&report, &rules, args.lang);
     }
     if let Some(dir) = &args.export_actions {
-        let written = crate::policy::export_actions(&report, dir, &args.input.paths)
+        let written = crate::render::export_actions(&report, dir, &args.input.paths)
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         if !quiet {
             eprintln!("wrote {} action files to {}", written.len(), dir.display());
@@ -287,14 +288,14 @@ pub fn scan_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> {
     } else {
         Format::Json
     });
-    let ropts = report::RenderOptions {
+    let ropts = render::RenderOptions {
         lang: args.lang,
         color: to_terminal && std::env::var_os("NO_COLOR").is_none(),
         width: terminal_width(),
         rules: &rules,
     };
     write_output(args.output.as_deref(), &args.input.paths, |w| {
-        report::render(&report, format, &ropts, w)
+        render::render(&report, format, &ropts, w)
     })?;
     if nothing_read {
         if !quiet {
@@ -380,7 +381,7 @@ pub fn init_command(args: &InitArgs, quiet: bool) -> Result<ExitStatus> {
     if nothing_read {
         bail!("no readable input: nothing to describe");
     }
-    let draft = crate::policy::draft_config(&report, &args.input.paths);
+    let draft = crate::render::draft_config(&report, &args.input.paths);
     write_output(Some(&args.output), &args.input.paths, |w| {
         w.write_all(draft.as_bytes())
     })?;

@@ -6,92 +6,36 @@
 //!
 //! * [`config`]: the file format, validation, discovery, glob matching;
 //! * [`dates`]: the date forms exports use, and retention periods;
-//! * this module: the policy as loaded ([`Config`], [`SourcePolicy`]) and the
-//!   [`Violation`]s the checks report;
+//! * this module: the policy as loaded ([`Config`], [`SourcePolicy`]) and what
+//!   the checks need to know of the audit ([`Catalog`]);
 //! * [`checks`]: per-record checks (streaming, called by the scanner for every CSV
 //!   row or message);
-//! * [`init`]: the record of processing: the draft config `init` writes, and the
-//!   per-source checks of a scan against it (after the scan, from the report);
-//! * [`export`]: what the checks hand on: to-do items, and the CSVs of affected
-//!   records for `--export-actions`.
+//! * [`sources`]: the per-source checks of a scan against it (after the scan,
+//!   from the audit);
+//! * [`todo_items`]: what the checks hand on: violations as to-do items.
+//!
+//! The violations themselves are audit data ([`crate::audit::Violation`]); the
+//! draft config `init` writes and the `--export-actions` lists are outputs
+//! ([`crate::render`]).
 
 pub mod checks;
 pub mod config;
 pub mod dates;
-pub mod export;
-pub mod init;
+mod sources;
+mod todo_items;
 
 pub use checks::{RecordChecker, RecordOutcomes, record_violations};
 pub use config::{CONFIG_FILE, ConfigError, DEFAULT_OPT_IN_VALUES, discover};
 pub use dates::Period;
-pub use export::{ExportError, export_actions, export_actions_with, violations_to_todo};
-pub use init::{draft_config, source_violations};
+pub use sources::source_violations;
+pub use todo_items::{todo_item, violations_to_todo};
 
-use crate::finding::InventoryKind;
-use crate::model::Category;
-use crate::report::Report;
-use crate::todo::{self, Action};
+use crate::audit::{Report, Violation};
+use crate::model::{Category, InventoryKind, ViolationKind};
+use crate::todo;
 use globset::GlobMatcher;
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ViolationKind {
-    RetentionExpired,
-    MarketingWithoutConsent,
-    UndeclaredPersonalData,
-    NoLawfulBasis,
-    SpecialCategoryWithoutBasis,
-    UnparseableDate,
-}
-
-impl ViolationKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ViolationKind::RetentionExpired => "retention_expired",
-            ViolationKind::MarketingWithoutConsent => "marketing_without_consent",
-            ViolationKind::UndeclaredPersonalData => "undeclared_personal_data",
-            ViolationKind::NoLawfulBasis => "no_lawful_basis",
-            ViolationKind::SpecialCategoryWithoutBasis => "special_category_without_basis",
-            ViolationKind::UnparseableDate => "unparseable_date",
-        }
-    }
-
-    /// What a person does about it.
-    pub fn action(self) -> Action {
-        match self {
-            ViolationKind::RetentionExpired => Action::Delete,
-            ViolationKind::MarketingWithoutConsent => Action::ObtainConsent,
-            ViolationKind::SpecialCategoryWithoutBasis => Action::RestrictAccess,
-            ViolationKind::UndeclaredPersonalData
-            | ViolationKind::NoLawfulBasis
-            | ViolationKind::UnparseableDate => Action::Document,
-        }
-    }
-}
-
-/// A difference between the policy and the data. `message` holds counts, field
-/// names and the date format assumed, never a value from the data.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Violation {
-    pub kind: ViolationKind,
-    /// The source (a file, or a Maildir folder).
-    pub path: String,
-    /// The field concerned; empty when the whole source is.
-    pub field: String,
-    /// The affected records: `id_field` values (else row numbers) for CSV,
-    /// Message-IDs (else message numbers) for mail.
-    pub records: Vec<String>,
-    /// Row or message numbers of `records`, in the same order (empty when there
-    /// are no records).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub rows: Vec<u64>,
-    pub count: u64,
-    pub article: String,
-    pub message: String,
-}
 
 // ---------------------------------------------------------------- the policy
 
@@ -279,7 +223,7 @@ impl fmt::Display for FieldDecl {
 // ---------------------------------------------------------------- the report, per source
 
 /// What the report says about each source, as the policy checks need it.
-pub(crate) struct Catalog {
+pub struct Catalog {
     /// Sources in report order, then any path only findings or inventory name.
     pub sources: Vec<String>,
     kinds: BTreeMap<String, String>,
@@ -366,7 +310,7 @@ impl Catalog {
 }
 
 /// Highest weight first; among equal weights the first in vocabulary order.
-pub(crate) fn most_sensitive(cats: impl Iterator<Item = Category>) -> Option<Category> {
+pub fn most_sensitive(cats: impl Iterator<Item = Category>) -> Option<Category> {
     cats.max_by(|a, b| {
         todo::category_weight(*a)
             .total_cmp(&todo::category_weight(*b))
@@ -375,11 +319,11 @@ pub(crate) fn most_sensitive(cats: impl Iterator<Item = Category>) -> Option<Cat
 }
 /// The source a path belongs to: itself, or the Maildir folder above it.
 pub(crate) fn owner<'a>(path: &'a str, sources: &'a [String]) -> &'a str {
-    crate::scan::owning_source(path, sources.iter().map(String::as_str))
+    crate::source::owning_source(path, sources.iter().map(String::as_str))
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::finding::{Finding, InventoryEntry};
     use crate::model::{Location, Severity};
@@ -391,7 +335,7 @@ mod tests {
     ) -> Report {
         let mut r = Report::assemble(Vec::new(), Vec::new(), Vec::new());
         for (path, kind, records) in sources {
-            r.summary.sources.push(crate::scan::SourceSummary {
+            r.summary.sources.push(crate::audit::SourceSummary {
                 path: path.to_string(),
                 kind: kind.to_string(),
                 bytes: 0,

@@ -161,10 +161,10 @@ fn compile_rule(ctx: &mut Ctx<'_>, spec: RuleSpec) -> Option<Rule> {
             open_end,
         });
     }
-    if let Some(c) = spec.confidence {
-        if !(0.0..=1.0).contains(&c) {
-            ctx.err(Some(&id), id_line, "confidence must be between 0 and 1");
-        }
+    if let Some(c) = spec.confidence
+        && !(0.0..=1.0).contains(&c)
+    {
+        ctx.err(Some(&id), id_line, "confidence must be between 0 and 1");
     }
     let exclude = match spec.exclude_context {
         None => None,

@@ -3,7 +3,6 @@
 //! cloned per worker thread.
 
 pub mod compile;
-pub mod examples;
 pub mod spec;
 mod spec_keys;
 pub mod validators;

@@ -3,17 +3,17 @@
 //! Address headers go to the inventory; subject, body and text attachments are free
 //! text, so every match there is a finding.
 
-use super::{FileResult, Matchers, ScanOptions, char_span};
+use super::{Matchers, ScanOptions, char_span};
+use crate::audit::FileResult;
 use crate::engine::Matcher;
-use crate::finding::{InventoryEntry, InventoryKind, MessageInfo};
-use crate::model::{Category, Location};
+use crate::finding::{InventoryEntry, MessageInfo};
+use crate::model::{Category, Exposure, InventoryKind, Location};
 use crate::policy::{RecordChecker, RecordOutcomes, record_violations};
 use crate::redact::mask;
 use crate::source::mail::parse_message;
 use crate::source::mbox::{MboxReader, RawMessage};
 use crate::source::{MailMessage, Source, SourceError, SourceKind, decode, display_path};
 use crate::store::EncodedFinding;
-use crate::todo::Exposure;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::io::Read;

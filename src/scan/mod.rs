@@ -5,15 +5,11 @@
 mod csv;
 mod mail;
 
+use crate::audit::FileResult;
 use crate::classify::FindingMaker;
 use crate::engine::Matcher;
-use crate::finding::InventoryEntry;
 use crate::source::{Limits, Source, SourceError, SourceKind};
-use crate::store::EncodedFinding;
-use crate::todo::Exposure;
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// Everything a scan needs besides the sources and the rules.
 #[derive(Clone)]
@@ -34,111 +30,6 @@ impl ScanOptions {
         self.policy
             .as_deref()
             .and_then(|c| c.source_for(&source.display))
-    }
-}
-
-/// What was scanned in one source, for the summary.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SourceSummary {
-    pub path: String,
-    pub kind: String,
-    pub bytes: u64,
-    pub records: u64,
-    pub messages: u64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub encoding: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delimiter: Option<String>,
-}
-
-/// The result of scanning one source.
-#[derive(Debug, Clone)]
-pub struct FileResult {
-    pub summary: SourceSummary,
-    pub findings: crate::store::FindingStore,
-    /// Exact number of findings per rule, even when stored findings were capped.
-    pub finding_counts: BTreeMap<String, u64>,
-    pub inventory: Vec<InventoryEntry>,
-    pub errors: Vec<SourceError>,
-    pub warnings: Vec<SourceError>,
-    /// Per-record policy violations (retention, marketing consent, unreadable dates).
-    pub violations: Vec<crate::policy::Violation>,
-    /// Stored findings per severity and category, counted as they are pushed so
-    /// the report need not read them back.
-    pub by_severity: BTreeMap<crate::model::Severity, u64>,
-    pub by_category: BTreeMap<crate::model::Category, u64>,
-    /// Stored findings counted by to-do item, for the plan.
-    pub groups: crate::todo::FindingGroups,
-}
-
-impl FileResult {
-    fn new(source: &Source) -> FileResult {
-        FileResult {
-            summary: SourceSummary {
-                path: source.display.clone(),
-                kind: source.kind.as_str().to_string(),
-                bytes: source.bytes,
-                records: 0,
-                messages: 0,
-                encoding: None,
-                delimiter: None,
-            },
-            findings: crate::store::FindingStore::new(),
-            finding_counts: BTreeMap::new(),
-            inventory: Vec::new(),
-            errors: Vec::new(),
-            warnings: Vec::new(),
-            violations: Vec::new(),
-            by_severity: BTreeMap::new(),
-            by_category: BTreeMap::new(),
-            groups: crate::todo::FindingGroups::new(),
-        }
-    }
-
-    /// Keep a finding (encoded on a worker thread), counting it exactly and storing
-    /// it up to the per-rule cap.
-    fn push_finding(&mut self, e: EncodedFinding, exposure: Exposure, cap: usize) {
-        let n = match self.finding_counts.get_mut(&e.rule) {
-            Some(n) => n,
-            None => self.finding_counts.entry(e.rule.clone()).or_default(),
-        };
-        *n += 1;
-        if (*n as usize) <= cap {
-            *self.by_severity.entry(e.severity).or_default() += 1;
-            *self.by_category.entry(e.category).or_default() += 1;
-            self.groups.add(e.facts(), &self.summary.path, exposure);
-            self.findings.push_encoded(e);
-        } else if *n as usize == cap + 1 {
-            self.warnings.push(SourceError::new(
-                &self.summary.path,
-                format!(
-                    "more than {cap} findings of rule {} (--max-findings-per-rule); the rest are counted, not listed",
-                    e.rule
-                ),
-            ));
-        }
-    }
-
-    /// Findings are already in their final order — records in file order, fields in
-    /// column or part order, matches by position — because batches are merged in
-    /// order; only the inventory needs sorting.
-    fn finish(&mut self) {
-        self.inventory
-            .sort_by(|a, b| (&a.path, &a.field, a.kind).cmp(&(&b.path, &b.field, b.kind)));
-        // The same attachment name in many messages is one inventory line.
-        self.inventory.dedup_by(|b, a| {
-            if a.path != b.path || a.field != b.field || a.kind != b.kind {
-                return false;
-            }
-            a.values += b.values;
-            for (c, n) in &b.categories {
-                *a.categories.entry(*c).or_default() += n;
-            }
-            if let (Some(x), Some(y)) = (a.size.as_mut(), b.size) {
-                *x += y;
-            }
-            true
-        });
     }
 }
 
@@ -302,17 +193,6 @@ fn overlapped<T: Send>(
     }
 }
 
-/// The source a path belongs to: itself, or the deepest source folder above it (a
-/// Maildir message file belongs to its Maildir). Reports, to-do items and policies
-/// group by it.
-pub fn owning_source<'a>(path: &'a str, sources: impl IntoIterator<Item = &'a str>) -> &'a str {
-    sources
-        .into_iter()
-        .filter(|s| path.len() > s.len() && path.starts_with(s) && path.as_bytes()[s.len()] == b'/')
-        .max_by_key(|s| s.len())
-        .unwrap_or(path)
-}
-
 /// Character offsets of a byte span, as the contract reports them.
 fn char_span(text: &str, start: usize, end: usize) -> (usize, usize) {
     let s = crate::classify::char_offset(text, start);
@@ -330,21 +210,4 @@ fn clip(text: &str, max: usize) -> &str {
         i -= 1;
     }
     &text[..i]
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn maildir_messages_belong_to_their_folder() {
-        let sources = ["mail/maildir", "mail/x.mbox"];
-        assert_eq!(
-            super::owning_source("mail/maildir/cur/123:2,S", sources),
-            "mail/maildir"
-        );
-        assert_eq!(super::owning_source("mail/x.mbox", sources), "mail/x.mbox");
-        assert_eq!(
-            super::owning_source("mail/maildirx/a", sources),
-            "mail/maildirx/a"
-        );
-    }
 }

@@ -4,6 +4,9 @@
 //! Records are read as `ByteRecord`s in batches that the scanner hands to threads.
 
 use super::decode::{detect_encoding, open_input};
+use super::record::{
+    ByteSpan, Field, FieldName, Record, RecordLocation, RecordNumber, RecordReader,
+};
 use super::{Limits, Source, SourceError};
 use csv::ByteRecord;
 use encoding_rs::Encoding;
@@ -35,6 +38,9 @@ pub struct CsvReader {
     /// Things worth knowing about the file as a whole (encoding doubts, NUL bytes,
     /// no data records); never any content.
     warnings: Vec<String>,
+    /// Where the parser's byte 0 is in the file, when its offsets are the file's
+    /// (UTF-8: only a `sep=` line was dropped); `None` when the text was transcoded.
+    span_base: Option<u64>,
 }
 
 /// One data record: its 1-based number (header not counted) and its fields.
@@ -103,11 +109,11 @@ impl CsvReader {
             .lines()
             .next()
             .unwrap_or("");
-        if let Some(rest) = first_line.strip_prefix("sep=") {
-            if let Some(&b) = rest.trim().as_bytes().first() {
-                delim.get_or_insert(b);
-                skip_first_line = true;
-            }
+        if let Some(rest) = first_line.strip_prefix("sep=")
+            && let Some(&b) = rest.trim().as_bytes().first()
+        {
+            delim.get_or_insert(b);
+            skip_first_line = true;
         }
         let body = if skip_first_line {
             decoded_sample
@@ -131,14 +137,18 @@ impl CsvReader {
                     .build(chained),
             )
         };
+        let mut skipped = 0u64;
         if skip_first_line {
             // Drop the `sep=` line from the stream before the csv reader sees it.
             let mut byte = [0u8; 1];
             loop {
                 match stream.read(&mut byte) {
                     Ok(0) => break,
-                    Ok(_) if byte[0] == b'\n' => break,
-                    Ok(_) => {}
+                    Ok(_) if byte[0] == b'\n' => {
+                        skipped += 1;
+                        break;
+                    }
+                    Ok(_) => skipped += 1,
                     Err(e) => return Err(err(format!("cannot read: {e}"))),
                 }
             }
@@ -185,6 +195,7 @@ impl CsvReader {
             nul_records: (0, 0),
             at_end: false,
             warnings,
+            span_base: (encoding == encoding_rs::UTF_8).then_some(skipped),
         })
     }
 
@@ -264,6 +275,55 @@ impl CsvReader {
         batch.truncate(filled);
         result
     }
+}
+
+/// The CSV reader on the record model: one row at a time, each field named by its
+/// header (`column_N` past the header's end), with the row's byte span for UTF-8
+/// files. The scanner reads batches ([`CsvReader::read_batch`]) instead, which
+/// reuses its buffers.
+impl RecordReader for CsvReader {
+    fn next_record(&mut self) -> Result<Option<Record>, SourceError> {
+        let mut one = Vec::with_capacity(1);
+        self.read_batch(&mut one, 1, usize::MAX)?;
+        let Some(row) = one.pop() else {
+            return Ok(None);
+        };
+        let span = match (self.span_base, row.fields.position()) {
+            (Some(base), Some(start)) => Some(ByteSpan {
+                start: base + start.byte(),
+                end: base + self.reader.position().byte(),
+            }),
+            _ => None,
+        };
+        let fields = row
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(i, raw)| Field {
+                name: FieldName::Column(column_name(&self.headers, i)),
+                text: String::from_utf8_lossy(raw).into_owned(),
+            })
+            .collect();
+        Ok(Some(Record {
+            location: RecordLocation::in_file(&self.display, RecordNumber::Row(row.number)),
+            fields,
+            mail: None,
+            span,
+            warnings: Vec::new(),
+        }))
+    }
+
+    fn take_warnings(&mut self) -> Vec<String> {
+        CsvReader::take_warnings(self)
+    }
+}
+
+/// A column's name: its header, or `column_N` (1-based) past the header's end.
+pub fn column_name(headers: &[String], i: usize) -> String {
+    headers
+        .get(i)
+        .cloned()
+        .unwrap_or_else(|| format!("column_{}", i + 1))
 }
 
 /// Records kept for reuse hold at most about this much (typical CRM rows are a

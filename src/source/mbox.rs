@@ -30,6 +30,9 @@ use std::io::{self, BufRead};
 /// (and cannot be separators).
 const LINE_CAP: usize = 16 * 1024;
 
+mod records;
+pub use records::{MboxRecords, mail_record};
+
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// One message as split from the mbox, separator line removed, `>From ` unquoted.

@@ -8,6 +8,7 @@ mod html;
 pub mod mail;
 pub mod mbox;
 mod own_output;
+pub mod record;
 mod walk;
 
 use crate::model::MailPart;
@@ -170,4 +171,32 @@ pub fn read_limited_text(path: &Path, max: u64) -> Result<String, String> {
 pub fn display_path(p: &Path) -> String {
     let s = p.to_string_lossy().replace('\\', "/");
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}
+
+/// The source a path belongs to: itself, or the deepest source folder above it (a
+/// Maildir message file belongs to its Maildir). Reports, to-do items and policies
+/// group by it.
+pub fn owning_source<'a>(path: &'a str, sources: impl IntoIterator<Item = &'a str>) -> &'a str {
+    sources
+        .into_iter()
+        .filter(|s| path.len() > s.len() && path.starts_with(s) && path.as_bytes()[s.len()] == b'/')
+        .max_by_key(|s| s.len())
+        .unwrap_or(path)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn maildir_messages_belong_to_their_folder() {
+        let sources = ["mail/maildir", "mail/x.mbox"];
+        assert_eq!(
+            super::owning_source("mail/maildir/cur/123:2,S", sources),
+            "mail/maildir"
+        );
+        assert_eq!(super::owning_source("mail/x.mbox", sources), "mail/x.mbox");
+        assert_eq!(
+            super::owning_source("mail/maildirx/a", sources),
+            "mail/maildirx/a"
+        );
+    }
 }

@@ -8,7 +8,7 @@
 //! time. Only what was already masked goes there, unless `--show-values` asked for
 //! values.
 
-use crate::finding::Finding;
+use crate::finding::{Facts, Finding};
 use crate::model::{Category, Location, Severity};
 use serde::de::{SeqAccess, Visitor};
 use serde::ser::{Error as _, SerializeSeq};
@@ -60,16 +60,6 @@ impl EncodedFinding {
             location: &self.location,
         }
     }
-}
-
-/// What the to-do plan counts of a finding, stored or still encoded.
-#[derive(Clone, Copy)]
-pub struct Facts<'a> {
-    pub rule: &'a str,
-    pub category: Category,
-    pub confidence: f64,
-    pub path: &'a str,
-    pub location: &'a Location,
 }
 
 fn encode(f: &Finding) -> Vec<u8> {

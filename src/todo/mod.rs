@@ -13,75 +13,10 @@
 //!
 //! P1 ≥ 18 (fix this week), P2 ≥ 9, P3 ≥ 4, else P4 (housekeeping).
 
+use crate::audit::{Report, ScoreFactors, TodoItem};
 use crate::i18n::{self, Lang};
-use crate::model::Category;
-use crate::report::Report;
+use crate::model::{Action, Category, ViolationKind};
 use crate::rules::RuleSet;
-use serde::{Deserialize, Serialize};
-
-mod groups;
-pub use groups::{Exposure, FindingGroups, Regroup};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    Delete,
-    Redact,
-    MoveToProtectedField,
-    RestrictAccess,
-    ObtainConsent,
-    Document,
-}
-
-impl Action {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::Delete => "delete",
-            Action::Redact => "redact",
-            Action::MoveToProtectedField => "move_to_protected_field",
-            Action::RestrictAccess => "restrict_access",
-            Action::ObtainConsent => "obtain_consent",
-            Action::Document => "document",
-        }
-    }
-}
-
-/// One remediation action.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TodoItem {
-    /// Stable across runs: derived from action, category, path and field.
-    pub id: String,
-    pub priority: String,
-    pub score: f64,
-    pub action: Action,
-    pub title: String,
-    pub category: Category,
-    pub article: String,
-    pub path: String,
-    pub field: String,
-    pub count: u64,
-    /// Row numbers (CSV) or message numbers (mbox) affected, all of them.
-    pub records: Vec<u64>,
-    /// Message-IDs (or file names) of the messages affected, for mail sources.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub messages: Vec<String>,
-    pub why: String,
-    /// The factors of `score`, so a reader can recompute it.
-    pub factors: ScoreFactors,
-    /// The policy violation this item comes from (`retention_expired`, …); absent
-    /// for items made from findings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub violation: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct ScoreFactors {
-    pub weight: f64,
-    pub exposure: f64,
-    pub volume: f64,
-    pub confidence: f64,
-    pub age: f64,
-}
 
 pub fn category_weight(c: Category) -> f64 {
     use Category::*;
@@ -104,22 +39,6 @@ pub fn priority_of(score: f64) -> &'static str {
         "P3"
     } else {
         "P4"
-    }
-}
-
-fn action_for(c: Category, exposure: Exposure, is_mail: bool) -> Action {
-    use Category::*;
-    match c {
-        PaymentCard | Credential => Action::Delete,
-        c if c.is_special() => Action::Redact,
-        NationalId | BankAccount | DateOfBirth => Action::Redact,
-        Email | Phone | PostalAddress | PersonName if is_mail => Action::Document,
-        Email | Phone | PostalAddress | PersonName if exposure == Exposure::WrongColumn => {
-            Action::MoveToProtectedField
-        }
-        Email | Phone | PostalAddress | PersonName => Action::MoveToProtectedField,
-        IpAddress => Action::Document,
-        _ => Action::Document,
     }
 }
 
@@ -213,7 +132,7 @@ pub fn relabel(items: &mut [TodoItem], lang: Lang) {
         if let Some(kind) = &it.violation {
             // Items from policy violations: the kind says which sentences to use; an
             // unknown kind (a newer report) keeps the wording it was made with.
-            let kind: Option<crate::policy::ViolationKind> =
+            let kind: Option<ViolationKind> =
                 serde_json::from_value(serde_json::Value::String(kind.clone())).ok();
             if let Some(kind) = kind {
                 let f = it.factors;
@@ -299,29 +218,6 @@ mod tests {
         assert_eq!(priority_of(18.0), "P1");
         assert_eq!(priority_of(17.9), "P2");
         assert_eq!(priority_of(3.9), "P4");
-    }
-
-    #[test]
-    fn violation_items_are_relabelled_in_the_new_language() {
-        let v = crate::policy::Violation {
-            kind: crate::policy::ViolationKind::RetentionExpired,
-            path: "crm/kunder.csv".into(),
-            field: "senaste_köp".into(),
-            records: vec!["1".into(), "2".into()],
-            rows: vec![1, 2],
-            count: 2,
-            article: "Art. 5(1)(e)".into(),
-            message: String::new(),
-        };
-        let mut report = Report::assemble(vec![], vec![], vec![]);
-        report.violations = vec![v];
-        let mut items = crate::policy::violations_to_todo(&report.violations, &report, Lang::En);
-        let english = items[0].title.clone();
-        relabel(&mut items, Lang::Sv);
-        assert_ne!(items[0].title, english);
-        let swedish = crate::policy::violations_to_todo(&report.violations, &report, Lang::Sv);
-        assert_eq!(items[0].title, swedish[0].title);
-        assert_eq!(items[0].why, swedish[0].why);
     }
 
     #[test]

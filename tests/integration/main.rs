@@ -8,6 +8,7 @@ mod corpus;
 mod eval;
 mod hostile;
 mod html_browser;
+mod layers;
 mod policy;
 mod privacy;
 mod recipes;

@@ -5,16 +5,15 @@
 
 use crate::common::*;
 
-use gdpr_audit::finding::{Finding, InventoryEntry, InventoryKind};
+use gdpr_audit::audit::{Report, Violation};
+use gdpr_audit::finding::{Finding, InventoryEntry};
 use gdpr_audit::i18n::Lang;
-use gdpr_audit::model::{Category, Location, Severity};
+use gdpr_audit::model::{Action, Category, InventoryKind, Location, Severity, ViolationKind};
 use gdpr_audit::policy::{
     CONFIG_FILE, Config, DEFAULT_OPT_IN_VALUES, FieldDecl, LawfulBasis, RecordChecker,
-    RecordOutcomes, Violation, ViolationKind, discover, draft_config, record_violations,
-    source_violations, violations_to_todo,
+    RecordOutcomes, discover, record_violations, source_violations, violations_to_todo,
 };
-use gdpr_audit::report::Report;
-use gdpr_audit::todo::Action;
+use gdpr_audit::render::draft_config;
 use jiff::civil::Date;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -36,7 +35,7 @@ fn report(
 ) -> Report {
     let mut r = Report::assemble(Vec::new(), Vec::new(), Vec::new());
     for (path, kind, n) in sources {
-        r.summary.sources.push(gdpr_audit::scan::SourceSummary {
+        r.summary.sources.push(gdpr_audit::audit::SourceSummary {
             path: path.to_string(),
             kind: kind.to_string(),
             bytes: 0,

@@ -3,8 +3,9 @@
 //! text is escaped or defused, `--lang sv` is Swedish, and no value leaks without
 //! `--show-values`. Snapshots pin the table, Markdown and CSV of a fixed report.
 
+use gdpr_audit::audit::Report;
 use gdpr_audit::i18n::Lang;
-use gdpr_audit::report::{Format, RenderOptions, Report};
+use gdpr_audit::render::{Format, RenderOptions};
 use gdpr_audit::rules::{RuleSet, RuleSetBuilder};
 use serde_json::{Value, json};
 use std::path::Path;
@@ -354,7 +355,7 @@ fn render(report: &Report, format: Format, lang: Lang) -> String {
         rules: &rules,
     };
     let mut out = Vec::new();
-    gdpr_audit::report::render(report, format, &opts, &mut out).expect("renders");
+    gdpr_audit::render::render(report, format, &opts, &mut out).expect("renders");
     String::from_utf8(out).expect("utf-8")
 }
 
@@ -438,7 +439,7 @@ fn csv_defuses_formulas_in_cells() {
         rules: &rules,
     };
     let mut out = Vec::new();
-    gdpr_audit::report::csv::render(&report, &opts, &mut out).unwrap();
+    gdpr_audit::render::csv::render(&report, &opts, &mut out).unwrap();
     let mut r = csv::Reader::from_reader(out.as_slice());
     let row = r.records().next().unwrap().unwrap();
     assert_eq!(&row[4], "'=HYPERLINK(\"https://evil.example\",\"click\")");
@@ -649,7 +650,7 @@ fn table_fits_narrow_terminals() {
             rules: &rules,
         };
         let mut out = Vec::new();
-        gdpr_audit::report::table::render(&report, &opts, &mut out).unwrap();
+        gdpr_audit::render::table::render(&report, &opts, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         for line in text.lines() {
             assert!(
@@ -666,7 +667,7 @@ fn table_fits_narrow_terminals() {
         rules: &rules,
     };
     let mut out = Vec::new();
-    gdpr_audit::report::table::render(&report, &opts, &mut out).unwrap();
+    gdpr_audit::render::table::render(&report, &opts, &mut out).unwrap();
     assert!(String::from_utf8(out).unwrap().contains("\x1b["));
     assert!(!render(&report, Format::Table, Lang::En).contains('\x1b'));
 }

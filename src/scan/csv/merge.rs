@@ -2,14 +2,13 @@
 //! result, then the summary warnings, policy violations and inventory.
 
 use super::{ChunkOut, Classifier, HitOutcome, MAX_ROW_ERRORS};
+use crate::audit::FileResult;
 use crate::classify::FieldRole;
-use crate::finding::{InventoryEntry, InventoryKind};
-use crate::model::Category;
+use crate::finding::InventoryEntry;
+use crate::model::{Category, Exposure, InventoryKind};
 use crate::policy::{RecordChecker, RecordOutcomes, record_violations};
-use crate::scan::FileResult;
 use crate::source::csv::CsvReader;
 use crate::source::{Source, SourceError};
-use crate::todo::Exposure;
 use std::collections::BTreeMap;
 
 /// Per-column totals for the inventory.
@@ -107,10 +106,8 @@ impl Merge<'_> {
             } => {
                 let category = finding.category;
                 // Free-text columns list what they turned out to hold.
-                if free_text {
-                    if let Some(t) = self.totals.get_mut(col) {
-                        *t.categories.entry(category).or_default() += 1;
-                    }
+                if free_text && let Some(t) = self.totals.get_mut(col) {
+                    *t.categories.entry(category).or_default() += 1;
                 }
                 let exposure = Exposure::of(!free_text, category, false);
                 self.result.push_finding(finding, exposure, self.cap);

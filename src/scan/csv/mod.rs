@@ -1,7 +1,8 @@
 //! One CSV export: read batches on one thread while the previous batch is scanned
 //! on all of them; profile the columns on the first batch; then classify.
 
-use super::{FileResult, MatcherPool, Matchers, ScanOptions, char_span, clip};
+use super::{MatcherPool, Matchers, ScanOptions, char_span, clip};
+use crate::audit::FileResult;
 use crate::classify::{ColumnProfile, FieldRole, decide};
 use crate::engine::{Match, Matcher};
 use crate::model::{Category, Location};

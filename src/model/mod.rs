@@ -1,5 +1,12 @@
-//! The vocabulary every stage shares: categories, severities, locations, and the
-//! records and fields that sources produce. Nothing here does I/O.
+//! The vocabulary every stage shares: categories, severities, locations, mail parts,
+//! inventory kinds, actions and violation kinds. Nothing here does I/O or needs a
+//! later stage; every module may use it.
+
+mod action;
+mod violation;
+
+pub use action::{Action, Exposure};
+pub use violation::ViolationKind;
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -190,17 +197,6 @@ impl Location {
     }
 }
 
-/// How a field is meant to be used. Sources know some of this themselves (a mail
-/// body is free text, a From header is structured); CSV columns are profiled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FieldKind {
-    /// A column or header that is meant to hold one category of personal data.
-    Structured,
-    /// Notes, descriptions, subjects, bodies, attachments: anything found here is a finding.
-    FreeText,
-}
-
 /// Which part of a message a piece of text came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MailPart {
@@ -220,4 +216,15 @@ impl MailPart {
             MailPart::Attachment(a) => format!("attachment:{a}"),
         }
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InventoryKind {
+    /// A column or header meant to hold personal data of its categories.
+    Structured,
+    /// Free text that turned out to hold personal data (every match is a finding).
+    FreeText,
+    /// A mail attachment that is listed but not scanned.
+    Attachment,
 }

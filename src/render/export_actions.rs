@@ -6,139 +6,12 @@
 //! atomically, never into a scanned directory, and every cell is guarded against
 //! spreadsheet formula injection.
 
-use super::{Catalog, Violation, ViolationKind, most_sensitive};
-use crate::i18n::{self, Lang};
-use crate::model::Category;
-use crate::model::Location;
-use crate::report::Report;
-use crate::todo::{self, Action, ScoreFactors, TodoItem};
+use crate::audit::{Report, TodoItem, Violation};
+use crate::i18n::Lang;
+use crate::model::{Action, Location, ViolationKind};
+use crate::policy::{Catalog, todo_item};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-
-/// Every violation as a to-do item, scored like the findings' items (see
-/// [`crate::todo`]): weight of the category concerned × exposure 1.0 (the data sits
-/// where it is kept) × volume × confidence (1.0; 0.5 for unreadable dates, which
-/// may or may not be expired) × age (1.5 for records kept past their retention
-/// period). The category: for `undeclared_personal_data` and
-/// `special_category_without_basis` the field's most sensitive one; for
-/// `marketing_without_consent` the most sensitive contact channel in the source
-/// (e-mail, phone, postal address, name: what marketing uses); otherwise the
-/// source's most sensitive one (everything in an expired record goes with it).
-pub fn violations_to_todo(violations: &[Violation], report: &Report, lang: Lang) -> Vec<TodoItem> {
-    let catalog = Catalog::new(report);
-    let mut items: Vec<TodoItem> = violations
-        .iter()
-        .map(|v| todo_item(v, &catalog, lang))
-        .collect();
-    todo::sort_items(&mut items);
-    items
-}
-
-fn violation_category(v: &Violation, c: &Catalog) -> Category {
-    let source = c.worst(&v.path, None);
-    let in_source = |keep: fn(&Category) -> bool| {
-        most_sensitive(c.categories.get(&v.path)?.keys().copied().filter(keep))
-    };
-    match v.kind {
-        ViolationKind::UndeclaredPersonalData => c.worst(&v.path, Some(&v.field)).or(source),
-        ViolationKind::MarketingWithoutConsent => {
-            use Category::*;
-            in_source(|c| matches!(c, Email | Phone | PostalAddress | PersonName)).or(source)
-        }
-        ViolationKind::SpecialCategoryWithoutBasis => {
-            let special = |key: Option<&str>| {
-                let cats = match key {
-                    None => c.categories.get(&v.path),
-                    Some(f) => c.fields.get(&(v.path.clone(), f.to_string())),
-                };
-                most_sensitive(cats?.keys().copied().filter(|c| c.is_special()))
-            };
-            special(Some(&v.field))
-                .or_else(|| special(None))
-                .or(Some(Category::Health))
-        }
-        _ => source,
-    }
-    .unwrap_or(Category::PersonName)
-}
-
-pub(crate) fn todo_item(v: &Violation, c: &Catalog, lang: Lang) -> TodoItem {
-    let action = v.kind.action();
-    let category = violation_category(v, c);
-    let weight = todo::category_weight(category);
-    let exposure = 1.0;
-    let affected = if v.records.is_empty() {
-        v.count
-    } else {
-        v.records.len() as u64
-    }
-    .max(1);
-    let volume = 1.0 + (affected as f64).log10();
-    let confidence = if v.kind == ViolationKind::UnparseableDate {
-        0.5
-    } else {
-        1.0
-    };
-    let age = if v.kind == ViolationKind::RetentionExpired {
-        1.5
-    } else {
-        1.0
-    };
-    let score = (weight * exposure * volume * confidence * age * 10.0).round() / 10.0;
-    let priority = todo::priority_of(score).to_string();
-    let mail = c.is_mail(&v.path);
-    let mut records: Vec<u64> = if c.kind(&v.path) == Some("maildir") {
-        Vec::new()
-    } else {
-        v.rows.clone()
-    };
-    records.sort_unstable();
-    records.dedup();
-    let mut messages: Vec<String> = if mail {
-        v.records
-            .iter()
-            .zip(&v.rows)
-            .filter(|(id, n)| **id != n.to_string())
-            .map(|(id, _)| id.clone())
-            .collect()
-    } else {
-        Vec::new()
-    };
-    messages.sort();
-    messages.dedup();
-    TodoItem {
-        id: item_key(v, category),
-        priority: priority.clone(),
-        score,
-        action,
-        title: i18n::violation_title(lang, v.kind, category, &v.path, &v.field, affected),
-        category,
-        article: v.article.clone(),
-        path: v.path.clone(),
-        field: v.field.clone(),
-        count: v.count,
-        records,
-        messages,
-        why: i18n::violation_why(
-            lang, v.kind, category, weight, exposure, volume, confidence, age, score, &priority,
-        ),
-        factors: ScoreFactors {
-            weight,
-            exposure,
-            volume: (volume * 1000.0).round() / 1000.0,
-            confidence,
-            age,
-        },
-        violation: Some(v.kind.as_str().to_string()),
-    }
-}
-
-/// The item id: [`todo::item_id`] over the field and the violation kind, so two
-/// kinds on one field never share an id.
-fn item_key(v: &Violation, category: Category) -> String {
-    let field = format!("{}#{}", v.field, v.kind.as_str());
-    todo::item_id(v.kind.action(), category, &v.path, &field)
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
@@ -368,8 +241,8 @@ fn resolve(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::InventoryKind;
     use crate::model::Category;
+    use crate::model::InventoryKind;
     use crate::policy::tests::{csv_loc, finding, inv, report_with};
 
     fn retention(path: &str) -> Violation {

@@ -39,8 +39,8 @@ fn value(out: &mut dyn Write, v: &impl Serialize) -> io::Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use crate::finding::{InventoryEntry, InventoryKind, sample};
-    use crate::model::Category;
+    use crate::finding::{InventoryEntry, sample};
+    use crate::model::{Category, InventoryKind};
 
     #[test]
     fn writes_what_serde_json_writes() {
@@ -57,8 +57,8 @@ mod tests {
                 content_type: None,
                 size: None,
             });
-            report.violations.push(crate::policy::Violation {
-                kind: crate::policy::ViolationKind::RetentionExpired,
+            report.violations.push(crate::audit::Violation {
+                kind: crate::model::ViolationKind::RetentionExpired,
                 path: "a.csv".into(),
                 field: "last_purchase".into(),
                 records: vec!["1".into()],

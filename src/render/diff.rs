@@ -3,9 +3,9 @@
 //! follows up that the to-do list is actually being done. Findings are matched by
 //! their keyed fingerprints (as multisets), never by value.
 
+use crate::audit::Report;
 use crate::finding::Finding;
 use crate::model::{Category, Severity};
-use crate::report::Report;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -67,9 +67,9 @@ pub fn diff(old: &Report, new: &Report, old_name: &str, new_name: &str) -> Diff 
         totals.fixed += 1;
         by_category.entry(*c).or_default().fixed += 1;
     }
-    let old_items: BTreeMap<&str, &crate::todo::TodoItem> =
+    let old_items: BTreeMap<&str, &crate::audit::TodoItem> =
         old.todo.iter().map(|t| (t.id.as_str(), t)).collect();
-    let new_items: BTreeMap<&str, &crate::todo::TodoItem> =
+    let new_items: BTreeMap<&str, &crate::audit::TodoItem> =
         new.todo.iter().map(|t| (t.id.as_str(), t)).collect();
     let mut by_todo = Vec::new();
     for (id, t) in &new_items {
@@ -147,7 +147,7 @@ impl Diff {
                     out,
                     "| {} | {} | {} | {} | {} |",
                     d.priority,
-                    crate::report::markdown::md_text(&d.title),
+                    crate::render::markdown::md_text(&d.title),
                     d.old_count,
                     d.new_count,
                     d.status

@@ -1,19 +1,20 @@
-//! The report: the JSON contract (schema version 1, changed only by adding fields)
-//! and the renderers that turn it into what people and machines read.
+//! The audit: the report's data — summary, sources, inventory, findings, violations
+//! and to-do items — as the JSON contract has it (schema version 1, changed only by
+//! adding fields). The scan driver builds it; judgement reads it and adds to it; the
+//! renderers only read it. It may use the vocabulary, sources (errors), the rules'
+//! pack version and the findings store.
 
-mod common;
-pub mod csv;
-pub mod html;
-pub mod json;
-pub mod markdown;
-pub mod sarif;
-pub mod table;
+mod file_result;
+mod groups;
+mod items;
+
+pub use file_result::{FileResult, SourceSummary};
+pub use groups::{FindingGroups, Group, Regroup};
+pub use items::{AllowlistUse, BaselineOutcome, ScoreFactors, TodoItem, Violation};
 
 use crate::finding::InventoryEntry;
 use crate::model::{Category, Severity};
-use crate::scan::{FileResult, SourceSummary};
 use crate::source::SourceError;
-use crate::todo::TodoItem;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -66,10 +67,10 @@ pub struct Summary {
     pub fingerprint_key_id: Option<String>,
     /// Set when the scan was compared with a baseline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub baseline: Option<crate::baseline::BaselineOutcome>,
+    pub baseline: Option<BaselineOutcome>,
     /// Each allowlist entry of the config and how many findings it suppressed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub allowlist: Vec<crate::suppress::AllowlistUse>,
+    pub allowlist: Vec<AllowlistUse>,
 }
 
 /// A whole audit result.
@@ -84,13 +85,13 @@ pub struct Report {
     pub todo: Vec<TodoItem>,
     /// Policy violations (needs a gdpr-audit.yaml); empty without one.
     #[serde(default)]
-    pub violations: Vec<crate::policy::Violation>,
+    pub violations: Vec<Violation>,
     /// The findings counted by to-do item as they were added; `None` for a saved
     /// report, whose findings are counted again when needed. Code that replaces
     /// `findings` calls `refresh_counts` (a count that no longer matches is caught
     /// by `finding_groups`).
     #[serde(skip)]
-    groups: Option<crate::todo::FindingGroups>,
+    groups: Option<FindingGroups>,
 }
 
 /// Reports are equal when what they say is: the groups kept for the plan are a
@@ -154,7 +155,7 @@ impl Report {
             findings: crate::store::FindingStore::new(),
             todo: Vec::new(),
             violations: Vec::new(),
-            groups: Some(crate::todo::FindingGroups::new()),
+            groups: Some(FindingGroups::new()),
         }
     }
 
@@ -193,7 +194,7 @@ impl Report {
     /// the exact count, which can be higher when per-rule caps stopped storing
     /// findings.
     pub fn refresh_counts(&mut self) {
-        let mut regroup = crate::todo::Regroup::new(&self.summary.sources, &self.inventory);
+        let mut regroup = Regroup::new(&self.summary.sources, &self.inventory);
         let mut by_severity = BTreeMap::new();
         let mut by_category = BTreeMap::new();
         for f in &self.findings {
@@ -208,10 +209,10 @@ impl Report {
 
     /// The findings counted by to-do item: kept from the scan, or counted now
     /// (a saved report, or findings replaced since).
-    pub fn finding_groups(&self) -> std::borrow::Cow<'_, crate::todo::FindingGroups> {
+    pub fn finding_groups(&self) -> std::borrow::Cow<'_, FindingGroups> {
         match &self.groups {
             Some(g) if g.total() == self.findings.len() => std::borrow::Cow::Borrowed(g),
-            _ => std::borrow::Cow::Owned(crate::todo::FindingGroups::from_report(self)),
+            _ => std::borrow::Cow::Owned(FindingGroups::from_report(self)),
         }
     }
 
@@ -223,44 +224,5 @@ impl Report {
             .filter(|(_, n)| **n > 0)
             .map(|(s, _)| *s)
             .max()
-    }
-}
-
-/// Output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    Table,
-    Json,
-    Markdown,
-    Html,
-    Csv,
-    Sarif,
-}
-
-/// What every renderer may need besides the report.
-pub struct RenderOptions<'a> {
-    pub lang: crate::i18n::Lang,
-    /// ANSI colours (terminal only, never with NO_COLOR or when piped).
-    pub color: bool,
-    /// Terminal width for the table.
-    pub width: u16,
-    /// Rule metadata (names, help, remediation) for SARIF and the HTML report.
-    pub rules: &'a crate::rules::RuleSet,
-}
-
-/// Render `report` in `format`.
-pub fn render(
-    report: &Report,
-    format: Format,
-    opts: &RenderOptions<'_>,
-    out: &mut dyn std::io::Write,
-) -> std::io::Result<()> {
-    match format {
-        Format::Table => table::render(report, opts, out),
-        Format::Json => json::render(report, out),
-        Format::Markdown => markdown::render(report, opts, out),
-        Format::Html => html::render(report, opts, out),
-        Format::Csv => csv::render(report, opts, out),
-        Format::Sarif => sarif::render(report, opts, out),
     }
 }

@@ -2,10 +2,10 @@
 //! findings by category and source, and small formatting helpers.
 
 use super::Report;
+use crate::audit::SourceSummary;
 use crate::finding::{Finding, InventoryEntry};
 use crate::i18n::{self, Lang};
 use crate::model::{Category, Severity};
-use crate::scan::SourceSummary;
 use crate::todo::category_weight;
 use std::collections::BTreeMap;
 
@@ -15,7 +15,7 @@ pub(crate) fn shown(f: &Finding) -> &str {
 }
 /// The source a finding belongs to: its own path, or the Maildir folder above it.
 pub(crate) fn owner<'a>(path: &'a str, sources: &'a [SourceSummary]) -> &'a str {
-    crate::scan::owning_source(path, sources.iter().map(|s| s.path.as_str()))
+    crate::source::owning_source(path, sources.iter().map(|s| s.path.as_str()))
 }
 
 /// One file/field of a category: how many findings, the worst severity, samples.
@@ -195,7 +195,7 @@ pub(crate) fn inventory_categories(
 }
 
 /// "3 new, 10 already known (not shown), 2 fixed since".
-pub(crate) fn baseline_counts(b: &crate::baseline::BaselineOutcome, lang: Lang) -> String {
+pub(crate) fn baseline_counts(b: &crate::audit::BaselineOutcome, lang: Lang) -> String {
     let rt = i18n::render_texts(lang);
     format!(
         "{} {}, {} {}, {} {}",

@@ -3,36 +3,14 @@
 //! Saved reports and scans that dropped findings (allowlist, baseline) count them
 //! again from the findings ([`Regroup`]).
 
-use super::{Action, action_for};
-use crate::finding::InventoryKind;
-use crate::model::{Category, Location};
-use crate::report::Report;
-use crate::store::Facts;
+use super::{Report, SourceSummary};
+use crate::finding::{Facts, Finding, InventoryEntry};
+use crate::model::{Action, Category, Exposure, InventoryKind, Location};
 use std::collections::{BTreeMap, BTreeSet};
-
-/// Where a finding sits, as the prioritizer sees it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Exposure {
-    /// Notes, descriptions, mail: nobody expects personal data there.
-    FreeText,
-    /// A structured column meant for another category.
-    WrongColumn,
-}
-
-impl Exposure {
-    /// Mail is free text; a special category is exposed wherever it is.
-    pub fn of(in_structured_column: bool, category: Category, is_mail: bool) -> Exposure {
-        if in_structured_column && !is_mail && !category.is_special() {
-            Exposure::WrongColumn
-        } else {
-            Exposure::FreeText
-        }
-    }
-}
 
 /// The findings of one to-do item.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub(super) struct Group {
+pub struct Group {
     pub count: u64,
     pub confidence_sum: f64,
     /// Record numbers; a file's findings come in record order, so a repeat is
@@ -71,8 +49,11 @@ fn slot<'m, V: Default>(map: &'m mut BTreeMap<String, V>, key: &str) -> &'m mut 
 /// looks its group up by `&str` without allocating.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FindingGroups {
-    by_source: BTreeMap<String, BTreeMap<String, BTreeMap<(Action, Category), Group>>>,
+    by_source: BTreeMap<String, FieldGroups>,
 }
+
+/// Field → (action, category) → group, within one source.
+type FieldGroups = BTreeMap<String, BTreeMap<(Action, Category), Group>>;
 
 impl FindingGroups {
     pub fn new() -> FindingGroups {
@@ -82,7 +63,7 @@ impl FindingGroups {
     /// Count a finding of `owner` (its source: the file, or the Maildir folder).
     pub fn add(&mut self, f: Facts<'_>, owner: &str, exposure: Exposure) {
         let is_mail = matches!(f.location, Location::Email { .. });
-        let action = action_for(f.category, exposure, is_mail);
+        let action = Action::for_finding(f.category, is_mail);
         let field = f.location.group_field();
         let path = f.path;
         let groups = slot(slot(&mut self.by_source, owner), field);
@@ -136,7 +117,7 @@ impl FindingGroups {
     }
 
     /// Every group with its key: (source, field, action, category).
-    pub(super) fn iter(&self) -> impl Iterator<Item = (&str, &str, Action, Category, &Group)> {
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str, Action, Category, &Group)> {
         self.by_source.iter().flat_map(|(source, fields)| {
             fields.iter().flat_map(move |(field, groups)| {
                 groups
@@ -167,10 +148,7 @@ pub struct Regroup<'a> {
 }
 
 impl<'a> Regroup<'a> {
-    pub fn new(
-        sources: &'a [crate::scan::SourceSummary],
-        inventory: &'a [crate::finding::InventoryEntry],
-    ) -> Regroup<'a> {
+    pub fn new(sources: &'a [SourceSummary], inventory: &'a [InventoryEntry]) -> Regroup<'a> {
         Regroup {
             sources: sources.iter().map(|s| s.path.as_str()).collect(),
             structured: inventory
@@ -182,8 +160,8 @@ impl<'a> Regroup<'a> {
         }
     }
 
-    pub fn add(&mut self, f: &crate::finding::Finding) {
-        let owner = crate::scan::owning_source(&f.path, self.sources.iter().copied());
+    pub fn add(&mut self, f: &Finding) {
+        let owner = crate::source::owning_source(&f.path, self.sources.iter().copied());
         let is_mail = matches!(f.location, Location::Email { .. });
         let in_structured = self
             .structured

@@ -1,0 +1,115 @@
+//! What scanning one source yields, as the audit adds it up: the source's summary
+//! line, its findings (in order), inventory, errors and per-record violations.
+
+use super::{FindingGroups, Violation};
+use crate::finding::InventoryEntry;
+use crate::model::Exposure;
+use crate::source::{Source, SourceError};
+use crate::store::EncodedFinding;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// What was scanned in one source, for the summary.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceSummary {
+    pub path: String,
+    pub kind: String,
+    pub bytes: u64,
+    pub records: u64,
+    pub messages: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delimiter: Option<String>,
+}
+
+/// The result of scanning one source.
+#[derive(Debug, Clone)]
+pub struct FileResult {
+    pub summary: SourceSummary,
+    pub findings: crate::store::FindingStore,
+    /// Exact number of findings per rule, even when stored findings were capped.
+    pub finding_counts: BTreeMap<String, u64>,
+    pub inventory: Vec<InventoryEntry>,
+    pub errors: Vec<SourceError>,
+    pub warnings: Vec<SourceError>,
+    /// Per-record policy violations (retention, marketing consent, unreadable dates).
+    pub violations: Vec<Violation>,
+    /// Stored findings per severity and category, counted as they are pushed so
+    /// the report need not read them back.
+    pub by_severity: BTreeMap<crate::model::Severity, u64>,
+    pub by_category: BTreeMap<crate::model::Category, u64>,
+    /// Stored findings counted by to-do item, for the plan.
+    pub groups: FindingGroups,
+}
+
+impl FileResult {
+    pub fn new(source: &Source) -> FileResult {
+        FileResult {
+            summary: SourceSummary {
+                path: source.display.clone(),
+                kind: source.kind.as_str().to_string(),
+                bytes: source.bytes,
+                records: 0,
+                messages: 0,
+                encoding: None,
+                delimiter: None,
+            },
+            findings: crate::store::FindingStore::new(),
+            finding_counts: BTreeMap::new(),
+            inventory: Vec::new(),
+            errors: Vec::new(),
+            warnings: Vec::new(),
+            violations: Vec::new(),
+            by_severity: BTreeMap::new(),
+            by_category: BTreeMap::new(),
+            groups: FindingGroups::new(),
+        }
+    }
+
+    /// Keep a finding (encoded on a worker thread), counting it exactly and storing
+    /// it up to the per-rule cap.
+    pub fn push_finding(&mut self, e: EncodedFinding, exposure: Exposure, cap: usize) {
+        let n = match self.finding_counts.get_mut(&e.rule) {
+            Some(n) => n,
+            None => self.finding_counts.entry(e.rule.clone()).or_default(),
+        };
+        *n += 1;
+        if (*n as usize) <= cap {
+            *self.by_severity.entry(e.severity).or_default() += 1;
+            *self.by_category.entry(e.category).or_default() += 1;
+            self.groups.add(e.facts(), &self.summary.path, exposure);
+            self.findings.push_encoded(e);
+        } else if *n as usize == cap + 1 {
+            self.warnings.push(SourceError::new(
+                &self.summary.path,
+                format!(
+                    "more than {cap} findings of rule {} (--max-findings-per-rule); the rest are counted, not listed",
+                    e.rule
+                ),
+            ));
+        }
+    }
+
+    /// Findings are already in their final order — records in file order, fields in
+    /// column or part order, matches by position — because batches are merged in
+    /// order; only the inventory needs sorting.
+    pub fn finish(&mut self) {
+        self.inventory
+            .sort_by(|a, b| (&a.path, &a.field, a.kind).cmp(&(&b.path, &b.field, b.kind)));
+        // The same attachment name in many messages is one inventory line.
+        self.inventory.dedup_by(|b, a| {
+            if a.path != b.path || a.field != b.field || a.kind != b.kind {
+                return false;
+            }
+            a.values += b.values;
+            for (c, n) in &b.categories {
+                *a.categories.entry(*c).or_default() += n;
+            }
+            if let (Some(x), Some(y)) = (a.size.as_mut(), b.size) {
+                *x += y;
+            }
+            true
+        });
+    }
+}
