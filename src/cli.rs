@@ -195,6 +195,9 @@ pub struct ScanArgs {
     /// Language of the report text.
     #[arg(long, value_enum, default_value_t = Lang::En, help_heading = heading::OUTPUT)]
     pub lang: Lang,
+    /// In the table, list every file that was not read (not only the first ten).
+    #[arg(long, short = 'v', help_heading = heading::OUTPUT)]
+    pub verbose: bool,
     /// Exit 1 when a finding or violation at or above this severity exists.
     #[arg(long, value_enum, default_value_t = FailOn::High, help_heading = heading::CI)]
     pub fail_on: FailOn,
@@ -297,6 +300,9 @@ pub struct ReportArgs {
     /// Language of the report text (to-do items are relabelled too).
     #[arg(long, value_enum, default_value_t = Lang::En, help_heading = heading::OUTPUT)]
     pub lang: Lang,
+    /// In the table, list every file that was not read (not only the first ten).
+    #[arg(long, short = 'v', help_heading = heading::OUTPUT)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -416,6 +416,26 @@ pub const RENDER_SV: RenderTexts = RenderTexts {
     message_text: "Detaljer",
 };
 
+pub mod coverage;
+
+/// `n` with thousands separators: `12,345` in English, `12 345` (no-break space)
+/// in Swedish. For human formats only; JSON, CSV and SARIF keep plain numbers.
+pub fn thousands(lang: Lang, n: u64) -> String {
+    let sep = match lang {
+        Lang::En => ',',
+        Lang::Sv => '\u{a0}',
+    };
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(sep);
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// The header row of the CSV report (`scan --format csv`) in `lang`; also how a
 /// CSV report left in a scanned folder is recognised and skipped.
 pub fn report_csv_header(lang: Lang) -> [String; 13] {

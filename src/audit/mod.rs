@@ -4,10 +4,12 @@
 //! renderers only read it. It may use the vocabulary, sources (errors), the rules'
 //! pack version and the findings store.
 
+mod coverage;
 mod file_result;
 mod groups;
 mod items;
 
+pub use coverage::Coverage;
 pub use file_result::{FileResult, SourceSummary};
 pub use groups::{FindingGroups, Group, Regroup};
 pub use items::{AllowlistUse, BaselineOutcome, ScoreFactors, TodoItem, Violation};
@@ -78,6 +80,10 @@ pub struct Summary {
 pub struct Report {
     pub schema_version: u32,
     pub tool: ToolInfo,
+    /// What was read and what was not: first, because it qualifies everything else.
+    /// Derived from `summary` (see [`Report::refresh_coverage`]).
+    #[serde(default)]
+    pub coverage: Coverage,
     pub summary: Summary,
     pub inventory: Vec<InventoryEntry>,
     /// In their final order; large scans keep most of them on disk (see `store`).
@@ -100,6 +106,7 @@ impl PartialEq for Report {
     fn eq(&self, other: &Self) -> bool {
         self.schema_version == other.schema_version
             && self.tool == other.tool
+            && self.coverage == other.coverage
             && self.summary == other.summary
             && self.inventory == other.inventory
             && self.findings == other.findings
@@ -120,6 +127,12 @@ impl Report {
             report.add(r);
         }
         report
+    }
+
+    /// Work out the coverage from the summary: after scanning, and for a saved report
+    /// (whose coverage may be missing or from an older version).
+    pub fn refresh_coverage(&mut self) {
+        self.coverage = Coverage::of(&self.summary);
     }
 
     /// An empty report to which scan results are added as they come.
@@ -150,6 +163,7 @@ impl Report {
                 version: env!("CARGO_PKG_VERSION").into(),
                 rules_version: crate::rules::PACK_VERSION.into(),
             },
+            coverage: Coverage::default(),
             summary,
             inventory: Vec::new(),
             findings: crate::store::FindingStore::new(),

@@ -11,11 +11,35 @@ use clap::CommandFactory;
 use std::io::IsTerminal;
 use std::path::Path;
 
+/// A saved JSON report, its coverage worked out again. Errors name the file and
+/// where it went wrong, never serde's message (which can quote the file's text).
 fn read_report(path: &Path) -> Result<Report> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    serde_json::from_str(&text)
-        .with_context(|| format!("{} is not a gdpr-audit JSON report", path.display()))
+    let mut report: Report = serde_json::from_str(&text).map_err(|e| {
+        let looks_like_report =
+            text.trim_start().starts_with('{') && text.contains("\"schema_version\"");
+        if looks_like_report {
+            anyhow::anyhow!(
+                "{} is not a readable gdpr-audit report: {} at line {}, column {}",
+                path.display(),
+                match e.classify() {
+                    serde_json::error::Category::Syntax | serde_json::error::Category::Eof =>
+                        "invalid JSON",
+                    _ => "a field is missing or of the wrong type",
+                },
+                e.line(),
+                e.column()
+            )
+        } else {
+            anyhow::anyhow!(
+                "{} is not a gdpr-audit report (expected a JSON object with schema_version, as `scan --format json` writes)",
+                path.display()
+            )
+        }
+    })?;
+    report.refresh_coverage();
+    Ok(report)
 }
 
 pub fn report_command(args: &ReportArgs) -> Result<ExitStatus> {
@@ -27,6 +51,7 @@ pub fn report_command(args: &ReportArgs) -> Result<ExitStatus> {
         lang: args.lang,
         color: to_terminal && std::env::var_os("NO_COLOR").is_none(),
         width: terminal_width(),
+        verbose: args.verbose,
         rules: &rules,
     };
     write_output(

@@ -169,6 +169,7 @@ fn run_pipeline(
     });
     drop(progress);
     crate::interrupt::check()?;
+    report.refresh_coverage();
     let nothing_read = report.summary.records == 0 && report.summary.messages == 0;
     if let Some(c) = &config {
         let before = report.findings.len();
@@ -292,6 +293,7 @@ pub fn scan_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> {
         lang: args.lang,
         color: to_terminal && std::env::var_os("NO_COLOR").is_none(),
         width: terminal_width(),
+        verbose: args.verbose,
         rules: &rules,
     };
     write_output(args.output.as_deref(), &args.input.paths, |w| {
@@ -303,11 +305,23 @@ pub fn scan_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> {
         }
         return Ok(ExitStatus::Error);
     }
-    if args.strict && !report.summary.errors.is_empty() {
+    let c = &report.coverage;
+    if !c.complete && !quiet {
+        // Said on standard error too: a report written to a file is not seen here.
+        eprintln!(
+            "warning: {}",
+            crate::i18n::coverage::incomplete(
+                crate::i18n::Lang::En,
+                c.files_not_read,
+                c.files_total
+            )
+        );
+    }
+    if args.strict && !c.complete {
         if !quiet {
             eprintln!(
-                "error: {} inputs could not be read (--strict)",
-                report.summary.errors.len()
+                "error: {} of {} files were not fully scanned (skipped or unreadable; --strict)",
+                c.files_not_read, c.files_total
             );
         }
         return Ok(ExitStatus::Error);

@@ -15,6 +15,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     out.write_all(b"{\n")?;
     field(out, "schema_version", &report.schema_version)?;
     field(out, "tool", &report.tool)?;
+    field(out, "coverage", &report.coverage)?;
     field(out, "summary", &report.summary)?;
     field(out, "inventory", &report.inventory)?;
     out.write_all(b"  \"findings\": ")?;

@@ -8,6 +8,7 @@ use super::common::{
     baseline_counts, capitalize, findings_by_category, human_bytes, inventory_categories, owner,
     records_list, truncate_left,
 };
+use super::coverage::{TABLE_LIMIT, coverage_text, nothing_listed};
 use super::{RenderOptions, Report};
 use crate::finding::MessageInfo;
 use crate::i18n;
@@ -91,7 +92,9 @@ pub fn render(
             format!(" ({})", sev.join(", "))
         }
     );
+    writeln!(out, "\n{}", heading(i18n::coverage::title(lang)))?;
     writeln!(out, "{}", wrap(&scanned, width, ""))?;
+    coverage_lines(report, opts, width, path_room, out)?;
     if let Some(b) = &s.baseline {
         let line = format!(
             "{} {}: {}",
@@ -113,7 +116,7 @@ pub fn render(
 
     writeln!(out, "\n{}", heading(t.todo))?;
     if report.todo.is_empty() {
-        writeln!(out, "{}", rt.nothing_to_do)?;
+        writeln!(out, "{}", nothing_listed(report, lang, rt.nothing_to_do))?;
     } else {
         // Below 72 columns the record numbers go under the place, not in a column.
         let narrow = width < 72;
@@ -161,7 +164,7 @@ pub fn render(
     let groups = findings_by_category(report, 2);
     writeln!(out, "\n{}", heading(t.findings_by_category))?;
     if groups.is_empty() {
-        writeln!(out, "{}", t.nothing_found)?;
+        writeln!(out, "{}", nothing_listed(report, lang, t.nothing_found))?;
     } else {
         let mut tb = new_table();
         tb.set_header(vec![
@@ -278,7 +281,8 @@ pub fn render(
         writeln!(out, "{tb}")?;
     }
 
-    for (title, list) in [(t.errors, &s.errors), (t.warnings, &s.warnings)] {
+    // Errors and skipped files are in the coverage section at the top.
+    for (title, list) in [(t.warnings, &s.warnings)] {
         if list.is_empty() {
             continue;
         }
@@ -295,8 +299,40 @@ pub fn render(
             writeln!(out, "  … {} {}", list.len() - LIST_LIMIT, t.more)?;
         }
     }
-    if !s.skipped.is_empty() {
-        writeln!(out, "\n{}: {} {}", rt.skipped, s.skipped.len(), t.files)?;
+    Ok(())
+}
+
+/// The verdict (bold red when incomplete and coloured) and the files not read:
+/// the first ten, all of them with `--verbose`.
+fn coverage_lines(
+    report: &Report,
+    opts: &RenderOptions<'_>,
+    width: usize,
+    path_room: usize,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let limit = (!opts.verbose).then_some(TABLE_LIMIT);
+    let c = coverage_text(report, opts.lang, limit);
+    let verdict = wrap(&c.verdict, width, "");
+    if opts.color && !c.complete {
+        writeln!(out, "\x1b[1;31m{verdict}\x1b[0m")?;
+    } else {
+        writeln!(out, "{verdict}")?;
+    }
+    for n in &c.not_read {
+        let line = format!(
+            "{}: {}: {}",
+            clean(&truncate_left(n.path, path_room)),
+            n.state,
+            clean(n.reason)
+        );
+        writeln!(out, "{}", wrap(&line, width, "  "))?;
+    }
+    if let Some(more) = &c.more {
+        writeln!(out, "  {more}")?;
+    }
+    if let Some(own) = &c.own_outputs {
+        writeln!(out, "{}", wrap(own, width, ""))?;
     }
     Ok(())
 }

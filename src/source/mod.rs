@@ -7,7 +7,7 @@ pub mod decode;
 mod html;
 pub mod mail;
 pub mod mbox;
-mod own_output;
+pub mod own_output;
 pub mod record;
 mod walk;
 

@@ -5,6 +5,15 @@
 
 use crate::i18n::Lang;
 
+/// How a skip reason for one of the tool's own outputs ends: such a file is not an
+/// input, so it does not make the coverage incomplete.
+pub const OWN_OUTPUT_REASON: &str = "written by gdpr-audit; not an input";
+
+/// The skip reason for one of the tool's own outputs.
+pub fn reason(what: &str) -> String {
+    format!("{what} {OWN_OUTPUT_REASON}")
+}
+
 /// What `head` (a file's first bytes) is, when the tool wrote it.
 pub fn recognise(head: &[u8]) -> Option<&'static str> {
     let text = String::from_utf8_lossy(&head[..head.len().min(8192)]);

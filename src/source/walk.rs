@@ -171,10 +171,7 @@ fn classify_file(
         }
     };
     if let Some(what) = super::own_output::recognise(&head.bytes) {
-        d.skipped.push((
-            display,
-            format!("{what} written by gdpr-audit; not an input"),
-        ));
+        d.skipped.push((display, super::own_output::reason(what)));
         return;
     }
     let kind = if head.bytes.is_empty() {

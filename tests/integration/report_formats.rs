@@ -349,6 +349,7 @@ fn fixed_report(lang: Lang) -> Report {
 fn render(report: &Report, format: Format, lang: Lang) -> String {
     let rules = rules();
     let opts = RenderOptions {
+        verbose: false,
         lang,
         color: false,
         width: 80,
@@ -433,6 +434,7 @@ fn csv_defuses_formulas_in_cells() {
     it.why = "-1+1".into();
     let rules = rules();
     let opts = RenderOptions {
+        verbose: false,
         lang: Lang::En,
         color: false,
         width: 80,
@@ -644,6 +646,7 @@ fn table_fits_narrow_terminals() {
     let rules = rules();
     for width in [40u16, 60, 80, 120] {
         let opts = RenderOptions {
+            verbose: false,
             lang: Lang::Sv,
             color: false,
             width,
@@ -661,6 +664,7 @@ fn table_fits_narrow_terminals() {
     }
     // Colour only when asked for.
     let opts = RenderOptions {
+        verbose: false,
         lang: Lang::En,
         color: true,
         width: 80,
