@@ -86,6 +86,14 @@ pub fn own_outputs(lang: Lang, n: usize) -> String {
     }
 }
 
+/// Column headings of the list of files not read.
+pub fn columns(lang: Lang) -> [&'static str; 3] {
+    match lang {
+        Lang::En => ["File", "Status", "Reason"],
+        Lang::Sv => ["Fil", "Status", "Orsak"],
+    }
+}
+
 /// The action of a CSV report row for a file that was not read.
 pub fn action(lang: Lang) -> &'static str {
     match lang {

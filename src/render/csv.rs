@@ -13,6 +13,30 @@ pub fn render(
     let lang = opts.lang;
     let mut w = csv::Writer::from_writer(out);
     w.write_record(i18n::report_csv_header(lang))?;
+    // Coverage first: one row per file not read, its verdict as the reason.
+    let c = &report.coverage;
+    if !c.complete {
+        let verdict = i18n::coverage::incomplete(lang, c.files_not_read, c.files_total);
+        for (failed, e) in c.not_read() {
+            let what = format!("{}: {}", i18n::coverage::state(lang, failed), e.error);
+            let row = [
+                "",
+                "",
+                "",
+                i18n::coverage::action(lang),
+                &what,
+                "",
+                "",
+                &e.path,
+                "",
+                "",
+                "",
+                "",
+                &verdict,
+            ];
+            w.write_record(row.map(|c| crate::output::defuse_cell(c).into_owned()))?;
+        }
+    }
     for it in &report.todo {
         let records: Vec<String> = it.records.iter().map(u64::to_string).collect();
         let row = [

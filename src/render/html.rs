@@ -7,6 +7,7 @@ use super::common::{
     baseline_counts, capitalize, findings_by_category, findings_by_source, human_bytes,
     inventory_categories, lang_code, priority_counts, records_list, truncate_left,
 };
+use super::coverage::{coverage_text, nothing_listed};
 use super::markdown::{SAMPLES, split_quoted};
 use super::{RenderOptions, Report};
 use crate::i18n::{self, Lang};
@@ -63,6 +64,8 @@ fn page(h: &mut String, report: &Report, lang: Lang) -> std::fmt::Result {
         esc(t.rule_pack),
         esc(&report.tool.rules_version)
     )?;
+
+    coverage_panel(h, report, lang)?;
 
     // Summary cards.
     h.push_str("<section class=\"cards\" id=\"summary\">");
@@ -255,7 +258,11 @@ fn page(h: &mut String, report: &Report, lang: Lang) -> std::fmt::Result {
     )?;
     let groups = findings_by_category(report, SAMPLES);
     if groups.is_empty() {
-        write!(h, "<p class=\"muted\">{}</p>", esc(t.nothing_found))?;
+        write!(
+            h,
+            "<p class=\"muted\">{}</p>",
+            esc(nothing_listed(report, lang, t.nothing_found))
+        )?;
     }
     let samples = if report.findings.iter().any(|f| f.value.is_some()) {
         rt.samples_clear
@@ -299,11 +306,8 @@ fn page(h: &mut String, report: &Report, lang: Lang) -> std::fmt::Result {
     }
     h.push_str("</section>\n");
 
-    for (id, title, list) in [
-        ("errors", t.errors, &s.errors),
-        ("warnings", t.warnings, &s.warnings),
-        ("skipped", rt.skipped, &s.skipped),
-    ] {
+    // Errors and skipped files are in the coverage panel at the top.
+    for (id, title, list) in [("warnings", t.warnings, &s.warnings)] {
         if list.is_empty() {
             continue;
         }
@@ -336,6 +340,37 @@ fn page(h: &mut String, report: &Report, lang: Lang) -> std::fmt::Result {
         esc(&report.tool.name),
         esc(&report.tool.version)
     )
+}
+
+/// Coverage, first on the page: the verdict (marked when incomplete) and every
+/// file not read with why.
+fn coverage_panel(h: &mut String, report: &Report, lang: Lang) -> std::fmt::Result {
+    let c = coverage_text(report, lang, None);
+    write!(
+        h,
+        "<section class=\"panel{}\" id=\"coverage\"><h2>{}</h2><p><strong>{}</strong></p>",
+        if c.complete { "" } else { " incomplete" },
+        esc(i18n::coverage::title(lang)),
+        esc(&c.verdict)
+    )?;
+    if !c.not_read.is_empty() {
+        h.push_str("<ul class=\"issues\">");
+        for n in &c.not_read {
+            write!(
+                h,
+                "<li><code>{}</code> {}: {}</li>",
+                esc(n.path),
+                esc(n.state),
+                esc(n.reason)
+            )?;
+        }
+        h.push_str("</ul>");
+    }
+    if let Some(own) = &c.own_outputs {
+        write!(h, "<p class=\"muted\">{}</p>", esc(own))?;
+    }
+    h.push_str("</section>\n");
+    Ok(())
 }
 
 fn card(h: &mut String, n: u64, label: &str, sub: &str) -> std::fmt::Result {
@@ -437,7 +472,7 @@ fn todo_table(h: &mut String, report: &Report, lang: Lang) -> std::fmt::Result {
         write!(
             h,
             "<tr><td colspan=\"7\" class=\"muted\">{}</td></tr>",
-            esc(rt.nothing_to_do)
+            esc(nothing_listed(report, lang, rt.nothing_to_do))
         )?;
     }
     h.push_str("</tbody></table></section>\n");

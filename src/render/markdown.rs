@@ -5,8 +5,9 @@
 //! table row nor inject links, HTML or emphasis.
 
 use super::common::*;
+use super::coverage::{coverage_text, nothing_listed};
 use super::{RenderOptions, Report};
-use crate::i18n;
+use crate::i18n::{self, Lang};
 use std::io::Write;
 
 /// How many distinct samples a category/file/field group shows.
@@ -36,6 +37,8 @@ pub fn render(
         t.rule_pack,
         md_text(&report.tool.rules_version)
     )?;
+
+    coverage_section(report, lang, out)?;
 
     writeln!(out, "## {}\n", t.summary)?;
     writeln!(
@@ -119,7 +122,7 @@ pub fn render(
 
     writeln!(out, "## {}\n", t.todo)?;
     if report.todo.is_empty() {
-        writeln!(out, "{}\n", rt.nothing_to_do)?;
+        writeln!(out, "{}\n", nothing_listed(report, lang, rt.nothing_to_do))?;
     } else {
         writeln!(
             out,
@@ -173,7 +176,7 @@ pub fn render(
     writeln!(out, "## {}\n", t.findings_by_category)?;
     let groups = findings_by_category(report, SAMPLES);
     if groups.is_empty() {
-        writeln!(out, "{}\n", t.nothing_found)?;
+        writeln!(out, "{}\n", nothing_listed(report, lang, t.nothing_found))?;
     }
     let samples = if report.findings.iter().any(|f| f.value.is_some()) {
         rt.samples_clear
@@ -243,11 +246,8 @@ pub fn render(
         writeln!(out)?;
     }
 
-    for (title, list) in [
-        (t.errors, &s.errors),
-        (t.warnings, &s.warnings),
-        (rt.skipped, &s.skipped),
-    ] {
+    // Errors and skipped files are in the coverage section at the top.
+    for (title, list) in [(t.warnings, &s.warnings)] {
         if list.is_empty() {
             continue;
         }
@@ -268,6 +268,36 @@ pub fn render(
         t.rule_pack,
         md_code(&report.tool.rules_version, false)
     )?;
+    Ok(())
+}
+
+/// Coverage, first after the title: the verdict in bold when incomplete, then
+/// every file not read with why.
+fn coverage_section(report: &Report, lang: Lang, out: &mut dyn Write) -> std::io::Result<()> {
+    let c = coverage_text(report, lang, None);
+    writeln!(out, "## {}\n", i18n::coverage::title(lang))?;
+    if c.complete {
+        writeln!(out, "{}\n", md_text(&c.verdict))?;
+    } else {
+        writeln!(out, "**{}**\n", md_text(&c.verdict))?;
+    }
+    if !c.not_read.is_empty() {
+        let [file, status, reason] = i18n::coverage::columns(lang);
+        writeln!(out, "| {file} | {status} | {reason} |\n| --- | --- | --- |")?;
+        for n in &c.not_read {
+            writeln!(
+                out,
+                "| {} | {} | {} |",
+                md_code(n.path, true),
+                n.state,
+                md_text(n.reason)
+            )?;
+        }
+        writeln!(out)?;
+    }
+    if let Some(own) = &c.own_outputs {
+        writeln!(out, "{}\n", md_text(own))?;
+    }
     Ok(())
 }
 

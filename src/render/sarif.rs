@@ -140,6 +140,7 @@ struct Invocation {
 struct Notification {
     level: &'static str,
     message: Text,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     locations: Vec<SarifLocation>,
 }
 
@@ -228,24 +229,46 @@ pub fn render(
     };
 
     let s = &report.summary;
-    let notifications = s
-        .errors
-        .iter()
-        .map(|e| ("error", e))
-        .chain(s.warnings.iter().map(|e| ("warning", e)))
-        .map(|(level, e)| Notification {
-            level,
-            message: Text {
-                text: format!("{}: {}", e.path, e.error),
-            },
-            locations: vec![SarifLocation {
-                physical_location: PhysicalLocation {
-                    artifact_location: ArtifactLocation { uri: uri(&e.path) },
-                    region: None,
-                },
-                logical_locations: Vec::new(),
-            }],
-        })
+    // Coverage first: the verdict of an incomplete scan, then every file that could
+    // not be read or was skipped, then the warnings.
+    let c = &report.coverage;
+    let verdict = (!c.complete).then(|| Notification {
+        level: "error",
+        message: Text {
+            text: i18n::coverage::incomplete(lang, c.files_not_read, c.files_total),
+        },
+        locations: Vec::new(),
+    });
+    let state = |failed| i18n::coverage::state(lang, failed);
+    let notifications = verdict
+        .into_iter()
+        .chain(
+            c.not_read()
+                .map(|(failed, e)| {
+                    (
+                        if failed { "error" } else { "warning" },
+                        Some(state(failed)),
+                        e,
+                    )
+                })
+                .chain(s.warnings.iter().map(|e| ("warning", None, e)))
+                .map(|(level, state, e)| Notification {
+                    level,
+                    message: Text {
+                        text: match state {
+                            Some(st) => format!("{}: {st}: {}", e.path, e.error),
+                            None => format!("{}: {}", e.path, e.error),
+                        },
+                    },
+                    locations: vec![SarifLocation {
+                        physical_location: PhysicalLocation {
+                            artifact_location: ArtifactLocation { uri: uri(&e.path) },
+                            region: None,
+                        },
+                        logical_locations: Vec::new(),
+                    }],
+                }),
+        )
         .collect();
 
     let version = report.tool.version.clone();

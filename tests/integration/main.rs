@@ -6,6 +6,7 @@ mod cli;
 mod common;
 mod corpus;
 mod eval;
+mod first_hour;
 mod hostile;
 mod html_browser;
 mod layers;
