@@ -225,14 +225,105 @@ pub fn action_name(lang: Lang, a: Action) -> &'static str {
     }
 }
 
-/// "Remove health data from free text in `crm/activities.csv` → `description` (37 records)".
+/// What a to-do item touches: its findings, in records (CSV) or messages (mail).
+#[derive(Debug, Clone, Copy)]
+pub struct Affected {
+    pub findings: u64,
+    pub records: u64,
+    pub messages: u64,
+}
+
+impl Affected {
+    /// "6 findings in 3 records", "1 finding in 1 message".
+    pub fn phrase(self, lang: Lang) -> String {
+        let findings = counted(lang, self.findings, Noun::Finding);
+        let place = if self.messages > 0 {
+            counted(lang, self.messages, Noun::Message)
+        } else {
+            counted(lang, self.records.max(1), Noun::Record)
+        };
+        match lang {
+            Lang::En => format!("{findings} in {place}"),
+            Lang::Sv => format!("{findings} i {place}"),
+        }
+    }
+}
+
+/// Things the reports count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Noun {
+    File,
+    Record,
+    Message,
+    Finding,
+}
+
+/// `n` and the noun in the right number: "1 message", "2 messages", "1 200 poster".
+pub fn counted(lang: Lang, n: u64, noun: Noun) -> String {
+    let one = n == 1;
+    let word = match (lang, noun) {
+        (Lang::En, Noun::File) => {
+            if one {
+                "file"
+            } else {
+                "files"
+            }
+        }
+        (Lang::En, Noun::Record) => {
+            if one {
+                "record"
+            } else {
+                "records"
+            }
+        }
+        (Lang::En, Noun::Message) => {
+            if one {
+                "message"
+            } else {
+                "messages"
+            }
+        }
+        (Lang::En, Noun::Finding) => {
+            if one {
+                "finding"
+            } else {
+                "findings"
+            }
+        }
+        (Lang::Sv, Noun::File) => {
+            if one {
+                "fil"
+            } else {
+                "filer"
+            }
+        }
+        (Lang::Sv, Noun::Record) => {
+            if one {
+                "post"
+            } else {
+                "poster"
+            }
+        }
+        (Lang::Sv, Noun::Message) => {
+            if one {
+                "meddelande"
+            } else {
+                "meddelanden"
+            }
+        }
+        (Lang::Sv, Noun::Finding) => "fynd",
+    };
+    format!("{} {word}", thousands(lang, n))
+}
+
+/// "Remove health data from free text in `crm/activities.csv` → `description` (6 findings in 3 records)".
 pub fn todo_title(
     lang: Lang,
     a: Action,
     c: Category,
     path: &str,
     field: &str,
-    count: u64,
+    affected: Affected,
     free_text: bool,
 ) -> String {
     let cat = category_name(lang, c);
@@ -247,10 +338,7 @@ pub fn todo_title(
         ),
     };
     let place = place.trim_start();
-    let n = match lang {
-        Lang::En => format!("{count} record{}", if count == 1 { "" } else { "s" }),
-        Lang::Sv => format!("{count} {}", if count == 1 { "post" } else { "poster" }),
-    };
+    let n = affected.phrase(lang);
     match (lang, a) {
         (Lang::En, Action::Delete) => format!("Delete {cat} from {place} ({n})"),
         (Lang::En, Action::Redact) => format!("Remove {cat} from {place} ({n})"),
@@ -303,7 +391,7 @@ pub fn todo_why(
     };
     match lang {
         Lang::En => format!(
-            "{cat} weigh {weight} × {exposure} ({}) × {volume:.2} (volume, log) × {confidence:.2} (confidence){} = {score:.1} → {priority}",
+            "weight of {cat} {weight} × {exposure} ({}) × {volume:.2} (volume, log) × {confidence:.2} (confidence){} = {score:.1} → {priority}",
             if exposure_free_text {
                 "free text"
             } else {
@@ -312,7 +400,7 @@ pub fn todo_why(
             age_part("age")
         ),
         Lang::Sv => format!(
-            "{cat} väger {weight} × {exposure} ({}) × {volume:.2} (volym, log) × {confidence:.2} (säkerhet){} = {score:.1} → {priority}",
+            "vikt för {cat} {weight} × {exposure} ({}) × {volume:.2} (volym, log) × {confidence:.2} (säkerhet){} = {score:.1} → {priority}",
             if exposure_free_text {
                 "fritext"
             } else {
@@ -619,14 +707,14 @@ pub fn violation_why(
     };
     let (weigh, exp, vol, conf, aged) = match lang {
         Lang::En => (
-            "weigh",
+            "Weight of",
             "exposure",
             "volume, log",
             "confidence",
             "kept past retention",
         ),
         Lang::Sv => (
-            "väger",
+            "Vikt för",
             "exponering",
             "volym, log",
             "säkerhet",
@@ -639,6 +727,6 @@ pub fn violation_why(
         String::new()
     };
     format!(
-        "{reason}. {cat} {weigh} {weight} × {exposure} ({exp}) × {volume:.2} ({vol}) × {confidence:.2} ({conf}){age_part} = {score:.1} → {priority}"
+        "{reason}. {weigh} {cat} {weight} × {exposure} ({exp}) × {volume:.2} ({vol}) × {confidence:.2} ({conf}){age_part} = {score:.1} → {priority}"
     )
 }

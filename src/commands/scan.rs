@@ -36,28 +36,51 @@ fn parse_delimiter(s: &str) -> Result<u8> {
     }
 }
 
-/// Shows files done and bytes per second on a terminal; nothing otherwise.
-struct ProgressBar(Option<indicatif::ProgressBar>);
+/// Shows files done of the total and bytes per second on a terminal, in the
+/// summary's units (kB, MB); nothing otherwise.
+struct ProgressBar {
+    bar: Option<indicatif::ProgressBar>,
+    files_done: std::sync::atomic::AtomicU64,
+    files: u64,
+}
 
 impl ProgressBar {
     fn new(sources: &[Source], quiet: bool) -> ProgressBar {
         let total: u64 = sources.iter().map(|s| s.bytes).sum();
+        let files = sources.len() as u64;
+        let mut progress = ProgressBar {
+            bar: None,
+            files_done: 0.into(),
+            files,
+        };
         if quiet || !std::io::stderr().is_terminal() || total < 8 * 1024 * 1024 {
-            return ProgressBar(None);
+            return progress;
         }
         let bar = indicatif::ProgressBar::new(total);
         if let Ok(style) = indicatif::ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {msg}",
+            "{spinner} [{elapsed_precise}] {wide_bar} {msg} · {decimal_bytes}/{decimal_total_bytes} {decimal_bytes_per_sec} ETA {eta}",
         ) {
             bar.set_style(style);
         }
-        ProgressBar(Some(bar))
+        bar.set_message(files_message(0, files));
+        progress.bar = Some(bar);
+        progress
     }
+}
+
+/// "3/12 files".
+fn files_message(done: u64, total: u64) -> String {
+    format!("{done}/{total} files")
 }
 
 impl scan::Progress for ProgressBar {
     fn source_done(&self, source: &Source) {
-        if let Some(b) = &self.0 {
+        if let Some(b) = &self.bar {
+            let done = self
+                .files_done
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                + 1;
+            b.set_message(files_message(done, self.files));
             b.inc(source.bytes);
         }
     }
@@ -65,7 +88,7 @@ impl scan::Progress for ProgressBar {
 
 impl Drop for ProgressBar {
     fn drop(&mut self) {
-        if let Some(b) = &self.0 {
+        if let Some(b) = &self.bar {
             b.finish_and_clear();
         }
     }

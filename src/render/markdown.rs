@@ -43,15 +43,12 @@ pub fn render(
     writeln!(out, "## {}\n", t.summary)?;
     writeln!(
         out,
-        "- **{}:** {} {}, {}, {} {}, {} {}",
+        "- **{}:** {}, {}, {}, {}",
         t.scanned,
-        s.files,
-        t.files,
+        i18n::counted(lang, s.files, i18n::Noun::File),
         human_bytes(s.bytes),
-        s.records,
-        t.records,
-        s.messages,
-        t.messages
+        i18n::counted(lang, s.records, i18n::Noun::Record),
+        i18n::counted(lang, s.messages, i18n::Noun::Message)
     )?;
     let sev: Vec<String> = s
         .by_severity
@@ -363,7 +360,7 @@ pub(crate) fn md_code(s: &str, in_table: bool) -> String {
 
 /// A to-do title: the `path` and `field` the title quotes in backticks become code
 /// spans, everything else is escaped text.
-fn md_rich(title: &str, known: &[&str], in_table: bool) -> String {
+pub(crate) fn md_rich(title: &str, known: &[&str], in_table: bool) -> String {
     split_quoted(title, known)
         .into_iter()
         .map(|(quoted, part)| {

@@ -29,8 +29,9 @@ struct Log<'a> {
 
 #[derive(Serialize)]
 struct Run<'a> {
-    tool: Tool,
+    /// First, so the file opens with coverage (what could not be read).
     invocations: Vec<Invocation>,
+    tool: Tool,
     results: Results<'a>,
 }
 
@@ -271,11 +272,16 @@ pub fn render(
         )
         .collect();
 
+    let invocations = vec![Invocation {
+        execution_successful: true,
+        tool_execution_notifications: notifications,
+    }];
     let version = report.tool.version.clone();
     let log = Log {
         schema: SCHEMA_URI,
         version: "2.1.0",
         runs: vec![Run {
+            invocations,
             tool: Tool {
                 driver: Driver {
                     name: report.tool.name.clone(),
@@ -287,10 +293,6 @@ pub fn render(
                     },
                 },
             },
-            invocations: vec![Invocation {
-                execution_successful: true,
-                tool_execution_notifications: notifications,
-            }],
             results,
         }],
     };

@@ -11,7 +11,7 @@ use super::common::{
 use super::coverage::{TABLE_LIMIT, coverage_text, nothing_listed};
 use super::{RenderOptions, Report};
 use crate::finding::MessageInfo;
-use crate::i18n;
+use crate::i18n::{self, Noun, counted};
 use crate::model::{Category, Location, Severity};
 use crate::todo::category_weight;
 use comfy_table::{
@@ -72,20 +72,22 @@ pub fn render(
         .by_severity
         .iter()
         .rev()
-        .map(|(k, n)| format!("{} {n}", i18n::severity_name(lang, *k)))
+        .map(|(k, n)| {
+            format!(
+                "{} {}",
+                i18n::severity_name(lang, *k),
+                i18n::thousands(lang, *n)
+            )
+        })
         .collect();
     let scanned = format!(
-        "{}: {} {}, {}, {} {}, {} {} — {} {}{}",
+        "{}: {}, {}, {}, {} — {}{}",
         t.scanned,
-        s.files,
-        t.files,
+        counted(lang, s.files, Noun::File),
         human_bytes(s.bytes),
-        s.records,
-        t.records,
-        s.messages,
-        t.messages,
-        s.findings,
-        t.findings.to_lowercase(),
+        counted(lang, s.records, Noun::Record),
+        counted(lang, s.messages, Noun::Message),
+        counted(lang, s.findings, Noun::Finding),
         if sev.is_empty() {
             String::new()
         } else {
@@ -133,8 +135,13 @@ pub fn render(
         tb.set_header(header);
         reserve(&mut tb, 2, path_room);
         for it in &report.todo {
-            let recs = if it.records.is_empty() {
-                format!("{} {}", it.messages.len(), t.messages)
+            // A mail item counts messages: its record numbers are message numbers.
+            let recs = if it.records.is_empty() || !it.messages.is_empty() {
+                counted(
+                    lang,
+                    it.messages.len().max(it.records.len()) as u64,
+                    Noun::Message,
+                )
             } else {
                 records_list(&it.records, if narrow { 3 } else { RECORDS }, t.more)
             };

@@ -236,8 +236,16 @@ fn compile_rule(ctx: &mut Ctx<'_>, spec: RuleSpec) -> Option<Rule> {
     })
 }
 
+/// A multi-line message (regex, YAML) on one line, without the `error:` those
+/// libraries start lines with: the command prints one `error:` for everything.
 fn one_line(s: &str) -> String {
-    s.lines().map(str::trim_end).collect::<Vec<_>>().join(" | ")
+    s.lines()
+        .map(|l| {
+            let l = l.trim_end();
+            l.trim_start().strip_prefix("error: ").unwrap_or(l)
+        })
+        .collect::<Vec<_>>()
+        .join(" | ")
 }
 
 /// Lower-case without changing the UTF-8 length of any character, so that offsets
@@ -459,9 +467,10 @@ mod tests {
         let text = GOOD.replace("[0-9]{3}", "[0-9");
         let err = one(&text).unwrap_err().to_string();
         assert!(
-            err.starts_with("test.yaml:6: rule t.digits: invalid pattern"),
+            err.starts_with("test.yaml:6:16: rule t.digits: invalid pattern"),
             "{err}"
         );
+        assert!(!err.contains("error:"), "{err}");
     }
 
     #[test]

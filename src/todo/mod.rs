@@ -85,7 +85,11 @@ pub fn plan(report: &Report, rules: Option<&RuleSet>, lang: Lang) -> Vec<TodoIte
                     category,
                     path,
                     field,
-                    affected,
+                    i18n::Affected {
+                        findings: g.count,
+                        records: records.len() as u64,
+                        messages: g.messages.len() as u64,
+                    },
                     g.exposure_free,
                 ),
                 why: i18n::todo_why(
@@ -154,14 +158,17 @@ pub fn relabel(items: &mut [TodoItem], lang: Lang) {
             continue;
         }
         let free = it.factors.exposure >= 1.5;
-        let affected = (it.records.len() + it.messages.len()).max(1) as u64;
         it.title = i18n::todo_title(
             lang,
             it.action,
             it.category,
             &it.path,
             &it.field,
-            affected,
+            i18n::Affected {
+                findings: it.count,
+                records: it.records.len() as u64,
+                messages: it.messages.len() as u64,
+            },
             free,
         );
         let f = it.factors;

@@ -269,7 +269,7 @@ fn a_key_file_wins_and_a_short_one_is_refused() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("at least 16 bytes"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("needs at least 16"));
     let good = t.path().join("good.key");
     std::fs::write(&good, "0123456789abcdef0123456789abcdef\n").unwrap();
     let with_file = gdpr_audit()
