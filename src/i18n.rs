@@ -316,6 +316,25 @@ pub fn counted(lang: Lang, n: u64, noun: Noun) -> String {
     format!("{} {word}", thousands(lang, n))
 }
 
+/// A mail part's label in `lang` (`body` is `brödtext` in Swedish); a CSV column,
+/// or anything else, as it is. The JSON contract keeps the English labels.
+pub fn field_label(lang: Lang, field: &str, mail: bool) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
+    if !mail || lang == Lang::En {
+        return Cow::Borrowed(field);
+    }
+    match field {
+        "body" => Cow::Borrowed("brödtext"),
+        "subject" => Cow::Borrowed("ämnesrad"),
+        "attachment" => Cow::Borrowed("bilaga"),
+        _ => match field.split_once(':') {
+            Some(("attachment", name)) => Cow::Owned(format!("bilaga:{name}")),
+            Some(("header", name)) => Cow::Owned(format!("huvud:{name}")),
+            _ => Cow::Borrowed(field),
+        },
+    }
+}
+
 /// "Remove health data from free text in `crm/activities.csv` → `description` (6 findings in 3 records)".
 pub fn todo_title(
     lang: Lang,
@@ -327,6 +346,7 @@ pub fn todo_title(
     free_text: bool,
 ) -> String {
     let cat = category_name(lang, c);
+    let field = &*field_label(lang, field, affected.messages > 0);
     let place = match lang {
         Lang::En => format!(
             "{} `{path}` → `{field}`",

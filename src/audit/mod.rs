@@ -129,6 +129,12 @@ impl Report {
         report
     }
 
+    /// Whether `path` (a source, or a message file of a Maildir) is mail: its items
+    /// count messages, and its fields are mail parts.
+    pub fn is_mail(&self, path: &str) -> bool {
+        is_mail_source(&self.summary.sources, path)
+    }
+
     /// Work out the coverage from the summary: after scanning, and for a saved report
     /// (whose coverage may be missing or from an older version).
     pub fn refresh_coverage(&mut self) {
@@ -239,4 +245,15 @@ impl Report {
             .map(|(s, _)| *s)
             .max()
     }
+}
+
+/// Whether `path` belongs to a mail source (mbox, .eml, Maildir, Outlook) among `sources`.
+pub fn is_mail_source(sources: &[SourceSummary], path: &str) -> bool {
+    let owner = crate::source::owning_source(path, sources.iter().map(|s| s.path.as_str()));
+    sources.iter().find(|s| s.path == owner).is_some_and(|s| {
+        matches!(
+            s.kind.as_str(),
+            "mbox" | "eml" | "maildir" | "msg" | "pst" | "ost"
+        )
+    })
 }

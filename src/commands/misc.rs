@@ -44,7 +44,7 @@ fn read_report(path: &Path) -> Result<Report> {
 
 pub fn report_command(args: &ReportArgs) -> Result<ExitStatus> {
     let mut report = read_report(&args.report)?;
-    crate::todo::relabel(&mut report.todo, args.lang);
+    crate::todo::relabel(&mut report.todo, args.lang, &report.summary.sources);
     let rules = RuleSet::builtin().map_err(|e| anyhow::anyhow!("{e}"))?;
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let ropts = render::RenderOptions {

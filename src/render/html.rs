@@ -428,7 +428,8 @@ fn todo_table(h: &mut String, report: &Report, lang: Lang) -> std::fmt::Result {
     )?;
     for it in &report.todo {
         let p = esc(&it.priority);
-        let title: String = split_quoted(&it.title, &[&it.path, &it.field])
+        let label = i18n::field_label(lang, &it.field, report.is_mail(&it.path));
+        let title: String = split_quoted(&it.title, &[&it.path, &it.field, &label])
             .into_iter()
             .map(|(code, s)| {
                 if code {

@@ -143,7 +143,15 @@ pub fn render(
                 "| **{}** | {} | {} | {} | {} | {} |",
                 md_text(&it.priority),
                 i18n::action_name(lang, it.action),
-                md_rich(&it.title, &[&it.path, &it.field], true),
+                md_rich(
+                    &it.title,
+                    &[
+                        &it.path,
+                        &it.field,
+                        &i18n::field_label(lang, &it.field, report.is_mail(&it.path))
+                    ],
+                    true,
+                ),
                 md_text(&it.article),
                 it.count,
                 recs
@@ -162,7 +170,15 @@ pub fn render(
                     out,
                     "- **{}** {}  \n  {}",
                     md_text(&it.priority),
-                    md_rich(&it.title, &[&it.path, &it.field], false),
+                    md_rich(
+                        &it.title,
+                        &[
+                            &it.path,
+                            &it.field,
+                            &i18n::field_label(lang, &it.field, report.is_mail(&it.path))
+                        ],
+                        false,
+                    ),
                     md_text(&it.why)
                 )?;
             }

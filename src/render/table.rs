@@ -136,7 +136,7 @@ pub fn render(
         reserve(&mut tb, 2, path_room);
         for it in &report.todo {
             // A mail item counts messages: its record numbers are message numbers.
-            let recs = if it.records.is_empty() || !it.messages.is_empty() {
+            let recs = if it.records.is_empty() || report.is_mail(&it.path) {
                 counted(
                     lang,
                     it.messages.len().max(it.records.len()) as u64,
@@ -145,7 +145,8 @@ pub fn render(
             } else {
                 records_list(&it.records, if narrow { 3 } else { RECORDS }, t.more)
             };
-            let place = place(&it.path, &it.field, path_room);
+            let field = i18n::field_label(lang, &it.field, report.is_mail(&it.path));
+            let place = place(&it.path, &field, path_room);
             let mut row = vec![
                 priority_cell(&it.priority, opts.color),
                 Cell::new(format!(
