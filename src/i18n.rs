@@ -595,6 +595,17 @@ pub fn severity_name(lang: Lang, s: crate::model::Severity) -> &'static str {
 }
 
 /// An inventory entry's kind as a column value.
+/// An inventory entry's kind, and "decided by its header" when too few values
+/// could not decide.
+pub fn inventory_kind(lang: Lang, e: &crate::finding::InventoryEntry) -> String {
+    let kind = kind_name(lang, e.kind);
+    match (e.decided_by.as_deref(), lang) {
+        (Some("header"), Lang::En) => format!("{kind} (decided by its header: too few values)"),
+        (Some("header"), Lang::Sv) => format!("{kind} (avgjort av rubriken: för få värden)"),
+        _ => kind.to_string(),
+    }
+}
+
 pub fn kind_name(lang: Lang, k: crate::model::InventoryKind) -> &'static str {
     use crate::model::InventoryKind::*;
     match (lang, k) {

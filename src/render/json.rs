@@ -57,6 +57,7 @@ mod tests {
                 values: 3,
                 content_type: None,
                 size: None,
+                decided_by: None,
             });
             report.violations.push(crate::audit::Violation {
                 kind: crate::model::ViolationKind::RetentionExpired,

@@ -109,7 +109,7 @@ pub fn render(
                 "| {} | {} | {} | {} | {} |",
                 md_code(&e.path, true),
                 md_code(&e.field, true),
-                i18n::kind_name(lang, e.kind),
+                i18n::inventory_kind(lang, e),
                 md_text(&inventory_categories(e, lang, true)),
                 e.values
             )?;

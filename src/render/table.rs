@@ -262,7 +262,7 @@ pub fn render(
         for e in &report.inventory {
             tb.add_row(vec![
                 Cell::new(place(&e.path, &e.field, path_room)),
-                Cell::new(i18n::kind_name(lang, e.kind)),
+                Cell::new(i18n::inventory_kind(lang, e)),
                 Cell::new(clean(&inventory_categories(e, lang, false))),
                 Cell::new(e.values).set_alignment(CellAlignment::Right),
             ]);

@@ -470,7 +470,10 @@ mod tests {
             err.starts_with("test.yaml:6:16: rule t.digits: invalid pattern"),
             "{err}"
         );
-        assert!(!err.contains("error:"), "{err}");
+        assert!(
+            !err.contains("| error:"),
+            "one error: prefix, the command's: {err}"
+        );
     }
 
     #[test]

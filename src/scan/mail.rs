@@ -93,6 +93,7 @@ fn scan_message(
             values: 1,
             content_type: Some(att.content_type.clone()),
             size: Some(att.size),
+            decided_by: None,
         });
     }
     // A Maildir message without a Message-ID is known by its file name.
@@ -200,6 +201,7 @@ impl AddressTotals {
                 values,
                 content_type: None,
                 size: None,
+                decided_by: None,
             });
         }
     }
