@@ -78,7 +78,7 @@ pub const EN: Texts = Texts {
     findings: "Findings",
     todo: "To-do list",
     inventory: "Inventory of personal data",
-    inventory_intro: "Fields that are meant to hold personal data: the start of a record of processing activities (Art. 30).",
+    inventory_intro: "Where personal data is kept: fields meant to hold it, and free-text fields found holding it. Both belong in a record of processing activities (Art. 30); what sits in free text is also on the to-do list.",
     findings_by_category: "Findings by category",
     findings_by_source: "Findings by source",
     violations: "Policy violations",
@@ -120,7 +120,7 @@ pub const SV: Texts = Texts {
     findings: "Fynd",
     todo: "Att göra",
     inventory: "Förteckning över personuppgifter",
-    inventory_intro: "Fält som är avsedda för personuppgifter: början på ett register över behandlingar (art. 30).",
+    inventory_intro: "Var personuppgifter finns: fält avsedda för dem, och fritextfält där de hittades. Båda hör hemma i ett register över behandlingar (art. 30); det som står i fritext finns också i att göra-listan.",
     findings_by_category: "Fynd per kategori",
     findings_by_source: "Fynd per källa",
     violations: "Avvikelser från policyn",
@@ -594,18 +594,26 @@ pub fn severity_name(lang: Lang, s: crate::model::Severity) -> &'static str {
     }
 }
 
-/// An inventory entry's kind as a column value.
 /// An inventory entry's kind, and "decided by its header" when too few values
 /// could not decide.
 pub fn inventory_kind(lang: Lang, e: &crate::finding::InventoryEntry) -> String {
     let kind = kind_name(lang, e.kind);
-    match (e.decided_by.as_deref(), lang) {
-        (Some("header"), Lang::En) => format!("{kind} (decided by its header: too few values)"),
-        (Some("header"), Lang::Sv) => format!("{kind} (avgjort av rubriken: för få värden)"),
-        _ => kind.to_string(),
+    match decided_by_note(lang, e) {
+        Some(note) => format!("{kind} ({note})"),
+        None => kind.to_string(),
     }
 }
 
+/// "decided by its header: too few values", for a column the content could not decide.
+pub fn decided_by_note(lang: Lang, e: &crate::finding::InventoryEntry) -> Option<&'static str> {
+    match (e.decided_by.as_deref(), lang) {
+        (Some("header"), Lang::En) => Some("decided by its header: too few values"),
+        (Some("header"), Lang::Sv) => Some("avgjort av rubriken: för få värden"),
+        _ => None,
+    }
+}
+
+/// An inventory entry's kind as a column value.
 pub fn kind_name(lang: Lang, k: crate::model::InventoryKind) -> &'static str {
     use crate::model::InventoryKind::*;
     match (lang, k) {

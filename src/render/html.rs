@@ -193,7 +193,12 @@ fn page(h: &mut String, report: &Report, lang: Lang) -> std::fmt::Result {
         esc(t.categories),
         esc(t.values)
     )?;
-    for e in &report.inventory {
+    // Fields meant to hold personal data first, then free text found holding it.
+    let groups = super::inventory::groups(lang);
+    let order = |e: &&crate::finding::InventoryEntry| groups.iter().position(|(k, _)| *k == e.kind);
+    let mut entries: Vec<_> = report.inventory.iter().collect();
+    entries.sort_by_key(order);
+    for e in entries {
         write!(
             h,
             "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",

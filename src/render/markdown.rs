@@ -97,13 +97,19 @@ pub fn render(
     writeln!(out, "## {}\n\n{}\n", t.inventory, t.inventory_intro)?;
     if report.inventory.is_empty() {
         writeln!(out, "—\n")?;
-    } else {
+    }
+    for (kind, title) in super::inventory::groups(lang) {
+        let group: Vec<_> = report.inventory.iter().filter(|e| e.kind == kind).collect();
+        if group.is_empty() {
+            continue;
+        }
+        writeln!(out, "### {title}\n")?;
         writeln!(
             out,
             "| {} | {} | {} | {} | {} |\n| --- | --- | --- | --- | ---: |",
             t.file, t.field, t.kind, t.categories, t.values
         )?;
-        for e in &report.inventory {
+        for e in group {
             writeln!(
                 out,
                 "| {} | {} | {} | {} | {} |",

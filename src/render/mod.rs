@@ -10,6 +10,7 @@ pub mod diff;
 pub mod export_actions;
 pub mod html;
 pub mod init_draft;
+mod inventory;
 pub mod json;
 pub mod markdown;
 pub mod sarif;

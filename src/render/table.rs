@@ -9,6 +9,7 @@ use super::common::{
     records_list, truncate_left,
 };
 use super::coverage::{TABLE_LIMIT, coverage_text, nothing_listed};
+use super::inventory;
 use super::{RenderOptions, Report};
 use crate::finding::MessageInfo;
 use crate::i18n::{self, Noun, counted};
@@ -25,6 +26,8 @@ use std::io::Write;
 const RECORDS: usize = 5;
 /// Messages listed per mailbox.
 const MESSAGES: usize = 20;
+/// Inventory rows per group; the full inventory is in HTML and Markdown.
+const INVENTORY_ROWS: usize = 30;
 /// Errors and warnings listed.
 const LIST_LIMIT: usize = 20;
 
@@ -251,23 +254,50 @@ pub fn render(
 
     if !report.inventory.is_empty() {
         writeln!(out, "\n{}", heading(t.inventory))?;
-        let mut tb = new_table();
-        tb.set_header(vec![
-            Cell::new(t.where_),
-            Cell::new(t.kind),
-            Cell::new(t.categories),
-            Cell::new(t.values).set_alignment(CellAlignment::Right),
-        ]);
-        reserve(&mut tb, 0, path_room);
-        for e in &report.inventory {
-            tb.add_row(vec![
-                Cell::new(place(&e.path, &e.field, path_room)),
-                Cell::new(i18n::inventory_kind(lang, e)),
-                Cell::new(clean(&inventory_categories(e, lang, false))),
-                Cell::new(e.values).set_alignment(CellAlignment::Right),
+        writeln!(out, "{}", wrap(t.inventory_intro, width, ""))?;
+        let mut folded = false;
+        for (kind, title) in inventory::groups(lang) {
+            let rows = inventory::fold(&report.inventory, kind);
+            if rows.is_empty() {
+                continue;
+            }
+            writeln!(out, "\n{title}")?;
+            let mut tb = new_table();
+            tb.set_header(vec![
+                Cell::new(t.where_),
+                Cell::new(capitalize(t.files)).set_alignment(CellAlignment::Right),
+                Cell::new(t.categories),
+                Cell::new(t.values).set_alignment(CellAlignment::Right),
             ]);
+            reserve(&mut tb, 0, path_room);
+            for row in rows.iter().take(INVENTORY_ROWS) {
+                let e = &row.entry;
+                folded |= row.files > 1;
+                let mut cats = clean(&inventory_categories(e, lang, false));
+                if let Some(note) = i18n::decided_by_note(lang, e) {
+                    cats = format!("{cats} ({note})");
+                }
+                tb.add_row(vec![
+                    Cell::new(place(&e.path, &e.field, path_room)),
+                    Cell::new(i18n::thousands(lang, row.files as u64))
+                        .set_alignment(CellAlignment::Right),
+                    Cell::new(cats),
+                    Cell::new(i18n::thousands(lang, e.values)).set_alignment(CellAlignment::Right),
+                ]);
+            }
+            writeln!(out, "{tb}")?;
+            if rows.len() > INVENTORY_ROWS {
+                folded = true;
+                writeln!(out, "  … {} {}", rows.len() - INVENTORY_ROWS, t.more)?;
+            }
         }
-        writeln!(out, "{tb}")?;
+        if folded {
+            writeln!(
+                out,
+                "{}",
+                wrap(inventory::full_detail_hint(lang), width, "")
+            )?;
+        }
     }
 
     if !report.violations.is_empty() {
