@@ -74,6 +74,10 @@ fn loose_header_category(header: &str, rules: &RuleSet) -> Option<Category> {
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .collect();
+    if words.len() < 2 {
+        // One word is the header itself, already tried.
+        return None;
+    }
     let pairs = words.windows(2).map(|w| format!("{}_{}", w[0], w[1]));
     pairs
         .chain(words.iter().map(|w| w.to_string()))

@@ -596,17 +596,21 @@ pub fn severity_name(lang: Lang, s: crate::model::Severity) -> &'static str {
 
 /// An inventory entry's kind, and "decided by its header" when too few values
 /// could not decide.
-pub fn inventory_kind(lang: Lang, e: &crate::finding::InventoryEntry) -> String {
-    let kind = kind_name(lang, e.kind);
-    match decided_by_note(lang, e) {
+pub fn inventory_kind(
+    lang: Lang,
+    kind: crate::model::InventoryKind,
+    decided_by: Option<&str>,
+) -> String {
+    let kind = kind_name(lang, kind);
+    match decided_by_note(lang, decided_by) {
         Some(note) => format!("{kind} ({note})"),
         None => kind.to_string(),
     }
 }
 
 /// "decided by its header: too few values", for a column the content could not decide.
-pub fn decided_by_note(lang: Lang, e: &crate::finding::InventoryEntry) -> Option<&'static str> {
-    match (e.decided_by.as_deref(), lang) {
+pub fn decided_by_note(lang: Lang, decided_by: Option<&str>) -> Option<&'static str> {
+    match (decided_by, lang) {
         (Some("header"), Lang::En) => Some("decided by its header: too few values"),
         (Some("header"), Lang::Sv) => Some("avgjort av rubriken: för få värden"),
         _ => None,

@@ -204,7 +204,7 @@ fn page(h: &mut String, report: &Report, lang: Lang) -> std::fmt::Result {
             "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
             esc(&e.path),
             esc(&e.field),
-            esc(&i18n::inventory_kind(lang, e)),
+            esc(&i18n::inventory_kind(lang, e.kind, e.decided_by.as_deref())),
             esc(&inventory_categories(e, lang, true)),
             e.values
         )?;

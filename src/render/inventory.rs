@@ -71,11 +71,18 @@ pub(crate) fn fold(entries: &[InventoryEntry], kind: InventoryKind) -> Vec<Folde
             .or_default()
             .push((e.field.as_str(), e.kind));
     }
+    // Each distinct shape once, by number, so a wide file is compared once.
+    let mut shape_ids: BTreeMap<&Vec<(&str, InventoryKind)>, usize> = BTreeMap::new();
+    let mut shape_of: BTreeMap<&str, usize> = BTreeMap::new();
+    for (path, shape) in &shapes {
+        let next = shape_ids.len();
+        shape_of.insert(path, *shape_ids.entry(shape).or_insert(next));
+    }
     let mut rows: Vec<FoldedRow> = Vec::new();
     // (shape, field) → row index, in first-seen order.
-    let mut index: BTreeMap<(&Vec<(&str, InventoryKind)>, &str), usize> = BTreeMap::new();
+    let mut index: BTreeMap<(usize, &str), usize> = BTreeMap::new();
     for e in entries.iter().filter(|e| e.kind == kind) {
-        let shape = &shapes[e.path.as_str()];
+        let shape = shape_of[e.path.as_str()];
         match index.get(&(shape, e.field.as_str())) {
             Some(&i) => {
                 let row = &mut rows[i];

@@ -115,7 +115,7 @@ pub fn render(
                 "| {} | {} | {} | {} | {} |",
                 md_code(&e.path, true),
                 md_code(&e.field, true),
-                i18n::inventory_kind(lang, e),
+                i18n::inventory_kind(lang, e.kind, e.decided_by.as_deref()),
                 md_text(&inventory_categories(e, lang, true)),
                 e.values
             )?;

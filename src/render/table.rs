@@ -200,7 +200,11 @@ pub fn render(
                 let samples: Vec<String> = p.samples.iter().map(|v| clean(v)).collect();
                 tb.add_row(vec![
                     cat,
-                    Cell::new(place(&p.path, &p.field, path_room)),
+                    Cell::new(place(
+                        &p.path,
+                        &i18n::field_label(lang, &p.field, report.is_mail(&p.path)),
+                        path_room,
+                    )),
                     Cell::new(p.count).set_alignment(CellAlignment::Right),
                     Cell::new(samples.join(", ")),
                 ]);
@@ -261,7 +265,7 @@ pub fn render(
             if rows.is_empty() {
                 continue;
             }
-            writeln!(out, "\n{title}")?;
+            writeln!(out, "\n{}", wrap(title, width, ""))?;
             let mut tb = new_table();
             tb.set_header(vec![
                 Cell::new(t.where_),
@@ -274,11 +278,15 @@ pub fn render(
                 let e = &row.entry;
                 folded |= row.files > 1;
                 let mut cats = clean(&inventory_categories(e, lang, false));
-                if let Some(note) = i18n::decided_by_note(lang, e) {
+                if let Some(note) = i18n::decided_by_note(lang, e.decided_by.as_deref()) {
                     cats = format!("{cats} ({note})");
                 }
                 tb.add_row(vec![
-                    Cell::new(place(&e.path, &e.field, path_room)),
+                    Cell::new(place(
+                        &e.path,
+                        &i18n::field_label(lang, &e.field, report.is_mail(&e.path)),
+                        path_room,
+                    )),
                     Cell::new(i18n::thousands(lang, row.files as u64))
                         .set_alignment(CellAlignment::Right),
                     Cell::new(cats),

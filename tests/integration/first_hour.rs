@@ -500,3 +500,88 @@ fn report_of_a_file_that_is_not_a_report_says_so() {
         "the file's text is never quoted: {err}"
     );
 }
+
+/// The examples scanned from the examples folder (relative paths, stable output).
+fn examples_report(format: &str, lang: &str) -> String {
+    let out = gdpr_audit()
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/examples"))
+        .args([
+            "scan",
+            "crm",
+            "mail",
+            "-q",
+            "--no-config",
+            "--format",
+            format,
+            "--lang",
+            lang,
+        ])
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn wording_filters() -> Vec<(&'static str, &'static str)> {
+    vec![(r"gdpr-audit \d+\.\d+\.\d+\S*", "gdpr-audit [VERSION]")]
+}
+
+#[test]
+fn wording_in_english() {
+    let text = examples_report("table", "en");
+    for wrong in [
+        "weigh ",
+        "1 messages",
+        "1 files",
+        "(1 record)",
+        "Nothing to do",
+    ] {
+        assert!(!text.contains(wrong), "{wrong:?} in\n{text}");
+    }
+    let md = examples_report("markdown", "en");
+    assert!(md.contains("findings in"), "{md}");
+    assert!(md.contains("Weight of") || md.contains("weight of"), "{md}");
+    insta::with_settings!({filters => wording_filters()}, {
+        insta::assert_snapshot!("table_en", text);
+    });
+}
+
+#[test]
+fn wording_in_swedish() {
+    let text = examples_report("table", "sv");
+    for english in [
+        "→ body",
+        "→ subject",
+        "1 messages",
+        "weigh",
+        "records",
+        "message ",
+    ] {
+        assert!(!text.contains(english), "{english:?} in\n{text}");
+    }
+    assert!(text.contains("brödtext"), "{text}");
+    insta::with_settings!({filters => wording_filters()}, {
+        insta::assert_snapshot!("table_sv", text);
+    });
+}
+
+#[test]
+fn diff_markdown_shows_code_spans_not_escaped_backticks() {
+    let t = tempfile::tempdir().unwrap();
+    let old = t.path().join("old.json");
+    let new = t.path().join("new.json");
+    std::fs::write(&old, examples_report("json", "en")).unwrap();
+    let mut newer: serde_json::Value =
+        serde_json::from_str(&examples_report("json", "en")).unwrap();
+    newer["todo"].as_array_mut().unwrap().truncate(3);
+    std::fs::write(&new, newer.to_string()).unwrap();
+    let out = gdpr_audit()
+        .arg("diff")
+        .arg(&old)
+        .arg(&new)
+        .args(["--format", "markdown"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("`crm/kontakter.csv`"), "{text}");
+    assert!(!text.contains("\\`"), "escaped backticks: {text}");
+}
