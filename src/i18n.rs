@@ -1,8 +1,7 @@
 //! Every sentence a report shows, in one place per language. Swedish is the first
 //! language of many users; English is the default.
 
-use crate::model::Action;
-use crate::model::Category;
+use crate::model::{Action, Category, Priority};
 
 #[derive(
     Debug,
@@ -399,7 +398,7 @@ pub fn todo_why(
     confidence: f64,
     age: f64,
     score: f64,
-    priority: &str,
+    priority: Priority,
 ) -> String {
     let cat = category_name(lang, c);
     let age_part = |label: &str| {
@@ -631,16 +630,17 @@ pub fn kind_name(lang: Lang, k: crate::model::InventoryKind) -> &'static str {
 }
 
 /// What a priority asks of the reader (P1 fix this week … P4 housekeeping).
-pub fn priority_hint(lang: Lang, priority: &str) -> &'static str {
+pub fn priority_hint(lang: Lang, priority: Priority) -> &'static str {
+    use Priority::*;
     match (lang, priority) {
-        (Lang::En, "P1") => "fix this week",
-        (Lang::En, "P2") => "fix soon",
-        (Lang::En, "P3") => "plan a fix",
-        (Lang::En, _) => "housekeeping",
-        (Lang::Sv, "P1") => "åtgärda denna vecka",
-        (Lang::Sv, "P2") => "åtgärda snart",
-        (Lang::Sv, "P3") => "planera en åtgärd",
-        (Lang::Sv, _) => "städning",
+        (Lang::En, P1) => "fix this week",
+        (Lang::En, P2) => "fix soon",
+        (Lang::En, P3) => "plan a fix",
+        (Lang::En, P4) => "housekeeping",
+        (Lang::Sv, P1) => "åtgärda denna vecka",
+        (Lang::Sv, P2) => "åtgärda snart",
+        (Lang::Sv, P3) => "planera en åtgärd",
+        (Lang::Sv, P4) => "städning",
     }
 }
 
@@ -714,7 +714,7 @@ pub fn violation_why(
     confidence: f64,
     age: f64,
     score: f64,
-    priority: &str,
+    priority: Priority,
 ) -> String {
     use crate::model::ViolationKind as K;
     let cat = category_name(lang, c);

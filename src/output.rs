@@ -82,7 +82,6 @@ impl<W: Write> Write for Indent<'_, W> {
 #[cfg(test)]
 mod tests {
     use super::{defuse_cell, write_atomic};
-    use std::io::Write;
     use std::path::Path;
 
     fn temp_files(dir: &Path) -> usize {

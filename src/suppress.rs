@@ -4,7 +4,8 @@
 
 use crate::audit::{AllowlistUse, Report};
 use crate::finding::Finding;
-use crate::policy::AllowEntry;
+use crate::model::MailPart;
+use crate::policy::{AllowEntry, glob_matches_suffix};
 
 struct Compiled<'a> {
     entry: &'a AllowEntry,
@@ -20,29 +21,17 @@ impl Compiled<'_> {
             || e.field.is_some()
             || e.fingerprint.is_some();
         any_selector
-            && self.glob.as_ref().is_none_or(|g| path_matches(g, &f.path))
+            && self.glob.as_ref().is_none_or(|g| glob_matches_suffix(g, &f.path))
             && e.rule.as_deref().is_none_or(|r| r == f.rule)
             && e.category.is_none_or(|c| c == f.category)
+            // `attachment:kundlista.csv` is also matched by a `field: attachment`.
             && e.field
                 .as_deref()
-                .is_none_or(|x| x == f.location.field() || field_kind(f.location.field()) == x)
+                .is_none_or(|x| x == f.location.field() || MailPart::label_kind(f.location.field()) == x)
             && e.fingerprint
                 .as_deref()
                 .is_none_or(|fp| fp == f.fingerprint)
     }
-}
-
-/// `attachment:kundlista.csv` is also matched by a `field: attachment`.
-fn field_kind(field: &str) -> &str {
-    field.split_once(':').map_or(field, |(k, _)| k)
-}
-
-/// The glob matches the path or any suffix of it that starts after a `/`.
-fn path_matches(g: &globset::GlobMatcher, path: &str) -> bool {
-    g.is_match(path)
-        || path
-            .match_indices('/')
-            .any(|(i, _)| g.is_match(&path[i + 1..]))
 }
 
 fn selector(e: &AllowEntry) -> String {

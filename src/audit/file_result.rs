@@ -4,7 +4,7 @@
 use super::{FindingGroups, Violation};
 use crate::finding::InventoryEntry;
 use crate::model::Exposure;
-use crate::source::{Source, SourceError};
+use crate::source::{Source, SourceError, SourceKind};
 use crate::store::EncodedFinding;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SourceSummary {
     pub path: String,
-    pub kind: String,
+    pub kind: SourceKind,
     pub bytes: u64,
     pub records: u64,
     pub messages: u64,
@@ -21,6 +21,10 @@ pub struct SourceSummary {
     pub encoding: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delimiter: Option<String>,
+    /// Outlook items by kind (`mail`, `contact`, `appointment`, ...), for .msg and
+    /// .pst sources.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub items: BTreeMap<String, u64>,
 }
 
 /// The result of scanning one source.
@@ -48,12 +52,13 @@ impl FileResult {
         FileResult {
             summary: SourceSummary {
                 path: source.display.clone(),
-                kind: source.kind.as_str().to_string(),
+                kind: source.kind,
                 bytes: source.bytes,
                 records: 0,
                 messages: 0,
                 encoding: None,
                 delimiter: None,
+                items: BTreeMap::new(),
             },
             findings: crate::store::FindingStore::new(),
             finding_counts: BTreeMap::new(),

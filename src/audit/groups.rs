@@ -76,13 +76,10 @@ impl FindingGroups {
         }
         if owner != path {
             // A Maildir message: the file (or its Message-ID) says which one.
-            let id = match f.location {
-                Location::Email {
-                    message_id: Some(id),
-                    ..
-                } => id.as_str(),
-                _ => path.rsplit('/').next().unwrap_or(path),
-            };
+            let id = f
+                .location
+                .message_id()
+                .unwrap_or_else(|| path.rsplit('/').next().unwrap_or(path));
             if !g.messages.contains(id) {
                 g.messages.insert(id.to_string());
             }

@@ -2,7 +2,7 @@
 //! what the baseline and the allowlist did. Defined here, beside the report that holds
 //! them, so that every stage above can read and return them.
 
-use crate::model::{Action, Category, ViolationKind};
+use crate::model::{Action, Category, Priority, ViolationKind};
 use serde::{Deserialize, Serialize};
 
 /// A difference between the policy and the data. `message` holds counts, field
@@ -31,7 +31,7 @@ pub struct Violation {
 pub struct TodoItem {
     /// Stable across runs: derived from action, category, path and field.
     pub id: String,
-    pub priority: String,
+    pub priority: Priority,
     pub score: f64,
     pub action: Action,
     pub title: String,
@@ -51,7 +51,7 @@ pub struct TodoItem {
     /// The policy violation this item comes from (`retention_expired`, …); absent
     /// for items made from findings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub violation: Option<String>,
+    pub violation: Option<ViolationKind>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

@@ -244,18 +244,6 @@ fn plan_todo(report: &Report, rules: &RuleSet, lang: Lang) -> Vec<crate::audit::
     items
 }
 
-/// How strongly a policy violation counts for `--fail-on`.
-fn violation_severity(kind: crate::model::ViolationKind) -> crate::model::Severity {
-    use crate::model::Severity;
-    use crate::model::ViolationKind::*;
-    match kind {
-        SpecialCategoryWithoutBasis => Severity::Critical,
-        RetentionExpired | MarketingWithoutConsent => Severity::High,
-        UndeclaredPersonalData | NoLawfulBasis => Severity::Medium,
-        UnparseableDate => Severity::Low,
-    }
-}
-
 pub fn scan_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> {
     if let Some(dir) = &args.export_actions
         && inside_inputs(dir, &args.input.paths)
@@ -351,10 +339,7 @@ pub fn scan_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> {
     }
     let over_threshold = fail_threshold(args.fail_on).is_some_and(|t| {
         report.worst_severity().is_some_and(|w| w >= t)
-            || report
-                .violations
-                .iter()
-                .any(|v| violation_severity(v.kind) >= t)
+            || report.violations.iter().any(|v| v.kind.severity() >= t)
     });
     let too_many = args
         .max_findings

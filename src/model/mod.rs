@@ -3,9 +3,11 @@
 //! later stage; every module may use it.
 
 mod action;
+mod priority;
 mod violation;
 
 pub use action::{Action, Exposure};
+pub use priority::Priority;
 pub use violation::ViolationKind;
 
 use serde::{Deserialize, Serialize};
@@ -165,6 +167,12 @@ pub enum Location {
         message: u64,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         message_id: Option<String>,
+        /// The Outlook folder of a .pst item (`Inkorg/Kunder`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        folder: Option<String>,
+        /// The kind of a non-mail Outlook item: `contact`, `appointment`, ...
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        item: Option<String>,
         part: String,
         line: usize,
         start: usize,
@@ -173,6 +181,17 @@ pub enum Location {
 }
 
 impl Location {
+    /// The Message-ID of a mail location, when the message has one.
+    pub fn message_id(&self) -> Option<&str> {
+        match self {
+            Location::Email {
+                message_id: Some(id),
+                ..
+            } => Some(id),
+            _ => None,
+        }
+    }
+
     /// The record number (CSV row or message number) the location belongs to.
     pub fn record(&self) -> u64 {
         match self {
@@ -191,7 +210,9 @@ impl Location {
     /// (their names are many), everything else as named.
     pub fn group_field(&self) -> &str {
         match self {
-            Location::Email { part, .. } if part.starts_with("attachment:") => "attachment",
+            Location::Email { part, .. } if MailPart::label_kind(part) == MailPart::ATTACHMENT => {
+                MailPart::ATTACHMENT
+            }
             _ => self.field(),
         }
     }
@@ -204,17 +225,35 @@ pub enum MailPart {
     Body,
     Header(String),
     Attachment(String),
+    /// A named field of an Outlook item (a contact card's `mobile_phone`).
+    Field(String),
 }
 
 impl MailPart {
-    /// The contract's spelling: `subject`, `body`, `header:<name>`, `attachment:<file>`.
+    /// The contract's spelling: `subject`, `body`, `header:<name>`, `attachment:<file>`,
+    /// `field:<name>`.
     pub fn label(&self) -> String {
         match self {
             MailPart::Subject => "subject".into(),
             MailPart::Body => "body".into(),
-            MailPart::Header(h) => format!("header:{}", h.to_ascii_lowercase()),
-            MailPart::Attachment(a) => format!("attachment:{a}"),
+            MailPart::Header(h) => format!("{}:{}", MailPart::HEADER, h.to_ascii_lowercase()),
+            MailPart::Attachment(a) => format!("{}:{a}", MailPart::ATTACHMENT),
+            MailPart::Field(f) => format!("{}:{f}", MailPart::FIELD),
         }
+    }
+
+    /// The kind word of `header:<name>` labels.
+    pub const HEADER: &'static str = "header";
+    /// The kind word of `attachment:<file>` labels, and how attachments are grouped
+    /// and declared (`fields: {attachment: …}`).
+    pub const ATTACHMENT: &'static str = "attachment";
+    /// The kind word of `field:<name>` labels (Outlook contact fields).
+    pub const FIELD: &'static str = "field";
+
+    /// The kind of a field label: `header` for `header:from`, `attachment` for
+    /// `attachment:kunder.csv`, the label itself otherwise (`subject`, a column).
+    pub fn label_kind(label: &str) -> &str {
+        label.split_once(':').map_or(label, |(kind, _)| kind)
     }
 }
 

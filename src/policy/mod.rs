@@ -31,7 +31,8 @@ pub use sources::source_violations;
 pub use todo_items::{todo_item, violations_to_todo};
 
 use crate::audit::{Report, Violation};
-use crate::model::{Category, InventoryKind, ViolationKind};
+use crate::model::{Category, InventoryKind, MailPart, ViolationKind};
+use crate::source::SourceKind;
 use crate::todo;
 use globset::GlobMatcher;
 use std::collections::BTreeMap;
@@ -181,11 +182,7 @@ impl SourcePolicy {
     /// (`crm/contacts*.csv` matches `/tmp/x/crm/contacts.csv`). `*` and `?` stop at
     /// `/`; `**` crosses it.
     pub fn matches(&self, path: &str) -> bool {
-        let path = path.replace('\\', "/");
-        self.glob.is_match(&path)
-            || path
-                .match_indices('/')
-                .any(|(i, _)| self.glob.is_match(&path[i + 1..]))
+        glob_matches_suffix(&self.glob, &path.replace('\\', "/"))
     }
 
     /// How `column` is declared: an exact name first, then ignoring case and blanks.
@@ -203,8 +200,8 @@ impl SourcePolicy {
         found.or_else(|| {
             wanted
                 .split_once(':')
-                .filter(|(kind, _)| kind.eq_ignore_ascii_case("attachment"))
-                .and_then(|_| self.field_decl("attachment"))
+                .filter(|(kind, _)| kind.eq_ignore_ascii_case(MailPart::ATTACHMENT))
+                .and_then(|_| self.field_decl(MailPart::ATTACHMENT))
         })
     }
 
@@ -226,7 +223,7 @@ impl fmt::Display for FieldDecl {
 pub struct Catalog {
     /// Sources in report order, then any path only findings or inventory name.
     pub sources: Vec<String>,
-    kinds: BTreeMap<String, String>,
+    kinds: BTreeMap<String, SourceKind>,
     /// source → category → values (inventory) plus findings.
     pub categories: BTreeMap<String, BTreeMap<Category, u64>>,
     /// (source, field) → category → values plus findings.
@@ -245,7 +242,7 @@ impl Catalog {
             .summary
             .sources
             .iter()
-            .map(|s| (s.path.clone(), s.kind.clone()))
+            .map(|s| (s.path.clone(), s.kind))
             .collect();
         let mut c = Catalog {
             sources: Vec::new(),
@@ -291,12 +288,12 @@ impl Catalog {
         owner(path, &self.sources)
     }
 
-    pub fn kind(&self, source: &str) -> Option<&str> {
-        self.kinds.get(source).map(String::as_str)
+    pub fn kind(&self, source: &str) -> Option<SourceKind> {
+        self.kinds.get(source).copied()
     }
 
     pub fn is_mail(&self, source: &str) -> bool {
-        matches!(self.kind(source), Some("mbox" | "eml" | "maildir"))
+        self.kind(source).is_some_and(SourceKind::is_mail)
     }
 
     /// The most sensitive category of a source, or of one of its fields.
@@ -307,6 +304,16 @@ impl Catalog {
         }?;
         most_sensitive(cats.keys().copied())
     }
+}
+
+/// Whether `glob` matches `path` or any part of it that starts after a `/`
+/// (`crm/contacts*.csv` matches `/data/export/crm/contacts.csv`): how policy
+/// sources and allowlist entries name paths.
+pub fn glob_matches_suffix(glob: &GlobMatcher, path: &str) -> bool {
+    glob.is_match(path)
+        || path
+            .match_indices('/')
+            .any(|(i, _)| glob.is_match(&path[i + 1..]))
 }
 
 /// Highest weight first; among equal weights the first in vocabulary order.
@@ -329,7 +336,7 @@ pub(crate) mod tests {
     use crate::model::{Location, Severity};
 
     pub(crate) fn report_with(
-        sources: &[(&str, &str, u64)],
+        sources: &[(&str, SourceKind, u64)],
         inventory: Vec<InventoryEntry>,
         findings: Vec<Finding>,
     ) -> Report {
@@ -337,12 +344,21 @@ pub(crate) mod tests {
         for (path, kind, records) in sources {
             r.summary.sources.push(crate::audit::SourceSummary {
                 path: path.to_string(),
-                kind: kind.to_string(),
+                kind: *kind,
                 bytes: 0,
-                records: if *kind == "csv" { *records } else { 0 },
-                messages: if *kind == "csv" { 0 } else { *records },
+                records: if *kind == SourceKind::Csv {
+                    *records
+                } else {
+                    0
+                },
+                messages: if *kind == SourceKind::Csv {
+                    0
+                } else {
+                    *records
+                },
                 encoding: None,
                 delimiter: None,
+                items: Default::default(),
             });
         }
         r.inventory = inventory;

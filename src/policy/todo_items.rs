@@ -2,9 +2,10 @@
 
 use super::{Catalog, Violation, most_sensitive};
 use crate::audit::Report;
-use crate::audit::{ScoreFactors, TodoItem};
+use crate::audit::TodoItem;
 use crate::i18n::{self, Lang};
 use crate::model::{Category, ViolationKind};
+use crate::source::SourceKind;
 use crate::todo;
 
 /// Every violation as a to-do item, scored like the findings' items (see
@@ -65,21 +66,10 @@ pub fn todo_item(v: &Violation, c: &Catalog, lang: Lang) -> TodoItem {
         v.records.len() as u64
     }
     .max(1);
-    let volume = 1.0 + (affected as f64).log10();
-    let confidence = if v.kind == ViolationKind::UnparseableDate {
-        0.5
-    } else {
-        1.0
-    };
-    let age = if v.kind == ViolationKind::RetentionExpired {
-        1.5
-    } else {
-        1.0
-    };
-    let score = (weight * exposure * volume * confidence * age * 10.0).round() / 10.0;
-    let priority = todo::priority_of(score).to_string();
+    let (confidence, age) = (v.kind.confidence(), v.kind.age());
+    let s = todo::score(weight, exposure, affected, confidence, age);
     let mail = c.is_mail(&v.path);
-    let mut records: Vec<u64> = if c.kind(&v.path) == Some("maildir") {
+    let mut records: Vec<u64> = if c.kind(&v.path) == Some(SourceKind::Maildir) {
         Vec::new()
     } else {
         v.rows.clone()
@@ -100,8 +90,8 @@ pub fn todo_item(v: &Violation, c: &Catalog, lang: Lang) -> TodoItem {
     messages.dedup();
     TodoItem {
         id: item_key(v, category),
-        priority: priority.clone(),
-        score,
+        priority: s.priority,
+        score: s.score,
         action,
         title: i18n::violation_title(lang, v.kind, category, &v.path, &v.field, affected),
         category,
@@ -112,16 +102,11 @@ pub fn todo_item(v: &Violation, c: &Catalog, lang: Lang) -> TodoItem {
         records,
         messages,
         why: i18n::violation_why(
-            lang, v.kind, category, weight, exposure, volume, confidence, age, score, &priority,
+            lang, v.kind, category, weight, exposure, s.volume, confidence, age, s.score,
+            s.priority,
         ),
-        factors: ScoreFactors {
-            weight,
-            exposure,
-            volume: (volume * 1000.0).round() / 1000.0,
-            confidence,
-            age,
-        },
-        violation: Some(v.kind.as_str().to_string()),
+        factors: s.factors,
+        violation: Some(v.kind),
     }
 }
 

@@ -5,9 +5,12 @@ use super::Report;
 use crate::audit::SourceSummary;
 use crate::finding::{Finding, InventoryEntry};
 use crate::i18n::{self, Lang};
-use crate::model::{Category, Severity};
+use crate::model::{Category, Priority, Severity};
 use crate::todo::category_weight;
 use std::collections::BTreeMap;
+
+/// How many distinct samples a category/file/field group shows.
+pub(crate) const SAMPLES: usize = 3;
 
 /// What a report may show of a finding: the value with `--show-values`, else the mask.
 pub(crate) fn shown(f: &Finding) -> &str {
@@ -107,8 +110,8 @@ pub(crate) fn findings_by_source(report: &Report) -> Vec<(String, BTreeMap<Sever
 }
 
 /// To-do items per priority, in priority order, only those present.
-pub(crate) fn priority_counts(report: &Report) -> Vec<(&str, usize)> {
-    ["P1", "P2", "P3", "P4"]
+pub(crate) fn priority_counts(report: &Report) -> Vec<(Priority, usize)> {
+    Priority::ALL
         .into_iter()
         .map(|p| (p, report.todo.iter().filter(|i| i.priority == p).count()))
         .filter(|(_, n)| *n > 0)
@@ -209,4 +212,36 @@ pub(crate) fn lang_code(lang: Lang) -> &'static str {
         Lang::En => "en",
         Lang::Sv => "sv",
     }
+}
+
+/// Split `title` into (is-a-quoted-known-string, text) runs. Only the exact strings
+/// in `known`, wrapped in backticks, count as quoted: a backtick inside a path cannot
+/// confuse it.
+pub(crate) fn split_quoted<'a>(title: &'a str, known: &[&str]) -> Vec<(bool, &'a str)> {
+    let mut parts = Vec::new();
+    let mut plain_start = 0;
+    let mut i = 0;
+    'outer: while i < title.len() {
+        if title.as_bytes()[i] == b'`' {
+            let mut ks: Vec<&str> = known.to_vec();
+            ks.sort_by_key(|k| std::cmp::Reverse(k.len()));
+            for k in ks {
+                let end = i + 1 + k.len();
+                if title[i + 1..].starts_with(k) && title.as_bytes().get(end) == Some(&b'`') {
+                    if plain_start < i {
+                        parts.push((false, &title[plain_start..i]));
+                    }
+                    parts.push((true, &title[i + 1..end]));
+                    i = end + 1;
+                    plain_start = i;
+                    continue 'outer;
+                }
+            }
+        }
+        i += title[i..].chars().next().map_or(1, char::len_utf8);
+    }
+    if plain_start < title.len() {
+        parts.push((false, &title[plain_start..]));
+    }
+    parts
 }

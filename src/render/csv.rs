@@ -41,7 +41,7 @@ pub fn render(
         let records: Vec<String> = it.records.iter().map(u64::to_string).collect();
         let row = [
             it.id.clone(),
-            it.priority.clone(),
+            it.priority.to_string(),
             format!("{:.1}", it.score),
             i18n::action_name(lang, it.action).to_string(),
             it.title.clone(),

@@ -5,7 +5,7 @@
 
 use crate::audit::Report;
 use crate::finding::Finding;
-use crate::model::{Category, Severity};
+use crate::model::{Category, Priority, Severity};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -37,7 +37,7 @@ pub struct TodoDelta {
     pub path: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub field: String,
-    pub priority: String,
+    pub priority: Priority,
     pub old_count: u64,
     pub new_count: u64,
     /// `new`, `fixed`, `reduced`, `grown` or `unchanged`.
@@ -90,7 +90,7 @@ pub fn diff(old: &Report, new: &Report, old_name: &str, new_name: &str) -> Diff 
             title: t.title.clone(),
             path: t.path.clone(),
             field: t.field.clone(),
-            priority: t.priority.clone(),
+            priority: t.priority,
             old_count,
             new_count: t.count,
             status: status.into(),
@@ -103,7 +103,7 @@ pub fn diff(old: &Report, new: &Report, old_name: &str, new_name: &str) -> Diff 
                 title: t.title.clone(),
                 path: t.path.clone(),
                 field: t.field.clone(),
-                priority: t.priority.clone(),
+                priority: t.priority,
                 old_count: t.count,
                 new_count: 0,
                 status: "fixed".into(),

@@ -8,8 +8,9 @@
 
 use crate::audit::{Report, TodoItem, Violation};
 use crate::i18n::Lang;
-use crate::model::{Action, Location, ViolationKind};
+use crate::model::Action;
 use crate::policy::{Catalog, todo_item};
+use crate::source::SourceKind;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -74,11 +75,11 @@ pub fn export_actions_with(
             continue;
         }
         let rows: Vec<[String; 2]> = match from_violations.get(item.id.as_str()) {
-            Some((_, v)) if targets_records(item.action, Some(v.kind)) => {
+            Some((_, v)) if v.kind.targets_records() => {
                 violation_rows(v, catalog.is_mail(&v.path), catalog.kind(&v.path))
             }
             Some(_) => continue,
-            None if targets_records(item.action, None) => item_rows(item, &message_ids),
+            None if item.action != Action::Document => item_rows(item, &message_ids),
             None => continue,
         };
         if rows.is_empty() {
@@ -109,12 +110,8 @@ pub fn export_actions_with(
     Ok(written)
 }
 
-fn targets_records(action: Action, kind: Option<ViolationKind>) -> bool {
-    action != Action::Document || kind == Some(ViolationKind::UnparseableDate)
-}
-
 /// (record, message_id) per affected record of a violation.
-fn violation_rows(v: &Violation, mail: bool, kind: Option<&str>) -> Vec<[String; 2]> {
+fn violation_rows(v: &Violation, mail: bool, kind: Option<SourceKind>) -> Vec<[String; 2]> {
     v.records
         .iter()
         .zip(v.rows.iter().map(Some).chain(std::iter::repeat(None)))
@@ -125,7 +122,7 @@ fn violation_rows(v: &Violation, mail: bool, kind: Option<&str>) -> Vec<[String;
             }
             let message_id = if *id != n { id.clone() } else { String::new() };
             // Every Maildir file is message 1: the number says nothing there.
-            let number = if kind == Some("maildir") {
+            let number = if kind == Some(SourceKind::Maildir) {
                 String::new()
             } else {
                 n
@@ -152,14 +149,9 @@ fn item_rows(item: &TodoItem, ids: &BTreeMap<(String, u64), String>) -> Vec<[Str
 fn message_ids(report: &Report, catalog: &Catalog) -> BTreeMap<(String, u64), String> {
     let mut out = BTreeMap::new();
     for f in &report.findings {
-        if let Location::Email {
-            message,
-            message_id: Some(id),
-            ..
-        } = &f.location
-        {
-            out.entry((catalog.owner(&f.path).to_string(), *message))
-                .or_insert_with(|| id.clone());
+        if let Some(id) = f.location.message_id() {
+            out.entry((catalog.owner(&f.path).to_string(), f.location.record()))
+                .or_insert_with(|| id.to_string());
         }
     }
     out
@@ -243,6 +235,7 @@ mod tests {
     use super::*;
     use crate::model::Category;
     use crate::model::InventoryKind;
+    use crate::model::ViolationKind;
     use crate::policy::tests::{csv_loc, finding, inv, report_with};
 
     fn retention(path: &str) -> Violation {
@@ -263,7 +256,7 @@ mod tests {
         let out = tempfile::tempdir().unwrap();
         let src = "in/crm/contacts.csv";
         let mut report = report_with(
-            &[(src, "csv", 10)],
+            &[(src, SourceKind::Csv, 10)],
             vec![inv(
                 src,
                 "email",
@@ -341,9 +334,12 @@ mod tests {
         let mut v = retention("m/inbox.mbox");
         v.records = vec!["<a@b>".into(), "5".into()];
         v.rows = vec![3, 5];
-        let rows = violation_rows(&v, true, Some("mbox"));
+        let rows = violation_rows(&v, true, Some(SourceKind::Mbox));
         assert_eq!(rows[0], ["3".to_string(), "<a@b>".to_string()]);
         assert_eq!(rows[1], ["5".to_string(), String::new()]);
-        assert_eq!(violation_rows(&v, true, Some("maildir"))[0][0], "");
+        assert_eq!(
+            violation_rows(&v, true, Some(SourceKind::Maildir))[0][0],
+            ""
+        );
     }
 }

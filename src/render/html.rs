@@ -4,14 +4,14 @@
 //! field names and values are attacker-controlled text.
 
 use super::common::{
-    baseline_counts, capitalize, findings_by_category, findings_by_source, human_bytes,
-    inventory_categories, lang_code, priority_counts, records_list, truncate_left,
+    SAMPLES, baseline_counts, capitalize, findings_by_category, findings_by_source, human_bytes,
+    inventory_categories, lang_code, priority_counts, records_list, split_quoted, truncate_left,
 };
 use super::coverage::{coverage_text, nothing_listed};
-use super::markdown::{SAMPLES, split_quoted};
+use super::sections::{Ctx, Section, SectionWriter, walk};
 use super::{RenderOptions, Report};
 use crate::i18n::{self, Lang};
-use crate::model::{Category, Severity};
+use crate::model::{Category, Priority, Severity};
 use crate::todo::category_weight;
 use std::fmt::Write as _;
 use std::io::Write;
@@ -34,14 +34,56 @@ pub fn render(
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     let mut h = String::with_capacity(32 * 1024);
-    page(&mut h, report, opts.lang).expect("writing to a String cannot fail");
+    walk(&mut Html { h: &mut h }, &Ctx::new(report, opts))
+        .expect("writing to a String cannot fail");
     out.write_all(h.as_bytes())
 }
 
-fn page(h: &mut String, report: &Report, lang: Lang) -> std::fmt::Result {
-    let t = i18n::texts(lang);
-    let rt = i18n::render_texts(lang);
-    let s = &report.summary;
+/// The page's sections, in the order a reader scans a shared report: counts and
+/// charts first, then what to do.
+struct Html<'h> {
+    h: &'h mut String,
+}
+
+impl SectionWriter for Html<'_> {
+    type Error = std::fmt::Error;
+    const ORDER: &'static [Section] = &[
+        Section::Header,
+        Section::Coverage,
+        Section::Summary,
+        Section::Charts,
+        Section::Todo,
+        Section::Inventory,
+        Section::Violations,
+        Section::Allowlist,
+        Section::Findings,
+        Section::Problems,
+        Section::Method,
+    ];
+
+    fn section(&mut self, c: &Ctx<'_>, section: Section) -> std::fmt::Result {
+        let h = &mut *self.h;
+        match section {
+            Section::Header => header(c, h),
+            Section::Coverage => coverage_panel(h, c.report, c.lang),
+            Section::Summary => summary(c, h),
+            Section::Charts => charts(c, h),
+            Section::Todo => todo(c, h),
+            Section::Inventory => inventory(c, h),
+            Section::Violations => violations(c, h),
+            Section::Allowlist => allowlist(c, h),
+            Section::Findings => findings(c, h),
+            Section::Problems => problems(c, h),
+            Section::Method => method(c, h),
+            _ => Ok(()),
+        }
+    }
+}
+
+fn header(c: &Ctx<'_>, h: &mut String) -> std::fmt::Result {
+    let Ctx {
+        report, lang, t, ..
+    } = *c;
     write!(
         h,
         "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -64,9 +106,18 @@ fn page(h: &mut String, report: &Report, lang: Lang) -> std::fmt::Result {
         esc(t.rule_pack),
         esc(&report.tool.rules_version)
     )?;
+    Ok(())
+}
 
-    coverage_panel(h, report, lang)?;
-
+fn summary(c: &Ctx<'_>, h: &mut String) -> std::fmt::Result {
+    let Ctx {
+        report,
+        s,
+        lang,
+        t,
+        rt,
+        ..
+    } = *c;
     // Summary cards.
     h.push_str("<section class=\"cards\" id=\"summary\">");
     let mut sev = String::new();
@@ -86,7 +137,7 @@ fn page(h: &mut String, report: &Report, lang: Lang) -> std::fmt::Result {
         write!(
             prio,
             "<span class=\"badge {}\">{p} {n}</span>",
-            p.to_lowercase()
+            p.as_str().to_lowercase()
         )?;
     }
     card(h, report.todo.len() as u64, t.todo, &prio)?;
@@ -114,7 +165,13 @@ fn page(h: &mut String, report: &Report, lang: Lang) -> std::fmt::Result {
     if !notes.is_empty() {
         writeln!(h, "<p class=\"notes\">{}</p>", notes.join(" · "))?;
     }
+    Ok(())
+}
 
+fn charts(c: &Ctx<'_>, h: &mut String) -> std::fmt::Result {
+    let Ctx {
+        report, s, lang, t, ..
+    } = *c;
     // Charts.
     let mut by_cat: Vec<(Category, u64)> = s.by_category.iter().map(|(c, n)| (*c, *n)).collect();
     if by_cat.is_empty() {
@@ -174,9 +231,19 @@ fn page(h: &mut String, report: &Report, lang: Lang) -> std::fmt::Result {
         &legend,
     )?;
     h.push_str("</section>\n");
+    Ok(())
+}
 
+fn todo(c: &Ctx<'_>, h: &mut String) -> std::fmt::Result {
+    let Ctx { report, lang, .. } = *c;
     todo_table(h, report, lang)?;
+    Ok(())
+}
 
+fn inventory(c: &Ctx<'_>, h: &mut String) -> std::fmt::Result {
+    let Ctx {
+        report, lang, t, ..
+    } = *c;
     // Inventory.
     write!(
         h,
@@ -210,7 +277,11 @@ fn page(h: &mut String, report: &Report, lang: Lang) -> std::fmt::Result {
         )?;
     }
     h.push_str("</tbody></table></section>\n");
+    Ok(())
+}
 
+fn violations(c: &Ctx<'_>, h: &mut String) -> std::fmt::Result {
+    let Ctx { report, t, rt, .. } = *c;
     if !report.violations.is_empty() {
         write!(
             h,
@@ -234,6 +305,11 @@ fn page(h: &mut String, report: &Report, lang: Lang) -> std::fmt::Result {
         }
         h.push_str("</tbody></table></section>\n");
     }
+    Ok(())
+}
+
+fn allowlist(c: &Ctx<'_>, h: &mut String) -> std::fmt::Result {
+    let Ctx { s, rt, .. } = *c;
     if !s.allowlist.is_empty() {
         write!(
             h,
@@ -254,7 +330,17 @@ fn page(h: &mut String, report: &Report, lang: Lang) -> std::fmt::Result {
         }
         h.push_str("</tbody></table></section>\n");
     }
+    Ok(())
+}
 
+fn findings(c: &Ctx<'_>, h: &mut String) -> std::fmt::Result {
+    let Ctx {
+        report,
+        lang,
+        t,
+        rt,
+        ..
+    } = *c;
     // Findings per category.
     write!(
         h,
@@ -310,7 +396,11 @@ fn page(h: &mut String, report: &Report, lang: Lang) -> std::fmt::Result {
         h.push_str("</tbody></table>");
     }
     h.push_str("</section>\n");
+    Ok(())
+}
 
+fn problems(c: &Ctx<'_>, h: &mut String) -> std::fmt::Result {
+    let Ctx { s, t, .. } = *c;
     // Errors and skipped files are in the coverage panel at the top.
     for (id, title, list) in [("warnings", t.warnings, &s.warnings)] {
         if list.is_empty() {
@@ -334,7 +424,12 @@ fn page(h: &mut String, report: &Report, lang: Lang) -> std::fmt::Result {
         }
         h.push_str("</ul></section>\n");
     }
+    Ok(())
+}
 
+fn method(c: &Ctx<'_>, h: &mut String) -> std::fmt::Result {
+    let Ctx { report, t, .. } = *c;
+    // Method.
     write!(
         h,
         "<footer class=\"panel\"><h2>{}</h2><p>{}</p><p class=\"muted\">{} {} · {} {}</p></footer>\n</main>\n<script>{JS}</script>\n</body>\n</html>\n",
@@ -344,7 +439,8 @@ fn page(h: &mut String, report: &Report, lang: Lang) -> std::fmt::Result {
         esc(&report.tool.rules_version),
         esc(&report.tool.name),
         esc(&report.tool.version)
-    )
+    )?;
+    Ok(())
 }
 
 /// Coverage, first on the page: the verdict (marked when incomplete) and every
@@ -408,7 +504,7 @@ fn todo_table(h: &mut String, report: &Report, lang: Lang) -> std::fmt::Result {
         esc(t.priority),
         esc(rt.all_priorities)
     )?;
-    for p in ["P1", "P2", "P3", "P4"] {
+    for p in Priority::ALL {
         write!(
             h,
             "<option value=\"{p}\">{p} — {}</option>",
@@ -432,7 +528,7 @@ fn todo_table(h: &mut String, report: &Report, lang: Lang) -> std::fmt::Result {
         esc(t.records_affected)
     )?;
     for it in &report.todo {
-        let p = esc(&it.priority);
+        let p = it.priority;
         let label = i18n::field_label(lang, &it.field, report.is_mail(&it.path));
         let title: String = split_quoted(&it.title, &[&it.path, &it.field, &label])
             .into_iter()
@@ -464,7 +560,7 @@ fn todo_table(h: &mut String, report: &Report, lang: Lang) -> std::fmt::Result {
             h,
             "<tr class=\"todo-row\" data-priority=\"{p}\" id=\"{}\"><td><span class=\"badge {}\">{p}</span></td><td class=\"num\" data-v=\"{}\">{:.1}</td><td>{}</td><td><div class=\"title\">{title}</div><div class=\"why\">{}</div></td><td class=\"nowrap\">{}</td><td class=\"num\" data-v=\"{}\">{}</td><td class=\"recs\">{recs}</td></tr>",
             esc(&it.id),
-            esc(&it.priority.to_lowercase()),
+            it.priority.as_str().to_lowercase(),
             it.score,
             it.score,
             esc(i18n::action_name(lang, it.action)),

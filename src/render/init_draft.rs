@@ -7,7 +7,7 @@
 use crate::audit::Report;
 use crate::model::{Category, InventoryKind};
 use crate::policy::{Catalog, most_sensitive};
-use crate::source::display_path;
+use crate::source::{SourceKind, display_path};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -46,7 +46,7 @@ pub fn draft_config(report: &Report, roots: &[PathBuf]) -> String {
     let mut eml_dirs: BTreeMap<&str, usize> = BTreeMap::new();
     for src in &catalog.sources {
         let dir = src.rsplit_once('/').map_or("", |d| d.0);
-        let eml = catalog.kind(src) == Some("eml") && src.ends_with(".eml");
+        let eml = catalog.kind(src) == Some(SourceKind::Eml) && src.ends_with(".eml");
         if eml && let Some(&i) = eml_dirs.get(dir) {
             entries[i].sources.push(src);
             entry_of.insert(src, i);
@@ -288,7 +288,11 @@ mod tests {
 
     #[test]
     fn glob_characters_in_names_are_escaped() {
-        let report = report_with(&[("d/we[ird]*.csv", "csv", 1)], Vec::new(), Vec::new());
+        let report = report_with(
+            &[("d/we[ird]*.csv", SourceKind::Csv, 1)],
+            Vec::new(),
+            Vec::new(),
+        );
         let text = draft_config(&report, &[PathBuf::from("d")]);
         let config = Config::from_str(&text, "x.yaml").unwrap();
         assert!(config.source_for("d/we[ird]*.csv").is_some());
@@ -299,9 +303,9 @@ mod tests {
     fn eml_files_of_one_directory_share_an_entry() {
         let report = report_with(
             &[
-                ("m/eml/a.eml", "eml", 1),
-                ("m/eml/b.eml", "eml", 1),
-                ("m/x.mbox", "mbox", 3),
+                ("m/eml/a.eml", SourceKind::Eml, 1),
+                ("m/eml/b.eml", SourceKind::Eml, 1),
+                ("m/x.mbox", SourceKind::Mbox, 3),
             ],
             vec![
                 inv(

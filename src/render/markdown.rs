@@ -6,27 +6,64 @@
 
 use super::common::*;
 use super::coverage::{coverage_text, nothing_listed};
+use super::sections::{Ctx, Section, SectionWriter, walk};
 use super::{RenderOptions, Report};
 use crate::i18n::{self, Lang};
 use std::io::Write;
 
-/// How many distinct samples a category/file/field group shows.
-pub(crate) const SAMPLES: usize = 3;
 /// How many record numbers a to-do row lists before "… N more".
 const RECORDS: usize = 10;
 /// Longest list of warnings or skipped files written out in full.
 const LIST_LIMIT: usize = 50;
 
+/// Sections in the order of a committed audit document.
 pub fn render(
     report: &Report,
     opts: &RenderOptions<'_>,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
-    let lang = opts.lang;
-    let t = i18n::texts(lang);
-    let rt = i18n::render_texts(lang);
-    let s = &report.summary;
+    walk(&mut Markdown { out }, &Ctx::new(report, opts))
+}
 
+struct Markdown<'w> {
+    out: &'w mut dyn Write,
+}
+
+impl SectionWriter for Markdown<'_> {
+    type Error = std::io::Error;
+    const ORDER: &'static [Section] = &[
+        Section::Header,
+        Section::Coverage,
+        Section::Summary,
+        Section::Inventory,
+        Section::Todo,
+        Section::Findings,
+        Section::Violations,
+        Section::Allowlist,
+        Section::Problems,
+        Section::Method,
+    ];
+
+    fn section(&mut self, c: &Ctx<'_>, section: Section) -> std::io::Result<()> {
+        let out = &mut *self.out;
+        match section {
+            Section::Header => header(c, out),
+            Section::Coverage => coverage_section(c.report, c.lang, out),
+            Section::Summary => summary(c, out),
+            Section::Inventory => inventory(c, out),
+            Section::Todo => todo(c, out),
+            Section::Findings => findings(c, out),
+            Section::Violations => violations(c, out),
+            Section::Allowlist => allowlist(c, out),
+            Section::Problems => problems(c, out),
+            Section::Method => method(c, out),
+            _ => Ok(()),
+        }
+    }
+}
+
+fn header(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
+    let Ctx { report, t, .. } = *c;
     writeln!(out, "# {}\n", t.report_title)?;
     writeln!(
         out,
@@ -37,9 +74,18 @@ pub fn render(
         t.rule_pack,
         md_text(&report.tool.rules_version)
     )?;
+    Ok(())
+}
 
-    coverage_section(report, lang, out)?;
-
+fn summary(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
+    let Ctx {
+        report,
+        s,
+        lang,
+        t,
+        rt,
+        ..
+    } = *c;
     writeln!(out, "## {}\n", t.summary)?;
     writeln!(
         out,
@@ -93,7 +139,13 @@ pub fn render(
         )?;
     }
     writeln!(out)?;
+    Ok(())
+}
 
+fn inventory(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
+    let Ctx {
+        report, lang, t, ..
+    } = *c;
     writeln!(out, "## {}\n\n{}\n", t.inventory, t.inventory_intro)?;
     if report.inventory.is_empty() {
         writeln!(out, "—\n")?;
@@ -122,7 +174,17 @@ pub fn render(
         }
         writeln!(out)?;
     }
+    Ok(())
+}
 
+fn todo(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
+    let Ctx {
+        report,
+        lang,
+        t,
+        rt,
+        ..
+    } = *c;
     writeln!(out, "## {}\n", t.todo)?;
     if report.todo.is_empty() {
         writeln!(out, "{}\n", nothing_listed(report, lang, rt.nothing_to_do))?;
@@ -147,7 +209,7 @@ pub fn render(
             writeln!(
                 out,
                 "| **{}** | {} | {} | {} | {} | {} |",
-                md_text(&it.priority),
+                it.priority,
                 i18n::action_name(lang, it.action),
                 md_rich(
                     &it.title,
@@ -167,7 +229,7 @@ pub fn render(
         let urgent: Vec<_> = report
             .todo
             .iter()
-            .filter(|i| matches!(i.priority.as_str(), "P1" | "P2"))
+            .filter(|i| i.priority.is_urgent())
             .collect();
         if !urgent.is_empty() {
             writeln!(out, "### {}\n", rt.why_first)?;
@@ -175,7 +237,7 @@ pub fn render(
                 writeln!(
                     out,
                     "- **{}** {}  \n  {}",
-                    md_text(&it.priority),
+                    it.priority,
                     md_rich(
                         &it.title,
                         &[
@@ -191,7 +253,17 @@ pub fn render(
             writeln!(out)?;
         }
     }
+    Ok(())
+}
 
+fn findings(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
+    let Ctx {
+        report,
+        lang,
+        t,
+        rt,
+        ..
+    } = *c;
     writeln!(out, "## {}\n", t.findings_by_category)?;
     let groups = findings_by_category(report, SAMPLES);
     if groups.is_empty() {
@@ -228,7 +300,11 @@ pub fn render(
         }
         writeln!(out)?;
     }
+    Ok(())
+}
 
+fn violations(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
+    let Ctx { report, t, rt, .. } = *c;
     if !report.violations.is_empty() {
         writeln!(
             out,
@@ -247,6 +323,11 @@ pub fn render(
         }
         writeln!(out)?;
     }
+    Ok(())
+}
+
+fn allowlist(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
+    let Ctx { s, rt, .. } = *c;
     if !s.allowlist.is_empty() {
         writeln!(
             out,
@@ -264,7 +345,11 @@ pub fn render(
         }
         writeln!(out)?;
     }
+    Ok(())
+}
 
+fn problems(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
+    let Ctx { s, t, .. } = *c;
     // Errors and skipped files are in the coverage section at the top.
     for (title, list) in [(t.warnings, &s.warnings)] {
         if list.is_empty() {
@@ -279,7 +364,11 @@ pub fn render(
         }
         writeln!(out)?;
     }
+    Ok(())
+}
 
+fn method(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
+    let Ctx { report, t, .. } = *c;
     writeln!(out, "## {}\n\n{}\n", t.method, md_text(t.method_text))?;
     writeln!(
         out,
@@ -393,38 +482,6 @@ pub(crate) fn md_rich(title: &str, known: &[&str], in_table: bool) -> String {
             }
         })
         .collect()
-}
-
-/// Split `title` into (is-a-quoted-known-string, text) runs. Only the exact strings
-/// in `known`, wrapped in backticks, count as quoted: a backtick inside a path cannot
-/// confuse it.
-pub(crate) fn split_quoted<'a>(title: &'a str, known: &[&str]) -> Vec<(bool, &'a str)> {
-    let mut parts = Vec::new();
-    let mut plain_start = 0;
-    let mut i = 0;
-    'outer: while i < title.len() {
-        if title.as_bytes()[i] == b'`' {
-            let mut ks: Vec<&str> = known.to_vec();
-            ks.sort_by_key(|k| std::cmp::Reverse(k.len()));
-            for k in ks {
-                let end = i + 1 + k.len();
-                if title[i + 1..].starts_with(k) && title.as_bytes().get(end) == Some(&b'`') {
-                    if plain_start < i {
-                        parts.push((false, &title[plain_start..i]));
-                    }
-                    parts.push((true, &title[i + 1..end]));
-                    i = end + 1;
-                    plain_start = i;
-                    continue 'outer;
-                }
-            }
-        }
-        i += title[i..].chars().next().map_or(1, char::len_utf8);
-    }
-    if plain_start < title.len() {
-        parts.push((false, &title[plain_start..]));
-    }
-    parts
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ mod inventory;
 pub mod json;
 pub mod markdown;
 pub mod sarif;
+mod sections;
 pub mod table;
 
 pub use export_actions::{ExportError, export_actions, export_actions_with};

@@ -10,10 +10,11 @@ use super::common::{
 };
 use super::coverage::{TABLE_LIMIT, coverage_text, nothing_listed};
 use super::inventory;
+use super::sections::{Ctx, Section, SectionWriter, walk};
 use super::{RenderOptions, Report};
 use crate::finding::MessageInfo;
 use crate::i18n::{self, Noun, counted};
-use crate::model::{Category, Location, Severity};
+use crate::model::{Category, Location, Priority, Severity};
 use crate::todo::category_weight;
 use comfy_table::{
     Attribute, Cell, CellAlignment, Color, ColumnConstraint, ContentArrangement, Table, Width,
@@ -36,32 +37,78 @@ pub fn render(
     opts: &RenderOptions<'_>,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
-    let lang = opts.lang;
-    let t = i18n::texts(lang);
-    let rt = i18n::render_texts(lang);
-    let s = &report.summary;
-    let width = opts.width.max(40) as usize;
-    // Paths get about a third of the line; file names are kept, directories cut.
-    let path_room = (width / 3).max(18);
-    let heading = |text: &str| {
-        if opts.color {
-            format!("\x1b[1m{text}\x1b[0m")
-        } else {
-            text.to_string()
-        }
-    };
-    let new_table = || {
-        let mut tb = Table::new();
-        tb.load_style(presets::UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Dynamic)
-            .set_width(opts.width.max(40))
-            .force_no_tty();
-        if opts.color {
-            tb.enforce_styling();
-        }
-        tb
-    };
+    walk(&mut Terminal { out }, &Ctx::new(report, opts))
+}
 
+/// The terminal's sections: the to-do list right after the counts, then the detail.
+struct Terminal<'w> {
+    out: &'w mut dyn Write,
+}
+
+/// The width the table is laid out for (at least 40 columns).
+fn line_width(c: &Ctx<'_>) -> usize {
+    c.opts.width.max(40) as usize
+}
+
+/// A section heading, bold on a colour terminal.
+fn heading(c: &Ctx<'_>, text: &str) -> String {
+    if c.opts.color {
+        format!("\x1b[1m{text}\x1b[0m")
+    } else {
+        text.to_string()
+    }
+}
+
+fn new_table(c: &Ctx<'_>) -> Table {
+    let mut tb = Table::new();
+    tb.load_style(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(c.opts.width.max(40))
+        .force_no_tty();
+    if c.opts.color {
+        tb.enforce_styling();
+    }
+    tb
+}
+
+impl SectionWriter for Terminal<'_> {
+    type Error = std::io::Error;
+    const ORDER: &'static [Section] = &[
+        Section::Summary,
+        Section::Todo,
+        Section::Findings,
+        Section::Messages,
+        Section::Inventory,
+        Section::Violations,
+        Section::Problems,
+    ];
+
+    fn section(&mut self, c: &Ctx<'_>, section: Section) -> std::io::Result<()> {
+        let out = &mut *self.out;
+        match section {
+            Section::Summary => summary(c, out),
+            Section::Todo => todo(c, out),
+            Section::Findings => findings(c, out),
+            Section::Messages => messages(c, out),
+            Section::Inventory => inventory(c, out),
+            Section::Violations => violations(c, out),
+            Section::Problems => problems(c, out),
+            _ => Ok(()),
+        }
+    }
+}
+
+fn summary(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
+    let Ctx {
+        report,
+        s,
+        lang,
+        t,
+        rt,
+        ..
+    } = *c;
+    let width = line_width(c);
+    let heading = |text: &str| heading(c, text);
     writeln!(out, "{}", heading(t.report_title))?;
     let tool = format!(
         "{} {} · {} {}",
@@ -99,7 +146,7 @@ pub fn render(
     );
     writeln!(out, "\n{}", heading(i18n::coverage::title(lang)))?;
     writeln!(out, "{}", wrap(&scanned, width, ""))?;
-    coverage_lines(report, opts, width, path_room, out)?;
+    coverage_lines(c, width, (width / 3).max(18), out)?;
     if let Some(b) = &s.baseline {
         let line = format!(
             "{} {}: {}",
@@ -118,7 +165,22 @@ pub fn render(
             rt.suppressed.to_lowercase()
         )?;
     }
+    Ok(())
+}
 
+fn todo(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
+    let Ctx {
+        report,
+        opts,
+        lang,
+        t,
+        rt,
+        ..
+    } = *c;
+    let width = line_width(c);
+    let path_room = (line_width(c) / 3).max(18);
+    let heading = |text: &str| heading(c, text);
+    let new_table = || new_table(c);
     writeln!(out, "\n{}", heading(t.todo))?;
     if report.todo.is_empty() {
         writeln!(out, "{}", nothing_listed(report, lang, rt.nothing_to_do))?;
@@ -151,7 +213,7 @@ pub fn render(
             let field = i18n::field_label(lang, &it.field, report.is_mail(&it.path));
             let place = place(&it.path, &field, path_room);
             let mut row = vec![
-                priority_cell(&it.priority, opts.color),
+                priority_cell(it.priority, opts.color),
                 Cell::new(format!(
                     "{} {}",
                     i18n::action_name(lang, it.action),
@@ -171,7 +233,20 @@ pub fn render(
         }
         writeln!(out, "{tb}")?;
     }
+    Ok(())
+}
 
+fn findings(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
+    let Ctx {
+        report,
+        opts,
+        lang,
+        t,
+        ..
+    } = *c;
+    let path_room = (line_width(c) / 3).max(18);
+    let heading = |text: &str| heading(c, text);
+    let new_table = || new_table(c);
     let groups = findings_by_category(report, 2);
     writeln!(out, "\n{}", heading(t.findings_by_category))?;
     if groups.is_empty() {
@@ -212,7 +287,20 @@ pub fn render(
         }
         writeln!(out, "{tb}")?;
     }
+    Ok(())
+}
 
+fn messages(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
+    let Ctx {
+        report,
+        lang,
+        t,
+        rt,
+        ..
+    } = *c;
+    let width = line_width(c);
+    let heading = |text: &str| heading(c, text);
+    let new_table = || new_table(c);
     for (mailbox, messages) in &mail_messages(report) {
         let mailbox = mailbox.as_str();
         let title = rt.messages_with_findings;
@@ -255,59 +343,72 @@ pub fn render(
             writeln!(out, "… {} {}", total - MESSAGES, t.more)?;
         }
     }
+    Ok(())
+}
 
-    if !report.inventory.is_empty() {
-        writeln!(out, "\n{}", heading(t.inventory))?;
-        writeln!(out, "{}", wrap(t.inventory_intro, width, ""))?;
-        let mut folded = false;
-        for (kind, title) in inventory::groups(lang) {
-            let rows = inventory::fold(&report.inventory, kind);
-            if rows.is_empty() {
-                continue;
-            }
-            writeln!(out, "\n{}", wrap(title, width, ""))?;
-            let mut tb = new_table();
-            tb.set_header(vec![
-                Cell::new(t.where_),
-                Cell::new(capitalize(t.files)).set_alignment(CellAlignment::Right),
-                Cell::new(t.categories),
-                Cell::new(t.values).set_alignment(CellAlignment::Right),
-            ]);
-            reserve(&mut tb, 0, path_room);
-            for row in rows.iter().take(INVENTORY_ROWS) {
-                let e = &row.entry;
-                folded |= row.files > 1;
-                let mut cats = clean(&inventory_categories(e, lang, false));
-                if let Some(note) = i18n::decided_by_note(lang, e.decided_by.as_deref()) {
-                    cats = format!("{cats} ({note})");
-                }
-                tb.add_row(vec![
-                    Cell::new(place(
-                        &e.path,
-                        &i18n::field_label(lang, &e.field, report.is_mail(&e.path)),
-                        path_room,
-                    )),
-                    Cell::new(i18n::thousands(lang, row.files as u64))
-                        .set_alignment(CellAlignment::Right),
-                    Cell::new(cats),
-                    Cell::new(i18n::thousands(lang, e.values)).set_alignment(CellAlignment::Right),
-                ]);
-            }
-            writeln!(out, "{tb}")?;
-            if rows.len() > INVENTORY_ROWS {
-                folded = true;
-                writeln!(out, "  … {} {}", rows.len() - INVENTORY_ROWS, t.more)?;
-            }
+fn inventory(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
+    let Ctx {
+        report, lang, t, ..
+    } = *c;
+    let width = line_width(c);
+    let path_room = (width / 3).max(18);
+    if report.inventory.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\n{}", heading(c, t.inventory))?;
+    writeln!(out, "{}", wrap(t.inventory_intro, width, ""))?;
+    let mut folded = false;
+    for (kind, title) in inventory::groups(lang) {
+        let rows = inventory::fold(&report.inventory, kind);
+        if rows.is_empty() {
+            continue;
         }
-        if folded {
-            writeln!(
-                out,
-                "{}",
-                wrap(inventory::full_detail_hint(lang), width, "")
-            )?;
+        writeln!(out, "\n{}", wrap(title, width, ""))?;
+        let mut tb = new_table(c);
+        tb.set_header(vec![
+            Cell::new(t.where_),
+            Cell::new(capitalize(t.files)).set_alignment(CellAlignment::Right),
+            Cell::new(t.categories),
+            Cell::new(t.values).set_alignment(CellAlignment::Right),
+        ]);
+        reserve(&mut tb, 0, path_room);
+        for row in rows.iter().take(INVENTORY_ROWS) {
+            let e = &row.entry;
+            folded |= row.files > 1;
+            let mut cats = clean(&inventory_categories(e, lang, false));
+            if let Some(note) = i18n::decided_by_note(lang, e.decided_by.as_deref()) {
+                cats = format!("{cats} ({note})");
+            }
+            let field = i18n::field_label(lang, &e.field, report.is_mail(&e.path));
+            tb.add_row(vec![
+                Cell::new(place(&e.path, &field, path_room)),
+                Cell::new(i18n::thousands(lang, row.files as u64))
+                    .set_alignment(CellAlignment::Right),
+                Cell::new(cats),
+                Cell::new(i18n::thousands(lang, e.values)).set_alignment(CellAlignment::Right),
+            ]);
+        }
+        writeln!(out, "{tb}")?;
+        if rows.len() > INVENTORY_ROWS {
+            folded = true;
+            writeln!(out, "  … {} {}", rows.len() - INVENTORY_ROWS, t.more)?;
         }
     }
+    if folded {
+        writeln!(
+            out,
+            "{}",
+            wrap(inventory::full_detail_hint(lang), width, "")
+        )?;
+    }
+    Ok(())
+}
 
+fn violations(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
+    let Ctx { report, t, rt, .. } = *c;
+    let path_room = (line_width(c) / 3).max(18);
+    let heading = |text: &str| heading(c, text);
+    let new_table = || new_table(c);
     if !report.violations.is_empty() {
         writeln!(out, "\n{}", heading(t.violations))?;
         let mut tb = new_table();
@@ -326,7 +427,14 @@ pub fn render(
         }
         writeln!(out, "{tb}")?;
     }
+    Ok(())
+}
 
+fn problems(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
+    let Ctx { s, t, .. } = *c;
+    let width = line_width(c);
+    let path_room = (line_width(c) / 3).max(18);
+    let heading = |text: &str| heading(c, text);
     // Errors and skipped files are in the coverage section at the top.
     for (title, list) in [(t.warnings, &s.warnings)] {
         if list.is_empty() {
@@ -351,21 +459,20 @@ pub fn render(
 /// The verdict (bold red when incomplete and coloured) and the files not read:
 /// the first ten, all of them with `--verbose`.
 fn coverage_lines(
-    report: &Report,
-    opts: &RenderOptions<'_>,
+    c: &Ctx<'_>,
     width: usize,
     path_room: usize,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
-    let limit = (!opts.verbose).then_some(TABLE_LIMIT);
-    let c = coverage_text(report, opts.lang, limit);
-    let verdict = wrap(&c.verdict, width, "");
-    if opts.color && !c.complete {
+    let limit = (!c.opts.verbose).then_some(TABLE_LIMIT);
+    let cov = coverage_text(c.report, c.lang, limit);
+    let verdict = wrap(&cov.verdict, width, "");
+    if c.opts.color && !cov.complete {
         writeln!(out, "\x1b[1;31m{verdict}\x1b[0m")?;
     } else {
         writeln!(out, "{verdict}")?;
     }
-    for n in &c.not_read {
+    for n in &cov.not_read {
         let line = format!(
             "{}: {}: {}",
             clean(&truncate_left(n.path, path_room)),
@@ -374,10 +481,10 @@ fn coverage_lines(
         );
         writeln!(out, "{}", wrap(&line, width, "  "))?;
     }
-    if let Some(more) = &c.more {
+    if let Some(more) = &cov.more {
         writeln!(out, "  {more}")?;
     }
-    if let Some(own) = &c.own_outputs {
+    if let Some(own) = &cov.own_outputs {
         writeln!(out, "{}", wrap(own, width, ""))?;
     }
     Ok(())
@@ -460,16 +567,16 @@ fn clean(s: &str) -> String {
         .collect()
 }
 
-fn priority_cell(p: &str, color: bool) -> Cell {
-    let cell = Cell::new(clean(p));
+fn priority_cell(p: Priority, color: bool) -> Cell {
+    let cell = Cell::new(p.as_str());
     if !color {
         return cell;
     }
     match p {
-        "P1" => cell.fg(Color::Red).add_attribute(Attribute::Bold),
-        "P2" => cell.fg(Color::Yellow),
-        "P3" => cell.fg(Color::Cyan),
-        _ => cell.fg(Color::DarkGrey),
+        Priority::P1 => cell.fg(Color::Red).add_attribute(Attribute::Bold),
+        Priority::P2 => cell.fg(Color::Yellow),
+        Priority::P3 => cell.fg(Color::Cyan),
+        Priority::P4 => cell.fg(Color::DarkGrey),
     }
 }
 

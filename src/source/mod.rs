@@ -7,23 +7,32 @@ pub mod decode;
 mod html;
 pub mod mail;
 pub mod mbox;
+pub mod outlook;
 pub mod own_output;
 pub mod record;
 mod walk;
 
-use crate::model::MailPart;
+use crate::model::{Category, MailPart};
 use std::path::{Path, PathBuf};
 
 pub use walk::{Discovery, discover};
 
-/// What a file is, decided by content first and name second.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// What a file is, decided by content first and name second. Serialized as
+/// `csv`, `mbox`, `eml`, `maildir` (a source's `kind` in the report).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum SourceKind {
     Csv,
     Mbox,
     Eml,
     /// A Maildir folder: every file in `cur/` and `new/` is one message.
     Maildir,
+    /// An Outlook message saved as a file (OLE compound file, MS-OXMSG).
+    Msg,
+    /// An Outlook data file, .pst or .ost (MS-PST).
+    Pst,
 }
 
 impl SourceKind {
@@ -33,7 +42,17 @@ impl SourceKind {
             SourceKind::Mbox => "mbox",
             SourceKind::Eml => "eml",
             SourceKind::Maildir => "maildir",
+            SourceKind::Msg => "msg",
+            SourceKind::Pst => "pst",
         }
+    }
+
+    /// Mailboxes and messages (everything but tables).
+    pub fn is_mail(self) -> bool {
+        matches!(
+            self,
+            SourceKind::Mbox | SourceKind::Eml | SourceKind::Maildir
+        )
     }
 }
 
@@ -129,6 +148,17 @@ pub struct AttachmentInfo {
     pub scanned: bool,
 }
 
+/// A named field of an Outlook item that is meant for one category (a contact
+/// card's e-mail, phone or address fields): inventory, like an address header. The
+/// rules still run over it, so another category typed into it is a finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordField {
+    /// Lower-case, e.g. `email1`, `mobile_phone`; reported as `field:<name>`.
+    pub name: String,
+    pub category: Category,
+    pub text: String,
+}
+
 /// One message, decoded. This is also what retention checks and data-subject
 /// searches use: the Date, the parties, and whether it carries attachments.
 #[derive(Debug, Clone, Default)]
@@ -142,6 +172,13 @@ pub struct MailMessage {
     pub addresses: Vec<MailAddress>,
     pub texts: Vec<MailText>,
     pub attachments: Vec<AttachmentInfo>,
+    /// Named fields of a contact card or distribution list (empty for mail).
+    pub fields: Vec<RecordField>,
+    /// What kind of Outlook item this is when it is not mail: `contact`,
+    /// `appointment`, `distribution_list`, `task`, `note`, `journal`.
+    pub item: Option<&'static str>,
+    /// Outlook folder path within a .pst (`Inkorg/Kunder`).
+    pub folder: Option<String>,
     /// Something was odd but the message could still be read (depth limit, a part
     /// that did not decode, ...). No values in here.
     pub warnings: Vec<String>,

@@ -15,7 +15,7 @@
 
 use crate::audit::{Report, ScoreFactors, TodoItem};
 use crate::i18n::{self, Lang};
-use crate::model::{Action, Category, ViolationKind};
+use crate::model::{Action, Category, Priority};
 use crate::rules::RuleSet;
 
 pub fn category_weight(c: Category) -> f64 {
@@ -30,15 +30,32 @@ pub fn category_weight(c: Category) -> f64 {
     }
 }
 
-pub fn priority_of(score: f64) -> &'static str {
-    if score >= 18.0 {
-        "P1"
-    } else if score >= 9.0 {
-        "P2"
-    } else if score >= 4.0 {
-        "P3"
-    } else {
-        "P4"
+/// A to-do item's score: `weight × exposure × volume × confidence × age` with
+/// volume = 1 + log10(records affected), rounded to one decimal; its priority; and
+/// the factors as the report gives them (volume to three decimals). The one place
+/// the formula is written: items from findings and from policy violations use it.
+pub struct Scored {
+    pub score: f64,
+    pub priority: Priority,
+    /// Unrounded, for the reason text.
+    pub volume: f64,
+    pub factors: ScoreFactors,
+}
+
+pub fn score(weight: f64, exposure: f64, affected: u64, confidence: f64, age: f64) -> Scored {
+    let volume = 1.0 + (affected as f64).log10();
+    let score = (weight * exposure * volume * confidence * age * 10.0).round() / 10.0;
+    Scored {
+        score,
+        priority: Priority::of_score(score),
+        volume,
+        factors: ScoreFactors {
+            weight,
+            exposure,
+            volume: (volume * 1000.0).round() / 1000.0,
+            confidence,
+            age,
+        },
     }
 }
 
@@ -71,11 +88,9 @@ pub fn plan(report: &Report, rules: Option<&RuleSet>, lang: Lang) -> Vec<TodoIte
             let weight = category_weight(category);
             let exposure = if g.exposure_free { 1.5 } else { 1.2 };
             let affected = (records.len() + g.messages.len()).max(1) as u64;
-            let volume = 1.0 + (affected as f64).log10();
             let confidence = (g.confidence_sum / g.count.max(1) as f64 * 100.0).round() / 100.0;
             let age = 1.0;
-            let score = (weight * exposure * volume * confidence * age * 10.0).round() / 10.0;
-            let priority = priority_of(score).to_string();
+            let s = score(weight, exposure, affected, confidence, age);
             let article = article_for(category, rules, &g.rule);
             TodoItem {
                 id: item_id(action, category, path, field),
@@ -99,27 +114,21 @@ pub fn plan(report: &Report, rules: Option<&RuleSet>, lang: Lang) -> Vec<TodoIte
                     weight,
                     exposure,
                     g.exposure_free,
-                    volume,
+                    s.volume,
                     confidence,
                     age,
-                    score,
-                    &priority,
+                    s.score,
+                    s.priority,
                 ),
-                priority,
-                score,
+                priority: s.priority,
+                score: s.score,
                 action,
                 category,
                 article,
                 count: g.count,
                 records,
                 messages: g.messages.iter().cloned().collect(),
-                factors: ScoreFactors {
-                    weight,
-                    exposure,
-                    volume: (volume * 1000.0).round() / 1000.0,
-                    confidence,
-                    age,
-                },
+                factors: s.factors,
                 violation: None,
                 path: path.to_string(),
                 field: field.to_string(),
@@ -149,28 +158,23 @@ fn affected_by(mail: bool, findings: u64, records: usize, messages: usize) -> i1
 /// made from findings and from policy violations alike.
 pub fn relabel(items: &mut [TodoItem], lang: Lang, sources: &[crate::audit::SourceSummary]) {
     for it in items.iter_mut() {
-        if let Some(kind) = &it.violation {
-            // Items from policy violations: the kind says which sentences to use; an
-            // unknown kind (a newer report) keeps the wording it was made with.
-            let kind: Option<ViolationKind> =
-                serde_json::from_value(serde_json::Value::String(kind.clone())).ok();
-            if let Some(kind) = kind {
-                let f = it.factors;
-                it.title =
-                    i18n::violation_title(lang, kind, it.category, &it.path, &it.field, it.count);
-                it.why = i18n::violation_why(
-                    lang,
-                    kind,
-                    it.category,
-                    f.weight,
-                    f.exposure,
-                    f.volume,
-                    f.confidence,
-                    f.age,
-                    it.score,
-                    &it.priority,
-                );
-            }
+        if let Some(kind) = it.violation {
+            // Items from policy violations: the kind says which sentences to use.
+            let f = it.factors;
+            it.title =
+                i18n::violation_title(lang, kind, it.category, &it.path, &it.field, it.count);
+            it.why = i18n::violation_why(
+                lang,
+                kind,
+                it.category,
+                f.weight,
+                f.exposure,
+                f.volume,
+                f.confidence,
+                f.age,
+                it.score,
+                it.priority,
+            );
             continue;
         }
         let free = it.factors.exposure >= 1.5;
@@ -199,7 +203,7 @@ pub fn relabel(items: &mut [TodoItem], lang: Lang, sources: &[crate::audit::Sour
             f.confidence,
             f.age,
             it.score,
-            &it.priority,
+            it.priority,
         );
     }
 }
@@ -239,9 +243,9 @@ mod tests {
         assert!(category_weight(Category::Health) > category_weight(Category::NationalId));
         assert!(category_weight(Category::NationalId) > category_weight(Category::Email));
         assert!(category_weight(Category::Email) > category_weight(Category::IpAddress));
-        assert_eq!(priority_of(18.0), "P1");
-        assert_eq!(priority_of(17.9), "P2");
-        assert_eq!(priority_of(3.9), "P4");
+        assert_eq!(Priority::of_score(18.0), Priority::P1);
+        assert_eq!(Priority::of_score(17.9), Priority::P2);
+        assert_eq!(Priority::of_score(3.9), Priority::P4);
     }
 
     #[test]

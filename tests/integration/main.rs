@@ -10,6 +10,7 @@ mod first_hour;
 mod hostile;
 mod html_browser;
 mod layers;
+mod outlook;
 mod policy;
 mod privacy;
 mod recipes;

@@ -37,12 +37,13 @@ fn report(
     for (path, kind, n) in sources {
         r.summary.sources.push(gdpr_audit::audit::SourceSummary {
             path: path.to_string(),
-            kind: kind.to_string(),
+            kind: serde_json::from_value(serde_json::json!(kind)).expect("a source kind"),
             bytes: 0,
             records: if *kind == "csv" { *n } else { 0 },
             messages: if *kind == "csv" { 0 } else { *n },
             encoding: None,
             delimiter: None,
+            items: Default::default(),
         });
     }
     r.inventory = inventory;
@@ -91,6 +92,8 @@ fn mail(message: u64, id: Option<&str>, part: &str) -> Location {
     Location::Email {
         message,
         message_id: id.map(String::from),
+        folder: None,
+        item: None,
         part: part.into(),
         line: 1,
         start: 0,
@@ -600,6 +603,8 @@ fn init_sample() -> Report {
                 Location::Email {
                     message: 1,
                     message_id: Some("<m1@x>".into()),
+                    folder: None,
+                    item: None,
                     part: "attachment:kund lista.csv".into(),
                     line: 1,
                     start: 0,

@@ -41,6 +41,10 @@ use decode::*;
 use headers::*;
 use walk::*;
 
+// Shared with the Outlook readers, which decode the same kinds of text.
+pub(crate) use decode::{cut, decode_bytes, normalize_newlines};
+pub(crate) use walk::{looks_binary, scan_as_text};
+
 /// Parse one message into our record.
 ///
 /// The `Err` string says what was wrong ("message is empty", "no headers found") and
