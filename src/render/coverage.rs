@@ -8,27 +8,28 @@ use crate::i18n::{Lang, coverage as words};
 pub(crate) const TABLE_LIMIT: usize = 10;
 
 /// One file that was not read, in words.
-pub(crate) struct NotRead<'a> {
-    pub path: &'a str,
+pub(crate) struct NotRead {
+    pub path: String,
     /// "could not be read" or "skipped".
     pub state: &'static str,
-    pub reason: &'a str,
+    pub reason: String,
 }
 
-pub(crate) struct CoverageText<'a> {
+pub(crate) struct CoverageText {
     /// The verdict: incomplete, nothing read, or complete.
     pub verdict: String,
     pub complete: bool,
     /// The files not read, up to the limit asked for.
-    pub not_read: Vec<NotRead<'a>>,
+    pub not_read: Vec<NotRead>,
     /// "… N more (--verbose lists them all)" when the list was cut.
     pub more: Option<String>,
     /// The tool's own outputs that were passed over, counted.
     pub own_outputs: Option<String>,
 }
 
-pub(crate) fn coverage_text(report: &Report, lang: Lang, limit: Option<usize>) -> CoverageText<'_> {
-    let c = &report.coverage;
+pub(crate) fn coverage_text(report: &Report, lang: Lang, limit: Option<usize>) -> CoverageText {
+    // From the summary: a report assembled elsewhere may not carry its coverage.
+    let c = &crate::audit::Coverage::of(&report.summary);
     let verdict = if c.nothing_read() {
         words::nothing_read(lang).to_string()
     } else if c.complete {
@@ -36,12 +37,12 @@ pub(crate) fn coverage_text(report: &Report, lang: Lang, limit: Option<usize>) -
     } else {
         words::incomplete(lang, c.files_not_read, c.files_total)
     };
-    let all: Vec<NotRead<'_>> = c
+    let all: Vec<NotRead> = c
         .not_read()
         .map(|(failed, e)| NotRead {
-            path: &e.path,
+            path: e.path.clone(),
             state: words::state(lang, failed),
-            reason: &e.error,
+            reason: e.error.clone(),
         })
         .collect();
     let total = all.len();
@@ -62,7 +63,8 @@ pub(crate) fn coverage_text(report: &Report, lang: Lang, limit: Option<usize>) -
 /// `complete` sentence only when every file was read, never "nothing to do" for a
 /// scan that read nothing or not everything.
 pub(crate) fn nothing_listed(report: &Report, lang: Lang, complete: &'static str) -> &'static str {
-    let c = &report.coverage;
+    // From the summary: a report assembled elsewhere may not carry its coverage.
+    let c = &crate::audit::Coverage::of(&report.summary);
     if c.nothing_read() {
         words::nothing_read(lang)
     } else if !c.complete {

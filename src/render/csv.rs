@@ -14,7 +14,8 @@ pub fn render(
     let mut w = csv::Writer::from_writer(out);
     w.write_record(i18n::report_csv_header(lang))?;
     // Coverage first: one row per file not read, its verdict as the reason.
-    let c = &report.coverage;
+    // From the summary: a report assembled elsewhere may not carry its coverage.
+    let c = &crate::audit::Coverage::of(&report.summary);
     if !c.complete {
         let verdict = i18n::coverage::incomplete(lang, c.files_not_read, c.files_total);
         for (failed, e) in c.not_read() {

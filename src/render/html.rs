@@ -460,9 +460,9 @@ fn coverage_panel(h: &mut String, report: &Report, lang: Lang) -> std::fmt::Resu
             write!(
                 h,
                 "<li><code>{}</code> {}: {}</li>",
-                esc(n.path),
+                esc(&n.path),
                 esc(n.state),
-                esc(n.reason)
+                esc(&n.reason)
             )?;
         }
         h.push_str("</ul>");

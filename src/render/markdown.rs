@@ -396,9 +396,9 @@ fn coverage_section(report: &Report, lang: Lang, out: &mut dyn Write) -> std::io
             writeln!(
                 out,
                 "| {} | {} | {} |",
-                md_code(n.path, true),
+                md_code(&n.path, true),
                 n.state,
-                md_text(n.reason)
+                md_text(&n.reason)
             )?;
         }
         writeln!(out)?;

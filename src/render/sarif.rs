@@ -232,7 +232,8 @@ pub fn render(
     let s = &report.summary;
     // Coverage first: the verdict of an incomplete scan, then every file that could
     // not be read or was skipped, then the warnings.
-    let c = &report.coverage;
+    // From the summary: a report assembled elsewhere may not carry its coverage.
+    let c = &crate::audit::Coverage::of(&report.summary);
     let verdict = (!c.complete).then(|| Notification {
         level: "error",
         message: Text {

@@ -475,9 +475,9 @@ fn coverage_lines(
     for n in &cov.not_read {
         let line = format!(
             "{}: {}: {}",
-            clean(&truncate_left(n.path, path_room)),
+            clean(&truncate_left(&n.path, path_room)),
             n.state,
-            clean(n.reason)
+            clean(&n.reason)
         );
         writeln!(out, "{}", wrap(&line, width, "  "))?;
     }
