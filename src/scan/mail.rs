@@ -147,6 +147,7 @@ pub(super) fn scan_parsed(
             values: 1,
             content_type: Some(att.content_type.clone()),
             size: Some(att.size),
+            decided_by: None,
         });
     }
     // A Maildir message without a Message-ID is known by its file name.
@@ -352,6 +353,7 @@ impl AddressTotals {
                 values: tally.values,
                 content_type: None,
                 size: None,
+                decided_by: None,
             });
         }
     }

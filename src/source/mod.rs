@@ -10,6 +10,7 @@ pub mod json;
 pub mod mail;
 pub mod mbox;
 pub mod outlook;
+pub mod own_output;
 pub mod record;
 pub mod sheet;
 pub mod sniff;
