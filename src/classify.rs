@@ -77,13 +77,16 @@ impl ColumnProfile {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldRole {
     Structured(Category),
+    /// Structured because its header says so, with fewer than [`MIN_SAMPLE`] values
+    /// to check that by content: the inventory says it was decided by its header.
+    HeaderOnly(Category),
     FreeText,
 }
 
 impl FieldRole {
     /// Does a match of `category` here belong to the inventory?
     pub fn is_inventory(self, category: Category) -> bool {
-        matches!(self, FieldRole::Structured(c) if c == category && !category.is_special())
+        matches!(self, FieldRole::Structured(c) | FieldRole::HeaderOnly(c) if c == category && !category.is_special())
     }
 }
 
@@ -106,7 +109,27 @@ fn rule_hint(header: &str, rules: &RuleSet) -> Option<Category> {
         .map(|r| r.category)
 }
 
-/// Decide a column's role from its header and its sampled values.
+/// The category a header names word by word (`Phone - Work` → `phone`), for
+/// columns with too few values to decide by content.
+fn loose_header_category(header: &str, rules: &RuleSet) -> Option<Category> {
+    let lower = header.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.len() < 2 {
+        // One word is the header itself, already tried.
+        return None;
+    }
+    let pairs = words.windows(2).map(|w| format!("{}_{}", w[0], w[1]));
+    pairs
+        .chain(words.iter().map(|w| w.to_string()))
+        .find_map(|w| header_category(&w, rules))
+}
+
+/// Decide a column's role from its header and its sampled values. With fewer than
+/// [`MIN_SAMPLE`] non-empty values the content decides nothing and the header does,
+/// read word by word if need be.
 pub fn decide(header: &str, profile: &ColumnProfile, rules: &RuleSet) -> FieldRole {
     let sampled = profile.non_empty >= MIN_SAMPLE;
     let named = match header_class(header) {
@@ -115,28 +138,33 @@ pub fn decide(header: &str, profile: &ColumnProfile, rules: &RuleSet) -> FieldRo
         None => rule_hint(header, rules),
     };
     if let Some(c) = named {
-        if sampled && values_contradict(c, profile) {
+        if !sampled {
+            return FieldRole::HeaderOnly(c);
+        }
+        if values_contradict(c, profile) {
             return FieldRole::FreeText;
         }
         return FieldRole::Structured(c);
     }
-    if sampled {
-        if let Some((&cat, &n)) = profile
-            .whole
-            .iter()
-            .filter(|(c, _)| !c.is_special())
-            .max_by_key(|(_, n)| **n)
-            && n as f64 >= STRUCTURED_SHARE * profile.non_empty as f64
-        {
-            return FieldRole::Structured(cat);
-        }
-        // A header that says nothing (`Field7`): names and addresses by their shape.
-        if profile.shapes.holds_names(profile.non_empty) {
-            return FieldRole::Structured(Category::PersonName);
-        }
-        if profile.shapes.holds_addresses(profile.non_empty) {
-            return FieldRole::Structured(Category::PostalAddress);
-        }
+    if !sampled {
+        return loose_header_category(header, rules)
+            .map_or(FieldRole::FreeText, FieldRole::HeaderOnly);
+    }
+    if let Some((&cat, &n)) = profile
+        .whole
+        .iter()
+        .filter(|(c, _)| !c.is_special())
+        .max_by_key(|(_, n)| **n)
+        && n as f64 >= STRUCTURED_SHARE * profile.non_empty as f64
+    {
+        return FieldRole::Structured(cat);
+    }
+    // A header that says nothing (`Field7`): names and addresses by their shape.
+    if profile.shapes.holds_names(profile.non_empty) {
+        return FieldRole::Structured(Category::PersonName);
+    }
+    if profile.shapes.holds_addresses(profile.non_empty) {
+        return FieldRole::Structured(Category::PostalAddress);
     }
     FieldRole::FreeText
 }
@@ -209,9 +237,12 @@ impl FindingMaker {
             severity: rule.severity,
             confidence: f64::from(m.confidence).mul_add(100.0, 0.0).round() / 100.0,
             path: path.to_string(),
-            fingerprint: self
-                .key
-                .fingerprint(&rule.id, value, self.fingerprint_path(path), &field),
+            fingerprint: self.key.fingerprint(
+                &rule.id,
+                &fingerprint_value(rule.category, value),
+                self.fingerprint_path(path),
+                &field,
+            ),
             location,
             value: self.show_values.then(|| value.to_string()),
             redacted: mask(rule.category, value),
@@ -227,6 +258,17 @@ impl FindingMaker {
 /// Character offset of byte offset `byte` in `text`.
 pub fn char_offset(text: &str, byte: usize) -> usize {
     text.get(..byte).map(|p| p.chars().count()).unwrap_or(0)
+}
+
+/// The value a fingerprint is taken of: a phone number in its E.164 form, so
+/// `070-123 45 67` and `+46 70 123 45 67` are one number; anything else as found.
+fn fingerprint_value(category: Category, value: &str) -> std::borrow::Cow<'_, str> {
+    use crate::rules::validators::phone;
+    match category {
+        Category::Phone => phone::to_e164(value, phone::DEFAULT_REGION_CODE)
+            .map_or(std::borrow::Cow::Borrowed(value), std::borrow::Cow::Owned),
+        _ => std::borrow::Cow::Borrowed(value),
+    }
 }
 
 #[cfg(test)]
@@ -247,5 +289,23 @@ mod tests {
         );
         assert_eq!(maker.fingerprint_path("exports/x.csv"), "x.csv");
         assert_eq!(maker.fingerprint_path("other/y.csv"), "other/y.csv");
+    }
+
+    #[test]
+    fn phone_fingerprints_use_the_e164_form() {
+        assert_eq!(
+            fingerprint_value(Category::Phone, "070-123 45 67"),
+            "+46701234567"
+        );
+        assert_eq!(
+            fingerprint_value(Category::Phone, "0046 70 123 45 67"),
+            fingerprint_value(Category::Phone, "+46 70 123 45 67")
+        );
+        // not a number any plan has: kept as written
+        assert_eq!(fingerprint_value(Category::Phone, "12-34"), "12-34");
+        assert_eq!(
+            fingerprint_value(Category::Email, "070-123 45 67"),
+            "070-123 45 67"
+        );
     }
 }

@@ -5,6 +5,11 @@
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
+/// The header row of every action list (`--export-actions`); also how one left in
+/// a scanned folder is recognised and skipped.
+pub const ACTION_LIST_HEADER: [&str; 6] =
+    ["todo_id", "action", "path", "field", "record", "message_id"];
+
 /// Write `path` atomically with `fill`.
 pub fn write_atomic(
     path: &Path,

@@ -25,7 +25,7 @@ pub fn redact_command(args: &RedactArgs, quiet: bool) -> Result<ExitStatus> {
         path: &args.output_dir,
         beside_files: true,
     }];
-    let scanned = run_pipeline(&input, false, args.lang, quiet, &planned)?;
+    let scanned = run_pipeline(&input, false, args.lang, quiet, &planned, None)?;
     if scanned.nothing_read {
         bail!("no readable input: nothing to redact");
     }
@@ -353,7 +353,7 @@ fn prove(
             .push("no copy was written: nothing to scan".into());
         return Ok(proof);
     }
-    let Scanned { report, .. } = run_pipeline(&again, false, lang, true, &[])?;
+    let Scanned { report, .. } = run_pipeline(&again, false, lang, true, &[], None)?;
     for f in report.findings.iter().filter(|f| asked(f)) {
         proof.remaining.push(Remaining {
             path: f.path.clone(),

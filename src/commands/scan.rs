@@ -30,6 +30,8 @@ pub(super) struct Scanned {
     pub(super) nothing_read: bool,
     /// What the scan read, for the checks of every writer.
     pub(super) inputs: Inputs,
+    /// The id of the fingerprint key the findings were made with.
+    pub(super) key_id: String,
     /// The sources scanned, in report order.
     pub(super) sources: Vec<Source>,
     /// What they were scanned with.
@@ -52,28 +54,51 @@ pub(super) fn parse_delimiter(s: &str) -> Result<u8> {
     }
 }
 
-/// Shows files done and bytes per second on a terminal; nothing otherwise.
-struct ProgressBar(Option<indicatif::ProgressBar>);
+/// Shows files done of the total and bytes per second on a terminal, in the
+/// summary's units (kB, MB); nothing otherwise.
+struct ProgressBar {
+    bar: Option<indicatif::ProgressBar>,
+    files_done: std::sync::atomic::AtomicU64,
+    files: u64,
+}
 
 impl ProgressBar {
     fn new(sources: &[Source], quiet: bool) -> ProgressBar {
         let total: u64 = sources.iter().map(|s| s.bytes).sum();
+        let files = sources.len() as u64;
+        let mut progress = ProgressBar {
+            bar: None,
+            files_done: 0.into(),
+            files,
+        };
         if quiet || !std::io::stderr().is_terminal() || total < 8 * 1024 * 1024 {
-            return ProgressBar(None);
+            return progress;
         }
         let bar = indicatif::ProgressBar::new(total);
         if let Ok(style) = indicatif::ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {msg}",
+            "{spinner} [{elapsed_precise}] {wide_bar} {msg} · {decimal_bytes}/{decimal_total_bytes} {decimal_bytes_per_sec} ETA {eta}",
         ) {
             bar.set_style(style);
         }
-        ProgressBar(Some(bar))
+        bar.set_message(files_message(0, files));
+        progress.bar = Some(bar);
+        progress
     }
+}
+
+/// "3/12 files".
+fn files_message(done: u64, total: u64) -> String {
+    format!("{done}/{total} files")
 }
 
 impl scan::Progress for ProgressBar {
     fn source_done(&self, source: &Source) {
-        if let Some(b) = &self.0 {
+        if let Some(b) = &self.bar {
+            let done = self
+                .files_done
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                + 1;
+            b.set_message(files_message(done, self.files));
             b.inc(source.bytes);
         }
     }
@@ -81,7 +106,7 @@ impl scan::Progress for ProgressBar {
 
 impl Drop for ProgressBar {
     fn drop(&mut self) {
-        if let Some(b) = &self.0 {
+        if let Some(b) = &self.bar {
             b.finish_and_clear();
         }
     }
@@ -93,6 +118,7 @@ pub(super) fn run_pipeline(
     lang: Lang,
     quiet: bool,
     planned: &[Planned<'_>],
+    baseline_key_id: Option<&str>,
 ) -> Result<Scanned> {
     if !(0.0..=1.0).contains(&input.min_confidence) {
         bail!("--min-confidence must be between 0 and 1");
@@ -111,21 +137,30 @@ pub(super) fn run_pipeline(
         .build()
         .context("cannot start worker threads")?;
     let cwd = std::env::current_dir().unwrap_or_else(|_| ".".into());
-    let config = load_config(input, &cwd, quiet)?;
+    let (config, config_path) = load_config(input, &cwd, quiet)?.unzip();
     let as_of = match &input.as_of {
         Some(d) => d
             .parse::<jiff::civil::Date>()
             .with_context(|| format!("--as-of `{d}` is not a date (YYYY-MM-DD)"))?,
         None => today(),
     };
-    let (key, key_source) = keys::resolve(
-        config.as_ref().and_then(|c| c.fingerprint_key.as_deref()),
-        &cwd,
-    );
+    let (key, key_source) = keys::resolve(&keys::KeyRequest {
+        key_file: input.key_file.as_deref(),
+        config_key: config.as_ref().and_then(|c| c.fingerprint_key.as_deref()),
+        config_dir: config_path.as_deref().and_then(std::path::Path::parent),
+        baseline_key_id,
+        cwd: &cwd,
+    })?;
+    let key_id = key.id();
     if !quiet {
         match key_source {
             KeySource::Created(p) => eprintln!(
-                "note: created a fingerprint key for this project at {}; set {} to share one across machines (CI)",
+                "note: created fingerprint key {key_id} for the project {} at {}; set {} or --key-file to share one across machines (CI)",
+                keys::project_root(
+                    config_path.as_deref().and_then(std::path::Path::parent),
+                    &cwd
+                )
+                .display(),
                 p.display(),
                 keys::KEY_ENV
             ),
@@ -179,6 +214,7 @@ pub(super) fn run_pipeline(
     let matcher = Matcher::new(rules);
     let progress = ProgressBar::new(&discovery.sources, quiet);
     let mut report = Report::begin(discovery.errors, discovery.skipped);
+    report.summary.fingerprint_key_id = Some(key_id.clone());
     pool.install(|| {
         scan::scan_sources_with(&discovery.sources, &matcher, &opts, &progress, &mut |r| {
             report.add(r)
@@ -186,6 +222,7 @@ pub(super) fn run_pipeline(
     });
     drop(progress);
     crate::interrupt::check()?;
+    report.refresh_coverage();
     let nothing_read = report.summary.records == 0 && report.summary.messages == 0;
     if let Some(c) = &config {
         let before = report.findings.len();
@@ -203,6 +240,7 @@ pub(super) fn run_pipeline(
         rules: matcher.rules().clone(),
         nothing_read,
         inputs,
+        key_id,
         sources: discovery.sources,
         opts,
     })
@@ -217,16 +255,19 @@ pub(super) fn limits_of(l: &crate::cli::LimitArgs) -> Limits {
         max_decompressed_bytes: l.max_decompressed_size,
         max_findings_per_rule_and_file: l.max_findings_per_rule,
         max_columns: l.max_columns.max(1),
+        max_archive_depth: l.max_archive_depth.max(1),
+        max_archive_members: l.max_archive_members,
         ..Limits::default()
     }
 }
 
-/// `--config FILE`, else the nearest gdpr-audit.yaml above the current directory.
+/// `--config FILE`, else the nearest gdpr-audit.yaml above the current directory;
+/// with the path it was read from.
 pub(super) fn load_config(
     input: &InputArgs,
     cwd: &std::path::Path,
     quiet: bool,
-) -> Result<Option<crate::policy::Config>> {
+) -> Result<Option<(crate::policy::Config, std::path::PathBuf)>> {
     let path = match (&input.config, input.no_config) {
         (Some(p), _) => Some(p.clone()),
         (None, true) => None,
@@ -237,7 +278,7 @@ pub(super) fn load_config(
     if !quiet && input.config.is_none() {
         eprintln!("note: using policy {}", path.display());
     }
-    Ok(Some(config))
+    Ok(Some((config, path)))
 }
 
 /// The to-do list: findings and policy violations, most urgent first.
@@ -268,18 +309,31 @@ pub fn scan_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> {
             beside_files: false,
         });
     }
+    // Read before scanning: a bad baseline fails fast, and its key id chooses the key.
+    let baseline = args.baseline.as_deref().map(read_baseline).transpose()?;
     let Scanned {
         mut report,
         rules,
         nothing_read,
         inputs,
+        key_id,
         ..
-    } = run_pipeline(&args.input, args.show_values, args.lang, quiet, &planned)?;
-    if let Some(path) = &args.baseline {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read baseline {}", path.display()))?;
-        let baseline: Baseline = serde_json::from_str(&text)
-            .with_context(|| format!("{} is not a gdpr-audit baseline", path.display()))?;
+    } = run_pipeline(
+        &args.input,
+        args.show_values,
+        args.lang,
+        quiet,
+        &planned,
+        baseline.as_ref().and_then(|b| b.key_id.as_deref()),
+    )?;
+    if let (Some(path), Some(baseline)) = (&args.baseline, baseline) {
+        baseline.check_key(&path.display().to_string(), &key_id)?;
+        if baseline.key_id.is_none() && !quiet {
+            eprintln!(
+                "warning: baseline {} records no fingerprint key id (made by an older version); if every finding shows as new, it was made with another key",
+                path.display()
+            );
+        }
         let outcome = baseline.apply(&mut report, &path.display().to_string());
         report.refresh_counts();
         if !quiet {
@@ -312,6 +366,7 @@ pub fn scan_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> {
         lang: args.lang,
         color: to_terminal && std::env::var_os("NO_COLOR").is_none(),
         width: terminal_width(),
+        verbose: args.verbose,
         rules: &rules,
     };
     stage_output(
@@ -332,11 +387,23 @@ pub fn scan_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> {
         }
         return Ok(ExitStatus::Error);
     }
-    if args.strict && !report.summary.errors.is_empty() {
+    let c = &report.coverage;
+    if !c.complete && !quiet {
+        // Said on standard error too: a report written to a file is not seen here.
+        eprintln!(
+            "warning: {}",
+            crate::i18n::coverage::incomplete(
+                crate::i18n::Lang::En,
+                c.files_not_read,
+                c.files_total
+            )
+        );
+    }
+    if args.strict && !c.complete {
         if !quiet {
             eprintln!(
-                "error: {} inputs could not be read (--strict)",
-                report.summary.errors.len()
+                "error: {} of {} files were not fully scanned (skipped or unreadable; --strict)",
+                c.files_not_read, c.files_total
             );
         }
         return Ok(ExitStatus::Error);
@@ -355,6 +422,13 @@ pub fn scan_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> {
     })
 }
 
+fn read_baseline(path: &std::path::Path) -> Result<Baseline> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read baseline {}", path.display()))?;
+    serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a gdpr-audit baseline", path.display()))
+}
+
 pub fn baseline_command(args: &BaselineArgs, quiet: bool) -> Result<ExitStatus> {
     let planned = [Planned {
         flag: "--output",
@@ -365,19 +439,20 @@ pub fn baseline_command(args: &BaselineArgs, quiet: bool) -> Result<ExitStatus> 
         report,
         nothing_read,
         inputs,
+        key_id,
         ..
-    } = run_pipeline(&args.input, false, Lang::En, quiet, &planned)?;
+    } = run_pipeline(&args.input, false, Lang::En, quiet, &planned, None)?;
     if nothing_read {
         bail!("no readable input: nothing to record");
     }
-    let baseline = Baseline::from_findings(&report.findings);
+    let baseline = Baseline::from_findings(&report.findings, Some(key_id.clone()));
     write_output(Some(&args.output), &inputs, |w| {
         serde_json::to_writer_pretty(&mut *w, &baseline).map_err(std::io::Error::other)?;
         writeln!(w)
     })?;
     if !quiet {
         eprintln!(
-            "wrote {} ({} fingerprints, {} findings)",
+            "wrote {} ({} fingerprints, {} findings, key {key_id})",
             args.output.display(),
             baseline.entries.len(),
             report.findings.len()
@@ -407,7 +482,7 @@ pub fn init_command(args: &InitArgs, quiet: bool) -> Result<ExitStatus> {
         nothing_read,
         inputs,
         ..
-    } = run_pipeline(&input, false, Lang::En, quiet, &planned)?;
+    } = run_pipeline(&input, false, Lang::En, quiet, &planned, None)?;
     if nothing_read {
         bail!("no readable input: nothing to describe");
     }

@@ -7,6 +7,7 @@ use super::common::{
     SAMPLES, baseline_counts, capitalize, findings_by_category, findings_by_source, human_bytes,
     inventory_categories, lang_code, priority_counts, records_list, split_quoted, truncate_left,
 };
+use super::coverage::{coverage_text, nothing_listed};
 use super::sections::{Ctx, Section, SectionWriter, walk};
 use super::{RenderOptions, Report};
 use crate::i18n::{self, Lang};
@@ -48,6 +49,7 @@ impl SectionWriter for Html<'_> {
     type Error = std::fmt::Error;
     const ORDER: &'static [Section] = &[
         Section::Header,
+        Section::Coverage,
         Section::Summary,
         Section::Charts,
         Section::Todo,
@@ -63,6 +65,7 @@ impl SectionWriter for Html<'_> {
         let h = &mut *self.h;
         match section {
             Section::Header => header(c, h),
+            Section::Coverage => coverage_panel(h, c.report, c.lang),
             Section::Summary => summary(c, h),
             Section::Charts => charts(c, h),
             Section::Todo => todo(c, h),
@@ -257,13 +260,18 @@ fn inventory(c: &Ctx<'_>, h: &mut String) -> std::fmt::Result {
         esc(t.categories),
         esc(t.values)
     )?;
-    for e in &report.inventory {
+    // Fields meant to hold personal data first, then free text found holding it.
+    let groups = super::inventory::groups(lang);
+    let order = |e: &&crate::finding::InventoryEntry| groups.iter().position(|(k, _)| *k == e.kind);
+    let mut entries: Vec<_> = report.inventory.iter().collect();
+    entries.sort_by_key(order);
+    for e in entries {
         write!(
             h,
             "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
             esc(&e.path),
             esc(&e.field),
-            esc(i18n::kind_name(lang, e.kind)),
+            esc(&i18n::inventory_kind(lang, e.kind, e.decided_by.as_deref())),
             esc(&inventory_categories(e, lang, true)),
             e.values
         )?;
@@ -341,7 +349,11 @@ fn findings(c: &Ctx<'_>, h: &mut String) -> std::fmt::Result {
     )?;
     let groups = findings_by_category(report, SAMPLES);
     if groups.is_empty() {
-        write!(h, "<p class=\"muted\">{}</p>", esc(t.nothing_found))?;
+        write!(
+            h,
+            "<p class=\"muted\">{}</p>",
+            esc(nothing_listed(report, lang, t.nothing_found))
+        )?;
     }
     let samples = if report.findings.iter().any(|f| f.value.is_some()) {
         rt.samples_clear
@@ -388,12 +400,9 @@ fn findings(c: &Ctx<'_>, h: &mut String) -> std::fmt::Result {
 }
 
 fn problems(c: &Ctx<'_>, h: &mut String) -> std::fmt::Result {
-    let Ctx { s, t, rt, .. } = *c;
-    for (id, title, list) in [
-        ("errors", t.errors, &s.errors),
-        ("warnings", t.warnings, &s.warnings),
-        ("skipped", rt.skipped, &s.skipped),
-    ] {
+    let Ctx { s, t, .. } = *c;
+    // Errors and skipped files are in the coverage panel at the top.
+    for (id, title, list) in [("warnings", t.warnings, &s.warnings)] {
         if list.is_empty() {
             continue;
         }
@@ -431,6 +440,37 @@ fn method(c: &Ctx<'_>, h: &mut String) -> std::fmt::Result {
         esc(&report.tool.name),
         esc(&report.tool.version)
     )?;
+    Ok(())
+}
+
+/// Coverage, first on the page: the verdict (marked when incomplete) and every
+/// file not read with why.
+fn coverage_panel(h: &mut String, report: &Report, lang: Lang) -> std::fmt::Result {
+    let c = coverage_text(report, lang, None);
+    write!(
+        h,
+        "<section class=\"panel{}\" id=\"coverage\"><h2>{}</h2><p><strong>{}</strong></p>",
+        if c.complete { "" } else { " incomplete" },
+        esc(i18n::coverage::title(lang)),
+        esc(&c.verdict)
+    )?;
+    if !c.not_read.is_empty() {
+        h.push_str("<ul class=\"issues\">");
+        for n in &c.not_read {
+            write!(
+                h,
+                "<li><code>{}</code> {}: {}</li>",
+                esc(&n.path),
+                esc(n.state),
+                esc(&n.reason)
+            )?;
+        }
+        h.push_str("</ul>");
+    }
+    if let Some(own) = &c.own_outputs {
+        write!(h, "<p class=\"muted\">{}</p>", esc(own))?;
+    }
+    h.push_str("</section>\n");
     Ok(())
 }
 
@@ -489,7 +529,8 @@ fn todo_table(h: &mut String, report: &Report, lang: Lang) -> std::fmt::Result {
     )?;
     for it in &report.todo {
         let p = it.priority;
-        let title: String = split_quoted(&it.title, &[&it.path, &it.field])
+        let label = i18n::field_label(lang, &it.field, report.is_mail(&it.path));
+        let title: String = split_quoted(&it.title, &[&it.path, &it.field, &label])
             .into_iter()
             .map(|(code, s)| {
                 if code {
@@ -533,7 +574,7 @@ fn todo_table(h: &mut String, report: &Report, lang: Lang) -> std::fmt::Result {
         write!(
             h,
             "<tr><td colspan=\"7\" class=\"muted\">{}</td></tr>",
-            esc(rt.nothing_to_do)
+            esc(nothing_listed(report, lang, rt.nothing_to_do))
         )?;
     }
     h.push_str("</tbody></table></section>\n");

@@ -6,6 +6,7 @@ pub mod compile;
 pub mod headers;
 pub mod pattern_cost;
 pub mod spec;
+mod spec_keys;
 pub mod spelling;
 pub mod validators;
 
@@ -17,6 +18,7 @@ use std::path::Path;
 
 pub use compile::compile;
 pub use validators::Validator;
+pub use validators::phone::to_e164 as phone_to_e164;
 
 /// The bundled pack: (file name, contents). Order matters only for tie-breaking.
 pub const BUILTIN_FILES: &[(&str, &str)] = &[
@@ -27,6 +29,10 @@ pub const BUILTIN_FILES: &[(&str, &str)] = &[
     (
         "rules/identifiers.yaml",
         include_str!("../../rules/identifiers.yaml"),
+    ),
+    (
+        "rules/identifiers_europe.yaml",
+        include_str!("../../rules/identifiers_europe.yaml"),
     ),
     (
         "rules/financial.yaml",
@@ -61,6 +67,7 @@ pub struct RuleError {
     pub file: String,
     pub rule: Option<String>,
     pub line: Option<u64>,
+    pub column: Option<u64>,
     pub message: String,
 }
 
@@ -69,6 +76,9 @@ impl fmt::Display for RuleError {
         write!(f, "{}", self.file)?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
+            if let Some(column) = self.column {
+                write!(f, ":{column}")?;
+            }
         }
         if let Some(rule) = &self.rule {
             write!(f, ": rule {rule}")?;
@@ -81,13 +91,16 @@ impl fmt::Display for RuleError {
 #[derive(Debug, Clone, thiserror::Error)]
 pub struct RuleErrors(pub Vec<RuleError>);
 
+/// One problem: as it is; several: counted, then one per indented line (the caller
+/// adds the single `error:` prefix).
 impl fmt::Display for RuleErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, e) in self.0.iter().enumerate() {
-            if i > 0 {
-                writeln!(f)?;
-            }
-            write!(f, "{e}")?;
+        if let [one] = self.0.as_slice() {
+            return write!(f, "{one}");
+        }
+        write!(f, "{} problems in the rule files:", self.0.len())?;
+        for e in &self.0 {
+            write!(f, "\n  {e}")?;
         }
         Ok(())
     }
@@ -251,6 +264,7 @@ impl RuleSetBuilder {
                     file: path.display().to_string(),
                     rule: None,
                     line: None,
+                    column: None,
                     message: format!("cannot read directory: {e}"),
                 }),
             }
@@ -265,6 +279,7 @@ impl RuleSetBuilder {
                     file: f.display().to_string(),
                     rule: None,
                     line: None,
+                    column: None,
                     message: e,
                 }),
             }

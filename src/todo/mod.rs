@@ -100,7 +100,12 @@ pub fn plan(report: &Report, rules: Option<&RuleSet>, lang: Lang) -> Vec<TodoIte
                     category,
                     path,
                     field,
-                    affected,
+                    affected_by(
+                        report.is_mail(path),
+                        g.count,
+                        records.len(),
+                        g.messages.len(),
+                    ),
                     g.exposure_free,
                 ),
                 why: i18n::todo_why(
@@ -134,9 +139,24 @@ pub fn plan(report: &Report, rules: Option<&RuleSet>, lang: Lang) -> Vec<TodoIte
     items
 }
 
+/// What an item touches, for its title: a mail item's record numbers are message
+/// numbers, so it counts messages.
+fn affected_by(mail: bool, findings: u64, records: usize, messages: usize) -> i18n::Affected {
+    let (records, messages) = if mail {
+        (0, records.max(messages).max(1) as u64)
+    } else {
+        (records as u64, 0)
+    };
+    i18n::Affected {
+        findings,
+        records,
+        messages,
+    }
+}
+
 /// Rewrite titles and reasons in `lang` (re-rendering a saved report), for items
 /// made from findings and from policy violations alike.
-pub fn relabel(items: &mut [TodoItem], lang: Lang) {
+pub fn relabel(items: &mut [TodoItem], lang: Lang, sources: &[crate::audit::SourceSummary]) {
     for it in items.iter_mut() {
         if let Some(kind) = it.violation {
             // Items from policy violations: the kind says which sentences to use.
@@ -158,14 +178,18 @@ pub fn relabel(items: &mut [TodoItem], lang: Lang) {
             continue;
         }
         let free = it.factors.exposure >= 1.5;
-        let affected = (it.records.len() + it.messages.len()).max(1) as u64;
         it.title = i18n::todo_title(
             lang,
             it.action,
             it.category,
             &it.path,
             &it.field,
-            affected,
+            affected_by(
+                crate::audit::is_mail_source(sources, &it.path),
+                it.count,
+                it.records.len(),
+                it.messages.len(),
+            ),
             free,
         );
         let f = it.factors;

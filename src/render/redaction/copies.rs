@@ -120,9 +120,18 @@ fn copy_one(
         SourceKind::Mbox | SourceKind::Eml | SourceKind::Maildir => {
             super::mail::copy_mail(job, plan, opts, limits, mail, dry_run, out)
         }
-        SourceKind::Msg | SourceKind::Pst => {
-            Err("Outlook files are not redacted (no writer for .msg/.pst); not copied".into())
-        }
+        kind @ (SourceKind::Msg
+        | SourceKind::Pst
+        | SourceKind::Xlsx
+        | SourceKind::Xls
+        | SourceKind::Ods
+        | SourceKind::Zip
+        | SourceKind::Tar
+        | SourceKind::Json
+        | SourceKind::Ndjson) => Err(format!(
+            "{} files are not redacted yet (no writer for them); not copied",
+            kind.as_str()
+        )),
     }
 }
 
