@@ -9,6 +9,11 @@ use crate::i18n::Lang;
 /// input, so it does not make the coverage incomplete.
 pub const OWN_OUTPUT_REASON: &str = "written by gdpr-audit; not an input";
 
+/// The first line of `redact`'s Markdown summary, by language (English, Swedish).
+pub const REDACTION_TITLES: [&str; 2] = ["# Redaction log", "# Redigeringslogg"];
+/// A key only `redact`'s JSON log has at its top level.
+pub const REDACTION_LOG_KEY: &str = "\"asked\"";
+
 /// The skip reason for one of the tool's own outputs.
 pub fn reason(what: &str) -> String {
     format!("{what} {OWN_OUTPUT_REASON}")
@@ -33,6 +38,9 @@ pub fn recognise(head: &[u8]) -> Option<&'static str> {
         .any(|&l| first_line == format!("# {}", crate::i18n::texts(l).report_title))
     {
         return Some("a Markdown report");
+    }
+    if REDACTION_TITLES.contains(&first_line) {
+        return Some("a redaction summary");
     }
     let header = first_csv_record(first_line)?;
     if header == crate::output::ACTION_LIST_HEADER {
@@ -59,6 +67,8 @@ fn recognise_json(text: &str) -> Option<&'static str> {
         Some("a baseline")
     } else if head.contains("\"schema_version\"") {
         Some("a JSON report")
+    } else if head.contains(REDACTION_LOG_KEY) {
+        Some("a redaction log")
     } else {
         None
     }

@@ -127,15 +127,8 @@ impl RedactionLog {
     pub fn write_markdown(&self, w: &mut dyn Write, lang: Lang) -> io::Result<()> {
         let sv = lang == Lang::Sv;
         let t = &self.totals;
-        writeln!(
-            w,
-            "# {}\n",
-            if sv {
-                "Redigeringslogg"
-            } else {
-                "Redaction log"
-            }
-        )?;
+        let title = crate::source::own_output::REDACTION_TITLES[usize::from(sv)];
+        writeln!(w, "{title}\n")?;
         let verdict = match (self.asked.dry_run, self.complete) {
             (true, _) => {
                 if sv {
