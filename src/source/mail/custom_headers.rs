@@ -54,28 +54,10 @@ pub(super) fn custom_headers(block: &[u8], out: &mut MailMessage) {
         }
     }
     for (name, value) in fields {
-        let known = matches!(
-            name.as_str(),
-            "from"
-                | "to"
-                | "cc"
-                | "bcc"
-                | "reply-to"
-                | "sender"
-                | "subject"
-                | "message-id"
-                | "date"
-        );
-        if known || !is_field_name(&name) || STRUCTURAL_HEADERS.iter().any(|p| name.starts_with(p))
-        {
+        if !is_free_text_header(&name) {
             continue;
         }
-        let value = if value.contains("=?") {
-            decode_words(&value).unwrap_or(value)
-        } else {
-            value
-        };
-        let value = clean_header_text(&value);
+        let value = header_text(value);
         if !value.is_empty() {
             out.texts.push(MailText {
                 part: MailPart::Header(name),
@@ -83,4 +65,23 @@ pub(super) fn custom_headers(block: &[u8], out: &mut MailMessage) {
             });
         }
     }
+}
+
+/// Is a header (lower-case name) free text the scan reads as `header:<name>`?
+pub(super) fn is_free_text_header(name: &str) -> bool {
+    let known = matches!(
+        name,
+        "from" | "to" | "cc" | "bcc" | "reply-to" | "sender" | "subject" | "message-id" | "date"
+    );
+    !known && is_field_name(name) && !STRUCTURAL_HEADERS.iter().any(|p| name.starts_with(p))
+}
+
+/// A free-text header's value as it is scanned: encoded words decoded, cleaned.
+pub(super) fn header_text(value: String) -> String {
+    let value = if value.contains("=?") {
+        decode_words(&value).unwrap_or(value)
+    } else {
+        value
+    };
+    clean_header_text(&value)
 }

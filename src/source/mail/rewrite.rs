@@ -84,6 +84,31 @@ fn rewrite_inner(raw: &[u8], redact: &mut Redact<'_>) -> Result<Rewritten, Strin
             splices.push((s, e, bytes));
         }
     }
+    for h in &root.headers {
+        let name = h.name.as_str().to_ascii_lowercase();
+        if !is_free_text_header(&name) {
+            continue;
+        }
+        let (s, e) = (h.offset_start as usize, h.offset_end as usize);
+        let Some(value) = raw.get(s..e) else { continue };
+        // Folded lines joined, as the reader joins them.
+        let unfolded: String = String::from_utf8_lossy(value)
+            .split('\n')
+            .map(|l| l.trim_end_matches('\r').trim())
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let text = header_text(unfolded);
+        let edits = redact(&MailPart::Header(name), &text);
+        if edits.is_empty() {
+            continue;
+        }
+        let trail = value.len() - value.trim_ascii_end().len();
+        let mut bytes = b" ".to_vec();
+        bytes.extend_from_slice(header_value(&apply(&text, &edits), eol).as_bytes());
+        bytes.extend_from_slice(&value[value.len() - trail..]);
+        splices.push((s, e, bytes));
+    }
     let mut unnamed = 0;
     for part in &msg.parts {
         if let Some(name) = part_name(raw, part) {

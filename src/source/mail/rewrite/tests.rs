@@ -124,3 +124,17 @@ fn s_mime_is_noted() {
     assert_eq!(out.signed, Some("S/MIME"));
     assert!(out.bytes.is_some());
 }
+
+#[test]
+fn a_free_text_header_is_redacted_and_structural_ones_are_not() {
+    let raw = "From: a@b.se\nX-Personnummer: 19121212-1212\nX-Mailer: 19121212-1212\nSubject: hej\n\nbody\n";
+    let mut r = replacing("19121212-1212");
+    let bytes = rewrite_message(raw.as_bytes(), &mut r)
+        .unwrap()
+        .bytes
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(bytes).unwrap(),
+        "From: a@b.se\nX-Personnummer: [x]\nX-Mailer: 19121212-1212\nSubject: hej\n\nbody\n"
+    );
+}
