@@ -69,6 +69,7 @@ impl Drop for ProgressBar {
     }
 }
 
+// Over 80 lines: the scan pipeline step by step (config, rules, keys, discovery, scan, assembly), each with its error context.
 fn run_pipeline(input: &InputArgs, show_values: bool, lang: Lang, quiet: bool) -> Result<Scanned> {
     if !(0.0..=1.0).contains(&input.min_confidence) {
         bail!("--min-confidence must be between 0 and 1");
@@ -200,6 +201,7 @@ fn plan_todo(report: &Report, rules: &RuleSet, lang: Lang) -> Vec<crate::audit::
     items
 }
 
+// Over 80 lines: the scan command's steps (baseline, allowlist, policy, outputs, exit code) in the order they apply.
 pub fn scan_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> {
     if let Some(dir) = &args.export_actions
         && inside_inputs(dir, &args.input.paths)

@@ -244,7 +244,7 @@ impl RuleSetBuilder {
                     file: f.display().to_string(),
                     rule: None,
                     line: None,
-                    message: e,
+                    message: e.to_string(),
                 }),
             }
         }
