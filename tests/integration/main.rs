@@ -5,6 +5,7 @@ mod ci_mode;
 mod cli;
 mod common;
 mod corpus;
+mod eval;
 mod hostile;
 mod html_browser;
 mod layers;
