@@ -21,6 +21,10 @@ pub struct SourceSummary {
     pub encoding: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delimiter: Option<String>,
+    /// Outlook items by kind (`mail`, `contact`, `appointment`, ...), for .msg and
+    /// .pst sources.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub items: BTreeMap<String, u64>,
 }
 
 /// The result of scanning one source.
@@ -54,6 +58,7 @@ impl FileResult {
                 messages: 0,
                 encoding: None,
                 delimiter: None,
+                items: BTreeMap::new(),
             },
             findings: crate::store::FindingStore::new(),
             finding_counts: BTreeMap::new(),

@@ -167,6 +167,12 @@ pub enum Location {
         message: u64,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         message_id: Option<String>,
+        /// The Outlook folder of a .pst item (`Inkorg/Kunder`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        folder: Option<String>,
+        /// The kind of a non-mail Outlook item: `contact`, `appointment`, ...
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        item: Option<String>,
         part: String,
         line: usize,
         start: usize,
@@ -219,16 +225,20 @@ pub enum MailPart {
     Body,
     Header(String),
     Attachment(String),
+    /// A named field of an Outlook item (a contact card's `mobile_phone`).
+    Field(String),
 }
 
 impl MailPart {
-    /// The contract's spelling: `subject`, `body`, `header:<name>`, `attachment:<file>`.
+    /// The contract's spelling: `subject`, `body`, `header:<name>`, `attachment:<file>`,
+    /// `field:<name>`.
     pub fn label(&self) -> String {
         match self {
             MailPart::Subject => "subject".into(),
             MailPart::Body => "body".into(),
             MailPart::Header(h) => format!("{}:{}", MailPart::HEADER, h.to_ascii_lowercase()),
             MailPart::Attachment(a) => format!("{}:{a}", MailPart::ATTACHMENT),
+            MailPart::Field(f) => format!("{}:{f}", MailPart::FIELD),
         }
     }
 
@@ -237,6 +247,8 @@ impl MailPart {
     /// The kind word of `attachment:<file>` labels, and how attachments are grouped
     /// and declared (`fields: {attachment: …}`).
     pub const ATTACHMENT: &'static str = "attachment";
+    /// The kind word of `field:<name>` labels (Outlook contact fields).
+    pub const FIELD: &'static str = "field";
 
     /// The kind of a field label: `header` for `header:from`, `attachment` for
     /// `attachment:kunder.csv`, the label itself otherwise (`subject`, a column).

@@ -358,6 +358,7 @@ pub(crate) mod tests {
                 },
                 encoding: None,
                 delimiter: None,
+                items: Default::default(),
             });
         }
         r.inventory = inventory;

@@ -22,10 +22,10 @@ const BATCH_MESSAGES: usize = 256;
 const BATCH_BYTES: usize = 4 * 1024 * 1024;
 
 /// What one message contributed.
-struct MessageOut {
+pub(super) struct MessageOut {
     findings: Vec<EncodedFinding>,
-    /// header → (addresses, display names, values)
-    addresses: BTreeMap<String, (u64, u64, u64)>,
+    /// `header:<name>` or `field:<name>` → what its values held.
+    fields: BTreeMap<String, FieldTally>,
     attachments: Vec<InventoryEntry>,
     warnings: Vec<SourceError>,
     error: Option<SourceError>,
@@ -33,9 +33,26 @@ struct MessageOut {
     facts: Option<(u64, Option<String>, Option<i64>)>,
 }
 
+/// Inventory counts of one structured mail field (an address header, a contact
+/// card's phone field): values per category, and values in all.
+#[derive(Default)]
+struct FieldTally {
+    categories: BTreeMap<Category, u64>,
+    values: u64,
+}
+
+impl FieldTally {
+    fn add(&mut self, other: &FieldTally) {
+        for (c, n) in &other.categories {
+            *self.categories.entry(*c).or_default() += n;
+        }
+        self.values += other.values;
+    }
+}
+
 /// What a mailbox accumulates over its messages, in message order.
 #[derive(Default)]
-struct MailboxState {
+pub(super) struct MailboxState {
     totals: AddressTotals,
     checker: Option<RecordChecker>,
     outcomes: RecordOutcomes,
@@ -53,37 +70,52 @@ fn scan_message(
     matcher: &mut Matcher,
     opts: &ScanOptions,
 ) -> MessageOut {
-    let mut out = MessageOut {
-        findings: Vec::new(),
-        addresses: BTreeMap::new(),
-        attachments: Vec::new(),
-        warnings: Vec::new(),
-        error: None,
-        facts: None,
-    };
-    let msg = match parse_message(raw, number, &opts.limits) {
-        Ok(m) => m,
-        Err(e) => {
-            out.error = Some(SourceError::new(path, format!("message {number}: {e}")));
-            return out;
-        }
+    match parse_message(raw, number, &opts.limits) {
+        Ok(m) => scan_parsed(&m, path, inventory_path, matcher, opts),
+        Err(e) => error_out(SourceError::new(path, format!("message {number}: {e}"))),
+    }
+}
+
+/// Scan a decoded message: its address headers and named fields are inventory,
+/// its texts are free text. `path` is where findings point (a Maildir file, or
+/// the mailbox), `inventory_path` the source the inventory is kept for.
+pub(super) fn scan_parsed(
+    msg: &MailMessage,
+    path: &str,
+    inventory_path: &str,
+    matcher: &mut Matcher,
+    opts: &ScanOptions,
+) -> MessageOut {
+    let number = msg.number;
+    let mut out = error_out_empty();
+    let at = match &msg.folder {
+        Some(f) => format!("folder {f}, message {number}"),
+        None => format!("message {number}"),
     };
     for w in &msg.warnings {
         out.warnings
-            .push(SourceError::new(path, format!("message {number}: {w}")));
+            .push(SourceError::new(path, format!("{at}: {w}")));
     }
     for a in &msg.addresses {
         let e = out
-            .addresses
+            .fields
             .entry(MailPart::Header(a.header.clone()).label())
             .or_default();
-        e.2 += 1;
+        e.values += 1;
         if a.address.as_deref().is_some_and(|s| !s.is_empty()) {
-            e.0 += 1;
+            *e.categories.entry(Category::Email).or_default() += 1;
         }
         if a.name.as_deref().is_some_and(|s| !s.trim().is_empty()) {
-            e.1 += 1;
+            *e.categories.entry(Category::PersonName).or_default() += 1;
         }
+    }
+    for f in &msg.fields {
+        let e = out
+            .fields
+            .entry(MailPart::Field(f.name.clone()).label())
+            .or_default();
+        e.values += 1;
+        *e.categories.entry(f.category).or_default() += 1;
     }
     for att in msg.attachments.iter().filter(|a| !a.scanned) {
         out.attachments.push(InventoryEntry {
@@ -101,21 +133,74 @@ fn scan_message(
         (path != inventory_path).then(|| path.rsplit('/').next().unwrap_or(path).to_string())
     });
     out.facts = Some((number, id, msg.date));
-    let info = message_info(&msg);
+    let ctx = TextContext {
+        msg,
+        path,
+        info: message_info(msg),
+    };
     let mut matches = Vec::new();
     for text in &msg.texts {
-        let part = text.part.label();
-        matcher.scan(&text.text, &part, &mut matches);
+        ctx.scan(
+            &text.text,
+            &text.part.label(),
+            None,
+            matcher,
+            opts,
+            &mut matches,
+            &mut out,
+        );
+    }
+    for f in &msg.fields {
+        let part = MailPart::Field(f.name.clone()).label();
+        ctx.scan(
+            &f.text,
+            &part,
+            Some(f.category),
+            matcher,
+            opts,
+            &mut matches,
+            &mut out,
+        );
+    }
+    out
+}
+
+/// What every finding of one message shares.
+struct TextContext<'m> {
+    msg: &'m MailMessage,
+    path: &'m str,
+    info: MessageInfo,
+}
+
+impl TextContext<'_> {
+    /// Scan one text of the message. In a field meant for `structured`, matches of
+    /// that category are its inventory, not findings.
+    #[allow(clippy::too_many_arguments)]
+    fn scan(
+        &self,
+        text: &str,
+        part: &str,
+        structured: Option<Category>,
+        matcher: &mut Matcher,
+        opts: &ScanOptions,
+        matches: &mut Vec<crate::engine::Match>,
+        out: &mut MessageOut,
+    ) {
+        matcher.scan(text, part, matches);
         // Walk the text once, in match order, to turn byte offsets into line and
         // column-in-line.
         let mut line = 1usize;
         let mut line_start = 0usize;
         let mut pos = 0usize;
-        for m in &matches {
+        for m in matches.iter() {
             if !opts.maker.keeps(m) {
                 continue;
             }
-            let upto = &text.text.as_bytes()[pos..m.start];
+            let category = matcher.rules().rules[m.rule].category;
+            if structured.is_some_and(|c| c == category && !c.is_special()) {
+                continue;
+            }
+            let upto = &text.as_bytes()[pos..m.start];
             for (i, &b) in upto.iter().enumerate() {
                 if b == b'\n' {
                     line += 1;
@@ -123,28 +208,29 @@ fn scan_message(
                 }
             }
             pos = m.start;
-            let line_text = &text.text[line_start..];
+            let line_text = &text[line_start..];
             let (start, end) = char_span(line_text, m.start - line_start, m.end - line_start);
             let loc = Location::Email {
-                message: number,
-                message_id: msg.message_id.clone(),
-                part: part.clone(),
+                message: self.msg.number,
+                message_id: self.msg.message_id.clone(),
+                folder: self.msg.folder.clone(),
+                item: self.msg.item.map(String::from),
+                part: part.to_string(),
                 line,
                 start,
                 end,
             };
-            let value = &text.text[m.start..m.end];
+            let value = &text[m.start..m.end];
             out.findings.push(EncodedFinding::new(opts.maker.make(
                 matcher.rules(),
                 m,
                 value,
-                path,
+                self.path,
                 loc,
-                Some(info.clone()),
+                Some(self.info.clone()),
             )));
         }
     }
-    out
 }
 
 fn message_info(msg: &MailMessage) -> MessageInfo {
@@ -170,35 +256,28 @@ fn message_info(msg: &MailMessage) -> MessageInfo {
     }
 }
 
-/// Totals per mailbox for the inventory of address headers.
+/// Totals per mailbox for the inventory of address headers and named fields.
 #[derive(Default)]
-struct AddressTotals(BTreeMap<String, (u64, u64, u64)>);
+struct AddressTotals(BTreeMap<String, FieldTally>);
 
 impl AddressTotals {
-    fn add(&mut self, other: &BTreeMap<String, (u64, u64, u64)>) {
-        for (h, (a, n, v)) in other {
-            let e = self.0.entry(h.clone()).or_default();
-            e.0 += a;
-            e.1 += n;
-            e.2 += v;
+    fn add(&mut self, other: &BTreeMap<String, FieldTally>) {
+        for (h, t) in other {
+            match self.0.get_mut(h) {
+                Some(e) => e.add(t),
+                None => self.0.entry(h.clone()).or_default().add(t),
+            }
         }
     }
 
     fn into_inventory(self, path: &str, out: &mut Vec<InventoryEntry>) {
-        for (field, (addrs, names, values)) in self.0 {
-            let mut categories = BTreeMap::new();
-            if addrs > 0 {
-                categories.insert(Category::Email, addrs);
-            }
-            if names > 0 {
-                categories.insert(Category::PersonName, names);
-            }
+        for (field, tally) in self.0 {
             out.push(InventoryEntry {
                 path: path.to_string(),
                 field,
                 kind: InventoryKind::Structured,
-                categories,
-                values,
+                categories: tally.categories,
+                values: tally.values,
                 content_type: None,
                 size: None,
             });
@@ -206,8 +285,13 @@ impl AddressTotals {
     }
 }
 
-fn absorb(result: &mut FileResult, state: &mut MailboxState, out: MessageOut, cap: usize) {
-    state.totals.add(&out.addresses);
+pub(super) fn absorb(
+    result: &mut FileResult,
+    state: &mut MailboxState,
+    out: MessageOut,
+    cap: usize,
+) {
+    state.totals.add(&out.fields);
     if let (Some(c), Some((n, id, date))) = (&state.checker, &out.facts) {
         c.check_message(*n, id.as_deref(), *date, &mut state.outcomes);
     }
@@ -241,14 +325,7 @@ pub(super) fn scan_mail(
 ) {
     let pool = matcher.0;
     let cap = opts.limits.max_findings_per_rule_and_file;
-    let mut totals = MailboxState::default();
-    if let Some(p) = opts.policy_for(source) {
-        let c = RecordChecker::for_mail(p, opts.as_of);
-        for w in c.warnings() {
-            result.warnings.push(SourceError::new(&source.display, w));
-        }
-        totals.checker = Some(c).filter(RecordChecker::is_active);
-    }
+    let mut totals = MailboxState::new(source, opts, result);
     match source.kind {
         SourceKind::Maildir => {
             // A few hundred files at a time, so a huge Maildir stays in constant memory.
@@ -288,15 +365,35 @@ pub(super) fn scan_mail(
         },
         _ => scan_mbox(source, pool, opts, result, &mut totals),
     }
-    if let Some(c) = &totals.checker {
-        let outcomes = std::mem::take(&mut totals.outcomes);
-        result
-            .violations
-            .extend(record_violations(&source.display, c, outcomes));
+    totals.finish(source, result);
+}
+
+impl MailboxState {
+    /// The state for one mailbox, with the policy's per-message checks if any.
+    pub(super) fn new(source: &Source, opts: &ScanOptions, result: &mut FileResult) -> Self {
+        let mut state = MailboxState::default();
+        if let Some(p) = opts.policy_for(source) {
+            let c = RecordChecker::for_mail(p, opts.as_of);
+            for w in c.warnings() {
+                result.warnings.push(SourceError::new(&source.display, w));
+            }
+            state.checker = Some(c).filter(RecordChecker::is_active);
+        }
+        state
     }
-    totals
-        .totals
-        .into_inventory(&source.display, &mut result.inventory);
+
+    /// Policy violations and the inventory of the whole mailbox.
+    pub(super) fn finish(mut self, source: &Source, result: &mut FileResult) {
+        if let Some(c) = &self.checker {
+            let outcomes = std::mem::take(&mut self.outcomes);
+            result
+                .violations
+                .extend(record_violations(&source.display, c, outcomes));
+        }
+        self.totals
+            .into_inventory(&source.display, &mut result.inventory);
+        result.inventory.extend(self.attachments.into_values());
+    }
 }
 
 /// One Maildir message file: its output and whether it was read (1) or not (0).
@@ -348,13 +445,20 @@ fn scan_raw_message(
     out
 }
 
-fn error_out(e: SourceError) -> MessageOut {
+pub(super) fn error_out(e: SourceError) -> MessageOut {
+    MessageOut {
+        error: Some(e),
+        ..error_out_empty()
+    }
+}
+
+fn error_out_empty() -> MessageOut {
     MessageOut {
         findings: Vec::new(),
-        addresses: BTreeMap::new(),
+        fields: BTreeMap::new(),
         attachments: Vec::new(),
         warnings: Vec::new(),
-        error: Some(e),
+        error: None,
         facts: None,
     }
 }

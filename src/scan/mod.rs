@@ -4,6 +4,7 @@
 
 mod csv;
 mod mail;
+mod outlook;
 
 use crate::audit::FileResult;
 use crate::classify::FindingMaker;
@@ -167,6 +168,8 @@ fn scan_source(source: &Source, matcher: Matchers<'_>, opts: &ScanOptions) -> Fi
         SourceKind::Mbox | SourceKind::Eml | SourceKind::Maildir => {
             mail::scan_mail(source, matcher, opts, &mut result)
         }
+        SourceKind::Msg => outlook::scan_msg(source, matcher, opts, &mut result),
+        SourceKind::Pst => outlook::scan_pst(source, matcher, opts, &mut result),
     }
     result.finish();
     result

@@ -7,10 +7,11 @@ pub mod decode;
 mod html;
 pub mod mail;
 pub mod mbox;
+pub mod outlook;
 pub mod record;
 mod walk;
 
-use crate::model::MailPart;
+use crate::model::{Category, MailPart};
 use std::path::{Path, PathBuf};
 
 pub use walk::{Discovery, discover};
@@ -27,6 +28,10 @@ pub enum SourceKind {
     Eml,
     /// A Maildir folder: every file in `cur/` and `new/` is one message.
     Maildir,
+    /// An Outlook message saved as a file (OLE compound file, MS-OXMSG).
+    Msg,
+    /// An Outlook data file, .pst or .ost (MS-PST).
+    Pst,
 }
 
 impl SourceKind {
@@ -36,6 +41,8 @@ impl SourceKind {
             SourceKind::Mbox => "mbox",
             SourceKind::Eml => "eml",
             SourceKind::Maildir => "maildir",
+            SourceKind::Msg => "msg",
+            SourceKind::Pst => "pst",
         }
     }
 
@@ -140,6 +147,17 @@ pub struct AttachmentInfo {
     pub scanned: bool,
 }
 
+/// A named field of an Outlook item that is meant for one category (a contact
+/// card's e-mail, phone or address fields): inventory, like an address header. The
+/// rules still run over it, so another category typed into it is a finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordField {
+    /// Lower-case, e.g. `email1`, `mobile_phone`; reported as `field:<name>`.
+    pub name: String,
+    pub category: Category,
+    pub text: String,
+}
+
 /// One message, decoded. This is also what retention checks and data-subject
 /// searches use: the Date, the parties, and whether it carries attachments.
 #[derive(Debug, Clone, Default)]
@@ -153,6 +171,13 @@ pub struct MailMessage {
     pub addresses: Vec<MailAddress>,
     pub texts: Vec<MailText>,
     pub attachments: Vec<AttachmentInfo>,
+    /// Named fields of a contact card or distribution list (empty for mail).
+    pub fields: Vec<RecordField>,
+    /// What kind of Outlook item this is when it is not mail: `contact`,
+    /// `appointment`, `distribution_list`, `task`, `note`, `journal`.
+    pub item: Option<&'static str>,
+    /// Outlook folder path within a .pst (`Inkorg/Kunder`).
+    pub folder: Option<String>,
     /// Something was odd but the message could still be read (depth limit, a part
     /// that did not decode, ...). No values in here.
     pub warnings: Vec<String>,

@@ -176,6 +176,8 @@ fn classify_file(
             d.skipped.push((display, "empty file".into()));
         }
         return;
+    } else if let Some(kind) = outlook_kind(path, &head) {
+        kind
     } else if super::mbox::looks_like_mbox(&head.bytes) {
         SourceKind::Mbox
     } else if ext == "mbox" && !head.binary {
@@ -212,6 +214,23 @@ fn classify_file(
         bytes: len,
         members: Vec::new(),
     });
+}
+
+/// An Outlook file by content: a PST by its magic, a `.msg` by the compound-file
+/// magic and message property streams (so a `.xls` is not one, and a `.msg` called
+/// `.eml` still is).
+fn outlook_kind(path: &Path, head: &super::decode::Head) -> Option<SourceKind> {
+    use super::outlook::{OutlookFormat, msg, sniff};
+    if head.gzip {
+        return None;
+    }
+    match sniff(&head.bytes)? {
+        OutlookFormat::Pst => Some(SourceKind::Pst),
+        OutlookFormat::Cfb => {
+            let f = std::fs::File::open(path).ok()?;
+            msg::is_msg(std::io::BufReader::new(f)).then_some(SourceKind::Msg)
+        }
+    }
 }
 
 /// An RFC 5322 message starts with header lines; require a few well-known ones.

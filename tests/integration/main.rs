@@ -9,6 +9,7 @@ mod eval;
 mod hostile;
 mod html_browser;
 mod layers;
+mod outlook;
 mod policy;
 mod privacy;
 mod recipes;

@@ -43,6 +43,7 @@ fn report(
             messages: if *kind == "csv" { 0 } else { *n },
             encoding: None,
             delimiter: None,
+            items: Default::default(),
         });
     }
     r.inventory = inventory;
@@ -90,6 +91,8 @@ fn mail(message: u64, id: Option<&str>, part: &str) -> Location {
     Location::Email {
         message,
         message_id: id.map(String::from),
+        folder: None,
+        item: None,
         part: part.into(),
         line: 1,
         start: 0,
@@ -599,6 +602,8 @@ fn init_sample() -> Report {
                 Location::Email {
                     message: 1,
                     message_id: Some("<m1@x>".into()),
+                    folder: None,
+                    item: None,
                     part: "attachment:kund lista.csv".into(),
                     line: 1,
                     start: 0,

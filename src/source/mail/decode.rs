@@ -83,7 +83,7 @@ pub(super) fn transfer_decoded<'r>(raw: &'r [u8], part: &MessagePart<'_>) -> Opt
 
 /// Bytes to text: a BOM wins; then a declared charset mail-parser knows (other than
 /// UTF-8); then UTF-8 if the bytes are (mostly) UTF-8; else Windows-1252.
-pub(super) fn decode_bytes(bytes: &[u8], charset: Option<&str>) -> String {
+pub(crate) fn decode_bytes(bytes: &[u8], charset: Option<&str>) -> String {
     if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
         return enc
             .decode_without_bom_handling(bytes.get(bom..).unwrap_or_default())
@@ -121,7 +121,7 @@ pub(super) fn utf8_or_1252(bytes: &[u8]) -> String {
     }
 }
 
-pub(super) fn normalize_newlines(s: String) -> String {
+pub(crate) fn normalize_newlines(s: String) -> String {
     if memchr::memchr(b'\r', s.as_bytes()).is_some() {
         s.replace("\r\n", "\n")
     } else {
@@ -168,7 +168,7 @@ pub(super) fn unflow(text: &str, delsp: bool) -> String {
 
 /// Cut text longer than `max` bytes at a char boundary, with a warning that names the
 /// part and the sizes only.
-pub(super) fn cut(text: &mut String, max: usize, what: &str, warnings: &mut Vec<String>) {
+pub(crate) fn cut(text: &mut String, max: usize, what: &str, warnings: &mut Vec<String>) {
     if text.len() <= max {
         return;
     }

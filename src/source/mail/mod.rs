@@ -41,6 +41,10 @@ use decode::*;
 use headers::*;
 use walk::*;
 
+// Shared with the Outlook readers, which decode the same kinds of text.
+pub(crate) use decode::{cut, decode_bytes, normalize_newlines};
+pub(crate) use walk::{looks_binary, scan_as_text};
+
 /// Why a message could not be read. Never holds header values or body text: the
 /// type has no room for them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]

@@ -352,7 +352,7 @@ pub(super) fn content_type_string(part: &MessagePart<'_>) -> String {
 
 /// Attachments read as text: `text/*`, `message/*`, CSV/JSON/XML types, and generic
 /// types (octet-stream, Excel, ...) whose file name says text.
-pub(super) fn scan_as_text(ctype: &str, subtype: &str, name: &str) -> bool {
+pub(crate) fn scan_as_text(ctype: &str, subtype: &str, name: &str) -> bool {
     if ctype.eq_ignore_ascii_case("text") || ctype.eq_ignore_ascii_case("message") {
         return true;
     }
@@ -388,7 +388,7 @@ pub(super) fn scan_as_text(ctype: &str, subtype: &str, name: &str) -> bool {
 }
 
 /// NUL bytes and no UTF-16 BOM: not text, whatever the type says.
-pub(super) fn looks_binary(b: &[u8]) -> bool {
+pub(crate) fn looks_binary(b: &[u8]) -> bool {
     if b.starts_with(b"\xFF\xFE") || b.starts_with(b"\xFE\xFF") {
         return false;
     }
