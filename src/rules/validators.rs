@@ -395,5 +395,17 @@ fn date(s: &[u8]) -> bool {
     }
 }
 
+/// Each of `good` passes validator `v` and none of `bad` does (the submodules'
+/// tests).
+#[cfg(test)]
+fn cases(v: Validator, good: &[&str], bad: &[&str]) {
+    for g in good {
+        assert!(v.check(g), "{} should accept {g:?}", v.name());
+    }
+    for b in bad {
+        assert!(!v.check(b), "{} should reject {b:?}", v.name());
+    }
+}
+
 #[cfg(test)]
 mod tests;
