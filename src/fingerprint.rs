@@ -35,12 +35,6 @@ impl FingerprintKey {
         let id = blake3::derive_key("gdpr-audit 2026 fingerprint key id v1", &self.0);
         blake3::Hash::from(id).to_hex()[..16].to_string()
     }
-
-    /// A keyed hash of an arbitrary label (used for to-do item ids that include a path).
-    pub fn hash_label(&self, label: &str) -> String {
-        let hex = blake3::keyed_hash(&self.0, label.as_bytes()).to_hex();
-        hex[..16].to_string()
-    }
 }
 
 impl std::fmt::Debug for FingerprintKey {

@@ -1,5 +1,8 @@
 //! Every sentence a report shows, in one place per language. Swedish is the first
 //! language of many users; English is the default.
+//!
+//! Over 500 lines: it is tables of sentences, one per language, kept in one file so a
+//! translator sees every sentence and its counterpart together.
 
 use crate::model::{Action, Category, Priority};
 

@@ -112,6 +112,7 @@ impl Drop for ProgressBar {
     }
 }
 
+// Over 80 lines: the scan pipeline step by step (config, rules, keys, discovery, scan, assembly), each with its error context.
 pub(super) fn run_pipeline(
     input: &InputArgs,
     show_values: bool,
@@ -293,6 +294,7 @@ fn plan_todo(report: &Report, rules: &RuleSet, lang: Lang) -> Vec<crate::audit::
     items
 }
 
+// Over 80 lines: the scan command's steps (baseline, allowlist, policy, outputs, exit code) in the order they apply.
 pub fn scan_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> {
     let mut planned = Vec::new();
     if let Some(dir) = &args.export_actions {

@@ -3,6 +3,9 @@
 //! Every table is laid out for `opts.width` (80 columns by default) and input text
 //! is stripped of control characters so a crafted field name cannot drive the
 //! terminal.
+//!
+//! Over 500 lines: one section writer per report section, in report order; the
+//! layout helpers are in `table/layout.rs`.
 
 use super::common::{
     baseline_counts, capitalize, findings_by_category, human_bytes, inventory_categories, owner,
@@ -16,10 +19,7 @@ use crate::finding::MessageInfo;
 use crate::i18n::{self, Noun, counted};
 use crate::model::{Category, Location, Priority, Severity};
 use crate::todo::category_weight;
-use comfy_table::{
-    Attribute, Cell, CellAlignment, Color, ColumnConstraint, ContentArrangement, Table, Width,
-    presets,
-};
+use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Table, presets};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 
@@ -30,6 +30,9 @@ const MESSAGES: usize = 20;
 /// Inventory rows per group; the full inventory is in HTML and Markdown.
 const INVENTORY_ROWS: usize = 30;
 /// Errors and warnings listed.
+mod layout;
+use layout::{clean, place, reserve, wrap};
+
 const LIST_LIMIT: usize = 20;
 
 pub fn render(
@@ -488,73 +491,6 @@ fn coverage_lines(
         writeln!(out, "{}", wrap(own, width, ""))?;
     }
     Ok(())
-}
-
-/// `…/crm/contacts.csv → notes`, the path cut from the left to fit `room`; the
-/// field goes on a line of its own when both do not fit, so nothing wraps mid-word.
-fn place(path: &str, field: &str, room: usize) -> String {
-    let field = clean(field);
-    let field = if field.chars().count() > room - 2 {
-        format!("{}…", field.chars().take(room - 3).collect::<String>())
-    } else {
-        field
-    };
-    let path = clean(&truncate_left(path, room));
-    if path.chars().count() + field.chars().count() + 3 <= room {
-        format!("{path} → {field}")
-    } else {
-        format!("{path}\n→ {field}")
-    }
-}
-
-/// Give the "where" column `room` characters (plus its padding) so paths are cut
-/// by us, not wrapped.
-fn reserve(tb: &mut Table, column: usize, room: usize) {
-    if let Some(c) = tb.column_mut(column) {
-        c.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(
-            room as u16 + 2,
-        )));
-    }
-}
-
-/// Word-wrap `text` to `width` columns, every line starting with `indent`; a word
-/// longer than a line is cut.
-fn wrap(text: &str, width: usize, indent: &str) -> String {
-    let room = width.saturating_sub(indent.chars().count()).max(10);
-    let mut lines: Vec<String> = Vec::new();
-    let mut line = String::new();
-    for word in text.split(' ').filter(|w| !w.is_empty()) {
-        let mut word = word.to_string();
-        while word.chars().count() > room {
-            if !line.is_empty() {
-                lines.push(std::mem::take(&mut line));
-            }
-            let head: String = word.chars().take(room).collect();
-            word = word.chars().skip(room).collect();
-            lines.push(head);
-        }
-        let needed = line.chars().count() + usize::from(!line.is_empty()) + word.chars().count();
-        if needed > room && !line.is_empty() {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(&word);
-    }
-    if !line.is_empty() || lines.is_empty() {
-        lines.push(line);
-    }
-    lines
-        .iter()
-        .map(|l| format!("{indent}{l}"))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// Untrusted text made safe for a terminal, on one line.
-fn clean(s: &str) -> String {
-    crate::terminal_text::one_line(s)
 }
 
 fn priority_cell(p: Priority, color: bool) -> Cell {

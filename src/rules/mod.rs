@@ -280,7 +280,7 @@ impl RuleSetBuilder {
                     rule: None,
                     line: None,
                     column: None,
-                    message: e,
+                    message: e.to_string(),
                 }),
             }
         }

@@ -9,9 +9,11 @@
 //!   structured column, 1.0 otherwise;
 //! * volume: 1 + log10(records affected);
 //! * confidence: the mean confidence of the matches;
-//! * age: 1.0, or up to 1.5 for data kept past its retention period (policies).
+//! * age: 1.0; 1.5 for records kept past their retention period (policy violations).
 //!
-//! P1 ≥ 18 (fix this week), P2 ≥ 9, P3 ≥ 4, else P4 (housekeeping).
+//! P1 ≥ 18 (fix this week), P2 ≥ 9, P3 ≥ 4, else P4 (housekeeping): [`Priority`].
+//! The formula is written once, in [`score`]; items made from policy violations
+//! (`policy::todo_items`) use it too, with exposure 1.0.
 
 use crate::audit::{Report, ScoreFactors, TodoItem};
 use crate::i18n::{self, Lang};

@@ -65,7 +65,7 @@ pub struct Kept {
 
 /// Read a plan file.
 pub fn load(path: &std::path::Path) -> Result<PlanFile, String> {
-    let text = crate::source::read_limited_text(path, 256 << 20)?;
+    let text = crate::source::read_limited_text(path, 256 << 20).map_err(|e| e.to_string())?;
     serde_json::from_str(&text)
         .map_err(|e| format!("not an erasure plan from `subject erase`: {e}"))
 }
