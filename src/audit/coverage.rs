@@ -4,6 +4,7 @@
 
 use super::{ErrorEntry, Summary};
 use crate::source::own_output::OWN_OUTPUT_REASON;
+use crate::source::sniff::NOT_DATA_REASON;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -25,6 +26,10 @@ pub struct Coverage {
     /// not inputs, so they do not make the coverage incomplete.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub own_outputs: Vec<ErrorEntry>,
+    /// Configuration, code and documentation passed over: they hold no records, so
+    /// they do not make the coverage incomplete either.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_data: Vec<ErrorEntry>,
 }
 
 impl Coverage {
@@ -34,6 +39,9 @@ impl Coverage {
             .iter()
             .cloned()
             .partition(|e| e.error.ends_with(OWN_OUTPUT_REASON));
+        let (not_data, skipped): (Vec<ErrorEntry>, Vec<ErrorEntry>) = skipped
+            .into_iter()
+            .partition(|e| e.error.ends_with(NOT_DATA_REASON));
         let not_read: BTreeSet<&str> = s
             .errors
             .iter()
@@ -51,6 +59,7 @@ impl Coverage {
             failed: s.errors.clone(),
             skipped,
             own_outputs,
+            not_data,
         }
     }
 
@@ -89,12 +98,17 @@ mod tests {
                 "a/report.csv",
                 &crate::source::own_output::reason("a CSV report"),
             ),
+            entry(
+                "a/ci.yml",
+                &format!("configuration (.yml), {NOT_DATA_REASON}"),
+            ),
         ];
         r.summary.errors = vec![entry("a/broken.csv", "invalid UTF-8")];
         let c = Coverage::of(&r.summary);
         assert!(!c.complete);
         assert_eq!((c.files_not_read, c.files_total), (2, 4));
         assert_eq!(c.own_outputs.len(), 1);
+        assert_eq!(c.not_data.len(), 1);
         assert_eq!(
             c.not_read().map(|(f, _)| f).collect::<Vec<_>>(),
             [true, false]

@@ -86,6 +86,25 @@ pub fn own_outputs(lang: Lang, n: usize) -> String {
     }
 }
 
+pub fn not_data(lang: Lang, n: usize) -> String {
+    match (lang, n) {
+        (Lang::En, 1) => {
+            "1 configuration, code or documentation file was passed over (not data).".into()
+        }
+        (Lang::En, _) => {
+            format!("{n} configuration, code or documentation files were passed over (not data).")
+        }
+        (Lang::Sv, 1) => {
+            "1 konfigurations-, kod- eller dokumentationsfil hoppades över (inte data).".into()
+        }
+        (Lang::Sv, _) => {
+            format!(
+                "{n} konfigurations-, kod- eller dokumentationsfiler hoppades över (inte data)."
+            )
+        }
+    }
+}
+
 /// Column headings of the list of files not read.
 pub fn columns(lang: Lang) -> [&'static str; 3] {
     match lang {

@@ -23,8 +23,19 @@ pub(crate) struct CoverageText {
     pub not_read: Vec<NotRead>,
     /// "… N more (--verbose lists them all)" when the list was cut.
     pub more: Option<String>,
-    /// The tool's own outputs that were passed over, counted.
+    /// The tool's own outputs, and the configuration, code and documentation files,
+    /// that were passed over, counted (they are not inputs).
     pub own_outputs: Option<String>,
+}
+
+/// What was passed over without making the coverage incomplete, in words.
+fn passed_over(c: &crate::audit::Coverage, lang: Lang) -> Option<String> {
+    let own = (!c.own_outputs.is_empty()).then(|| words::own_outputs(lang, c.own_outputs.len()));
+    let not_data = (!c.not_data.is_empty()).then(|| words::not_data(lang, c.not_data.len()));
+    match (own, not_data) {
+        (Some(a), Some(b)) => Some(format!("{a} {b}")),
+        (a, b) => a.or(b),
+    }
 }
 
 pub(crate) fn coverage_text(report: &Report, lang: Lang, limit: Option<usize>) -> CoverageText {
@@ -54,8 +65,7 @@ pub(crate) fn coverage_text(report: &Report, lang: Lang, limit: Option<usize>) -
         complete: c.complete && !c.nothing_read(),
         not_read,
         more: (shown < total).then(|| words::more(lang, total - shown)),
-        own_outputs: (!c.own_outputs.is_empty())
-            .then(|| words::own_outputs(lang, c.own_outputs.len())),
+        own_outputs: passed_over(c, lang),
     }
 }
 

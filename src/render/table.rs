@@ -3,6 +3,9 @@
 //! Every table is laid out for `opts.width` (80 columns by default) and input text
 //! is stripped of control characters so a crafted field name cannot drive the
 //! terminal.
+//!
+//! Over 500 lines: one section writer per report section, in report order; the
+//! layout helpers are in `table/layout.rs`.
 
 use super::common::{
     baseline_counts, capitalize, findings_by_category, human_bytes, inventory_categories, owner,

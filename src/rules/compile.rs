@@ -370,7 +370,9 @@ pub fn must_match_digit(pattern: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// One automaton over a rule's context (or exclusion) words.
+/// One automaton over a rule's context (or exclusion) words. A contiguous NFA,
+/// not a DFA: it runs only on the windows around candidates and on names, and a
+/// thousand small DFAs (256-wide transition tables) cost tens of megabytes.
 fn word_automaton(words: &[String]) -> Option<AhoCorasick> {
     if words.is_empty() {
         return None;
@@ -381,7 +383,7 @@ fn word_automaton(words: &[String]) -> Option<AhoCorasick> {
     AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::Standard)
-        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
         .build(spellings)
         .ok()
 }

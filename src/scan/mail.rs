@@ -2,6 +2,10 @@
 //! parallel batches; Maildir messages and .eml files are messages of their own.
 //! Address headers go to the inventory; subject, body and text attachments are free
 //! text, so every match there is a finding.
+//!
+//! Over 500 lines: the per-message scan and the three mailbox walks (mbox batches,
+//! Maildir files, single messages) share the message state and error paths; it is
+//! split once sharding's byte-range mbox walk lands beside it.
 
 use super::char_cursor::CharCursor;
 use super::{Matchers, ScanOptions, mail_meta};
