@@ -34,6 +34,8 @@ pub enum Command {
     Baseline(BaselineArgs),
     /// What is new, fixed and unchanged between two JSON reports.
     Diff(DiffArgs),
+    /// Merge the partial reports of a sharded scan into the report one scan writes.
+    Merge(MergeArgs),
     /// Scan and write a draft gdpr-audit.yaml: the first version of a record of processing.
     Init(InitArgs),
     /// Render a saved JSON report in another format, without scanning again.
@@ -88,8 +90,11 @@ pub struct RuleArgs {
 #[derive(Debug, Clone, Args)]
 pub struct InputArgs {
     /// Files or directories to scan.
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(required_unless_present = "files_from", value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// Scan also the paths listed in FILE, one per line (from another tool).
+    #[arg(long, value_name = "FILE")]
+    pub files_from: Option<PathBuf>,
     /// Policy file (default: gdpr-audit.yaml in the current directory or a parent).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -188,6 +193,44 @@ pub struct ScanArgs {
     /// Write, per to-do action that targets records, a CSV of the affected record ids.
     #[arg(long, value_name = "DIR")]
     pub export_actions: Option<PathBuf>,
+    /// Language of the report text.
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    pub lang: Lang,
+    /// Scan only shard K of N (whole files, by a stable hash of their path) and
+    /// write a partial report for `merge`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<crate::scan::shard::ShardSpec>,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Partial reports of `scan --shard`, or directories of them (`*.jsonl`).
+    #[arg(required = true, value_name = "PART")]
+    pub parts: Vec<PathBuf>,
+    /// Output format (default: table on a terminal, json otherwise).
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<Format>,
+    /// Write the report to FILE (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// The policy file the shards used (default: gdpr-audit.yaml in the current
+    /// directory or a parent).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore any gdpr-audit.yaml that would be found automatically.
+    #[arg(long)]
+    pub no_config: bool,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// Exit 1 when a finding or violation at or above this severity exists.
+    #[arg(long, value_enum, default_value_t = FailOn::High)]
+    pub fail_on: FailOn,
+    /// Exit 1 when there are more than N findings (after the allowlist).
+    #[arg(long, value_name = "N")]
+    pub max_findings: Option<u64>,
+    /// Exit 2 when any input could not be read.
+    #[arg(long)]
+    pub strict: bool,
     /// Language of the report text.
     #[arg(long, value_enum, default_value_t = Lang::En)]
     pub lang: Lang,

@@ -7,6 +7,7 @@
 mod file_result;
 mod groups;
 mod items;
+pub mod partial;
 
 pub use file_result::{FileResult, SourceSummary};
 pub use groups::{FindingGroups, Group, Regroup};

@@ -5,6 +5,7 @@ mod misc;
 pub mod rule_examples;
 mod rules;
 mod scan;
+mod shard;
 mod subject;
 
 use crate::ExitStatus;
@@ -23,6 +24,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
         Command::Scan(args) => scan::scan_command(&args, quiet),
         Command::Baseline(args) => scan::baseline_command(&args, quiet),
         Command::Init(args) => scan::init_command(&args, quiet),
+        Command::Merge(args) => shard::merge_command(&args, quiet),
         Command::Diff(args) => misc::diff_command(&args),
         Command::Report(args) => misc::report_command(&args),
         Command::Rules { command, rules } => rules::rules_command(command, &rules),
@@ -49,10 +51,16 @@ pub const REPORT_SCHEMA: &str = include_str!("../../schema/report.schema.json");
 pub const SUBJECT_SCHEMA: &str = include_str!("../../schema/subject.schema.json");
 
 pub fn load_rules(args: &RuleArgs) -> Result<RuleSet> {
+    Ok(load_rules_fingerprinted(args)?.0)
+}
+
+/// The rules, and a hash of their files' text (shards of one scan use the same).
+pub fn load_rules_fingerprinted(args: &RuleArgs) -> Result<(RuleSet, String)> {
     let mut b = RuleSetBuilder::new(!args.no_default_rules);
     for p in &args.rules {
         b.add_path(p);
     }
+    let fingerprint = b.fingerprint();
     let rules = b
         .build()
         .map_err(|e| anyhow::anyhow!("{e}"))
@@ -60,7 +68,7 @@ pub fn load_rules(args: &RuleArgs) -> Result<RuleSet> {
     if rules.is_empty() {
         bail!("no rules loaded (--no-default-rules without --rules)");
     }
-    Ok(rules)
+    Ok((rules, fingerprint))
 }
 
 fn fail_threshold(f: FailOn) -> Option<Severity> {

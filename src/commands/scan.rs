@@ -3,8 +3,8 @@
 //! to-do list.
 
 use super::{
-    commit, fail_threshold, load_rules, stage_output, stdout_is_terminal, terminal_width,
-    write_output,
+    commit, fail_threshold, load_rules_fingerprinted, stage_output, stdout_is_terminal,
+    terminal_width, write_output,
 };
 use crate::ExitStatus;
 use crate::audit::Report;
@@ -33,11 +33,11 @@ struct Scanned {
 }
 
 /// An output a command will write, checked against the inputs before the scan.
-struct Planned<'a> {
-    flag: &'a str,
-    path: &'a std::path::Path,
+pub(super) struct Planned<'a> {
+    pub flag: &'a str,
+    pub path: &'a std::path::Path,
     /// Refuse also the directory holding a scanned file (export folders).
-    beside_files: bool,
+    pub beside_files: bool,
 }
 
 pub(super) fn parse_delimiter(s: &str) -> Result<u8> {
@@ -49,10 +49,10 @@ pub(super) fn parse_delimiter(s: &str) -> Result<u8> {
 }
 
 /// Shows files done and bytes per second on a terminal; nothing otherwise.
-struct ProgressBar(Option<indicatif::ProgressBar>);
+pub(super) struct ProgressBar(Option<indicatif::ProgressBar>);
 
 impl ProgressBar {
-    fn new(sources: &[Source], quiet: bool) -> ProgressBar {
+    pub(super) fn new(sources: &[Source], quiet: bool) -> ProgressBar {
         let total: u64 = sources.iter().map(|s| s.bytes).sum();
         if quiet || !std::io::stderr().is_terminal() || total < 8 * 1024 * 1024 {
             return ProgressBar(None);
@@ -83,13 +83,36 @@ impl Drop for ProgressBar {
     }
 }
 
-fn run_pipeline(
+/// Everything a scan sets up before it reads a file: rules, policy, key, options,
+/// the sources found. A single scan and every shard of a sharded one start here.
+pub(super) struct Prepared {
+    pub matcher: Matcher,
+    pub pool: rayon::ThreadPool,
+    pub config: Option<crate::policy::Config>,
+    pub opts: ScanOptions,
+    pub discovery: source::Discovery,
+    pub inputs: Inputs,
+    /// What makes shards parts of one scan (see [`crate::audit::partial`]).
+    pub identity: crate::audit::partial::ScanIdentity,
+}
+
+impl Prepared {
+    /// What judgement does to each file's result as it comes, before it is added
+    /// to the report or written to a partial: the `id_field` values of its
+    /// violations are set aside and masked.
+    pub fn settle(&self, result: &mut crate::audit::FileResult) {
+        if let Some(c) = &self.config {
+            crate::policy::record_names::mask_record_names(result, c, self.opts.maker.show_values);
+        }
+    }
+}
+
+pub(super) fn prepare(
     input: &InputArgs,
     show_values: bool,
-    lang: Lang,
     quiet: bool,
     planned: &[Planned<'_>],
-) -> Result<Scanned> {
+) -> Result<Prepared> {
     if !(0.0..=1.0).contains(&input.min_confidence) {
         bail!("--min-confidence must be between 0 and 1");
     }
@@ -101,13 +124,14 @@ fn run_pipeline(
         .as_deref()
         .map(parse_delimiter)
         .transpose()?;
-    let rules = load_rules(&input.rules)?;
+    let paths = super::shard::input_paths(input)?;
+    let (rules, rules_fingerprint) = load_rules_fingerprinted(&input.rules)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(input.threads.unwrap_or(0))
         .build()
         .context("cannot start worker threads")?;
     let cwd = std::env::current_dir().unwrap_or_else(|_| ".".into());
-    let config = load_config(input, &cwd, quiet)?;
+    let (config, config_fingerprint) = load_config_fingerprinted(input, &cwd, quiet)?;
     let as_of = match &input.as_of {
         Some(d) => d
             .parse::<jiff::civil::Date>()
@@ -151,19 +175,15 @@ fn run_pipeline(
             show_values,
             key,
             min_confidence: input.min_confidence,
-            roots: input
-                .paths
-                .iter()
-                .map(|p| source::display_path(p))
-                .collect(),
+            roots: paths.iter().map(|p| source::display_path(p)).collect(),
         },
         delimiter,
         no_header: input.no_header,
         policy: config.clone().map(std::sync::Arc::new),
         as_of,
     };
-    let discovery = source::discover(&input.paths, &limits);
-    let inputs = Inputs::new(&input.paths).with_found(
+    let discovery = source::discover(&paths, &limits);
+    let inputs = Inputs::new(&paths).with_found(
         discovery
             .sources
             .iter()
@@ -172,34 +192,79 @@ fn run_pipeline(
     for p in planned.iter().filter(|p| p.path.as_os_str() != "-") {
         inputs.refuse(p.flag, p.path, p.beside_files)?;
     }
-    let matcher = Matcher::new(rules);
+    let identity = super::shard::identity(&opts, &discovery, rules_fingerprint, config_fingerprint);
+    Ok(Prepared {
+        matcher: Matcher::new(rules),
+        pool,
+        config,
+        opts,
+        discovery,
+        inputs,
+        identity,
+    })
+}
+
+fn run_pipeline(
+    input: &InputArgs,
+    show_values: bool,
+    lang: Lang,
+    quiet: bool,
+    planned: &[Planned<'_>],
+) -> Result<Scanned> {
+    let prepared = prepare(input, show_values, quiet, planned)?;
+    let Prepared {
+        matcher,
+        pool,
+        opts,
+        discovery,
+        ..
+    } = &prepared;
     let progress = ProgressBar::new(&discovery.sources, quiet);
-    let mut report = Report::begin(discovery.errors, discovery.skipped);
+    let mut report = Report::begin(discovery.errors.clone(), discovery.skipped.clone());
     pool.install(|| {
-        scan::scan_sources_with(&discovery.sources, &matcher, &opts, &progress, &mut |r| {
-            report.add(r)
-        })
+        scan::scan_sources_with(
+            &discovery.sources,
+            matcher,
+            opts,
+            &progress,
+            &mut |mut r| {
+                prepared.settle(&mut r);
+                report.add(r)
+            },
+        )
     });
     drop(progress);
     crate::interrupt::check()?;
+    let nothing_read = finish_report(&mut report, prepared.config.as_ref(), matcher.rules(), lang);
+    Ok(Scanned {
+        report,
+        rules: prepared.matcher.rules().clone(),
+        nothing_read,
+        inputs: prepared.inputs,
+    })
+}
+
+/// What is decided over the whole report once every file is in — the allowlist,
+/// the source-level policy checks, the to-do list — for a single scan and a merge
+/// of shards alike. True when nothing at all could be read.
+pub(super) fn finish_report(
+    report: &mut Report,
+    config: Option<&crate::policy::Config>,
+    rules: &RuleSet,
+    lang: Lang,
+) -> bool {
     let nothing_read = report.summary.records == 0 && report.summary.messages == 0;
-    if let Some(c) = &config {
+    if let Some(c) = config {
         let before = report.findings.len();
-        report.summary.allowlist = crate::suppress::apply(&mut report, &c.allowlist);
+        report.summary.allowlist = crate::suppress::apply(report, &c.allowlist);
         if report.findings.len() != before {
             report.refresh_counts();
         }
-        let mut source_level = crate::policy::source_violations(c, &report);
+        let mut source_level = crate::policy::source_violations(c, report);
         report.violations.append(&mut source_level);
-        crate::policy::record_names::mask_record_names(&mut report, c, show_values);
     }
-    report.todo = plan_todo(&report, matcher.rules(), lang);
-    Ok(Scanned {
-        report,
-        rules: matcher.rules().clone(),
-        nothing_read,
-        inputs,
-    })
+    report.todo = plan_todo(report, rules, lang);
+    nothing_read
 }
 
 /// The input limits the command line sets.
@@ -221,17 +286,16 @@ pub(super) fn load_config(
     cwd: &std::path::Path,
     quiet: bool,
 ) -> Result<Option<crate::policy::Config>> {
-    let path = match (&input.config, input.no_config) {
-        (Some(p), _) => Some(p.clone()),
-        (None, true) => None,
-        (None, false) => crate::policy::discover(cwd),
-    };
-    let Some(path) = path else { return Ok(None) };
-    let config = crate::policy::Config::load(&path).map_err(|e| anyhow::anyhow!("{e}"))?;
-    if !quiet && input.config.is_none() {
-        eprintln!("note: using policy {}", path.display());
-    }
-    Ok(Some(config))
+    Ok(load_config_fingerprinted(input, cwd, quiet)?.0)
+}
+
+/// The policy, and a hash of its file (shards of one scan use the same one).
+pub(super) fn load_config_fingerprinted(
+    input: &InputArgs,
+    cwd: &std::path::Path,
+    quiet: bool,
+) -> Result<(Option<crate::policy::Config>, Option<String>)> {
+    super::shard::load_policy(input.config.as_deref(), input.no_config, cwd, quiet)
 }
 
 /// The to-do list: findings and policy violations, most urgent first.
@@ -247,6 +311,9 @@ fn plan_todo(report: &Report, rules: &RuleSet, lang: Lang) -> Vec<crate::audit::
 }
 
 pub fn scan_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> {
+    if args.shard.is_some() || args.format == Some(Format::Partial) {
+        return super::shard::shard_command(args, quiet);
+    }
     let mut planned = Vec::new();
     if let Some(dir) = &args.export_actions {
         planned.push(Planned {
@@ -295,57 +362,106 @@ pub fn scan_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> {
         ),
         None => None,
     };
-    let to_terminal = stdout_is_terminal(args.output.as_deref());
-    let format = args.format.unwrap_or(if to_terminal {
+    let shown = Shown {
+        format: args.format,
+        output: args.output.as_deref(),
+        lang: args.lang,
+    };
+    stage_report(&mut outputs, &report, &shown, &rules, &inputs)?;
+    commit(outputs)?;
+    if let (Some(written), Some(dir), false) = (&exported, &args.export_actions, quiet) {
+        eprintln!("wrote {} action files to {}", written.len(), dir.display());
+    }
+    Ok(exit_status(
+        &report,
+        nothing_read,
+        Verdict {
+            strict: args.strict,
+            fail_on: args.fail_on,
+            max_findings: args.max_findings,
+        },
+        quiet,
+    ))
+}
+
+/// How a finished report is shown (`scan` and `merge`).
+pub(super) struct Shown<'a> {
+    pub format: Option<Format>,
+    pub output: Option<&'a std::path::Path>,
+    pub lang: Lang,
+}
+
+/// Render the report as `--format` asks (table on a terminal, JSON otherwise)
+/// and stage it for `--output`.
+pub(super) fn stage_report(
+    outputs: &mut crate::output_target::Outputs,
+    report: &Report,
+    shown: &Shown<'_>,
+    rules: &RuleSet,
+    inputs: &Inputs,
+) -> Result<()> {
+    let to_terminal = stdout_is_terminal(shown.output);
+    let format = shown.format.unwrap_or(if to_terminal {
         Format::Table
     } else {
         Format::Json
     });
     let ropts = render::RenderOptions {
-        lang: args.lang,
+        lang: shown.lang,
         color: to_terminal && std::env::var_os("NO_COLOR").is_none(),
         width: terminal_width(),
-        rules: &rules,
+        rules,
     };
     stage_output(
-        &mut outputs,
+        outputs,
         "--output",
-        args.output.as_deref(),
-        &inputs,
+        shown.output,
+        inputs,
         super::report_text(format),
-        |w| render::render(&report, format, &ropts, w),
-    )?;
-    commit(outputs)?;
-    if let (Some(written), Some(dir), false) = (&exported, &args.export_actions, quiet) {
-        eprintln!("wrote {} action files to {}", written.len(), dir.display());
-    }
+        |w| render::render(report, format, &ropts, w),
+    )
+}
+
+/// What makes a finished report fail the run (`scan` and `merge`).
+pub(super) struct Verdict {
+    pub strict: bool,
+    pub fail_on: crate::cli::FailOn,
+    pub max_findings: Option<u64>,
+}
+
+pub(super) fn exit_status(
+    report: &Report,
+    nothing_read: bool,
+    verdict: Verdict,
+    quiet: bool,
+) -> ExitStatus {
     if nothing_read {
         if !quiet {
             eprintln!("error: no readable input");
         }
-        return Ok(ExitStatus::Error);
+        return ExitStatus::Error;
     }
-    if args.strict && !report.summary.errors.is_empty() {
+    if verdict.strict && !report.summary.errors.is_empty() {
         if !quiet {
             eprintln!(
                 "error: {} inputs could not be read (--strict)",
                 report.summary.errors.len()
             );
         }
-        return Ok(ExitStatus::Error);
+        return ExitStatus::Error;
     }
-    let over_threshold = fail_threshold(args.fail_on).is_some_and(|t| {
+    let over_threshold = fail_threshold(verdict.fail_on).is_some_and(|t| {
         report.worst_severity().is_some_and(|w| w >= t)
             || report.violations.iter().any(|v| v.kind.severity() >= t)
     });
-    let too_many = args
+    let too_many = verdict
         .max_findings
         .is_some_and(|n| report.summary.findings > n);
-    Ok(if over_threshold || too_many {
+    if over_threshold || too_many {
         ExitStatus::Findings
     } else {
         ExitStatus::Clean
-    })
+    }
 }
 
 pub fn baseline_command(args: &BaselineArgs, quiet: bool) -> Result<ExitStatus> {

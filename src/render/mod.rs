@@ -11,6 +11,7 @@ pub mod html;
 pub mod init_draft;
 pub mod json;
 pub mod markdown;
+pub mod partial;
 pub mod sarif;
 mod sections;
 pub mod subject;
@@ -30,6 +31,8 @@ pub enum Format {
     Html,
     Csv,
     Sarif,
+    /// A shard's partial report for `merge` (JSON Lines; written by `scan --shard`).
+    Partial,
 }
 
 /// What every renderer may need besides the report.
@@ -57,5 +60,8 @@ pub fn render(
         Format::Html => html::render(report, opts, out),
         Format::Csv => csv::render(report, opts, out),
         Format::Sarif => sarif::render(report, opts, out),
+        Format::Partial => Err(std::io::Error::other(
+            "a partial report is written by `scan --shard K/N`, from the scan itself, not from a report",
+        )),
     }
 }

@@ -277,6 +277,17 @@ impl RuleSetBuilder {
         self
     }
 
+    /// A hash of the rule files' text: shards of one scan must have loaded the
+    /// same rules (their names may differ from machine to machine).
+    pub fn fingerprint(&self) -> String {
+        let mut h = blake3::Hasher::new();
+        for (_, text) in &self.sources {
+            h.update(&(text.len() as u64).to_le_bytes());
+            h.update(text.as_bytes());
+        }
+        h.finalize().to_hex()[..32].to_string()
+    }
+
     pub fn build(&self) -> Result<RuleSet, RuleErrors> {
         if !self.read_errors.is_empty() {
             return Err(RuleErrors(self.read_errors.clone()));

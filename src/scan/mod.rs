@@ -7,6 +7,7 @@ mod csv;
 mod mail;
 mod mail_meta;
 mod outlook;
+pub mod shard;
 
 use crate::audit::FileResult;
 use crate::classify::FindingMaker;
