@@ -17,4 +17,5 @@ mod policy;
 mod privacy;
 mod recipes;
 mod report_formats;
+mod shard;
 mod subject;
