@@ -17,5 +17,6 @@ mod policy;
 mod privacy;
 mod recipes;
 mod report_formats;
+mod scale_out;
 mod shard;
 mod subject;
