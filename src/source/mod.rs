@@ -3,6 +3,7 @@
 //! submodules and hand records on; nothing here knows about rules.
 
 pub mod csv;
+pub mod csv_split;
 pub mod decode;
 mod html;
 pub mod mail;
