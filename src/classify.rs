@@ -209,9 +209,12 @@ impl FindingMaker {
             severity: rule.severity,
             confidence: f64::from(m.confidence).mul_add(100.0, 0.0).round() / 100.0,
             path: path.to_string(),
-            fingerprint: self
-                .key
-                .fingerprint(&rule.id, value, self.fingerprint_path(path), &field),
+            fingerprint: self.key.fingerprint(
+                &rule.id,
+                &fingerprint_value(rule.category, value),
+                self.fingerprint_path(path),
+                &field,
+            ),
             location,
             value: self.show_values.then(|| value.to_string()),
             redacted: mask(rule.category, value),
@@ -227,6 +230,17 @@ impl FindingMaker {
 /// Character offset of byte offset `byte` in `text`.
 pub fn char_offset(text: &str, byte: usize) -> usize {
     text.get(..byte).map(|p| p.chars().count()).unwrap_or(0)
+}
+
+/// The value a fingerprint is taken of: a phone number in its E.164 form, so
+/// `070-123 45 67` and `+46 70 123 45 67` are one number; anything else as found.
+fn fingerprint_value(category: Category, value: &str) -> std::borrow::Cow<'_, str> {
+    use crate::rules::validators::phone;
+    match category {
+        Category::Phone => phone::to_e164(value, phone::DEFAULT_REGION_CODE)
+            .map_or(std::borrow::Cow::Borrowed(value), std::borrow::Cow::Owned),
+        _ => std::borrow::Cow::Borrowed(value),
+    }
 }
 
 #[cfg(test)]
@@ -247,5 +261,23 @@ mod tests {
         );
         assert_eq!(maker.fingerprint_path("exports/x.csv"), "x.csv");
         assert_eq!(maker.fingerprint_path("other/y.csv"), "other/y.csv");
+    }
+
+    #[test]
+    fn phone_fingerprints_use_the_e164_form() {
+        assert_eq!(
+            fingerprint_value(Category::Phone, "070-123 45 67"),
+            "+46701234567"
+        );
+        assert_eq!(
+            fingerprint_value(Category::Phone, "0046 70 123 45 67"),
+            fingerprint_value(Category::Phone, "+46 70 123 45 67")
+        );
+        // not a number any plan has: kept as written
+        assert_eq!(fingerprint_value(Category::Phone, "12-34"), "12-34");
+        assert_eq!(
+            fingerprint_value(Category::Email, "070-123 45 67"),
+            "070-123 45 67"
+        );
     }
 }

@@ -136,9 +136,16 @@ pub struct LimitArgs {
     /// Deepest MIME nesting followed.
     #[arg(long, value_name = "N", default_value_t = 32)]
     pub max_mime_depth: usize,
-    /// Most bytes a gzip file may expand to (more is reported as a possible gzip bomb).
+    /// Most bytes a gzip file, or an archive with all its members, may expand to
+    /// (more is reported as a possible gzip or zip bomb).
     #[arg(long, value_name = "SIZE", default_value = "64G", value_parser = parse_size)]
     pub max_decompressed_size: u64,
+    /// Deepest nesting of archives in archives that is opened (a zip in a zip is 2).
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub max_archive_depth: usize,
+    /// Most members read from one archive, nested archives' included.
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    pub max_archive_members: u64,
     /// Findings listed per rule and file; counts stay exact beyond it.
     #[arg(long, value_name = "N", default_value_t = 100_000)]
     pub max_findings_per_rule: usize,

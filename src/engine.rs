@@ -253,8 +253,8 @@ impl Matcher {
             return;
         }
         let mut confidence = rule.base_confidence;
-        if rule.validator.is_some() {
-            confidence += VALIDATOR_BONUS;
+        if let Some(v) = rule.validator {
+            confidence += VALIDATOR_BONUS - v.confidence_penalty(&text[start..end]);
         }
         let needs_lower = rule.exclude.is_some() || rule.context.is_some();
         let has_hints = !rule.columns.is_empty();

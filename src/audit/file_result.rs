@@ -37,6 +37,9 @@ pub struct FileResult {
     pub inventory: Vec<InventoryEntry>,
     pub errors: Vec<SourceError>,
     pub warnings: Vec<SourceError>,
+    /// (path, reason) for parts passed over on purpose (archive members that are
+    /// not exports, chart sheets).
+    pub skipped: Vec<(String, String)>,
     /// Per-record policy violations (retention, marketing consent, unreadable dates).
     pub violations: Vec<Violation>,
     /// Stored findings per severity and category, counted as they are pushed so
@@ -67,6 +70,7 @@ impl FileResult {
             inventory: Vec::new(),
             errors: Vec::new(),
             warnings: Vec::new(),
+            skipped: Vec::new(),
             violations: Vec::new(),
             by_severity: BTreeMap::new(),
             by_category: BTreeMap::new(),

@@ -180,6 +180,11 @@ impl Report {
             self.record_names
                 .insert((r.summary.path.clone(), row), name);
         }
+        summary.skipped.extend(
+            r.skipped
+                .into_iter()
+                .map(|(path, error)| ErrorEntry { path, error }),
+        );
         summary.sources.push(r.summary);
         self.inventory.extend(r.inventory);
         self.violations.extend(r.violations);

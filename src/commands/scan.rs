@@ -276,6 +276,8 @@ pub(super) fn limits_of(l: &crate::cli::LimitArgs) -> Limits {
         max_decompressed_bytes: l.max_decompressed_size,
         max_findings_per_rule_and_file: l.max_findings_per_rule,
         max_columns: l.max_columns.max(1),
+        max_archive_depth: l.max_archive_depth.max(1),
+        max_archive_members: l.max_archive_members,
         ..Limits::default()
     }
 }

@@ -163,6 +163,25 @@ pub enum Location {
         start: usize,
         end: usize,
     },
+    /// A cell of a spreadsheet: `row` is the 1-based data record (as for CSV),
+    /// `cell` the A1 reference a person can jump to.
+    Sheet {
+        sheet: String,
+        row: u64,
+        column: String,
+        cell: String,
+        start: usize,
+        end: usize,
+    },
+    /// A value of a JSON/NDJSON record: `field` is the column (`contact.emails[].value`),
+    /// `path` the exact place in the object (`contact.emails[0].value`).
+    Json {
+        record: u64,
+        field: String,
+        path: String,
+        start: usize,
+        end: usize,
+    },
     Email {
         message: u64,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -195,14 +214,25 @@ impl Location {
     /// The record number (CSV row or message number) the location belongs to.
     pub fn record(&self) -> u64 {
         match self {
-            Location::Csv { row, .. } => *row,
+            Location::Csv { row, .. } | Location::Sheet { row, .. } => *row,
+            Location::Json { record, .. } => *record,
             Location::Email { message, .. } => *message,
+        }
+    }
+    /// The start offset within the field (for mail: within its line).
+    pub fn start(&self) -> usize {
+        match self {
+            Location::Csv { start, .. }
+            | Location::Sheet { start, .. }
+            | Location::Json { start, .. }
+            | Location::Email { start, .. } => *start,
         }
     }
     /// The field the location belongs to: a CSV column or a mail part.
     pub fn field(&self) -> &str {
         match self {
-            Location::Csv { column, .. } => column,
+            Location::Csv { column, .. } | Location::Sheet { column, .. } => column,
+            Location::Json { field, .. } => field,
             Location::Email { part, .. } => part,
         }
     }

@@ -318,6 +318,8 @@ pub fn glob_matches_suffix(glob: &GlobMatcher, path: &str) -> bool {
         || path
             .match_indices('/')
             .any(|(i, _)| glob.is_match(&path[i + 1..]))
+        // A sheet (`book.xlsx#Kontakter`) is also matched by its workbook.
+        || sheet_of(path).is_some_and(|book| glob_matches_suffix(glob, book))
 }
 
 /// Highest weight first; among equal weights the first in vocabulary order.
@@ -331,6 +333,12 @@ pub fn most_sensitive(cats: impl Iterator<Item = Category>) -> Option<Category> 
 /// The source a path belongs to: itself, or the Maildir folder above it.
 pub(crate) fn owner<'a>(path: &'a str, sources: &'a [String]) -> &'a str {
     crate::source::owning_source(path, sources.iter().map(String::as_str))
+}
+
+/// The workbook of a sheet's path (`dir/book.xlsx#Kontakter` → `dir/book.xlsx`).
+pub fn sheet_of(path: &str) -> Option<&str> {
+    let (book, sheet) = path.rsplit_once('#')?;
+    (!sheet.contains('/') && !book.is_empty()).then_some(book)
 }
 
 #[cfg(test)]

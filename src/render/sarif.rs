@@ -343,8 +343,8 @@ fn message(f: &Finding, rule: Option<&Rule>, lang: Lang) -> String {
         |r| r.name.clone(),
     );
     let (unit, n) = match &f.location {
-        Location::Csv { row, .. } => (rt.record, *row),
         Location::Email { message, .. } => (rt.message_word, *message),
+        other => (rt.record, other.record()),
     };
     format!("{what} {} {} ({unit} {n})", rt.in_, f.location.field())
 }
@@ -356,6 +356,10 @@ fn location(f: &Finding) -> SarifLocation {
         // spans lines. The exact row is in `properties.location`.
         Location::Csv { row, column, .. } => {
             (row + 1, format!("{}#row={row}/column={column}", f.path))
+        }
+        Location::Sheet { sheet, cell, .. } => (1, format!("{}#sheet={sheet}/cell={cell}", f.path)),
+        Location::Json { record, path, .. } => {
+            (1, format!("{}#record={record}/path={path}", f.path))
         }
         // A message number is not a line in the mailbox file; point at its start.
         Location::Email { message, part, .. } => {

@@ -17,6 +17,7 @@ use std::path::Path;
 
 pub use compile::compile;
 pub use validators::Validator;
+pub use validators::phone::to_e164 as phone_to_e164;
 
 /// The bundled pack: (file name, contents). Order matters only for tie-breaking.
 pub const BUILTIN_FILES: &[(&str, &str)] = &[
@@ -27,6 +28,10 @@ pub const BUILTIN_FILES: &[(&str, &str)] = &[
     (
         "rules/identifiers.yaml",
         include_str!("../../rules/identifiers.yaml"),
+    ),
+    (
+        "rules/identifiers_europe.yaml",
+        include_str!("../../rules/identifiers_europe.yaml"),
     ),
     (
         "rules/financial.yaml",

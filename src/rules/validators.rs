@@ -5,7 +5,11 @@
 //! positives. Everything here is pure, allocation-free and total: any `&str`,
 //! including non-ASCII, yields `false` rather than a panic.
 
-use std::net::Ipv6Addr;
+mod bank;
+mod eu_ids;
+mod net;
+mod nordic;
+pub mod phone;
 
 /// A named checksum a rule can require of its candidate matches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -28,6 +32,36 @@ pub enum Validator {
     Ipv4,
     Ipv6,
     Date,
+    DkCprMod11,
+    IsKennitala,
+    SeReservnummer,
+    LtAsmensKodas,
+    LvPersonasKods,
+    GrAmka,
+    BeBis,
+    DeSteuerId,
+    DeSvNummer,
+    FrNir,
+    IePps,
+    UkNino,
+    UkNhs,
+    CzRodneCislo,
+    RoCnp,
+    BgEgn,
+    SiEmso,
+    HrOib,
+    PtCc,
+    AtSvnr,
+    SeBankAccount,
+    SeBankgiro,
+    SePlusgiro,
+    NoKontonummer,
+    DkBankAccount,
+    UkSortCodeAccount,
+    PhoneSe,
+    PhoneIntl,
+    PhoneNational,
+    PhoneNanp,
 }
 
 impl Validator {
@@ -38,7 +72,11 @@ impl Validator {
         &[
             Luhn, PaymentCard, Iban, SePersonnummer, SeSamordningsnummer, SeOrgnrPerson,
             NoFodselsnummer, DkCpr, FiHetu, NlBsn, EsDni, PlPesel, ItCodiceFiscale, EeIsikukood,
-            BeRijksregister, Ipv4, Ipv6, Date,
+            BeRijksregister, Ipv4, Ipv6, Date, DkCprMod11, IsKennitala, SeReservnummer,
+            LtAsmensKodas, LvPersonasKods, GrAmka, BeBis, DeSteuerId, DeSvNummer, FrNir, IePps,
+            UkNino, UkNhs, CzRodneCislo, RoCnp, BgEgn, SiEmso, HrOib, PtCc, AtSvnr, SeBankAccount,
+            SeBankgiro, SePlusgiro, NoKontonummer, DkBankAccount, UkSortCodeAccount, PhoneSe,
+            PhoneIntl, PhoneNational, PhoneNanp,
         ]
     };
 
@@ -59,6 +97,16 @@ impl Validator {
     /// One line for `rules show` and the README.
     pub fn describe(self) -> &'static str {
         META[self as usize].1
+    }
+
+    /// Confidence to take off a candidate that passed: an IP address of a private,
+    /// loopback or documentation range is kept, but is less likely a person's.
+    pub fn confidence_penalty(self, candidate: &str) -> f64 {
+        match self {
+            Validator::Ipv4 | Validator::Ipv6 => net::ip_penalty(candidate),
+            Validator::PhoneSe | Validator::PhoneIntl => phone::intl_penalty(candidate.trim()),
+            _ => 0.0,
+        }
     }
 
     /// True when the candidate (the exact regex match text, possibly with
@@ -83,8 +131,38 @@ impl Validator {
             Validator::EeIsikukood => ee_isikukood(s),
             Validator::BeRijksregister => be_rrn(s),
             Validator::Ipv4 => ipv4(s),
-            Validator::Ipv6 => ipv6(t),
+            Validator::Ipv6 => net::ipv6(t),
             Validator::Date => date(s),
+            Validator::DkCprMod11 => nordic::dk_cpr_mod11(s),
+            Validator::IsKennitala => nordic::is_kennitala(s),
+            Validator::SeReservnummer => nordic::se_reservnummer(s),
+            Validator::LtAsmensKodas => eu_ids::lt_asmens_kodas(s),
+            Validator::LvPersonasKods => eu_ids::lv_personas_kods(s),
+            Validator::GrAmka => eu_ids::gr_amka(s),
+            Validator::BeBis => eu_ids::be_bis(s),
+            Validator::DeSteuerId => eu_ids::de_steuer_id(s),
+            Validator::DeSvNummer => eu_ids::de_sv_nummer(s),
+            Validator::FrNir => eu_ids::fr_nir(s),
+            Validator::IePps => eu_ids::ie_pps(s),
+            Validator::UkNino => eu_ids::uk_nino(s),
+            Validator::UkNhs => eu_ids::uk_nhs(s),
+            Validator::CzRodneCislo => eu_ids::cz_rodne_cislo(s),
+            Validator::RoCnp => eu_ids::ro_cnp(s),
+            Validator::BgEgn => eu_ids::bg_egn(s),
+            Validator::SiEmso => eu_ids::si_emso(s),
+            Validator::HrOib => eu_ids::hr_oib(s),
+            Validator::PtCc => eu_ids::pt_cc(s),
+            Validator::AtSvnr => eu_ids::at_svnr(s),
+            Validator::SeBankAccount => bank::se_bank_account(s),
+            Validator::SeBankgiro => bank::se_bankgiro(s),
+            Validator::SePlusgiro => bank::se_plusgiro(s),
+            Validator::NoKontonummer => bank::no_kontonummer(s),
+            Validator::DkBankAccount => bank::dk_bank_account(s),
+            Validator::UkSortCodeAccount => bank::uk_sort_code_account(s),
+            Validator::PhoneSe => phone::phone_se(t),
+            Validator::PhoneIntl => phone::phone_intl(t),
+            Validator::PhoneNational => phone::phone_national(t),
+            Validator::PhoneNanp => phone::phone_nanp(t),
         }
     }
 }
@@ -92,7 +170,7 @@ impl Validator {
 /// (name, description) indexed by discriminant, so a name and its blurb stay
 /// side by side; the array length makes a missing entry a compile error.
 #[rustfmt::skip]
-const META: [(&str, &str); 18] = [
+const META: [(&str, &str); 48] = [
     ("luhn", "2-19 digits passing the Luhn mod-10 check"),
     ("payment_card", "card number: Luhn, known brand prefix (Visa, MC, Amex...) and its length"),
     ("iban", "IBAN: per-country length and ISO 7064 mod-97 check"),
@@ -109,8 +187,38 @@ const META: [(&str, &str); 18] = [
     ("ee_isikukood", "Estonian isikukood: century digit, birth date and mod-11 check"),
     ("be_rijksregister", "Belgian national register number: date and mod-97 (pre/post-2000)"),
     ("ipv4", "IPv4 dotted quad without leading zeros, not 0.0.0.0 or broadcast"),
-    ("ipv6", "IPv6 address, not unspecified (::) or loopback (::1)"),
+    ("ipv6", "IPv6 address in any compressed form, embedded IPv4 too; not unspecified (::)"),
     ("date", "date 1900-2099: YYYY-MM-DD, YYYYMMDD, YYYY/MM/DD, DD.MM.YYYY, D/M/YYYY"),
+    ("dk_cpr_mod11", "Danish CPR number with the pre-2007 modulus-11 check"),
+    ("is_kennitala", "Icelandic kennitala of a person: date, mod-11 check digit, century digit"),
+    ("se_reservnummer", "Swedish health-care reserve number (Stockholm, Västra Götaland, Carelink formats)"),
+    ("lt_asmens_kodas", "Lithuanian asmens kodas: century digit, birth date and two-stage mod-11 check"),
+    ("lv_personas_kods", "Latvian personas kods: birth date, century digit and mod-11 check"),
+    ("gr_amka", "Greek AMKA: birth date and Luhn check digit"),
+    ("be_bis", "Belgian BIS number: month + 20/40, date and mod-97 (pre/post-2000)"),
+    ("de_steuer_id", "German tax id (Steuer-IdNr): digit-repetition rule and ISO 7064 MOD 11,10"),
+    ("de_sv_nummer", "German social-insurance number: area, birth date, name letter, check digit"),
+    ("fr_nir", "French NIR: sex, month, département (2A/2B) and mod-97 key"),
+    ("ie_pps", "Irish PPS number: seven digits and mod-23 check letter"),
+    ("uk_nino", "UK National Insurance number: allocated prefix letters, six digits, suffix A-D"),
+    ("uk_nhs", "NHS number: ten digits, mod-11 check digit"),
+    ("cz_rodne_cislo", "Czech/Slovak birth number: date (month +20/50/70) and mod-11"),
+    ("ro_cnp", "Romanian CNP: sex/century digit, birth date, county and check digit"),
+    ("bg_egn", "Bulgarian EGN: birth date (century in the month) and check digit"),
+    ("si_emso", "Slovenian EMŠO: birth date, region 50-59 and mod-11 check digit"),
+    ("hr_oib", "Croatian OIB: eleven digits, ISO 7064 MOD 11,10"),
+    ("pt_cc", "Portuguese Cartão de Cidadão document number: mod-10 over digits and letters"),
+    ("at_svnr", "Austrian social-insurance number: check digit and birth date"),
+    ("se_bank_account", "Swedish clearing + account number by the bank's type and check rule"),
+    ("se_bankgiro", "Bankgiro number: 7-8 digits with a dash, mod-10 check"),
+    ("se_plusgiro", "PlusGiro number: 2-8 digits, mod-10 check digit after a dash"),
+    ("no_kontonummer", "Norwegian account number: eleven digits, mod-11 check"),
+    ("dk_bank_account", "Danish reg. nr. and account number: layout (no common check digit)"),
+    ("uk_sort_code_account", "UK sort code and eight-digit account number: layout"),
+    ("phone_se", "phone number valid in its numbering plan; national forms read as Swedish"),
+    ("phone_intl", "phone number in international form (+ or 00) valid in (or of a possible length for) its country's plan"),
+    ("phone_national", "national phone number valid in a Nordic, European or North American plan"),
+    ("phone_nanp", "North American phone number valid in the US or Canadian plan"),
 ];
 
 /// Luhn mod-10 over ASCII digits; `false` on empty input or any non-digit.
@@ -410,7 +518,8 @@ fn fi_hetu(s: &[u8]) -> bool {
         _ => return false,
     };
     let n = num(&ind);
-    if !(2..=899).contains(&n)
+    // 900-999 are temporary identity codes, still a person's
+    if !(2..=999).contains(&n)
         || !is_valid_date(century + dd(date, 4) as i32, dd(date, 2), dd(date, 0))
     {
         return false;
@@ -586,12 +695,6 @@ fn ipv4(s: &[u8]) -> bool {
         n += 1;
     }
     n == 4 && octets != [0; 4] && octets != [255; 4]
-}
-
-fn ipv6(s: &str) -> bool {
-    s.bytes().filter(|&c| c == b':').count() >= 2
-        && s.parse::<Ipv6Addr>()
-            .is_ok_and(|a| !a.is_unspecified() && !a.is_loopback())
 }
 
 fn date(s: &[u8]) -> bool {

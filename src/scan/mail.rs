@@ -426,7 +426,7 @@ pub(super) fn scan_mail(
                 }
             });
         }
-        SourceKind::Eml => match read_message_file(&source.path, opts) {
+        SourceKind::Eml => match read_message_source(source, opts) {
             Ok((raw, truncated)) => {
                 result.summary.messages = 1;
                 if truncated {
@@ -547,8 +547,27 @@ fn read_message_file(
     opts: &ScanOptions,
 ) -> Result<(Vec<u8>, bool), String> {
     let gzip = path.extension().is_some_and(|e| e == "gz");
-    let mut r =
+    let r =
         decode::open_input(path, gzip, &opts.limits).map_err(|e| format!("cannot open: {e}"))?;
+    read_limited(r, opts)
+}
+
+/// An .eml source (a file, or an archive member) and whether it was cut.
+fn read_message_source(source: &Source, opts: &ScanOptions) -> Result<(Vec<u8>, bool), String> {
+    if source.input.is_none() {
+        return read_message_file(&source.path, opts);
+    }
+    let r = source
+        .open(&opts.limits)
+        .map_err(|e| format!("cannot open: {e}"))?;
+    read_limited(r, opts)
+}
+
+/// Up to `--max-message-size` bytes, and whether there was more.
+fn read_limited(
+    mut r: Box<dyn std::io::BufRead + Send>,
+    opts: &ScanOptions,
+) -> Result<(Vec<u8>, bool), String> {
     let mut raw = Vec::new();
     let max = opts.limits.max_message_bytes as u64;
     (&mut r)
@@ -581,7 +600,7 @@ fn scan_mbox(
     totals: &mut MailboxState,
 ) {
     let cap = opts.limits.max_findings_per_rule_and_file;
-    let input = match decode::open_input(&source.path, source.gzip, &opts.limits) {
+    let input = match source.open(&opts.limits) {
         Ok(r) => r,
         Err(e) => {
             result.errors.push(SourceError::new(

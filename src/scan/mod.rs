@@ -4,6 +4,7 @@
 
 mod char_cursor;
 mod csv;
+mod formats;
 mod mail;
 mod mail_meta;
 mod outlook;
@@ -115,8 +116,14 @@ pub fn scan_sources_with(
             .count();
         let (window, after) = rest.split_at(small.max(1));
         rest = after;
-        for r in scan_window(window, (&pool, rules), opts, progress) {
-            on_result(r);
+        if let [alone] = window {
+            // Results go out as they come: an archive's members one by one.
+            scan_guarded(alone, (&pool, rules), opts, on_result);
+            progress.source_done(alone);
+        } else {
+            for r in scan_window(window, (&pool, rules), opts, progress) {
+                on_result(r);
+            }
         }
         release_free_memory();
         if crate::interrupt::is_interrupted() {
@@ -146,39 +153,69 @@ fn scan_window(
     sources
         .par_iter()
         .map(|source| {
-            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| scan_source(source, matcher, opts)));
+            let mut out = Vec::new();
+            scan_guarded(source, matcher, opts, &mut |r| out.push(r));
             progress.source_done(source);
-            match result {
-                Ok(r) => r,
-                Err(_) => {
-                    let mut r = FileResult::new(source);
-                    r.errors.push(SourceError::new(&source.display, "internal error while scanning this file (please report it); the file was skipped"));
-                    r
-                }
-            }
+            out
         })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .flatten()
         .collect()
+}
+
+/// Where a scan hands its results, in order: one per file, one per sheet of a
+/// workbook, one per archive member and one for the archive itself.
+type Emit<'a> = &'a mut dyn FnMut(FileResult);
+
+/// Scan one source; a panic becomes an error naming it (after whatever it had
+/// already handed on), and the scan goes on with the next source.
+fn scan_guarded(source: &Source, matcher: Matchers<'_>, opts: &ScanOptions, emit: Emit<'_>) {
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        scan_source(source, matcher, opts, &mut *emit)
+    }));
+    if result.is_err() {
+        let mut r = FileResult::new(source);
+        r.errors.push(SourceError::new(
+            &source.display,
+            "internal error while scanning this file (please report it); the file was skipped",
+        ));
+        emit(r);
+    }
 }
 
 /// The per-thread matchers and the rule set they share.
 type Matchers<'a> = (&'a MatcherPool, &'a crate::rules::RuleSet);
 
-fn scan_source(source: &Source, matcher: Matchers<'_>, opts: &ScanOptions) -> FileResult {
+/// Scan one source by its kind: a file, or an archive member (which comes back
+/// here, so members of every kind take the same path as files of that kind).
+/// Workbooks give one result per sheet, archives one for themselves and one per
+/// member.
+fn scan_source(source: &Source, matcher: Matchers<'_>, opts: &ScanOptions, emit: Emit<'_>) {
     let mut result = FileResult::new(source);
     if crate::interrupt::is_interrupted() {
-        return result;
+        return emit(result);
     }
     match source.kind {
         SourceKind::Csv => csv::scan_csv(source, matcher, opts, &mut result),
+        SourceKind::Json | SourceKind::Ndjson => {
+            formats::scan_json(source, matcher, opts, &mut result)
+        }
         SourceKind::Mbox | SourceKind::Eml | SourceKind::Maildir => {
             mail::scan_mail(source, matcher, opts, &mut result)
         }
         SourceKind::Msg => outlook::scan_msg(source, matcher, opts, &mut result),
         SourceKind::Pst => outlook::scan_pst(source, matcher, opts, &mut result),
+        SourceKind::Xlsx | SourceKind::Xls | SourceKind::Ods => {
+            return formats::scan_workbook(source, matcher, opts, emit);
+        }
+        SourceKind::Zip | SourceKind::Tar => {
+            return formats::scan_archive(source, matcher, opts, emit);
+        }
     }
     settle_size(source, &mut result);
     result.finish();
-    result
+    emit(result);
 }
 
 /// A file that shrank after it was listed (truncated while being read) is

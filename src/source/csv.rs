@@ -3,7 +3,7 @@
 //! with delimiters, newlines and doubled quotes; ragged rows (reported, scanned).
 //! Records are read as `ByteRecord`s in batches that the scanner hands to threads.
 
-use super::decode::{detect_encoding, open_input};
+use super::decode::detect_encoding;
 use super::record::{
     ByteSpan, Field, FieldName, Record, RecordLocation, RecordNumber, RecordReader,
 };
@@ -53,11 +53,8 @@ pub struct CsvReader {
     span_base: Option<u64>,
 }
 
-/// One data record: its 1-based number (header not counted) and its fields.
-pub struct CsvRecord {
-    pub number: u64,
-    pub fields: ByteRecord,
-}
+/// One data record of a CSV export (positional fields).
+pub use super::table::TableRecord as CsvRecord;
 
 impl CsvReader {
     pub fn open(
@@ -65,7 +62,8 @@ impl CsvReader {
         limits: &Limits,
         delimiter: Option<u8>,
     ) -> Result<CsvReader, SourceError> {
-        let input = open_input(&source.path, source.gzip, limits)
+        let input = source
+            .open(limits)
             .map_err(|e| SourceError::new(&source.display, format!("cannot open: {e}")))?;
         CsvReader::from_input(input, &source.display, limits, delimiter)
     }
@@ -270,10 +268,12 @@ impl CsvReader {
                     rec.number = 1;
                     rec.fields = first;
                 }
-                None => batch.push(CsvRecord {
-                    number: 1,
-                    fields: first,
-                }),
+                None => {
+                    let mut rec = CsvRecord::new();
+                    rec.number = 1;
+                    rec.fields = first;
+                    batch.push(rec);
+                }
             }
             filled = 1;
         }
@@ -282,10 +282,7 @@ impl CsvReader {
                 break Ok(true);
             }
             if filled == batch.len() {
-                batch.push(CsvRecord {
-                    number: 0,
-                    fields: ByteRecord::new(),
-                });
+                batch.push(CsvRecord::new());
             }
             let rec = &mut batch[filled];
             // A record that held a long row gives its room back.
@@ -324,6 +321,29 @@ impl CsvReader {
         };
         batch.truncate(filled);
         result
+    }
+}
+
+impl super::table::TableReader for CsvReader {
+    fn headers(&self) -> &[String] {
+        &self.headers
+    }
+    fn read_batch(
+        &mut self,
+        batch: &mut Vec<CsvRecord>,
+        max_rows: usize,
+        max_bytes: usize,
+    ) -> Result<bool, SourceError> {
+        CsvReader::read_batch(self, batch, max_rows, max_bytes)
+    }
+    fn take_warnings(&mut self) -> Vec<String> {
+        CsvReader::take_warnings(self)
+    }
+    fn locator(&self) -> super::table::Locator {
+        super::table::Locator::Csv
+    }
+    fn width(&self) -> usize {
+        self.columns
     }
 }
 
@@ -504,14 +524,13 @@ mod tests {
     fn source(dir: &std::path::Path, name: &str, bytes: &[u8]) -> Source {
         let path = dir.join(name);
         std::fs::write(&path, bytes).expect("write");
-        Source {
-            display: name.into(),
+        Source::file(
+            name.into(),
             path,
-            kind: super::super::SourceKind::Csv,
-            gzip: false,
-            bytes: bytes.len() as u64,
-            members: vec![],
-        }
+            super::super::SourceKind::Csv,
+            false,
+            bytes.len() as u64,
+        )
     }
 
     fn read_all(src: &Source) -> (Vec<String>, Vec<(u64, Vec<String>)>) {

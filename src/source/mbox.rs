@@ -11,7 +11,9 @@
 //!   it looks like one: after an empty line it must look like an envelope line
 //!   (`From sender Thu Nov 11 07:49:12 2021`, i.e. carry a `hh:mm` time) *or* be
 //!   followed by a header line (`Name: value`); without an empty line before it, it
-//!   must do both. Any other `From ` line is body text.
+//!   must do both, or be one of the separators that Thunderbird (`From - …`) and
+//!   Google Takeout (`From 123…@xxx`) write, followed by a header line. Any other
+//!   `From ` line is body text.
 //! - The separator line is not part of the message, nor is the one empty line before
 //!   it (mbox writers add it after every message).
 //! - mboxrd/mboxo unquoting: a body line matching `^>+From ` loses one `>`.
@@ -271,7 +273,7 @@ impl<R: BufRead> MboxReader<R> {
                 let separator = if after_blank {
                     envelope || header_next
                 } else {
-                    envelope && header_next
+                    (envelope || is_known_separator(&self.held)) && header_next
                 };
                 if separator {
                     self.pushed_back = true;
@@ -406,6 +408,21 @@ fn looks_like_header(line: &[u8]) -> bool {
         }
     }
     false
+}
+
+/// Separator lines that mail programs write without a date: Thunderbird's
+/// `From - …` and Google Takeout's `From 1234567890@xxx …`.
+fn is_known_separator(line: &[u8]) -> bool {
+    let rest = line.get(5..).unwrap_or_default();
+    if rest.starts_with(b"- ")
+        || rest.starts_with(b"-\n")
+        || rest.starts_with(b"-\r")
+        || rest == b"-"
+    {
+        return true;
+    }
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    digits > 0 && rest[digits..].starts_with(b"@xxx")
 }
 
 /// An envelope line carries a time of day (`Thu Nov 11 07:49:12 2021`).

@@ -2,14 +2,19 @@
 //! opening it (gzip, encodings) within limits. Readers for CSV and mail live in the
 //! submodules and hand records on; nothing here knows about rules.
 
+pub mod archive;
 pub mod csv;
 pub mod csv_split;
 pub mod decode;
 mod html;
+pub mod json;
 pub mod mail;
 pub mod mbox;
 pub mod outlook;
 pub mod record;
+pub mod sheet;
+pub mod sniff;
+pub mod table;
 mod walk;
 
 use crate::model::{Category, MailPart};
@@ -17,8 +22,8 @@ use std::path::{Path, PathBuf};
 
 pub use walk::{Discovery, discover};
 
-/// What a file is, decided by content first and name second. Serialized as
-/// `csv`, `mbox`, `eml`, `maildir` (a source's `kind` in the report).
+/// What a file is, decided by content first and name second. Serialized in
+/// lower case (`csv`, `xlsx`, `zip`, `ndjson`, …: a source's `kind` in the report).
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
 )]
@@ -33,6 +38,19 @@ pub enum SourceKind {
     Msg,
     /// An Outlook data file, .pst or .ost (MS-PST).
     Pst,
+    /// Office Open XML workbook (`.xlsx`, `.xlsm`).
+    Xlsx,
+    /// Excel 97-2003 workbook.
+    Xls,
+    /// OpenDocument spreadsheet.
+    Ods,
+    Zip,
+    /// A tar archive (gzipped or not).
+    Tar,
+    /// A JSON array of objects (or one object).
+    Json,
+    /// One JSON object per line.
+    Ndjson,
 }
 
 impl SourceKind {
@@ -44,7 +62,24 @@ impl SourceKind {
             SourceKind::Maildir => "maildir",
             SourceKind::Msg => "msg",
             SourceKind::Pst => "pst",
+            SourceKind::Xlsx => "xlsx",
+            SourceKind::Xls => "xls",
+            SourceKind::Ods => "ods",
+            SourceKind::Zip => "zip",
+            SourceKind::Tar => "tar",
+            SourceKind::Json => "json",
+            SourceKind::Ndjson => "ndjson",
         }
+    }
+
+    /// A workbook: its sheets are tables.
+    pub fn is_spreadsheet(self) -> bool {
+        matches!(self, SourceKind::Xlsx | SourceKind::Xls | SourceKind::Ods)
+    }
+
+    /// An archive: its members are scanned as files.
+    pub fn is_archive(self) -> bool {
+        matches!(self, SourceKind::Zip | SourceKind::Tar)
     }
 
     /// Mailboxes and messages (everything but tables).
@@ -70,6 +105,39 @@ pub struct Source {
     pub bytes: u64,
     /// Maildir message files, sorted.
     pub members: Vec<PathBuf>,
+    /// An archive member: its bytes come from the archive, not from `path` (the
+    /// archive's own file, never opened for the member).
+    pub input: Option<archive::MemberInput>,
+}
+
+impl Source {
+    /// A file on disk.
+    pub fn file(
+        display: String,
+        path: PathBuf,
+        kind: SourceKind,
+        gzip: bool,
+        bytes: u64,
+    ) -> Source {
+        Source {
+            display,
+            path,
+            kind,
+            gzip,
+            bytes,
+            members: Vec::new(),
+            input: None,
+        }
+    }
+
+    /// The bytes of this source, decompressed: the member's stream for an archive
+    /// member (once), else the file opened read-only.
+    pub fn open(&self, limits: &Limits) -> std::io::Result<Box<dyn std::io::BufRead + Send>> {
+        match &self.input {
+            Some(input) => input.take(),
+            None => decode::open_input(&self.path, self.gzip, limits),
+        }
+    }
 }
 
 /// Limits that keep hostile input from exhausting memory or time. Each one is
@@ -92,6 +160,13 @@ pub struct Limits {
     /// CSV columns with names and profiles of their own; further columns are
     /// scanned as free text, so per-column state stays bounded.
     pub max_columns: usize,
+    /// Deepest nesting of archives in archives that is opened.
+    pub max_archive_depth: usize,
+    /// Most members read from one archive (nested ones included).
+    pub max_archive_members: u64,
+    /// Largest spreadsheet inside an archive, which is read into memory (its
+    /// format needs random access).
+    pub max_spooled_member_bytes: u64,
 }
 
 impl Default for Limits {
@@ -104,6 +179,9 @@ impl Default for Limits {
             max_compression_ratio: 1000,
             max_findings_per_rule_and_file: 100_000,
             max_columns: 10_000,
+            max_archive_depth: 4,
+            max_archive_members: 100_000,
+            max_spooled_member_bytes: 32 * 1024 * 1024,
         }
     }
 }

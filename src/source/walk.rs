@@ -4,6 +4,7 @@
 //! file system or the thread count.
 
 use super::decode::sniff_head;
+use super::sniff::{NotScanned, TABLE_EXTS, sniff_kind};
 use super::{Limits, Source, SourceError, SourceKind, display_path};
 use std::path::{Path, PathBuf};
 
@@ -16,22 +17,30 @@ pub struct Discovery {
     pub skipped: Vec<(String, String)>,
 }
 
-/// Names of files that are plain CSV-like exports by their extension.
-const TABLE_EXTS: &[&str] = &["csv", "tsv", "tab", "txt", "dat"];
-
 fn is_maildir(dir: &Path) -> bool {
     dir.join("cur").is_dir() && dir.join("new").is_dir()
 }
 
-/// A Maildir folder as one source. Message files are followed through symbolic
-/// links; anything that is not a regular file is passed over with a note.
-fn maildir_source(dir: &Path, skipped: &mut Vec<(String, String)>) -> Result<Source, SourceError> {
+/// A Maildir folder as one source: every file in `cur/` and `new/`, and the
+/// regular files beside them (and in `tmp/`) that parse as messages — exporters
+/// and notmuch leave messages there. What is not a message is listed as skipped;
+/// other folders inside (Maildir++ `.Sent`) are walked as folders of their own.
+/// Message files are followed through symbolic links.
+fn maildir_source(
+    dir: &Path,
+    limits: &Limits,
+    d: &mut Discovery,
+) -> Result<(Source, Vec<PathBuf>), SourceError> {
     let mut members = Vec::new();
     let mut bytes = 0;
+    let mut subdirs = Vec::new();
     for sub in ["cur", "new"] {
-        let d = dir.join(sub);
-        let entries = std::fs::read_dir(&d).map_err(|e| {
-            SourceError::new(display_path(&d), format!("cannot read Maildir folder: {e}"))
+        let sub_dir = dir.join(sub);
+        let entries = std::fs::read_dir(&sub_dir).map_err(|e| {
+            SourceError::new(
+                display_path(&sub_dir),
+                format!("cannot read Maildir folder: {e}"),
+            )
         })?;
         for e in entries.flatten() {
             let path = e.path();
@@ -40,23 +49,85 @@ fn maildir_source(dir: &Path, skipped: &mut Vec<(String, String)>) -> Result<Sou
                     bytes += md.len();
                     members.push(path);
                 }
-                Ok(_) => skipped.push((
+                Ok(_) => d.skipped.push((
                     display_path(&path),
                     "not a regular file (pipe, device or socket); not read".into(),
                 )),
-                Err(err) => skipped.push((display_path(&path), format!("cannot read: {err}"))),
+                Err(err) => d
+                    .skipped
+                    .push((display_path(&path), format!("cannot read: {err}"))),
             }
         }
     }
+    let mut loose = Vec::new();
+    let top = std::fs::read_dir(dir)
+        .map_err(|e| SourceError::new(display_path(dir), format!("cannot read: {e}")))?;
+    loose.extend(top.flatten().map(|e| e.path()));
+    if let Ok(tmp) = std::fs::read_dir(dir.join("tmp")) {
+        loose.extend(tmp.flatten().map(|e| e.path()));
+    }
+    for path in loose {
+        let name = path.file_name().map(|n| n.to_string_lossy().to_string());
+        if matches!(name.as_deref(), Some("cur" | "new" | "tmp")) && path.parent() == Some(dir) {
+            continue;
+        }
+        match std::fs::metadata(&path) {
+            Ok(md) if md.is_dir() => subdirs.push(path),
+            Ok(md) if md.is_file() => match sniff_head(&path, limits) {
+                Ok(h) if super::mbox::looks_like_mbox(&h.bytes) => d.sources.push(Source::file(
+                    display_path(&path),
+                    path.clone(),
+                    SourceKind::Mbox,
+                    h.gzip,
+                    md.len(),
+                )),
+                Ok(h) if looks_like_message(&h.bytes) => {
+                    bytes += md.len();
+                    members.push(path);
+                }
+                Ok(h) if h.bytes.is_empty() => {
+                    d.skipped.push((display_path(&path), "empty file".into()))
+                }
+                Ok(_) => d.skipped.push((
+                    display_path(&path),
+                    "in a Maildir folder but not a message (index or state file?); not scanned"
+                        .into(),
+                )),
+                Err(e) => d.errors.push(SourceError::new(display_path(&path), e)),
+            },
+            Ok(_) => d.skipped.push((
+                display_path(&path),
+                "not a regular file (pipe, device or socket); not read".into(),
+            )),
+            Err(err) => d
+                .skipped
+                .push((display_path(&path), format!("cannot read: {err}"))),
+        }
+    }
     members.sort();
-    Ok(Source {
-        display: display_path(dir),
-        path: dir.to_path_buf(),
-        kind: SourceKind::Maildir,
-        gzip: false,
+    subdirs.sort();
+    let mut source = Source::file(
+        display_path(dir),
+        dir.to_path_buf(),
+        SourceKind::Maildir,
+        false,
         bytes,
-        members,
-    })
+    );
+    source.members = members;
+    Ok((source, subdirs))
+}
+
+/// A Maildir and, walked as folders of their own, the folders inside it.
+fn add_maildir(dir: &Path, limits: &Limits, d: &mut Discovery) {
+    match maildir_source(dir, limits, d) {
+        Ok((s, subdirs)) => {
+            d.sources.push(s);
+            for sub in subdirs {
+                walk_dir(&sub, limits, d);
+            }
+        }
+        Err(e) => d.errors.push(e),
+    }
 }
 
 /// Find and classify everything below `paths`.
@@ -84,10 +155,7 @@ pub fn discover(paths: &[PathBuf], limits: &Limits) -> Discovery {
 
 fn walk_dir(root: &Path, limits: &Limits, d: &mut Discovery) {
     if is_maildir(root) {
-        match maildir_source(root, &mut d.skipped) {
-            Ok(s) => d.sources.push(s),
-            Err(e) => d.errors.push(e),
-        }
+        add_maildir(root, limits, d);
         return;
     }
     let mut it = walkdir::WalkDir::new(root)
@@ -117,10 +185,7 @@ fn walk_dir(root: &Path, limits: &Limits, d: &mut Discovery) {
         let ft = entry.file_type();
         if ft.is_dir() {
             if entry.depth() > 0 && is_maildir(entry.path()) {
-                match maildir_source(entry.path(), &mut d.skipped) {
-                    Ok(s) => d.sources.push(s),
-                    Err(e) => d.errors.push(e),
-                }
+                add_maildir(entry.path(), limits, d);
                 it.skip_current_dir();
             }
             continue;
@@ -170,50 +235,29 @@ fn classify_file(
             return;
         }
     };
-    let kind = if head.bytes.is_empty() {
-        if TABLE_EXTS.contains(&ext.as_str()) || matches!(ext.as_str(), "eml" | "mbox") || explicit
-        {
-            d.skipped.push((display, "empty file".into()));
-        }
-        return;
-    } else if let Some(kind) = outlook_kind(path, &head) {
-        kind
-    } else if super::mbox::looks_like_mbox(&head.bytes) {
-        SourceKind::Mbox
-    } else if ext == "mbox" && !head.binary {
-        // Named as a mailbox: read as one, so a file without a `From ` line is
-        // reported as not an mbox instead of being passed over.
-        SourceKind::Mbox
-    } else if looks_like_message(&head.bytes) || ext == "eml" {
-        SourceKind::Eml
-    } else if head.binary {
-        if TABLE_EXTS.contains(&ext.as_str()) || explicit || ext == "mbox" {
-            d.errors.push(SourceError::new(
-                display,
-                "binary data, not a text export; not scanned",
-            ));
-        } else {
-            d.skipped.push((display, "binary file".into()));
-        }
-        return;
-    } else if TABLE_EXTS.contains(&ext.as_str())
-        || (ext.is_empty() && looks_delimited(&head.bytes))
-        || explicit
-    {
-        SourceKind::Csv
-    } else {
-        d.skipped
-            .push((display, format!("not a CSV export or mailbox (.{ext})")));
-        return;
+    let kind = match outlook_kind(path, &head) {
+        Some(kind) => Ok(kind),
+        None => sniff_kind(&ext, &head.bytes, head.binary, explicit),
     };
-    d.sources.push(Source {
-        display,
-        path: path.to_path_buf(),
-        kind,
-        gzip: head.gzip,
-        bytes: len,
-        members: Vec::new(),
-    });
+    match kind {
+        Ok(kind) => d.sources.push(Source::file(
+            display,
+            path.to_path_buf(),
+            kind,
+            head.gzip,
+            len,
+        )),
+        Err(NotScanned::Error(e)) => d.errors.push(SourceError::new(display, e)),
+        Err(NotScanned::Skipped(reason)) => {
+            // Empty files are only worth a line when they were meant to be read.
+            let meant = TABLE_EXTS.contains(&ext.as_str())
+                || matches!(ext.as_str(), "eml" | "mbox")
+                || explicit;
+            if !head.bytes.is_empty() || meant {
+                d.skipped.push((display, reason));
+            }
+        }
+    }
 }
 
 /// An Outlook file by content: a PST by its magic, a `.msg` by the compound-file
@@ -269,24 +313,4 @@ pub fn looks_like_message(head: &[u8]) -> bool {
         }
     }
     known >= 2
-}
-
-/// Several lines with the same count (> 0) of one delimiter.
-fn looks_delimited(head: &[u8]) -> bool {
-    let text = String::from_utf8_lossy(head);
-    let lines: Vec<&str> = text.lines().take(20).collect();
-    if lines.len() < 2 {
-        return false;
-    }
-    [',', ';', '\t', '|'].iter().any(|&c| {
-        let n = lines[0].matches(c).count();
-        n > 0
-            && lines
-                .iter()
-                .take(lines.len().saturating_sub(1))
-                .filter(|l| l.matches(c).count() == n)
-                .count()
-                * 10
-                >= (lines.len() - 1) * 8
-    })
 }

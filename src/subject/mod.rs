@@ -14,6 +14,7 @@ pub mod report;
 pub mod request;
 pub mod walk;
 mod walk_csv;
+mod walk_formats;
 mod walk_mail;
 mod walk_outlook;
 

@@ -83,7 +83,11 @@ pub fn search(sources: &[Source], engines: &Engines<'_>, opts: &SearchOptions) -
     all
 }
 
-fn search_source(source: &Source, engines: &Engines<'_>, opts: &SearchOptions) -> PassOutput {
+pub(super) fn search_source(
+    source: &Source,
+    engines: &Engines<'_>,
+    opts: &SearchOptions,
+) -> PassOutput {
     let mut out = PassOutput::default();
     if crate::interrupt::is_interrupted() {
         return out;
@@ -98,6 +102,15 @@ fn search_source(source: &Source, engines: &Engines<'_>, opts: &SearchOptions) -
         SourceKind::Eml => search_eml(source, engines, opts, &mut out),
         SourceKind::Msg => super::walk_outlook::search_msg(source, engines, opts, &mut out),
         SourceKind::Pst => super::walk_outlook::search_pst(source, engines, opts, &mut out),
+        SourceKind::Json | SourceKind::Ndjson => {
+            super::walk_formats::search_json(source, engines, opts, &mut out)
+        }
+        SourceKind::Xlsx | SourceKind::Xls | SourceKind::Ods => {
+            super::walk_formats::search_workbook(source, engines, opts, &mut out)
+        }
+        SourceKind::Zip | SourceKind::Tar => {
+            super::walk_formats::search_archive(source, engines, opts, &mut out)
+        }
     };
     out.sources.push(SourceRead {
         path: source.display.clone(),

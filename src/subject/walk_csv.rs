@@ -8,9 +8,10 @@ use super::matcher::{How, TextHit};
 use super::walk::{
     Engines, Found, PassOutput, SearchOptions, assign, char_span, make_hit, text_hits, with_matcher,
 };
-use crate::model::{Category, Location};
+use crate::model::Category;
 use crate::policy::FieldDecl;
 use crate::source::csv::{CsvReader, CsvRecord};
+use crate::source::table::{Locator, TableReader};
 use crate::source::{Source, SourceError};
 use rayon::prelude::*;
 use std::borrow::Cow;
@@ -127,6 +128,7 @@ struct RowContext<'a> {
     cols: Vec<Column>,
     structured: Arc<[bool]>,
     capture: bool,
+    locator: Locator,
 }
 
 /// Search one CSV file; returns the number of records read.
@@ -136,22 +138,41 @@ pub(super) fn search_csv(
     opts: &SearchOptions,
     out: &mut PassOutput,
 ) -> u64 {
-    let mut reader = match CsvReader::open(source, &opts.limits, opts.delimiter) {
-        Ok(r) => r,
+    match CsvReader::open(source, &opts.limits, opts.delimiter) {
+        Ok(mut reader) => search_table(source, &mut reader, engines, opts, out),
         Err(e) => {
             out.errors.push(e);
-            return 0;
+            0
+        }
+    }
+}
+
+/// Search one table — a CSV file, a sheet or a JSON export; returns the number
+/// of records read. The columns are those the first batch names.
+pub(super) fn search_table(
+    source: &Source,
+    reader: &mut dyn TableReader,
+    engines: &Engines<'_>,
+    opts: &SearchOptions,
+    out: &mut PassOutput,
+) -> u64 {
+    let mut batch = Vec::new();
+    let mut more = match reader.read_batch(&mut batch, BATCH_ROWS, BATCH_BYTES) {
+        Ok(m) => m,
+        Err(e) => {
+            out.errors.push(e);
+            false
         }
     };
+    let headers: Vec<String> = reader.headers().to_vec();
     let cols = column_roles(
-        &reader.headers,
+        &headers,
         opts.policy_for(&source.display),
         engines.column_rules,
     );
     let policy = opts.policy_for(&source.display);
     // Columns meant to hold the person's own data (not free text): exported in clear.
-    let structured = reader
-        .headers
+    let structured = headers
         .iter()
         .zip(&cols)
         .map(|(h, c)| {
@@ -165,21 +186,25 @@ pub(super) fn search_csv(
         .collect();
     let ctx = RowContext {
         source,
-        headers: reader.headers.clone().into(),
+        headers: headers.into(),
         structured,
         cols,
         capture: opts.capture,
+        locator: reader.locator(),
     };
-    let mut batch = Vec::new();
     let mut records = 0;
+    let mut first = true;
     loop {
-        let more = match reader.read_batch(&mut batch, BATCH_ROWS, BATCH_BYTES) {
-            Ok(m) => m,
-            Err(e) => {
-                out.errors.push(e);
-                false
-            }
-        };
+        if !first {
+            more = match reader.read_batch(&mut batch, BATCH_ROWS, BATCH_BYTES) {
+                Ok(m) => m,
+                Err(e) => {
+                    out.errors.push(e);
+                    false
+                }
+            };
+        }
+        first = false;
         records += batch.len() as u64;
         let chunks: Vec<Vec<Tagged>> = batch
             .par_chunks(CHUNK_ROWS)
@@ -202,6 +227,9 @@ pub(super) fn search_csv(
     for w in reader.take_warnings() {
         out.warnings.push(SourceError::new(&source.display, w));
     }
+    for e in reader.take_errors() {
+        out.errors.push(SourceError::new(&source.display, e));
+    }
     records
 }
 
@@ -217,7 +245,8 @@ fn search_row(
     let index = engines.index;
     let fields: Vec<Cow<'_, str>> = rec.fields.iter().map(String::from_utf8_lossy).collect();
     let mut found = Vec::new();
-    for (col, text) in fields.iter().enumerate() {
+    for (i, text) in fields.iter().enumerate() {
+        let col = rec.column_of(i);
         if text.trim().is_empty() {
             continue;
         }
@@ -227,13 +256,14 @@ fn search_row(
         };
         let role = ctx.cols.get(col).copied().unwrap_or(Column::Other);
         let locate = |s: usize, e: usize| {
-            let (start, end) = char_span(text, s, e);
-            Location::Csv {
-                row: rec.number,
-                column: header.to_string(),
-                start,
-                end,
-            }
+            let exact = rec.paths.get(i).cloned();
+            ctx.locator.locate(
+                rec.number,
+                col,
+                exact,
+                header.to_string(),
+                char_span(text, s, e),
+            )
         };
         let whole = |kind: IdKind, how: How, found: &mut Vec<Found>| {
             if let Some(ident) = index.lookup_value(kind, text) {
@@ -265,14 +295,14 @@ fn search_row(
             whole(kind, How::Normalised, &mut found);
         }
     }
-    name_columns(ctx, rec.number, &fields, index, &mut found);
+    name_columns(ctx, rec, index, &mut found);
     let record = RecordRef::Csv {
         row: rec.number,
         id: ctx
             .cols
             .iter()
             .position(|c| *c == Column::Id)
-            .and_then(|i| fields.get(i))
+            .and_then(|i| rec.value_of(i))
             .map(|v| v.trim().to_string())
             .filter(|v| !v.is_empty()),
     };
@@ -297,8 +327,7 @@ fn search_row(
 /// A first-name and a last-name column together are the person's name.
 fn name_columns(
     ctx: &RowContext<'_>,
-    row: u64,
-    fields: &[Cow<'_, str>],
+    rec: &CsvRecord,
     index: &super::matcher::SubjectIndex,
     found: &mut Vec<Found>,
 ) {
@@ -307,22 +336,21 @@ fn name_columns(
     let (Some(f), Some(l)) = (first, last) else {
         return;
     };
-    let (Some(fv), Some(lv)) = (fields.get(f), fields.get(l)) else {
+    let (Some(fv), Some(lv)) = (rec.value_of(f), rec.value_of(l)) else {
         return;
     };
     let Some(ident) = index.lookup_value(IdKind::Name, &format!("{fv} {lv}")) else {
         return;
     };
-    for col in [f, l] {
-        let text = &fields[col];
+    for (col, text) in [(f, fv), (l, lv)] {
         let (s, e) = trimmed_span(text);
-        let (start, end) = char_span(text, s, e);
-        let location = Location::Csv {
-            row,
-            column: ctx.headers[col].clone(),
-            start,
-            end,
-        };
+        let location = ctx.locator.locate(
+            rec.number,
+            col,
+            None,
+            ctx.headers[col].clone(),
+            char_span(text, s, e),
+        );
         found.push(Found {
             ident,
             own: true,

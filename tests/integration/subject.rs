@@ -116,8 +116,16 @@ fn hit_places(req: &Value) -> BTreeSet<(String, u64, String)> {
     for rec in req["records"].as_array().unwrap() {
         for h in rec["hits"].as_array().unwrap() {
             let loc = &h["location"];
-            let n = loc["row"].as_u64().or(loc["message"].as_u64()).unwrap();
-            let field = loc["column"].as_str().or(loc["part"].as_str()).unwrap();
+            let n = loc["row"]
+                .as_u64()
+                .or(loc["message"].as_u64())
+                .or(loc["record"].as_u64())
+                .unwrap();
+            let field = loc["column"]
+                .as_str()
+                .or(loc["part"].as_str())
+                .or(loc["path"].as_str())
+                .unwrap();
             s.insert((
                 rec["path"].as_str().unwrap().to_string(),
                 n,
@@ -727,4 +735,47 @@ fn outlook_messages_are_searched_too() {
             .any(|x| x["path"].as_str().is_some_and(|p| p.ends_with(".msg"))),
         "{records:?}"
     );
+}
+
+#[test]
+fn json_exports_and_archive_members_are_searched_too() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(
+        dir,
+        "crm.json",
+        r#"[{"id":"1","email":"asa.oberg@example.se"},{"id":"2","email":"bo@example.se"}]"#,
+    );
+    let file = std::fs::File::create(dir.join("export.zip")).unwrap();
+    let mut zip = zip::ZipWriter::new(file);
+    zip.start_file("Contact.csv", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    std::io::Write::write_all(&mut zip, b"id,email\n7,ASA.OBERG@example.se\n8,x@y.se\n").unwrap();
+    zip.finish().unwrap();
+    let r = run_json(
+        dir,
+        &[
+            "subject",
+            "find",
+            "--email",
+            "asa.oberg@example.se",
+            "-f",
+            "json",
+            ".",
+        ],
+    );
+    let req = &r["requests"][0];
+    let places = hit_places(req);
+    assert!(
+        places.iter().any(|(p, n, _)| p == "crm.json" && *n == 1),
+        "{places:?}"
+    );
+    assert!(
+        places
+            .iter()
+            .any(|(p, n, _)| p == "export.zip!/Contact.csv" && *n == 1),
+        "{places:?}"
+    );
+    // Nobody else's record is the person's.
+    assert_eq!(req["summary"]["own_records"], 2, "{req}");
 }

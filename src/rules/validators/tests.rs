@@ -45,7 +45,7 @@ fn iban_check(country: &str, bban: &str) -> String {
 
 #[test]
 fn names_round_trip() {
-    assert_eq!(Validator::ALL.len(), 18);
+    assert_eq!(Validator::ALL.len(), 48);
     for (i, &v) in Validator::ALL.iter().enumerate() {
         assert_eq!(v as usize, i, "ALL must follow declaration order");
         assert_eq!(Validator::from_name(v.name()), Some(v));
@@ -290,15 +290,16 @@ fn fi_hetu() {
             "020202A0202",
             "290200A002C",
             "131052-308t",
+            // 900-999: a temporary identity code (the register's own example)
+            "311280-999J",
+            "010594Y9032",
         ],
         &[
             "131052-308U", // wrong control
             "131052-309T", // individual number changed
-            "311280-999J", // 999 is a temporary number
             "290201A002C", // 29 Feb 2001
             "131052Z308T", // unknown century sign
             "131052-308",
-            "010594Y9032", // individual number 903 is temporary
             "131052–308T", // en dash
         ],
     );
@@ -476,16 +477,11 @@ fn ipv6() {
             "fe80::1ff:fe23:4567:890a",
             "2001:0db8:85a3:0000:0000:8a2e:0370:7334",
             "::ffff:192.0.2.1",
-        ],
-        &[
-            "::",
+            // loopback is kept, with a lower confidence
             "::1",
             "0:0:0:0:0:0:0:1",
-            "2001:db8::g",
-            "12345::",
-            "1.2.3.4",
-            "2001:db8:::1",
         ],
+        &["::", "2001:db8::g", "12345::", "1.2.3.4", "2001:db8:::1"],
     );
 }
 

@@ -1,4 +1,4 @@
-//! The ordered side of a CSV scan: batches merged in row order into the file's
+//! The ordered side of a table scan: batches merged in row order into the file's
 //! result, then the summary warnings, policy violations and inventory.
 
 use super::{ChunkOut, Classifier, HitOutcome, MAX_ROW_ERRORS};
@@ -7,7 +7,7 @@ use crate::classify::FieldRole;
 use crate::finding::InventoryEntry;
 use crate::model::{Category, Exposure, InventoryKind};
 use crate::policy::{RecordChecker, RecordOutcomes, record_violations};
-use crate::source::csv::CsvReader;
+use crate::source::table::TableReader;
 use crate::source::{Source, SourceError};
 use std::collections::BTreeMap;
 
@@ -29,6 +29,8 @@ pub(super) struct BatchOut {
 /// batch runs while the next is scanned.
 pub(super) struct Merge<'a> {
     pub result: &'a mut FileResult,
+    /// The columns known so far (JSON tables add some as they go).
+    pub headers: Vec<String>,
     pub totals: Vec<ColumnTotals>,
     pub outcomes: RecordOutcomes,
     pub ragged_total: usize,
@@ -36,14 +38,22 @@ pub(super) struct Merge<'a> {
     pub max_field: usize,
     pub cap: usize,
     pub rules: &'a crate::rules::RuleSet,
-    /// Columns of the header row (all of them, also past --max-columns).
-    pub columns: usize,
+    /// Fields a record should have (all header columns, also past --max-columns).
+    pub width: usize,
 }
 
 impl Merge<'_> {
     /// Add a batch. `late` classifies hits still unclassified: those of the first
     /// batch, scanned before the columns' roles were known.
-    pub fn absorb(&mut self, batch: BatchOut, late: Option<&Classifier<'_>>) {
+    pub fn absorb(&mut self, batch: BatchOut, headers: &[String], late: Option<&Classifier<'_>>) {
+        if headers.len() > self.headers.len() {
+            self.headers = headers.to_vec();
+            self.totals.resize_with(headers.len(), || ColumnTotals {
+                non_empty: 0,
+                categories: BTreeMap::new(),
+                last_counted: None,
+            });
+        }
         let path = self.result.summary.path.clone();
         self.result.summary.records += batch.records;
         for chunk in batch.chunks {
@@ -59,7 +69,7 @@ impl Merge<'_> {
                         &path,
                         format!(
                             "record {row}: {len} fields where the header has {}; scanned anyway",
-                            self.columns
+                            self.width
                         ),
                     ));
                 }
@@ -96,7 +106,9 @@ impl Merge<'_> {
     fn add(&mut self, outcome: HitOutcome) {
         match outcome {
             HitOutcome::Inventory { col, row, category } => {
-                let t = &mut self.totals[col];
+                let Some(t) = self.totals.get_mut(col) else {
+                    return;
+                };
                 if t.last_counted != Some((row, category)) {
                     *t.categories.entry(category).or_default() += 1;
                     t.last_counted = Some((row, category));
@@ -136,7 +148,7 @@ pub(super) fn finish_csv(
     headers: &[String],
     roles: &[FieldRole],
     merge: Merge<'_>,
-    reader: &mut CsvReader,
+    reader: &mut dyn TableReader,
     checker: Option<&RecordChecker>,
 ) {
     let Merge {
@@ -159,6 +171,9 @@ pub(super) fn finish_csv(
     }
     for w in reader.take_warnings() {
         result.warnings.push(SourceError::new(&source.display, w));
+    }
+    for e in reader.take_errors() {
+        result.errors.push(SourceError::new(&source.display, e));
     }
     if ragged_total > MAX_ROW_ERRORS {
         result.errors.push(SourceError::new(

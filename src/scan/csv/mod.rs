@@ -1,37 +1,43 @@
-//! One CSV export: read batches on one thread while the previous batch is scanned
-//! on all of them; profile the columns on the first batch; then classify.
+//! One table — a CSV export, a spreadsheet sheet or a JSON export: read batches on
+//! one thread while the previous batch is scanned on all of them; profile the
+//! columns on the first batch; then classify. Every table-shaped format comes
+//! through here, so inventory and findings are told apart the same way for all.
 
 use super::char_cursor::CharCursor;
 use super::{MatcherPool, Matchers, ScanOptions, clip};
 use crate::audit::FileResult;
-use crate::classify::{ColumnProfile, FieldRole, decide};
+use crate::classify::{ColumnProfile, FieldRole};
 use crate::engine::{Match, Matcher};
 use crate::model::{Category, Location};
-use crate::policy::{FieldDecl, RecordChecker, RecordOutcomes};
+use crate::policy::{RecordChecker, RecordOutcomes};
 use crate::source::csv::{CsvReader, CsvRecord};
+use crate::source::table::{Locator, TableReader};
 use crate::source::{Source, SourceError};
 use crate::store::EncodedFinding;
-use merge::{BatchOut, ColumnTotals, Merge, finish_csv};
+use columns::{Columns, decide_roles};
+use merge::{BatchOut, Merge, finish_csv};
 use rayon::prelude::*;
 
+mod columns;
 mod header_row;
 mod merge;
-use std::collections::BTreeMap;
 
 const BATCH_ROWS: usize = 4096;
 const BATCH_BYTES: usize = 2 * 1024 * 1024;
 const CHUNK_ROWS: usize = 256;
-/// A batch this large is not read ahead while it is scanned (see `scan_csv`).
+/// A batch this large is not read ahead while it is scanned (see `scan_table`).
 const SEQUENTIAL_BATCH_BYTES: usize = 8 * 1024 * 1024;
 /// Ragged-record errors listed per file; the rest are counted.
 const MAX_ROW_ERRORS: usize = 20;
 
 /// A match in one cell, with the value cut out (the only per-match allocation).
-/// `None`: past the per-rule cap in its column, so it can only be counted (see
-/// [`ListBudget`]): no value is copied, masked, fingerprinted or encoded.
+/// `value` is `None` past the per-rule cap in its column, so it can only be counted
+/// (see [`ListBudget`]): no value is copied, masked, fingerprinted or encoded.
 struct CellHit {
     row: u64,
     col: usize,
+    /// A JSON value's exact path (`emails[1].value`); `None` for CSV and sheets.
+    exact: Option<String>,
     m: Match,
     start: usize,
     end: usize,
@@ -90,6 +96,7 @@ struct Classifier<'a> {
     rules: &'a crate::rules::RuleSet,
     opts: &'a ScanOptions,
     path: &'a str,
+    locator: &'a Locator,
 }
 
 impl Classifier<'_> {
@@ -124,12 +131,9 @@ impl Classifier<'_> {
             .get(hit.col)
             .cloned()
             .unwrap_or_else(|| format!("column_{}", hit.col + 1));
-        let loc = Location::Csv {
-            row: hit.row,
-            column,
-            start: hit.start,
-            end: hit.end,
-        };
+        let loc: Location =
+            self.locator
+                .locate(hit.row, hit.col, hit.exact, column, (hit.start, hit.end));
         let finding = self
             .opts
             .maker
@@ -140,22 +144,6 @@ impl Classifier<'_> {
             finding: EncodedFinding::new(finding),
         })
     }
-}
-
-/// What every chunk of one file is scanned with, besides the rows.
-struct ChunkCtx<'a> {
-    maker: &'a crate::classify::FindingMaker,
-    /// `--max-findings-per-rule`.
-    cap: usize,
-    /// The policy's `id_field` column: its value names a record with hits.
-    id_col: Option<usize>,
-    /// Columns of the header row, all of them (a record with another count is
-    /// ragged), where `headers` holds at most `--max-columns`.
-    columns: usize,
-    /// `--max-field-size`.
-    max_field: usize,
-    /// The policy's per-record checks, if any.
-    checker: Option<&'a RecordChecker>,
 }
 
 /// What scanning a run of rows produced, in row order.
@@ -174,15 +162,37 @@ struct ChunkOut {
     names: Vec<(u64, String)>,
 }
 
-fn scan_chunk(
-    rows: &[CsvRecord],
-    headers: &[String],
-    matcher: &mut Matcher,
+/// What every chunk of a batch is scanned with.
+struct ChunkContext<'a> {
+    headers: &'a [String],
+    /// `--max-field-size`.
+    max_field: usize,
     profile: bool,
-    classifier: Option<&Classifier<'_>>,
-    ctx: &ChunkCtx<'_>,
-) -> ChunkOut {
-    let (maker, cap, max_field, checker) = (ctx.maker, ctx.cap, ctx.max_field, ctx.checker);
+    positional: bool,
+    /// Fields a positional record should have (all header columns).
+    width: usize,
+    checker: Option<&'a RecordChecker>,
+    classifier: Option<&'a Classifier<'a>>,
+    maker: &'a crate::classify::FindingMaker,
+    /// `--max-findings-per-rule`.
+    cap: usize,
+    /// The policy's `id_field` column: its value names a record with hits.
+    id_col: Option<usize>,
+}
+
+fn scan_chunk(rows: &[CsvRecord], cx: &ChunkContext<'_>, matcher: &mut Matcher) -> ChunkOut {
+    let ChunkContext {
+        headers,
+        max_field,
+        profile,
+        positional,
+        width,
+        checker,
+        classifier,
+        maker,
+        cap,
+        id_col,
+    } = *cx;
     let ncols = headers.len();
     let mut budget = ListBudget {
         maker,
@@ -197,14 +207,15 @@ fn scan_chunk(
     let mut matches = Vec::new();
     for rec in rows {
         if let Some(c) = checker {
-            let field = |i: usize| rec.fields.get(i).and_then(|b| std::str::from_utf8(b).ok());
+            let field = |i: usize| rec.value_of(i);
             c.check_row(rec.number, &field, &mut out.outcomes);
         }
-        if rec.fields.len() != ctx.columns {
+        if positional && rec.fields.len() != width {
             out.ragged.push((rec.number, rec.fields.len()));
         }
         let hits_before = out.hits.len() + out.classified.len();
-        for (col, raw) in rec.fields.iter().enumerate() {
+        for (i, raw) in rec.fields.iter().enumerate() {
+            let col = rec.column_of(i);
             if raw.is_empty() {
                 continue;
             }
@@ -239,6 +250,7 @@ fn scan_chunk(
                 let hit = CellHit {
                     row: rec.number,
                     col,
+                    exact: rec.paths.get(i).cloned(),
                     m: *m,
                     start,
                     end,
@@ -250,34 +262,26 @@ fn scan_chunk(
                 }
             }
         }
-        if out.hits.len() + out.classified.len() > hits_before {
-            let id = ctx.id_col.and_then(|i| rec.fields.get(i));
-            if let Some(id) = id.filter(|v| !v.is_empty()) {
-                out.names
-                    .push((rec.number, String::from_utf8_lossy(id).into_owned()));
-            }
+        if out.hits.len() + out.classified.len() > hits_before
+            && let Some(id) = id_col.and_then(|i| rec.value_of(i))
+            && !id.is_empty()
+        {
+            out.names.push((rec.number, id.to_string()));
         }
     }
     out
 }
 
-fn scan_batch(
-    batch: &[CsvRecord],
-    headers: &[String],
-    pool: &MatcherPool,
-    profile: bool,
-    classifier: Option<&Classifier<'_>>,
-    ctx: &ChunkCtx<'_>,
-) -> Vec<ChunkOut> {
+fn scan_batch(batch: &[CsvRecord], cx: &ChunkContext<'_>, pool: &MatcherPool) -> Vec<ChunkOut> {
     batch
         .par_chunks(CHUNK_ROWS)
-        .map(|rows| pool.with(|m| scan_chunk(rows, headers, m, profile, classifier, ctx)))
+        .map(|rows| pool.with(|m| scan_chunk(rows, cx, m)))
         .collect()
 }
 
 pub(super) fn scan_csv(
     source: &Source,
-    (pool, rules): Matchers<'_>,
+    matchers: Matchers<'_>,
     opts: &ScanOptions,
     result: &mut FileResult,
 ) {
@@ -293,6 +297,7 @@ pub(super) fn scan_csv(
         b'\t' => "tab".to_string(),
         d => (d as char).to_string(),
     });
+    let pool = matchers.0;
     if opts.no_header || pool.with(|m| header_row::looks_like_data(&reader.headers, m)) {
         reader.first_row_is_data();
         if !opts.no_header {
@@ -314,52 +319,37 @@ pub(super) fn scan_csv(
             ),
         ));
     }
-    let headers = reader.headers.clone();
-    // Column names are printed in every report: an identifier a rule finds in one
-    // is masked (words such as `diagnos` stay: they name the column).
-    let shown_headers: Vec<String> = pool.with(|m| {
-        headers
-            .iter()
-            .map(|h| {
-                super::mail_meta::shown_where(m, h, "", opts, |x| header_row::is_value_like(h, x))
-            })
-            .collect()
-    });
+    scan_table(source, &mut reader, matchers, opts, result);
+}
+
+/// Scan one table, whatever its format, into `result`.
+pub(super) fn scan_table(
+    source: &Source,
+    reader: &mut dyn TableReader,
+    (pool, rules): Matchers<'_>,
+    opts: &ScanOptions,
+    result: &mut FileResult,
+) {
+    let locator = reader.locator();
+    let positional = reader.positional();
     let policy = opts.policy_for(source);
-    let checker = policy.map(|p| RecordChecker::for_csv(p, &headers, opts.as_of));
-    if let Some(c) = &checker {
-        for w in c.warnings() {
-            result.warnings.push(SourceError::new(&source.display, w));
-        }
-    }
-    let checker = checker.filter(RecordChecker::is_active);
-    let id_field = policy.and_then(|p| p.id_field.as_deref());
-    let chunk_ctx = ChunkCtx {
-        maker: &opts.maker,
-        cap: opts.limits.max_findings_per_rule_and_file,
-        id_col: id_field.and_then(|f| headers.iter().position(|h| h == f)),
-        columns: reader.columns,
-        max_field: opts.limits.max_field_bytes,
-        checker: checker.as_ref(),
-    };
     let max_field = opts.limits.max_field_bytes;
+    let shown_of = |h: &str| -> String {
+        pool.with(|m| {
+            super::mail_meta::shown_where(m, h, "", opts, |x| header_row::is_value_like(h, x))
+        })
+    };
     let mut merge = Merge {
         result,
-        totals: headers
-            .iter()
-            .map(|_| ColumnTotals {
-                non_empty: 0,
-                categories: BTreeMap::new(),
-                last_counted: None,
-            })
-            .collect(),
+        headers: Vec::new(),
+        totals: Vec::new(),
         outcomes: RecordOutcomes::default(),
         ragged_total: 0,
         clipped_total: 0,
         max_field,
         cap: opts.limits.max_findings_per_rule_and_file,
         rules,
-        columns: reader.columns,
+        width: 0,
     };
     let mut batch = Vec::new();
     let mut next = Vec::new();
@@ -370,27 +360,55 @@ pub(super) fn scan_csv(
             false
         }
     };
+    let mut columns = Columns::default();
+    columns.catch_up(reader, policy, rules, &shown_of);
+    // Policy columns are looked up among those the first batch named.
+    let checker = policy.map(|p| RecordChecker::for_csv(p, &columns.headers, opts.as_of));
+    if let Some(c) = &checker {
+        for w in c.warnings() {
+            merge
+                .result
+                .warnings
+                .push(SourceError::new(&source.display, w));
+        }
+    }
+    let checker = checker.filter(RecordChecker::is_active);
+    let id_field = policy.and_then(|p| p.id_field.as_deref());
+    let id_col = id_field.and_then(|f| columns.headers.iter().position(|h| h == f));
+    merge.width = reader.width();
+    let merge_width = merge.width;
     // Scan the current batch on all threads while the next one is read.
-    let mut step = |classifier: Option<&Classifier<'_>>| -> Option<BatchOut> {
+    let mut step = |columns: &mut Columns, classify: bool| -> Option<(BatchOut, Columns)> {
         if batch.is_empty() || crate::interrupt::is_interrupted() {
             return None;
         }
-        let scan = |batch: &[CsvRecord]| {
-            scan_batch(
-                batch,
-                &headers,
-                pool,
-                classifier.is_none(),
-                classifier,
-                &chunk_ctx,
-            )
+        let now = columns.clone();
+        let classifier = Classifier {
+            roles: &now.roles,
+            headers: &now.shown,
+            rules,
+            opts,
+            path: &source.display,
+            locator: &locator,
+        };
+        let cx = ChunkContext {
+            headers: &now.headers,
+            max_field,
+            profile: !classify,
+            positional,
+            width: merge_width,
+            checker: checker.as_ref(),
+            classifier: classify.then_some(&classifier),
+            maker: &opts.maker,
+            cap: opts.limits.max_findings_per_rule_and_file,
+            id_col,
         };
         let records = batch.len() as u64;
         let bytes: usize = batch.iter().map(|r| r.fields.as_slice().len()).sum();
         let (chunks, read) = if bytes >= SEQUENTIAL_BATCH_BYTES {
             // A huge record (a million columns): scan it, let it go, then read the
             // next, so only one is ever in memory.
-            let chunks = scan(&batch);
+            let chunks = scan_batch(&batch, &cx, pool);
             batch.clear();
             (
                 chunks,
@@ -398,7 +416,7 @@ pub(super) fn scan_csv(
             )
         } else {
             rayon::join(
-                || scan(&batch),
+                || scan_batch(&batch, &cx, pool),
                 || more.then(|| reader.read_batch(&mut next, BATCH_ROWS, BATCH_BYTES)),
             )
         };
@@ -418,62 +436,50 @@ pub(super) fn scan_csv(
             }
         };
         std::mem::swap(&mut batch, &mut next);
-        Some(BatchOut {
-            chunks,
-            records,
-            error,
-        })
+        columns.catch_up(&*reader, policy, rules, &shown_of);
+        Some((
+            BatchOut {
+                chunks,
+                records,
+                error,
+            },
+            now,
+        ))
     };
     // The first batch decides the columns' roles; its hits are classified while
     // the second batch is scanned.
-    let first = step(None);
-    let roles = first
-        .as_ref()
-        .map(|first| decide_roles(&headers, &first.chunks, policy, rules))
-        .unwrap_or_default();
-    let classifier = Classifier {
-        roles: &roles,
-        headers: &shown_headers,
+    let first = step(&mut columns, false);
+    if let Some((first, at_first)) = &first {
+        columns.profiled(
+            decide_roles(&at_first.headers, &first.chunks, policy, rules),
+            policy,
+            rules,
+        );
+    }
+    let late_columns = columns.clone();
+    let late = Classifier {
+        roles: &late_columns.roles,
+        headers: &late_columns.shown,
         rules,
         opts,
         path: &source.display,
+        locator: &locator,
     };
+    let mut columns_for_steps = columns;
     super::overlapped(
         first,
-        || step(Some(&classifier)),
-        |out| merge.absorb(out, Some(&classifier)),
+        || step(&mut columns_for_steps, true),
+        |(out, at)| merge.absorb(out, &at.headers, Some(&late)),
     );
+    let mut last = late_columns;
+    last.catch_up(&*reader, policy, rules, &shown_of);
+    let (final_headers, roles) = (last.shown.to_vec(), last.roles.to_vec());
     finish_csv(
         source,
-        &shown_headers,
+        &final_headers,
         &roles,
         merge,
-        &mut reader,
+        reader,
         checker.as_ref(),
     );
-}
-
-/// Each column's role: what the policy file declares, else what its header and the
-/// values of the first batch suggest.
-fn decide_roles(
-    headers: &[String],
-    chunks: &[ChunkOut],
-    policy: Option<&crate::policy::SourcePolicy>,
-    rules: &crate::rules::RuleSet,
-) -> Vec<FieldRole> {
-    let mut profiles = vec![ColumnProfile::default(); headers.len()];
-    for c in chunks {
-        for (p, q) in profiles.iter_mut().zip(&c.profiles) {
-            p.add(q);
-        }
-    }
-    headers
-        .iter()
-        .zip(&profiles)
-        .map(|(h, p)| match policy.and_then(|p| p.field_decl(h)) {
-            Some(FieldDecl::Category(c)) => FieldRole::Structured(c),
-            Some(FieldDecl::FreeText | FieldDecl::NotPersonal) => FieldRole::FreeText,
-            None => decide(h, p, rules),
-        })
-        .collect()
 }
