@@ -261,19 +261,17 @@ fn scan_part(
 ) -> std::io::Result<()> {
     let mut part = PartialWriter::begin(sink, header)?;
     let mut failed = None;
-    let mut index = indexes.iter();
     let progress = ProgressBar::new(sources, quiet);
     prepared.pool.install(|| {
-        scan::scan_sources_with(
+        scan::scan_sources_indexed(
             sources,
             &prepared.matcher,
             &prepared.opts,
             &progress,
-            &mut |mut r| {
+            &mut |at, mut r| {
                 prepared.settle(&mut r);
-                let Some(&i) = index.next() else { return };
                 if failed.is_none()
-                    && let Err(e) = part.file(i, &r)
+                    && let Err(e) = part.file(indexes[at], &r)
                 {
                     failed = Some(e);
                 }
@@ -287,7 +285,7 @@ fn scan_part(
     if crate::interrupt::is_interrupted() {
         return Err(std::io::Error::other("interrupted"));
     }
-    part.end()
+    part.end(sources.len() as u64)
 }
 
 /// The part files `merge` was given: files as they are, directories by their

@@ -44,9 +44,11 @@ impl<W: Write> PartialWriter<W> {
         Ok(())
     }
 
-    /// The end line, which says what the part holds.
-    pub fn end(mut self) -> io::Result<()> {
+    /// The end line, which says what the part holds: results of `sources`
+    /// sources of the scan.
+    pub fn end(mut self, sources: u64) -> io::Result<()> {
         let end = PartEnd {
+            sources,
             files: self.files,
             findings: self.findings,
         };

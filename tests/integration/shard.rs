@@ -240,3 +240,83 @@ fn files_from_lists_the_inputs_of_every_shard() {
     merge(&parts, &policy, &merged);
     assert!(std::fs::read(&merged).expect("merged") == std::fs::read(&single).expect("single"));
 }
+
+/// A zip of (name, bytes) members.
+fn zip_bytes(members: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, bytes) in members {
+        w.start_file(*name, zip::write::SimpleFileOptions::default())
+            .expect("member");
+        w.write_all(bytes).expect("write");
+    }
+    w.finish().expect("finish").into_inner()
+}
+
+#[test]
+fn sources_with_several_results_stay_whole_in_their_shard() {
+    // Runs without ../shared: an archive gives one result per member and one for
+    // itself, all from one source of one shard.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).expect("mkdir");
+    let csv = |i: usize| {
+        format!("id;email;notes\n{i};anna{i}@example.se;pnr 19121212-1212, ring 070-123 45 6{i}\n")
+    };
+    for i in 0..5 {
+        std::fs::write(data.join(format!("export-{i}.csv")), csv(i)).expect("csv");
+    }
+    let (a, b) = (csv(7), csv(8));
+    let members: [(&str, &[u8]); 3] = [
+        ("in/a.csv", a.as_bytes()),
+        ("in/b.csv", b.as_bytes()),
+        ("readme.bin", b"\x00\x01 not an export"),
+    ];
+    std::fs::write(data.join("bundle.zip"), zip_bytes(&members)).expect("zip");
+    let single = dir.path().join("single.json");
+    gdpr_audit()
+        .arg("scan")
+        .arg(&data)
+        .args(["--no-config", "--quiet", "-f", "json", "-o"])
+        .arg(&single)
+        .assert()
+        .code(1);
+    let expected = std::fs::read(&single).expect("single");
+    let report: serde_json::Value = serde_json::from_slice(&expected).expect("json");
+    assert!(
+        report["summary"]["files"].as_u64() > Some(6),
+        "the archive gives several results: {}",
+        report["summary"]["files"]
+    );
+    for n in 1..=4u64 {
+        let parts = dir.path().join(format!("parts-{n}"));
+        std::fs::create_dir_all(&parts).expect("mkdir");
+        for k in 1..=n {
+            gdpr_audit()
+                .arg("scan")
+                .arg(&data)
+                .args([
+                    "--no-config",
+                    "--quiet",
+                    "--shard",
+                    &format!("{k}/{n}"),
+                    "-o",
+                ])
+                .arg(parts.join(format!("{k}.jsonl")))
+                .assert()
+                .success();
+        }
+        let merged = dir.path().join(format!("merged-{n}.json"));
+        gdpr_audit()
+            .arg("merge")
+            .arg(&parts)
+            .args(["--no-config", "--quiet", "-f", "json", "-o"])
+            .arg(&merged)
+            .assert()
+            .code(1);
+        assert!(
+            std::fs::read(&merged).expect("merged") == expected,
+            "{n} shards merged differ from the single scan"
+        );
+    }
+}

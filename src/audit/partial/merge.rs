@@ -83,7 +83,6 @@ impl Parts {
             .enumerate()
             .filter_map(|(i, p)| p.peek_index().map(|x| Reverse((x, i))))
             .collect();
-        let mut expected = 0u64;
         while let Some(Reverse((index, i))) = heap.pop() {
             if let Some(Reverse((other, j))) = heap.peek()
                 && *other == index
@@ -95,27 +94,27 @@ impl Parts {
                     index + 1
                 )));
             }
-            if index != expected || index >= sources {
+            if index >= sources {
                 return Err(self.parts[i].error(&format!(
-                    "holds source {} where source {} of {sources} was next: source {} is in no part",
-                    index + 1,
-                    expected + 1,
-                    expected + 1
+                    "holds source {} of a scan of {sources}",
+                    index + 1
                 )));
             }
+            // Every result of this source (a workbook's sheets, an archive's members).
             let part = &mut self.parts[i];
-            if let Some(result) = part.next_file()? {
-                on_result(result);
+            while part.peek_index() == Some(index) {
+                if let Some(result) = part.next_file()? {
+                    on_result(result);
+                }
             }
             if let Some(next) = part.peek_index() {
                 heap.push(Reverse((next, i)));
             }
-            expected += 1;
         }
-        if expected != sources {
+        let covered: u64 = self.parts.iter().map(PartReader::sources_covered).sum();
+        if covered != sources {
             return Err(MergeError(format!(
-                "the parts hold {expected} of the scan's {sources} sources: source {} is in no part",
-                expected + 1
+                "the parts cover {covered} of the scan's {sources} sources: a part is not its shard's whole output"
             )));
         }
         Ok(())

@@ -1,7 +1,7 @@
 //! Partial reports: what one shard of a sharded scan (`scan --shard K/N`) hands to
 //! `merge`. A partial is the per-file results of the scan, serialized as JSON
-//! Lines — a `partial` header naming the scan and the shard, then per file a
-//! `file` line (its summary, counts, inventory, errors, violations and to-do
+//! Lines — a `partial` header naming the scan and the shard, then per result (a file;
+//! a workbook's sheet, an archive's member) a `file` line (its summary, counts, inventory, errors, violations and to-do
 //! groups) followed by its `finding` lines (each finding's bytes exactly as the
 //! report will hold them), then an `end` line. Everything a file contributes is
 //! decided within the file, so the merge is the single scan's own assembly of
@@ -85,13 +85,17 @@ pub struct PartHeader {
 /// One file's result without its findings (they follow on lines of their own).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PartFile {
-    /// The file's place among all sources discovery found.
+    /// The place among all sources discovery found of the source this result is
+    /// of (a workbook or an archive gives several results, in order).
     pub index: u64,
     pub summary: SourceSummary,
     pub finding_counts: BTreeMap<String, u64>,
     pub inventory: Vec<InventoryEntry>,
     pub errors: Vec<ErrorEntry>,
     pub warnings: Vec<ErrorEntry>,
+    /// Parts passed over on purpose (archive members that are not exports, ...).
+    #[serde(default)]
+    pub skipped: Vec<ErrorEntry>,
     pub violations: Vec<Violation>,
     pub by_severity: BTreeMap<Severity, u64>,
     pub by_category: BTreeMap<Category, u64>,
@@ -119,6 +123,9 @@ pub struct GroupRow {
 /// The last line: what the part holds, so a part cut short is caught.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartEnd {
+    /// Sources of the scan this shard covered (a source may give no result, or
+    /// several).
+    pub sources: u64,
     pub files: u64,
     pub findings: u64,
 }
@@ -146,6 +153,14 @@ impl PartFile {
             inventory: r.inventory.clone(),
             errors: entries(&r.errors),
             warnings: entries(&r.warnings),
+            skipped: r
+                .skipped
+                .iter()
+                .map(|(path, error)| ErrorEntry {
+                    path: path.clone(),
+                    error: error.clone(),
+                })
+                .collect(),
             violations: r.violations.clone(),
             by_severity: r.by_severity.clone(),
             by_category: r.by_category.clone(),
@@ -195,6 +210,11 @@ impl PartFile {
             inventory: self.inventory,
             errors: errors(self.errors),
             warnings: errors(self.warnings),
+            skipped: self
+                .skipped
+                .into_iter()
+                .map(|e| (e.path, e.error))
+                .collect(),
             violations: self.violations,
             by_severity: self.by_severity,
             by_category: self.by_category,

@@ -2,7 +2,7 @@
 //! straight into a store (which spills to disk), so a part of any size is read in
 //! bounded memory.
 
-use super::{MergeError, PartEnd, PartFile, PartHeader, PartLine};
+use super::{MergeError, PartFile, PartHeader, PartLine};
 use crate::audit::FileResult;
 use std::io::BufRead;
 
@@ -26,6 +26,8 @@ pub struct PartReader {
     /// The next file's line, read ahead (its findings follow in `input`).
     pending: Option<PartFile>,
     last: Option<u64>,
+    /// Sources the shard covered, as its end line says.
+    sources: u64,
     files: u64,
     findings: u64,
 }
@@ -55,6 +57,7 @@ impl PartReader {
             header,
             pending: None,
             last: None,
+            sources: 0,
             files: 0,
             findings: 0,
         };
@@ -90,7 +93,7 @@ impl PartReader {
         match self.lines.next_line()? {
             Some(PartLine::File(f)) => {
                 if let Some(last) = self.last
-                    && f.index <= last
+                    && f.index < last
                 {
                     return Err(self.lines.error_here(&format!(
                         "files out of order (source {} after {last})",
@@ -103,16 +106,13 @@ impl PartReader {
                 Ok(())
             }
             Some(PartLine::End(end)) => {
-                let held = PartEnd {
-                    files: self.files,
-                    findings: self.findings,
-                };
-                if end != held {
+                if (end.files, end.findings) != (self.files, self.findings) {
                     return Err(self.lines.error(&format!(
                         "says it holds {} files and {} findings but holds {} and {}",
-                        end.files, end.findings, held.files, held.findings
+                        end.files, end.findings, self.files, self.findings
                     )));
                 }
+                self.sources = end.sources;
                 self.lines.ended = true;
                 Ok(())
             }
@@ -121,6 +121,11 @@ impl PartReader {
                 .error("is cut short (no end line): was its shard finished?")),
             Some(_) => Err(self.lines.error_here("a file was expected")),
         }
+    }
+
+    /// Sources the shard covered (known once its files are read).
+    pub fn sources_covered(&self) -> u64 {
+        self.sources
     }
 
     /// The part as the user named it.
