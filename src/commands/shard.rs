@@ -359,7 +359,11 @@ pub(super) fn merge_command(args: &MergeArgs, quiet: bool) -> Result<ExitStatus>
     let mut report = Report::begin(errors, skipped);
     parts.merge(&mut |r| report.add(r))?;
     let nothing_read = finish_report(&mut report, config.as_ref(), &rules, args.lang);
-    let inputs = Inputs::new(&paths);
+    // Never over a part, nor inside the tree the shards scanned (when this
+    // machine sees it at the same path).
+    let mut guarded = paths.clone();
+    guarded.extend(header.scan.inputs.iter().map(PathBuf::from));
+    let inputs = Inputs::new(&guarded);
     let mut outputs = crate::output_target::Outputs::new();
     let shown = Shown {
         format: args.format,

@@ -223,3 +223,6 @@ impl PartFile {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -41,8 +41,8 @@ impl PartReader {
             line: 0,
             ended: false,
         };
-        let header = match lines.next_line()? {
-            Some(PartLine::Partial(h)) => *h,
+        let header = match lines.next_line() {
+            Ok(Some(PartLine::Partial(h))) => *h,
             _ => return Err(lines.error("is not a partial report of `gdpr-audit scan --shard`")),
         };
         if header.format != super::PARTIAL_FORMAT {
