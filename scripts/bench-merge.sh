@@ -40,7 +40,8 @@ done
 end=$(date +%s.%N)
 /usr/bin/time -f "%e %M" -o "$BENCH_DIR/merge.time" "$BIN" merge "$PARTS" --config "$POLICY" \
   --quiet --format json --output "$BENCH_DIR/merge-merged.json" || [ $? -eq 1 ]
-read -r wall rss < "$BENCH_DIR/merge.time"
+# (GNU time says "Command exited with non-zero status 1" first when findings fail the run)
+read -r wall rss < <(tail -n 1 "$BENCH_DIR/merge.time")
 size=$(du -sb "$PARTS" | cut -f1)
 echo "$CORPUS: $SHARDS shards, one after another: $(echo "$end - $start" | bc) s; parts $((size / 1000000)) MB"
 echo "merge of $SHARDS parts: $wall s, peak RSS $((rss / 1024)) MB (must be < 64 MB)"

@@ -56,13 +56,25 @@ pub fn load_rules(args: &RuleArgs) -> Result<RuleSet> {
 
 /// The rules, and a hash of their files' text (shards of one scan use the same).
 pub fn load_rules_fingerprinted(args: &RuleArgs) -> Result<(RuleSet, String)> {
+    load_rules_with(args, RuleSetBuilder::build)
+}
+
+/// The rules for planning and rendering only (`merge`: no scan, a fraction of the
+/// memory), and their hash.
+pub fn load_rule_catalog(args: &RuleArgs) -> Result<(RuleSet, String)> {
+    load_rules_with(args, RuleSetBuilder::build_catalog)
+}
+
+fn load_rules_with(
+    args: &RuleArgs,
+    build: fn(&RuleSetBuilder) -> Result<RuleSet, crate::rules::RuleErrors>,
+) -> Result<(RuleSet, String)> {
     let mut b = RuleSetBuilder::new(!args.no_default_rules);
     for p in &args.rules {
         b.add_path(p);
     }
     let fingerprint = b.fingerprint();
-    let rules = b
-        .build()
+    let rules = build(&b)
         .map_err(|e| anyhow::anyhow!("{e}"))
         .context("the rules could not be loaded")?;
     if rules.is_empty() {

@@ -8,7 +8,7 @@ use super::scan::{
     Planned, Prepared, ProgressBar, Shown, Verdict, exit_status, finish_report, prepare,
     stage_report,
 };
-use super::{Text, commit, load_rules_fingerprinted, stage_output};
+use super::{Text, commit, load_rule_catalog, stage_output};
 use crate::ExitStatus;
 use crate::audit::partial::{PARTIAL_FORMAT, PartHeader, PartReader, Parts, ScanIdentity};
 use crate::audit::{ErrorEntry, Report, ToolInfo};
@@ -330,7 +330,7 @@ pub(super) fn merge_command(args: &MergeArgs, quiet: bool) -> Result<ExitStatus>
     }
     let parts = Parts::check(readers)?;
     let header = parts.header().clone();
-    let (rules, rules_fingerprint) = load_rules_fingerprinted(&args.rules)?;
+    let (rules, rules_fingerprint) = load_rule_catalog(&args.rules)?;
     if rules_fingerprint != header.scan.rules {
         bail!(
             "the rules loaded here differ from the shards' rules: pass the same --rules (and --no-default-rules) as the shards did"

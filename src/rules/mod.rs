@@ -15,7 +15,7 @@ use regex::Regex;
 use std::fmt;
 use std::path::Path;
 
-pub use compile::compile;
+pub use compile::{compile, compile_catalog};
 pub use validators::Validator;
 pub use validators::phone::to_e164 as phone_to_e164;
 
@@ -291,6 +291,14 @@ impl RuleSetBuilder {
             h.update(text.as_bytes());
         }
         h.finalize().to_hex()[..32].to_string()
+    }
+
+    /// The rules for what they say, not for searching (see [`compile_catalog`]).
+    pub fn build_catalog(&self) -> Result<RuleSet, RuleErrors> {
+        if !self.read_errors.is_empty() {
+            return Err(RuleErrors(self.read_errors.clone()));
+        }
+        compile_catalog(&self.sources)
     }
 
     pub fn build(&self) -> Result<RuleSet, RuleErrors> {

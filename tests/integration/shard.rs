@@ -318,5 +318,24 @@ fn sources_with_several_results_stay_whole_in_their_shard() {
             std::fs::read(&merged).expect("merged") == expected,
             "{n} shards merged differ from the single scan"
         );
+        // The renderers that use the rules' texts, from a merge as from a scan.
+        for format in ["sarif", "markdown"] {
+            let from_scan = gdpr_audit()
+                .arg("scan")
+                .arg(&data)
+                .args(["--no-config", "--quiet", "-f", format])
+                .output()
+                .expect("runs")
+                .stdout;
+            let from_merge = gdpr_audit()
+                .arg("merge")
+                .arg(&parts)
+                .args(["--no-config", "--quiet", "-f", format])
+                .output()
+                .expect("runs")
+                .stdout;
+            assert!(!from_scan.is_empty());
+            assert!(from_merge == from_scan, "{format} of {n} shards merged");
+        }
     }
 }
