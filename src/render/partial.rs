@@ -3,7 +3,7 @@
 //! memory does not grow with its output.
 
 use crate::audit::FileResult;
-use crate::audit::partial::{PartEnd, PartFile, PartHeader, PartLine};
+use crate::audit::partial::{FINDING_LINE_START, PartEnd, PartFile, PartHeader, PartLine};
 use std::io::{self, Write};
 
 /// A partial being written.
@@ -32,8 +32,9 @@ impl<W: Write> PartialWriter<W> {
         self.line(&PartLine::File(Box::new(file)))?;
         let mut written = 0;
         for bytes in result.findings.raw_records() {
-            let text = String::from_utf8(bytes?).map_err(io::Error::other)?;
-            self.line(&PartLine::Finding(text))?;
+            self.out.write_all(FINDING_LINE_START)?;
+            self.out.write_all(&crate::store::compact(&bytes?))?;
+            self.out.write_all(b"}\n")?;
             written += 1;
         }
         if written != count {

@@ -16,7 +16,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use spill::{Records, Spill};
 use std::io::{self, Read, Write};
 
+mod compact;
 mod spill;
+
+pub use compact::{compact, expand};
 
 /// Encoded findings held in memory before they are moved to disk.
 const SPILL_BYTES: usize = 512 * 1024;

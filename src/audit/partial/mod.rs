@@ -2,8 +2,8 @@
 //! `merge`. A partial is the per-file results of the scan, serialized as JSON
 //! Lines — a `partial` header naming the scan and the shard, then per result (a file;
 //! a workbook's sheet, an archive's member) a `file` line (its summary, counts, inventory, errors, violations and to-do
-//! groups) followed by its `finding` lines (each finding's bytes exactly as the
-//! report will hold them), then an `end` line. Everything a file contributes is
+//! groups) followed by its `finding` lines (each finding's bytes as the report
+//! will hold them, without their layout), then an `end` line. Everything a file contributes is
 //! decided within the file, so the merge is the single scan's own assembly of
 //! per-file results, in the order discovery gave the files.
 
@@ -136,10 +136,13 @@ pub struct PartEnd {
 pub enum PartLine {
     Partial(Box<PartHeader>),
     File(Box<PartFile>),
-    /// A finding's bytes as the JSON report holds them.
-    Finding(String),
     End(PartEnd),
 }
+
+/// How a finding's line starts: `{"finding":` then the finding's encoded bytes
+/// made compact ([`crate::store::compact`]), then `}`. Written and read as bytes,
+/// so the finding is never parsed and comes back exactly as it was encoded.
+pub const FINDING_LINE_START: &[u8] = b"{\"finding\":";
 
 impl PartFile {
     /// A file's result as its part carries it; the clear `id_field` values

@@ -2,7 +2,7 @@
 //! straight into a store (which spills to disk), so a part of any size is read in
 //! bounded memory.
 
-use super::{MergeError, PartFile, PartHeader, PartLine};
+use super::{FINDING_LINE_START, MergeError, PartFile, PartHeader, PartLine};
 use crate::audit::FileResult;
 use std::io::BufRead;
 
@@ -78,8 +78,11 @@ impl PartReader {
         let count = file.findings;
         let mut result = file.into_result();
         for _ in 0..count {
-            match self.lines.next_line()? {
-                Some(PartLine::Finding(bytes)) => result.findings.push_raw(bytes.as_bytes()),
+            match self.lines.next_raw()? {
+                Some(line) if line.starts_with(FINDING_LINE_START) && line.ends_with(b"}") => {
+                    let compact = &line[FINDING_LINE_START.len()..line.len() - 1];
+                    result.findings.push_raw(&crate::store::expand(compact));
+                }
                 _ => return Err(self.lines.error_here("a finding was expected")),
             }
         }
@@ -141,6 +144,21 @@ impl PartReader {
 
 impl Lines {
     fn next_line(&mut self) -> Result<Option<PartLine>, MergeError> {
+        let Some(line) = self.next_raw()? else {
+            return Ok(None);
+        };
+        // serde's message may quote the line: only where it failed.
+        serde_json::from_slice(&line).map(Some).map_err(|e| {
+            self.error(&format!(
+                "line {}: not a partial-report line (column {})",
+                self.line,
+                e.column()
+            ))
+        })
+    }
+
+    /// The next line's bytes, without its newline.
+    fn next_raw(&mut self) -> Result<Option<Vec<u8>>, MergeError> {
         if self.ended {
             return Ok(None);
         }
@@ -152,14 +170,10 @@ impl Lines {
             return Ok(None);
         }
         self.line += 1;
-        // serde's message may quote the line: only where it failed.
-        serde_json::from_slice(&buf).map(Some).map_err(|e| {
-            self.error(&format!(
-                "line {}: not a partial-report line (column {})",
-                self.line,
-                e.column()
-            ))
-        })
+        if buf.last() == Some(&b'\n') {
+            buf.pop();
+        }
+        Ok(Some(buf))
     }
 
     fn error(&self, what: &str) -> MergeError {

@@ -51,27 +51,29 @@ fn result(path: &str) -> FileResult {
 
 /// The lines of a part: header, each (index, result) with its findings, end.
 fn part(files: &[(u64, &FileResult)], end: Option<PartEnd>) -> Vec<u8> {
-    let mut out = Vec::new();
-    let mut line = |l: &PartLine| {
-        out.extend(serde_json::to_vec(l).expect("json"));
-        out.push(b'\n');
-    };
-    line(&PartLine::Partial(Box::new(header())));
+    let line = |l: &PartLine| serde_json::to_vec(l).expect("json");
+    let mut lines = vec![line(&PartLine::Partial(Box::new(header())))];
     let mut findings = 0;
     for (i, r) in files {
-        line(&PartLine::File(Box::new(PartFile::of(*i, r))));
+        lines.push(line(&PartLine::File(Box::new(PartFile::of(*i, r)))));
         for b in r.findings.raw_records() {
-            line(&PartLine::Finding(
-                String::from_utf8(b.expect("bytes")).expect("utf-8"),
-            ));
+            let mut l = FINDING_LINE_START.to_vec();
+            l.extend(crate::store::compact(&b.expect("bytes")));
+            l.push(b'}');
+            lines.push(l);
             findings += 1;
         }
     }
-    line(&PartLine::End(end.unwrap_or(PartEnd {
+    lines.push(line(&PartLine::End(end.unwrap_or(PartEnd {
         sources: 3,
         files: files.len() as u64,
         findings,
-    })));
+    }))));
+    let mut out = Vec::new();
+    for l in lines {
+        out.extend(l);
+        out.push(b'\n');
+    }
     out
 }
 
