@@ -15,6 +15,11 @@ pub struct Baseline {
     pub tool: String,
     /// Why this file exists and what it may hold, for whoever finds it in a repo.
     pub note: String,
+    /// The id (a hash, never the key) of the fingerprint key the entries were made
+    /// with; a scan with another key is refused instead of calling everything new.
+    /// Absent in baselines written before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<String>,
     pub entries: Vec<BaselineEntry>,
 }
 
@@ -27,8 +32,22 @@ pub struct BaselineEntry {
     pub count: u64,
 }
 
+/// A baseline made with another fingerprint key than the scan's.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "baseline {file} was made with fingerprint key {baseline}, but this scan uses key {scan}: no fingerprint could match. Scan with the baseline's key (the same GDPR_AUDIT_KEY, --key-file or project) or make a new baseline"
+)]
+pub struct KeyMismatch {
+    pub file: String,
+    pub baseline: String,
+    pub scan: String,
+}
+
 impl Baseline {
-    pub fn from_findings(findings: impl IntoIterator<Item = Finding>) -> Baseline {
+    pub fn from_findings(
+        findings: impl IntoIterator<Item = Finding>,
+        key_id: Option<String>,
+    ) -> Baseline {
         let mut counts: BTreeMap<(String, String, String, String), u64> = BTreeMap::new();
         for f in findings {
             *counts
@@ -44,7 +63,21 @@ impl Baseline {
             schema_version: BASELINE_VERSION,
             tool: format!("gdpr-audit {}", env!("CARGO_PKG_VERSION")),
             note: "Keyed fingerprints of accepted findings (no values). Made by `gdpr-audit baseline`; used by `gdpr-audit scan --baseline`.".into(),
+            key_id,
             entries: counts.into_iter().map(|((path, field, rule, fingerprint), count)| BaselineEntry { path, field, rule, fingerprint, count }).collect(),
+        }
+    }
+
+    /// Refuse a scan whose key differs from the baseline's: its fingerprints
+    /// could never match, and every finding would look new.
+    pub fn check_key(&self, file: &str, scan_key_id: &str) -> Result<(), KeyMismatch> {
+        match &self.key_id {
+            Some(id) if id != scan_key_id => Err(KeyMismatch {
+                file: file.to_string(),
+                baseline: id.clone(),
+                scan: scan_key_id.to_string(),
+            }),
+            _ => Ok(()),
         }
     }
 
@@ -83,27 +116,42 @@ mod tests {
 
     #[test]
     fn stable_under_reordering_and_counts_per_fingerprint() {
-        let a = Baseline::from_findings([
-            crate::finding::sample("x", 1),
-            crate::finding::sample("y", 2),
-            crate::finding::sample("x", 3),
-        ]);
-        let b = Baseline::from_findings([
-            crate::finding::sample("x", 9),
-            crate::finding::sample("x", 4),
-            crate::finding::sample("y", 1),
-        ]);
+        let a = Baseline::from_findings(
+            [
+                crate::finding::sample("x", 1),
+                crate::finding::sample("y", 2),
+                crate::finding::sample("x", 3),
+            ],
+            None,
+        );
+        let b = Baseline::from_findings(
+            [
+                crate::finding::sample("x", 9),
+                crate::finding::sample("x", 4),
+                crate::finding::sample("y", 1),
+            ],
+            None,
+        );
         assert_eq!(a, b);
         assert_eq!(a.entries.iter().map(|e| e.count).sum::<u64>(), 3);
     }
 
     #[test]
     fn apply_reports_new_and_fixed() {
-        let base = Baseline::from_findings([
-            crate::finding::sample("x", 1),
-            crate::finding::sample("y", 2),
-            crate::finding::sample("z", 3),
-        ]);
+        let base = Baseline::from_findings(
+            [
+                crate::finding::sample("x", 1),
+                crate::finding::sample("y", 2),
+                crate::finding::sample("z", 3),
+            ],
+            Some("aaaa".into()),
+        );
+        assert!(base.check_key("b.json", "aaaa").is_ok());
+        let err = base.check_key("b.json", "bbbb").unwrap_err().to_string();
+        assert!(
+            err.contains("key aaaa") && err.contains("key bbbb"),
+            "{err}"
+        );
         let mut report = Report::assemble(vec![], vec![], vec![]);
         report.findings = crate::store::FindingStore::from_vec(vec![
             crate::finding::sample("x", 1),

@@ -77,13 +77,16 @@ impl ColumnProfile {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldRole {
     Structured(Category),
+    /// Structured because its header says so, with fewer than [`MIN_SAMPLE`] values
+    /// to check that by content: the inventory says it was decided by its header.
+    HeaderOnly(Category),
     FreeText,
 }
 
 impl FieldRole {
     /// Does a match of `category` here belong to the inventory?
     pub fn is_inventory(self, category: Category) -> bool {
-        matches!(self, FieldRole::Structured(c) if c == category && !category.is_special())
+        matches!(self, FieldRole::Structured(c) | FieldRole::HeaderOnly(c) if c == category && !category.is_special())
     }
 }
 
@@ -106,7 +109,27 @@ fn rule_hint(header: &str, rules: &RuleSet) -> Option<Category> {
         .map(|r| r.category)
 }
 
-/// Decide a column's role from its header and its sampled values.
+/// The category a header names word by word (`Phone - Work` → `phone`), for
+/// columns with too few values to decide by content.
+fn loose_header_category(header: &str, rules: &RuleSet) -> Option<Category> {
+    let lower = header.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.len() < 2 {
+        // One word is the header itself, already tried.
+        return None;
+    }
+    let pairs = words.windows(2).map(|w| format!("{}_{}", w[0], w[1]));
+    pairs
+        .chain(words.iter().map(|w| w.to_string()))
+        .find_map(|w| header_category(&w, rules))
+}
+
+/// Decide a column's role from its header and its sampled values. With fewer than
+/// [`MIN_SAMPLE`] non-empty values the content decides nothing and the header does,
+/// read word by word if need be.
 pub fn decide(header: &str, profile: &ColumnProfile, rules: &RuleSet) -> FieldRole {
     let sampled = profile.non_empty >= MIN_SAMPLE;
     let named = match header_class(header) {
@@ -115,28 +138,33 @@ pub fn decide(header: &str, profile: &ColumnProfile, rules: &RuleSet) -> FieldRo
         None => rule_hint(header, rules),
     };
     if let Some(c) = named {
-        if sampled && values_contradict(c, profile) {
+        if !sampled {
+            return FieldRole::HeaderOnly(c);
+        }
+        if values_contradict(c, profile) {
             return FieldRole::FreeText;
         }
         return FieldRole::Structured(c);
     }
-    if sampled {
-        if let Some((&cat, &n)) = profile
-            .whole
-            .iter()
-            .filter(|(c, _)| !c.is_special())
-            .max_by_key(|(_, n)| **n)
-            && n as f64 >= STRUCTURED_SHARE * profile.non_empty as f64
-        {
-            return FieldRole::Structured(cat);
-        }
-        // A header that says nothing (`Field7`): names and addresses by their shape.
-        if profile.shapes.holds_names(profile.non_empty) {
-            return FieldRole::Structured(Category::PersonName);
-        }
-        if profile.shapes.holds_addresses(profile.non_empty) {
-            return FieldRole::Structured(Category::PostalAddress);
-        }
+    if !sampled {
+        return loose_header_category(header, rules)
+            .map_or(FieldRole::FreeText, FieldRole::HeaderOnly);
+    }
+    if let Some((&cat, &n)) = profile
+        .whole
+        .iter()
+        .filter(|(c, _)| !c.is_special())
+        .max_by_key(|(_, n)| **n)
+        && n as f64 >= STRUCTURED_SHARE * profile.non_empty as f64
+    {
+        return FieldRole::Structured(cat);
+    }
+    // A header that says nothing (`Field7`): names and addresses by their shape.
+    if profile.shapes.holds_names(profile.non_empty) {
+        return FieldRole::Structured(Category::PersonName);
+    }
+    if profile.shapes.holds_addresses(profile.non_empty) {
+        return FieldRole::Structured(Category::PostalAddress);
     }
     FieldRole::FreeText
 }

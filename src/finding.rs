@@ -52,6 +52,10 @@ pub struct InventoryEntry {
     pub content_type: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<u64>,
+    /// `header` when the column had too few values to decide by content
+    /// (`classify::MIN_SAMPLE`) and its header decided that it is structured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_by: Option<String>,
 }
 
 /// What the to-do plan counts of a finding, stored or still encoded.

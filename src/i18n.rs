@@ -1,5 +1,8 @@
 //! Every sentence a report shows, in one place per language. Swedish is the first
 //! language of many users; English is the default.
+//!
+//! Over 500 lines: it is tables of sentences, one per language, kept in one file so a
+//! translator sees every sentence and its counterpart together.
 
 use crate::model::{Action, Category, Priority};
 
@@ -16,8 +19,10 @@ use crate::model::{Action, Category, Priority};
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
+    /// English.
     #[default]
     En,
+    /// Swedish (svenska).
     Sv,
 }
 
@@ -75,7 +80,7 @@ pub const EN: Texts = Texts {
     findings: "Findings",
     todo: "To-do list",
     inventory: "Inventory of personal data",
-    inventory_intro: "Fields that are meant to hold personal data: the start of a record of processing activities (Art. 30).",
+    inventory_intro: "Where personal data is kept: fields meant to hold it, and free-text fields found holding it. Both belong in a record of processing activities (Art. 30); what sits in free text is also on the to-do list.",
     findings_by_category: "Findings by category",
     findings_by_source: "Findings by source",
     violations: "Policy violations",
@@ -117,7 +122,7 @@ pub const SV: Texts = Texts {
     findings: "Fynd",
     todo: "Att göra",
     inventory: "Förteckning över personuppgifter",
-    inventory_intro: "Fält som är avsedda för personuppgifter: början på ett register över behandlingar (art. 30).",
+    inventory_intro: "Var personuppgifter finns: fält avsedda för dem, och fritextfält där de hittades. Båda hör hemma i ett register över behandlingar (art. 30); det som står i fritext finns också i att göra-listan.",
     findings_by_category: "Fynd per kategori",
     findings_by_source: "Fynd per källa",
     violations: "Avvikelser från policyn",
@@ -222,17 +227,128 @@ pub fn action_name(lang: Lang, a: Action) -> &'static str {
     }
 }
 
-/// "Remove health data from free text in `crm/activities.csv` → `description` (37 records)".
+/// What a to-do item touches: its findings, in records (CSV) or messages (mail).
+#[derive(Debug, Clone, Copy)]
+pub struct Affected {
+    pub findings: u64,
+    pub records: u64,
+    pub messages: u64,
+}
+
+impl Affected {
+    /// "6 findings in 3 records", "1 finding in 1 message".
+    pub fn phrase(self, lang: Lang) -> String {
+        let findings = counted(lang, self.findings, Noun::Finding);
+        let place = if self.messages > 0 {
+            counted(lang, self.messages, Noun::Message)
+        } else {
+            counted(lang, self.records.max(1), Noun::Record)
+        };
+        match lang {
+            Lang::En => format!("{findings} in {place}"),
+            Lang::Sv => format!("{findings} i {place}"),
+        }
+    }
+}
+
+/// Things the reports count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Noun {
+    File,
+    Record,
+    Message,
+    Finding,
+}
+
+/// `n` and the noun in the right number: "1 message", "2 messages", "1 200 poster".
+pub fn counted(lang: Lang, n: u64, noun: Noun) -> String {
+    let one = n == 1;
+    let word = match (lang, noun) {
+        (Lang::En, Noun::File) => {
+            if one {
+                "file"
+            } else {
+                "files"
+            }
+        }
+        (Lang::En, Noun::Record) => {
+            if one {
+                "record"
+            } else {
+                "records"
+            }
+        }
+        (Lang::En, Noun::Message) => {
+            if one {
+                "message"
+            } else {
+                "messages"
+            }
+        }
+        (Lang::En, Noun::Finding) => {
+            if one {
+                "finding"
+            } else {
+                "findings"
+            }
+        }
+        (Lang::Sv, Noun::File) => {
+            if one {
+                "fil"
+            } else {
+                "filer"
+            }
+        }
+        (Lang::Sv, Noun::Record) => {
+            if one {
+                "post"
+            } else {
+                "poster"
+            }
+        }
+        (Lang::Sv, Noun::Message) => {
+            if one {
+                "meddelande"
+            } else {
+                "meddelanden"
+            }
+        }
+        (Lang::Sv, Noun::Finding) => "fynd",
+    };
+    format!("{} {word}", thousands(lang, n))
+}
+
+/// A mail part's label in `lang` (`body` is `brödtext` in Swedish); a CSV column,
+/// or anything else, as it is. The JSON contract keeps the English labels.
+pub fn field_label(lang: Lang, field: &str, mail: bool) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
+    if !mail || lang == Lang::En {
+        return Cow::Borrowed(field);
+    }
+    match field {
+        "body" => Cow::Borrowed("brödtext"),
+        "subject" => Cow::Borrowed("ämnesrad"),
+        "attachment" => Cow::Borrowed("bilaga"),
+        _ => match field.split_once(':') {
+            Some(("attachment", name)) => Cow::Owned(format!("bilaga:{name}")),
+            Some(("header", name)) => Cow::Owned(format!("huvud:{name}")),
+            _ => Cow::Borrowed(field),
+        },
+    }
+}
+
+/// "Remove health data from free text in `crm/activities.csv` → `description` (6 findings in 3 records)".
 pub fn todo_title(
     lang: Lang,
     a: Action,
     c: Category,
     path: &str,
     field: &str,
-    count: u64,
+    affected: Affected,
     free_text: bool,
 ) -> String {
     let cat = category_name(lang, c);
+    let field = &*field_label(lang, field, affected.messages > 0);
     let place = match lang {
         Lang::En => format!(
             "{} `{path}` → `{field}`",
@@ -244,10 +360,7 @@ pub fn todo_title(
         ),
     };
     let place = place.trim_start();
-    let n = match lang {
-        Lang::En => format!("{count} record{}", if count == 1 { "" } else { "s" }),
-        Lang::Sv => format!("{count} {}", if count == 1 { "post" } else { "poster" }),
-    };
+    let n = affected.phrase(lang);
     match (lang, a) {
         (Lang::En, Action::Delete) => format!("Delete {cat} from {place} ({n})"),
         (Lang::En, Action::Redact) => format!("Remove {cat} from {place} ({n})"),
@@ -300,7 +413,7 @@ pub fn todo_why(
     };
     match lang {
         Lang::En => format!(
-            "{cat} weigh {weight} × {exposure} ({}) × {volume:.2} (volume, log) × {confidence:.2} (confidence){} = {score:.1} → {priority}",
+            "weight of {cat} {weight} × {exposure} ({}) × {volume:.2} (volume, log) × {confidence:.2} (confidence){} = {score:.1} → {priority}",
             if exposure_free_text {
                 "free text"
             } else {
@@ -309,7 +422,7 @@ pub fn todo_why(
             age_part("age")
         ),
         Lang::Sv => format!(
-            "{cat} väger {weight} × {exposure} ({}) × {volume:.2} (volym, log) × {confidence:.2} (säkerhet){} = {score:.1} → {priority}",
+            "vikt för {cat} {weight} × {exposure} ({}) × {volume:.2} (volym, log) × {confidence:.2} (säkerhet){} = {score:.1} → {priority}",
             if exposure_free_text {
                 "fritext"
             } else {
@@ -413,6 +526,54 @@ pub const RENDER_SV: RenderTexts = RenderTexts {
     message_text: "Detaljer",
 };
 
+pub mod coverage;
+
+/// `n` with thousands separators: `12,345` in English, `12 345` (no-break space)
+/// in Swedish. For human formats only; JSON, CSV and SARIF keep plain numbers.
+pub fn thousands(lang: Lang, n: u64) -> String {
+    let sep = match lang {
+        Lang::En => ',',
+        Lang::Sv => '\u{a0}',
+    };
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(sep);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The header row of the CSV report (`scan --format csv`) in `lang`; also how a
+/// CSV report left in a scanned folder is recognised and skipped.
+pub fn report_csv_header(lang: Lang) -> [String; 13] {
+    let t = texts(lang);
+    let rt = render_texts(lang);
+    let mut messages = t.messages.chars();
+    let messages: String = match messages.next() {
+        Some(f) => f.to_uppercase().chain(messages).collect(),
+        None => String::new(),
+    };
+    [
+        rt.id,
+        t.priority,
+        rt.score,
+        t.action,
+        t.what,
+        t.category,
+        t.article,
+        t.file,
+        t.field,
+        t.count,
+        t.records_affected,
+        &messages,
+        t.why,
+    ]
+    .map(str::to_string)
+}
+
 pub fn render_texts(lang: Lang) -> &'static RenderTexts {
     match lang {
         Lang::En => &RENDER_EN,
@@ -432,6 +593,29 @@ pub fn severity_name(lang: Lang, s: crate::model::Severity) -> &'static str {
         (Lang::Sv, High) => "hög",
         (Lang::Sv, Medium) => "medel",
         (Lang::Sv, Low) => "låg",
+    }
+}
+
+/// An inventory entry's kind, and "decided by its header" when too few values
+/// could not decide.
+pub fn inventory_kind(
+    lang: Lang,
+    kind: crate::model::InventoryKind,
+    decided_by: Option<&str>,
+) -> String {
+    let kind = kind_name(lang, kind);
+    match decided_by_note(lang, decided_by) {
+        Some(note) => format!("{kind} ({note})"),
+        None => kind.to_string(),
+    }
+}
+
+/// "decided by its header: too few values", for a column the content could not decide.
+pub fn decided_by_note(lang: Lang, decided_by: Option<&str>) -> Option<&'static str> {
+    match (decided_by, lang) {
+        (Some("header"), Lang::En) => Some("decided by its header: too few values"),
+        (Some("header"), Lang::Sv) => Some("avgjort av rubriken: för få värden"),
+        _ => None,
     }
 }
 
@@ -569,14 +753,14 @@ pub fn violation_why(
     };
     let (weigh, exp, vol, conf, aged) = match lang {
         Lang::En => (
-            "weigh",
+            "Weight of",
             "exposure",
             "volume, log",
             "confidence",
             "kept past retention",
         ),
         Lang::Sv => (
-            "väger",
+            "Vikt för",
             "exponering",
             "volym, log",
             "säkerhet",
@@ -589,6 +773,6 @@ pub fn violation_why(
         String::new()
     };
     format!(
-        "{reason}. {cat} {weigh} {weight} × {exposure} ({exp}) × {volume:.2} ({vol}) × {confidence:.2} ({conf}){age_part} = {score:.1} → {priority}"
+        "{reason}. {weigh} {cat} {weight} × {exposure} ({exp}) × {volume:.2} ({vol}) × {confidence:.2} ({conf}){age_part} = {score:.1} → {priority}"
     )
 }

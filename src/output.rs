@@ -5,11 +5,28 @@
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
+/// The header row of every action list (`--export-actions`); also how one left in
+/// a scanned folder is recognised and skipped.
+pub const ACTION_LIST_HEADER: [&str; 6] =
+    ["todo_id", "action", "path", "field", "record", "message_id"];
+
 /// Write `path` atomically with `fill`.
 pub fn write_atomic(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
+    // A second Ctrl-C exits at once, without unwinding: it removes what is tracked.
+    let (tmp, _tracked) = write_beside(path, fill)?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Fill a new temporary file in `path`'s directory (owner-only, synced to disk)
+/// and track it for Ctrl-C; renaming it into place is the caller's.
+pub fn write_beside(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<(tempfile::NamedTempFile, crate::interrupt::TrackedTemp)> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -18,16 +35,14 @@ pub fn write_atomic(
         .prefix(".gdpr-audit-")
         .suffix(".tmp")
         .tempfile_in(dir)?;
-    // A second Ctrl-C exits at once, without unwinding: it removes what is tracked.
-    let _tracked = crate::interrupt::TrackedTemp::new(tmp.path());
+    let tracked = crate::interrupt::TrackedTemp::new(tmp.path());
     {
         let mut w = BufWriter::new(tmp.as_file_mut());
         fill(&mut w)?;
         w.flush()?;
     }
     tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    Ok((tmp, tracked))
 }
 
 /// A CSV cell a spreadsheet would read as a formula (or that starts with a control

@@ -236,21 +236,7 @@ impl Outputs {
                 write_stream(f, terminal, fill)
             }
             OutputTarget::File(path) => {
-                let dir = match path.parent() {
-                    Some(p) if !p.as_os_str().is_empty() => p,
-                    _ => Path::new("."),
-                };
-                let mut tmp = tempfile::Builder::new()
-                    .prefix(".gdpr-audit-")
-                    .suffix(".tmp")
-                    .tempfile_in(dir)?;
-                let tracked = crate::interrupt::TrackedTemp::new(tmp.path());
-                {
-                    let mut w = BufWriter::new(tmp.as_file_mut());
-                    fill(&mut w)?;
-                    w.flush()?;
-                }
-                tmp.as_file().sync_all()?;
+                let (tmp, tracked) = crate::output::write_beside(path, fill)?;
                 self.staged.push((tmp, path.clone(), tracked));
                 Ok(())
             }

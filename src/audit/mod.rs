@@ -4,11 +4,13 @@
 //! renderers only read it. It may use the vocabulary, sources (errors), the rules'
 //! pack version and the findings store.
 
+mod coverage;
 mod file_result;
 mod groups;
 mod items;
 pub mod partial;
 
+pub use coverage::Coverage;
 pub use file_result::{FileResult, SourceSummary};
 pub use groups::{FindingGroups, Group, Regroup};
 pub use items::{AllowlistUse, BaselineOutcome, ScoreFactors, TodoItem, Violation};
@@ -62,6 +64,10 @@ pub struct Summary {
     pub skipped: Vec<ErrorEntry>,
     #[serde(default)]
     pub sources: Vec<SourceSummary>,
+    /// The id of the fingerprint key (a hash of it, never the key): reports and
+    /// baselines whose fingerprints can be compared share it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fingerprint_key_id: Option<String>,
     /// Set when the scan was compared with a baseline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<BaselineOutcome>,
@@ -75,6 +81,10 @@ pub struct Summary {
 pub struct Report {
     pub schema_version: u32,
     pub tool: ToolInfo,
+    /// What was read and what was not: first, because it qualifies everything else.
+    /// Derived from `summary` (see [`Report::refresh_coverage`]).
+    #[serde(default)]
+    pub coverage: Coverage,
     pub summary: Summary,
     pub inventory: Vec<InventoryEntry>,
     /// In their final order; large scans keep most of them on disk (see `store`).
@@ -102,6 +112,7 @@ impl PartialEq for Report {
     fn eq(&self, other: &Self) -> bool {
         self.schema_version == other.schema_version
             && self.tool == other.tool
+            && self.coverage == other.coverage
             && self.summary == other.summary
             && self.inventory == other.inventory
             && self.findings == other.findings
@@ -124,6 +135,18 @@ impl Report {
         report
     }
 
+    /// Whether `path` (a source, or a message file of a Maildir) is mail: its items
+    /// count messages, and its fields are mail parts.
+    pub fn is_mail(&self, path: &str) -> bool {
+        is_mail_source(&self.summary.sources, path)
+    }
+
+    /// Work out the coverage from the summary: after scanning, and for a saved report
+    /// (whose coverage may be missing or from an older version).
+    pub fn refresh_coverage(&mut self) {
+        self.coverage = Coverage::of(&self.summary);
+    }
+
     /// An empty report to which scan results are added as they come.
     pub fn begin(discovery_errors: Vec<SourceError>, skipped: Vec<(String, String)>) -> Report {
         let summary = Summary {
@@ -141,6 +164,7 @@ impl Report {
                 .map(|(path, error)| ErrorEntry { path, error })
                 .collect(),
             sources: Vec::new(),
+            fingerprint_key_id: None,
             baseline: None,
             allowlist: Vec::new(),
         };
@@ -151,6 +175,7 @@ impl Report {
                 version: env!("CARGO_PKG_VERSION").into(),
                 rules_version: crate::rules::PACK_VERSION.into(),
             },
+            coverage: Coverage::default(),
             summary,
             inventory: Vec::new(),
             findings: crate::store::FindingStore::new(),
@@ -236,4 +261,15 @@ impl Report {
             .map(|(s, _)| *s)
             .max()
     }
+}
+
+/// Whether `path` belongs to a mail source (mbox, .eml, Maildir, Outlook) among `sources`.
+pub fn is_mail_source(sources: &[SourceSummary], path: &str) -> bool {
+    let owner = crate::source::owning_source(path, sources.iter().map(|s| s.path.as_str()));
+    sources.iter().find(|s| s.path == owner).is_some_and(|s| {
+        matches!(
+            s.kind.as_str(),
+            "mbox" | "eml" | "maildir" | "msg" | "pst" | "ost"
+        )
+    })
 }

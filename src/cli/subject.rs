@@ -85,6 +85,7 @@ pub struct SubjectFindArgs {
     /// Show matched values in clear instead of masked.
     #[arg(long)]
     pub show_values: bool,
+    /// Language of the table, Markdown and HTML output.
     #[arg(long, value_enum, default_value_t = Lang::En)]
     pub lang: Lang,
 }
@@ -124,6 +125,7 @@ pub struct SubjectEraseArgs {
     /// Write per-source action lists (CSV) into DIR for the teams that act on them.
     #[arg(long, value_name = "DIR")]
     pub export_actions: Option<PathBuf>,
+    /// Language of the table, Markdown and HTML output.
     #[arg(long, value_enum, default_value_t = Lang::En)]
     pub lang: Lang,
 }

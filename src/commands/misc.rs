@@ -1,4 +1,4 @@
-//! Commands that do not scan: `report`, `diff`, `completions`, `man`.
+//! Commands that do not scan: `report`, `diff`, `completions`.
 
 use super::{
     commit, fail_threshold, report_text, stage_output, stdout_is_terminal, terminal_width,
@@ -15,22 +15,47 @@ use anyhow::{Context, Result};
 use clap::CommandFactory;
 use std::path::Path;
 
+/// A saved JSON report, its coverage worked out again. Errors name the file and
+/// where it went wrong, never serde's message (which can quote the file's text).
 fn read_report(path: &Path) -> Result<Report> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    serde_json::from_str(&text)
-        .with_context(|| format!("{} is not a gdpr-audit JSON report", path.display()))
+    let mut report: Report = serde_json::from_str(&text).map_err(|e| {
+        let looks_like_report =
+            text.trim_start().starts_with('{') && text.contains("\"schema_version\"");
+        if looks_like_report {
+            anyhow::anyhow!(
+                "{} is not a readable gdpr-audit report: {} at line {}, column {}",
+                path.display(),
+                match e.classify() {
+                    serde_json::error::Category::Syntax | serde_json::error::Category::Eof =>
+                        "invalid JSON",
+                    _ => "a field is missing or of the wrong type",
+                },
+                e.line(),
+                e.column()
+            )
+        } else {
+            anyhow::anyhow!(
+                "{} is not a gdpr-audit report (expected a JSON object with schema_version, as `scan --format json` writes)",
+                path.display()
+            )
+        }
+    })?;
+    report.refresh_coverage();
+    Ok(report)
 }
 
 pub fn report_command(args: &ReportArgs) -> Result<ExitStatus> {
     let mut report = read_report(&args.report)?;
-    crate::todo::relabel(&mut report.todo, args.lang);
+    crate::todo::relabel(&mut report.todo, args.lang, &report.summary.sources);
     let rules = RuleSet::builtin().map_err(|e| anyhow::anyhow!("{e}"))?;
     let to_terminal = stdout_is_terminal(args.output.as_deref());
     let ropts = render::RenderOptions {
         lang: args.lang,
         color: to_terminal && std::env::var_os("NO_COLOR").is_none(),
         width: terminal_width(),
+        verbose: args.verbose,
         rules: &rules,
     };
     let inputs = Inputs::new(std::slice::from_ref(&args.report));
@@ -77,11 +102,5 @@ pub fn diff_command(args: &DiffArgs) -> Result<ExitStatus> {
 pub fn completions(shell: clap_complete::Shell) -> Result<ExitStatus> {
     let mut cmd = Cli::command();
     clap_complete::generate(shell, &mut cmd, "gdpr-audit", &mut std::io::stdout().lock());
-    Ok(ExitStatus::Clean)
-}
-
-pub fn man() -> Result<ExitStatus> {
-    let cmd = Cli::command();
-    clap_mangen::Man::new(cmd).render(&mut std::io::stdout().lock())?;
     Ok(ExitStatus::Clean)
 }

@@ -1,6 +1,7 @@
 //! What each subcommand does. `main` only parses arguments, calls [`run`] and maps
 //! the outcome to an exit code.
 
+mod man;
 mod misc;
 pub mod rule_examples;
 mod rules;
@@ -40,7 +41,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
             Ok(ExitStatus::Clean)
         }
         Command::Completions { shell } => misc::completions(shell),
-        Command::Man => misc::man(),
+        Command::Man(args) => man::man_command(&args),
     }
 }
 
@@ -74,9 +75,7 @@ fn load_rules_with(
         b.add_path(p);
     }
     let fingerprint = b.fingerprint();
-    let rules = build(&b)
-        .map_err(|e| anyhow::anyhow!("{e}"))
-        .context("the rules could not be loaded")?;
+    let rules = build(&b).map_err(|e| anyhow::anyhow!("the rules could not be loaded: {e}"))?;
     if rules.is_empty() {
         bail!("no rules loaded (--no-default-rules without --rules)");
     }

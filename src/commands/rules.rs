@@ -8,6 +8,7 @@ use crate::terminal_text::one_line;
 use anyhow::{Context, Result, bail};
 use std::io::Write;
 
+// Over 80 lines: one arm per `rules` subcommand, each a few lines.
 pub fn rules_command(cmd: RulesCommand, args: &RuleArgs) -> Result<ExitStatus> {
     // Rule names, descriptions and examples come from rule files: input text,
     // made safe for a terminal. `export` is for machines and stays exact.
@@ -19,15 +20,8 @@ pub fn rules_command(cmd: RulesCommand, args: &RuleArgs) -> Result<ExitStatus> {
     match cmd {
         RulesCommand::List => {
             let rules = load_rules(args)?;
-            for r in &rules.rules {
-                writeln!(
-                    out,
-                    "{:<28} {:<15} {:<9} {}",
-                    one_line(&r.id),
-                    r.category.as_str(),
-                    r.severity.as_str(),
-                    one_line(&r.name)
-                )?;
+            for line in list_lines(&rules.rules, usize::from(super::terminal_width())) {
+                writeln!(out, "{line}")?;
             }
             Ok(ExitStatus::Clean)
         }
@@ -147,6 +141,68 @@ pub fn rules_command(cmd: RulesCommand, args: &RuleArgs) -> Result<ExitStatus> {
                 }
             }
             Ok(ExitStatus::Clean)
+        }
+    }
+}
+
+/// `rules list` in `width` columns: id, category, severity, name. An id longer than
+/// its column goes on a line of its own (ids are copied, never cut); a name too long
+/// for what is left is cut with `…`.
+fn list_lines(rules: &[crate::rules::Rule], width: usize) -> Vec<String> {
+    let chars = |s: &str| s.chars().count();
+    let cat_w = rules
+        .iter()
+        .map(|r| chars(r.category.as_str()))
+        .max()
+        .unwrap_or(0);
+    let sev_w = rules
+        .iter()
+        .map(|r| chars(r.severity.as_str()))
+        .max()
+        .unwrap_or(0);
+    let longest_id = rules.iter().map(|r| chars(&r.id)).max().unwrap_or(0);
+    let id_w = longest_id.min(width.saturating_sub(cat_w + sev_w + 20).max(12));
+    let name_w = width.saturating_sub(id_w + cat_w + sev_w + 3).max(8);
+    let mut lines = Vec::with_capacity(rules.len());
+    for r in rules {
+        // User rule files are input: their text is made safe for the terminal.
+        let (rule_id, rule_name) = (one_line(&r.id), one_line(&r.name));
+        let id = if chars(&rule_id) > id_w {
+            lines.push(rule_id.to_string());
+            ""
+        } else {
+            &rule_id
+        };
+        let name = if chars(&rule_name) > name_w {
+            let cut: String = rule_name.chars().take(name_w - 1).collect();
+            format!("{}…", cut.trim_end())
+        } else {
+            rule_name.to_string()
+        };
+        let line = format!(
+            "{id:<id_w$} {:<cat_w$} {:<sev_w$} {name}",
+            r.category.as_str(),
+            r.severity.as_str()
+        );
+        lines.push(line.trim_end().to_string());
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules_list_fits_80_columns_and_keeps_every_id_whole() {
+        let set = crate::rules::RuleSet::builtin().unwrap();
+        let lines = list_lines(&set.rules, 80);
+        for l in &lines {
+            assert!(l.chars().count() <= 80, "{l}");
+        }
+        let text = lines.join("\n");
+        for r in &set.rules {
+            assert!(text.contains(&r.id), "{} missing", r.id);
         }
     }
 }

@@ -30,6 +30,8 @@ struct Scanned {
     nothing_read: bool,
     /// What the scan read, for the checks of every writer.
     inputs: Inputs,
+    /// The id of the fingerprint key the findings were made with.
+    key_id: String,
 }
 
 /// An output a command will write, checked against the inputs before the scan.
@@ -48,28 +50,51 @@ pub(super) fn parse_delimiter(s: &str) -> Result<u8> {
     }
 }
 
-/// Shows files done and bytes per second on a terminal; nothing otherwise.
-pub(super) struct ProgressBar(Option<indicatif::ProgressBar>);
+/// Shows files done of the total and bytes per second on a terminal, in the
+/// summary's units (kB, MB); nothing otherwise.
+pub(super) struct ProgressBar {
+    bar: Option<indicatif::ProgressBar>,
+    files_done: std::sync::atomic::AtomicU64,
+    files: u64,
+}
 
 impl ProgressBar {
     pub(super) fn new(sources: &[Source], quiet: bool) -> ProgressBar {
         let total: u64 = sources.iter().map(|s| s.bytes).sum();
+        let files = sources.len() as u64;
+        let mut progress = ProgressBar {
+            bar: None,
+            files_done: 0.into(),
+            files,
+        };
         if quiet || !std::io::stderr().is_terminal() || total < 8 * 1024 * 1024 {
-            return ProgressBar(None);
+            return progress;
         }
         let bar = indicatif::ProgressBar::new(total);
         if let Ok(style) = indicatif::ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {msg}",
+            "{spinner} [{elapsed_precise}] {wide_bar} {msg} · {decimal_bytes}/{decimal_total_bytes} {decimal_bytes_per_sec} ETA {eta}",
         ) {
             bar.set_style(style);
         }
-        ProgressBar(Some(bar))
+        bar.set_message(files_message(0, files));
+        progress.bar = Some(bar);
+        progress
     }
+}
+
+/// "3/12 files".
+fn files_message(done: u64, total: u64) -> String {
+    format!("{done}/{total} files")
 }
 
 impl scan::Progress for ProgressBar {
     fn source_done(&self, source: &Source) {
-        if let Some(b) = &self.0 {
+        if let Some(b) = &self.bar {
+            let done = self
+                .files_done
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                + 1;
+            b.set_message(files_message(done, self.files));
             b.inc(source.bytes);
         }
     }
@@ -77,7 +102,7 @@ impl scan::Progress for ProgressBar {
 
 impl Drop for ProgressBar {
     fn drop(&mut self) {
-        if let Some(b) = &self.0 {
+        if let Some(b) = &self.bar {
             b.finish_and_clear();
         }
     }
@@ -92,6 +117,8 @@ pub(super) struct Prepared {
     pub opts: ScanOptions,
     pub discovery: source::Discovery,
     pub inputs: Inputs,
+    /// The id of the fingerprint key the findings are made with.
+    pub key_id: String,
     /// What makes shards parts of one scan (see [`crate::audit::partial`]).
     pub identity: crate::audit::partial::ScanIdentity,
 }
@@ -107,11 +134,13 @@ impl Prepared {
     }
 }
 
+// Over 80 lines: the scan's set-up step by step (config, rules, keys, options, discovery), each with its error context.
 pub(super) fn prepare(
     input: &InputArgs,
     show_values: bool,
     quiet: bool,
     planned: &[Planned<'_>],
+    baseline_key_id: Option<&str>,
 ) -> Result<Prepared> {
     if !(0.0..=1.0).contains(&input.min_confidence) {
         bail!("--min-confidence must be between 0 and 1");
@@ -131,21 +160,34 @@ pub(super) fn prepare(
         .build()
         .context("cannot start worker threads")?;
     let cwd = std::env::current_dir().unwrap_or_else(|_| ".".into());
-    let (config, config_fingerprint) = load_config_fingerprinted(input, &cwd, quiet)?;
+    let (config, config_path) = load_config(input, &cwd, quiet)?.unzip();
+    let config_fingerprint = config_path
+        .as_deref()
+        .map(super::shard::file_fingerprint)
+        .transpose()?;
     let as_of = match &input.as_of {
         Some(d) => d
             .parse::<jiff::civil::Date>()
             .with_context(|| format!("--as-of `{d}` is not a date (YYYY-MM-DD)"))?,
         None => today(),
     };
-    let (key, key_source) = keys::resolve(
-        config.as_ref().and_then(|c| c.fingerprint_key.as_deref()),
-        &cwd,
-    );
+    let (key, key_source) = keys::resolve(&keys::KeyRequest {
+        key_file: input.key_file.as_deref(),
+        config_key: config.as_ref().and_then(|c| c.fingerprint_key.as_deref()),
+        config_dir: config_path.as_deref().and_then(std::path::Path::parent),
+        baseline_key_id,
+        cwd: &cwd,
+    })?;
+    let key_id = key.id();
     if !quiet {
         match key_source {
             KeySource::Created(p) => eprintln!(
-                "note: created a fingerprint key for this project at {}; set {} to share one across machines (CI)",
+                "note: created fingerprint key {key_id} for the project {} at {}; set {} or --key-file to share one across machines (CI)",
+                keys::project_root(
+                    config_path.as_deref().and_then(std::path::Path::parent),
+                    &cwd
+                )
+                .display(),
                 p.display(),
                 keys::KEY_ENV
             ),
@@ -192,7 +234,13 @@ pub(super) fn prepare(
     for p in planned.iter().filter(|p| p.path.as_os_str() != "-") {
         inputs.refuse(p.flag, p.path, p.beside_files)?;
     }
-    let identity = super::shard::identity(&opts, &discovery, rules_fingerprint, config_fingerprint);
+    let identity = super::shard::identity(
+        &opts,
+        &discovery,
+        &key_id,
+        rules_fingerprint,
+        config_fingerprint,
+    );
     Ok(Prepared {
         matcher: Matcher::new(rules),
         pool,
@@ -200,6 +248,7 @@ pub(super) fn prepare(
         opts,
         discovery,
         inputs,
+        key_id,
         identity,
     })
 }
@@ -210,8 +259,9 @@ fn run_pipeline(
     lang: Lang,
     quiet: bool,
     planned: &[Planned<'_>],
+    baseline_key_id: Option<&str>,
 ) -> Result<Scanned> {
-    let prepared = prepare(input, show_values, quiet, planned)?;
+    let prepared = prepare(input, show_values, quiet, planned, baseline_key_id)?;
     let Prepared {
         matcher,
         pool,
@@ -221,6 +271,7 @@ fn run_pipeline(
     } = &prepared;
     let progress = ProgressBar::new(&discovery.sources, quiet);
     let mut report = Report::begin(discovery.errors.clone(), discovery.skipped.clone());
+    report.summary.fingerprint_key_id = Some(prepared.key_id.clone());
     pool.install(|| {
         scan::scan_sources_with(
             &discovery.sources,
@@ -241,18 +292,20 @@ fn run_pipeline(
         rules: prepared.matcher.rules().clone(),
         nothing_read,
         inputs: prepared.inputs,
+        key_id: prepared.key_id,
     })
 }
 
-/// What is decided over the whole report once every file is in — the allowlist,
-/// the source-level policy checks, the to-do list — for a single scan and a merge
-/// of shards alike. True when nothing at all could be read.
+/// What is decided over the whole report once every file is in — coverage, the
+/// allowlist, the source-level policy checks, the to-do list — for a single scan
+/// and a merge of shards alike. True when nothing at all could be read.
 pub(super) fn finish_report(
     report: &mut Report,
     config: Option<&crate::policy::Config>,
     rules: &RuleSet,
     lang: Lang,
 ) -> bool {
+    report.refresh_coverage();
     let nothing_read = report.summary.records == 0 && report.summary.messages == 0;
     if let Some(c) = config {
         let before = report.findings.len();
@@ -282,22 +335,24 @@ pub(super) fn limits_of(l: &crate::cli::LimitArgs) -> Limits {
     }
 }
 
-/// `--config FILE`, else the nearest gdpr-audit.yaml above the current directory.
+/// `--config FILE`, else the nearest gdpr-audit.yaml above the current directory;
+/// with the path it was read from.
 pub(super) fn load_config(
     input: &InputArgs,
     cwd: &std::path::Path,
     quiet: bool,
-) -> Result<Option<crate::policy::Config>> {
-    Ok(load_config_fingerprinted(input, cwd, quiet)?.0)
-}
-
-/// The policy, and a hash of its file (shards of one scan use the same one).
-pub(super) fn load_config_fingerprinted(
-    input: &InputArgs,
-    cwd: &std::path::Path,
-    quiet: bool,
-) -> Result<(Option<crate::policy::Config>, Option<String>)> {
-    super::shard::load_policy(input.config.as_deref(), input.no_config, cwd, quiet)
+) -> Result<Option<(crate::policy::Config, std::path::PathBuf)>> {
+    let path = match (&input.config, input.no_config) {
+        (Some(p), _) => Some(p.clone()),
+        (None, true) => None,
+        (None, false) => crate::policy::discover(cwd),
+    };
+    let Some(path) = path else { return Ok(None) };
+    let config = crate::policy::Config::load(&path).map_err(|e| anyhow::anyhow!("{e}"))?;
+    if !quiet && input.config.is_none() {
+        eprintln!("note: using policy {}", path.display());
+    }
+    Ok(Some((config, path)))
 }
 
 /// The to-do list: findings and policy violations, most urgent first.
@@ -312,6 +367,7 @@ fn plan_todo(report: &Report, rules: &RuleSet, lang: Lang) -> Vec<crate::audit::
     items
 }
 
+// Over 80 lines: the scan command's steps (baseline, allowlist, policy, outputs, exit code) in the order they apply.
 pub fn scan_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> {
     if args.shard.is_some() || args.format == Some(Format::Partial) {
         return super::shard::shard_command(args, quiet);
@@ -331,17 +387,30 @@ pub fn scan_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> {
             beside_files: false,
         });
     }
+    // Read before scanning: a bad baseline fails fast, and its key id chooses the key.
+    let baseline = args.baseline.as_deref().map(read_baseline).transpose()?;
     let Scanned {
         mut report,
         rules,
         nothing_read,
         inputs,
-    } = run_pipeline(&args.input, args.show_values, args.lang, quiet, &planned)?;
-    if let Some(path) = &args.baseline {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read baseline {}", path.display()))?;
-        let baseline: Baseline = serde_json::from_str(&text)
-            .with_context(|| format!("{} is not a gdpr-audit baseline", path.display()))?;
+        key_id,
+    } = run_pipeline(
+        &args.input,
+        args.show_values,
+        args.lang,
+        quiet,
+        &planned,
+        baseline.as_ref().and_then(|b| b.key_id.as_deref()),
+    )?;
+    if let (Some(path), Some(baseline)) = (&args.baseline, baseline) {
+        baseline.check_key(&path.display().to_string(), &key_id)?;
+        if baseline.key_id.is_none() && !quiet {
+            eprintln!(
+                "warning: baseline {} records no fingerprint key id (made by an older version); if every finding shows as new, it was made with another key",
+                path.display()
+            );
+        }
         let outcome = baseline.apply(&mut report, &path.display().to_string());
         report.refresh_counts();
         if !quiet {
@@ -368,6 +437,7 @@ pub fn scan_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> {
         format: args.format,
         output: args.output.as_deref(),
         lang: args.lang,
+        verbose: args.verbose,
     };
     stage_report(&mut outputs, &report, &shown, &rules, &inputs)?;
     commit(outputs)?;
@@ -377,7 +447,7 @@ pub fn scan_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> {
     Ok(exit_status(
         &report,
         nothing_read,
-        Verdict {
+        &Verdict {
             strict: args.strict,
             fail_on: args.fail_on,
             max_findings: args.max_findings,
@@ -391,6 +461,7 @@ pub(super) struct Shown<'a> {
     pub format: Option<Format>,
     pub output: Option<&'a std::path::Path>,
     pub lang: Lang,
+    pub verbose: bool,
 }
 
 /// Render the report as `--format` asks (table on a terminal, JSON otherwise)
@@ -412,6 +483,7 @@ pub(super) fn stage_report(
         lang: shown.lang,
         color: to_terminal && std::env::var_os("NO_COLOR").is_none(),
         width: terminal_width(),
+        verbose: shown.verbose,
         rules,
     };
     stage_output(
@@ -434,7 +506,7 @@ pub(super) struct Verdict {
 pub(super) fn exit_status(
     report: &Report,
     nothing_read: bool,
-    verdict: Verdict,
+    verdict: &Verdict,
     quiet: bool,
 ) -> ExitStatus {
     if nothing_read {
@@ -443,11 +515,23 @@ pub(super) fn exit_status(
         }
         return ExitStatus::Error;
     }
-    if verdict.strict && !report.summary.errors.is_empty() {
+    let c = &report.coverage;
+    if !c.complete && !quiet {
+        // Said on standard error too: a report written to a file is not seen here.
+        eprintln!(
+            "warning: {}",
+            crate::i18n::coverage::incomplete(
+                crate::i18n::Lang::En,
+                c.files_not_read,
+                c.files_total
+            )
+        );
+    }
+    if verdict.strict && !c.complete {
         if !quiet {
             eprintln!(
-                "error: {} inputs could not be read (--strict)",
-                report.summary.errors.len()
+                "error: {} of {} files were not fully scanned (skipped or unreadable; --strict)",
+                c.files_not_read, c.files_total
             );
         }
         return ExitStatus::Error;
@@ -466,6 +550,13 @@ pub(super) fn exit_status(
     }
 }
 
+fn read_baseline(path: &std::path::Path) -> Result<Baseline> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read baseline {}", path.display()))?;
+    serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a gdpr-audit baseline", path.display()))
+}
+
 pub fn baseline_command(args: &BaselineArgs, quiet: bool) -> Result<ExitStatus> {
     let planned = [Planned {
         flag: "--output",
@@ -476,19 +567,20 @@ pub fn baseline_command(args: &BaselineArgs, quiet: bool) -> Result<ExitStatus> 
         report,
         nothing_read,
         inputs,
+        key_id,
         ..
-    } = run_pipeline(&args.input, false, Lang::En, quiet, &planned)?;
+    } = run_pipeline(&args.input, false, Lang::En, quiet, &planned, None)?;
     if nothing_read {
         bail!("no readable input: nothing to record");
     }
-    let baseline = Baseline::from_findings(&report.findings);
+    let baseline = Baseline::from_findings(&report.findings, Some(key_id.clone()));
     write_output(Some(&args.output), &inputs, |w| {
         serde_json::to_writer_pretty(&mut *w, &baseline).map_err(std::io::Error::other)?;
         writeln!(w)
     })?;
     if !quiet {
         eprintln!(
-            "wrote {} ({} fingerprints, {} findings)",
+            "wrote {} ({} fingerprints, {} findings, key {key_id})",
             args.output.display(),
             baseline.entries.len(),
             report.findings.len()
@@ -518,7 +610,7 @@ pub fn init_command(args: &InitArgs, quiet: bool) -> Result<ExitStatus> {
         nothing_read,
         inputs,
         ..
-    } = run_pipeline(&input, false, Lang::En, quiet, &planned)?;
+    } = run_pipeline(&input, false, Lang::En, quiet, &planned, None)?;
     if nothing_read {
         bail!("no readable input: nothing to describe");
     }

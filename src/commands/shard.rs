@@ -65,9 +65,13 @@ pub(super) fn load_policy(
     if !quiet && config.is_none() {
         eprintln!("note: using policy {}", path.display());
     }
-    let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-    let hash = blake3::hash(&bytes).to_hex()[..32].to_string();
-    Ok((Some(loaded), Some(hash)))
+    Ok((Some(loaded), Some(file_fingerprint(&path)?)))
+}
+
+/// A hash of a file's bytes (the policy the shards used).
+pub(super) fn file_fingerprint(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(blake3::hash(&bytes).to_hex()[..32].to_string())
 }
 
 /// Most input paths a partial's header lists one by one; more are hashed.
@@ -77,6 +81,7 @@ const LISTED_INPUTS: usize = 64;
 pub(super) fn identity(
     opts: &ScanOptions,
     discovery: &Discovery,
+    key_id: &str,
     rules: String,
     config: Option<String>,
 ) -> ScanIdentity {
@@ -123,7 +128,7 @@ pub(super) fn identity(
         },
         rules,
         config,
-        key: opts.maker.key.hash_label("gdpr-audit: shards of one scan"),
+        key: key_id.to_string(),
         options: hash_lines(std::iter::once(&options)),
         inputs,
         sources: discovery.sources.len() as u64,
@@ -167,7 +172,7 @@ pub(super) fn shard_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> 
             beside_files: false,
         });
     }
-    let prepared = prepare(&args.input, args.show_values, quiet, &planned)?;
+    let prepared = prepare(&args.input, args.show_values, quiet, &planned, None)?;
     let (indexes, sources) = select(
         &prepared.discovery.sources,
         &prepared.opts.maker.roots,
@@ -357,6 +362,7 @@ pub(super) fn merge_command(args: &MergeArgs, quiet: bool) -> Result<ExitStatus>
         .map(|e| (e.path.clone(), e.error.clone()))
         .collect();
     let mut report = Report::begin(errors, skipped);
+    report.summary.fingerprint_key_id = Some(header.scan.key.clone());
     parts.merge(&mut |r| report.add(r))?;
     let nothing_read = finish_report(&mut report, config.as_ref(), &rules, args.lang);
     // Never over a part, nor inside the tree the shards scanned (when this
@@ -369,6 +375,7 @@ pub(super) fn merge_command(args: &MergeArgs, quiet: bool) -> Result<ExitStatus>
         format: args.format,
         output: args.output.as_deref(),
         lang: args.lang,
+        verbose: args.verbose,
     };
     stage_report(&mut outputs, &report, &shown, &rules, &inputs)?;
     commit(outputs)?;
@@ -383,7 +390,7 @@ pub(super) fn merge_command(args: &MergeArgs, quiet: bool) -> Result<ExitStatus>
     Ok(exit_status(
         &report,
         nothing_read,
-        Verdict {
+        &Verdict {
             strict: args.strict,
             fail_on: args.fail_on,
             max_findings: args.max_findings,

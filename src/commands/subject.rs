@@ -113,7 +113,7 @@ fn search(
         .map_err(|e| anyhow::anyhow!("{e}"))
         .context("the bundled rules could not be loaded")?;
     let cwd = std::env::current_dir().unwrap_or_else(|_| ".".into());
-    let policy = load_config(input, &cwd, quiet)?;
+    let policy = load_config(input, &cwd, quiet)?.map(|(config, _)| config);
     let limits = limits_of(&input.limits);
     let opts = SearchOptions {
         limits: limits.clone(),

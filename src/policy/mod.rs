@@ -392,6 +392,7 @@ pub(crate) mod tests {
             values: cats.iter().map(|c| c.1).sum(),
             content_type: None,
             size: None,
+            decided_by: None,
         }
     }
 

@@ -14,6 +14,7 @@ struct FieldFacts {
     special_records: BTreeSet<(u64, String)>,
 }
 
+// Over 80 lines: one pass over the audit that gathers per-field facts, then the three per-source checks in the order the README lists them.
 /// Violations about whole sources and their fields, computed after the scan:
 /// `no_lawful_basis` (personal data but no matching entry, or one whose purpose or
 /// lawful basis is missing or TODO), `undeclared_personal_data` (a field with

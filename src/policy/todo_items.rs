@@ -137,7 +137,7 @@ mod tests {
         report.violations = vec![v];
         let mut items = violations_to_todo(&report.violations, &report, Lang::En);
         let english = items[0].title.clone();
-        crate::todo::relabel(&mut items, Lang::Sv);
+        crate::todo::relabel(&mut items, Lang::Sv, &[]);
         assert_ne!(items[0].title, english);
         let swedish = violations_to_todo(&report.violations, &report, Lang::Sv);
         assert_eq!(items[0].title, swedish[0].title);

@@ -1,7 +1,6 @@
 //! `--format csv`: the to-do list, one row per item, for spreadsheets and issue
 //! trackers. Cells that a spreadsheet would run as a formula are defused.
 
-use super::common::capitalize;
 use super::{RenderOptions, Report};
 use crate::i18n;
 use std::io::Write;
@@ -12,24 +11,33 @@ pub fn render(
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     let lang = opts.lang;
-    let t = i18n::texts(lang);
-    let rt = i18n::render_texts(lang);
     let mut w = csv::Writer::from_writer(out);
-    w.write_record([
-        rt.id,
-        t.priority,
-        rt.score,
-        t.action,
-        t.what,
-        t.category,
-        t.article,
-        t.file,
-        t.field,
-        t.count,
-        t.records_affected,
-        &capitalize(t.messages),
-        t.why,
-    ])?;
+    w.write_record(i18n::report_csv_header(lang))?;
+    // Coverage first: one row per file not read, its verdict as the reason.
+    // From the summary: a report assembled elsewhere may not carry its coverage.
+    let c = &crate::audit::Coverage::of(&report.summary);
+    if !c.complete {
+        let verdict = i18n::coverage::incomplete(lang, c.files_not_read, c.files_total);
+        for (failed, e) in c.not_read() {
+            let what = format!("{}: {}", i18n::coverage::state(lang, failed), e.error);
+            let row = [
+                "",
+                "",
+                "",
+                i18n::coverage::action(lang),
+                &what,
+                "",
+                "",
+                &e.path,
+                "",
+                "",
+                "",
+                "",
+                &verdict,
+            ];
+            w.write_record(row.map(|c| crate::output::defuse_cell(c).into_owned()))?;
+        }
+    }
     for it in &report.todo {
         let records: Vec<String> = it.records.iter().map(u64::to_string).collect();
         let row = [

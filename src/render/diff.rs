@@ -32,6 +32,11 @@ pub struct Counts {
 pub struct TodoDelta {
     pub id: String,
     pub title: String,
+    /// The place the title quotes (in backticks), so Markdown can show it as code.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub path: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub field: String,
     pub priority: Priority,
     pub old_count: u64,
     pub new_count: u64,
@@ -83,6 +88,8 @@ pub fn diff(old: &Report, new: &Report, old_name: &str, new_name: &str) -> Diff 
         by_todo.push(TodoDelta {
             id: id.to_string(),
             title: t.title.clone(),
+            path: t.path.clone(),
+            field: t.field.clone(),
             priority: t.priority,
             old_count,
             new_count: t.count,
@@ -94,6 +101,8 @@ pub fn diff(old: &Report, new: &Report, old_name: &str, new_name: &str) -> Diff 
             by_todo.push(TodoDelta {
                 id: id.to_string(),
                 title: t.title.clone(),
+                path: t.path.clone(),
+                field: t.field.clone(),
                 priority: t.priority,
                 old_count: t.count,
                 new_count: 0,
@@ -147,7 +156,7 @@ impl Diff {
                     out,
                     "| {} | {} | {} | {} | {} |",
                     d.priority,
-                    crate::render::markdown::md_text(&d.title),
+                    crate::render::markdown::md_rich(&d.title, &[&d.path, &d.field], true),
                     d.old_count,
                     d.new_count,
                     d.status

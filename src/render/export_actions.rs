@@ -118,7 +118,7 @@ pub fn stage_action_list<'a>(
     outputs
         .stage(&OutputTarget::File(path.to_path_buf()), |w| {
             let mut csv = csv::Writer::from_writer(w);
-            csv.write_record(["todo_id", "action", "path", "field", "record", "message_id"])?;
+            csv.write_record(crate::output::ACTION_LIST_HEADER)?;
             for row in rows {
                 csv.write_record(row.map(|c| crate::output::defuse_cell(c).into_owned()))?;
             }

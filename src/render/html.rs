@@ -7,6 +7,7 @@ use super::common::{
     SAMPLES, baseline_counts, capitalize, findings_by_category, findings_by_source, human_bytes,
     inventory_categories, lang_code, priority_counts, records_list, split_quoted, truncate_left,
 };
+use super::coverage::{coverage_text, nothing_listed};
 use super::sections::{Ctx, Section, SectionWriter, walk};
 use super::{RenderOptions, Report};
 use crate::i18n::{self, Lang};
@@ -48,6 +49,7 @@ impl SectionWriter for Html<'_> {
     type Error = std::fmt::Error;
     const ORDER: &'static [Section] = &[
         Section::Header,
+        Section::Coverage,
         Section::Summary,
         Section::Charts,
         Section::Todo,
@@ -63,6 +65,7 @@ impl SectionWriter for Html<'_> {
         let h = &mut *self.h;
         match section {
             Section::Header => header(c, h),
+            Section::Coverage => coverage_panel(h, c.report, c.lang),
             Section::Summary => summary(c, h),
             Section::Charts => charts(c, h),
             Section::Todo => todo(c, h),
@@ -257,13 +260,18 @@ fn inventory(c: &Ctx<'_>, h: &mut String) -> std::fmt::Result {
         esc(t.categories),
         esc(t.values)
     )?;
-    for e in &report.inventory {
+    // Fields meant to hold personal data first, then free text found holding it.
+    let groups = super::inventory::groups(lang);
+    let order = |e: &&crate::finding::InventoryEntry| groups.iter().position(|(k, _)| *k == e.kind);
+    let mut entries: Vec<_> = report.inventory.iter().collect();
+    entries.sort_by_key(order);
+    for e in entries {
         write!(
             h,
             "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
             esc(&e.path),
             esc(&e.field),
-            esc(i18n::kind_name(lang, e.kind)),
+            esc(&i18n::inventory_kind(lang, e.kind, e.decided_by.as_deref())),
             esc(&inventory_categories(e, lang, true)),
             e.values
         )?;
@@ -341,7 +349,11 @@ fn findings(c: &Ctx<'_>, h: &mut String) -> std::fmt::Result {
     )?;
     let groups = findings_by_category(report, SAMPLES);
     if groups.is_empty() {
-        write!(h, "<p class=\"muted\">{}</p>", esc(t.nothing_found))?;
+        write!(
+            h,
+            "<p class=\"muted\">{}</p>",
+            esc(nothing_listed(report, lang, t.nothing_found))
+        )?;
     }
     let samples = if report.findings.iter().any(|f| f.value.is_some()) {
         rt.samples_clear
@@ -388,12 +400,9 @@ fn findings(c: &Ctx<'_>, h: &mut String) -> std::fmt::Result {
 }
 
 fn problems(c: &Ctx<'_>, h: &mut String) -> std::fmt::Result {
-    let Ctx { s, t, rt, .. } = *c;
-    for (id, title, list) in [
-        ("errors", t.errors, &s.errors),
-        ("warnings", t.warnings, &s.warnings),
-        ("skipped", rt.skipped, &s.skipped),
-    ] {
+    let Ctx { s, t, .. } = *c;
+    // Errors and skipped files are in the coverage panel at the top.
+    for (id, title, list) in [("warnings", t.warnings, &s.warnings)] {
         if list.is_empty() {
             continue;
         }
@@ -434,6 +443,37 @@ fn method(c: &Ctx<'_>, h: &mut String) -> std::fmt::Result {
     Ok(())
 }
 
+/// Coverage, first on the page: the verdict (marked when incomplete) and every
+/// file not read with why.
+fn coverage_panel(h: &mut String, report: &Report, lang: Lang) -> std::fmt::Result {
+    let c = coverage_text(report, lang, None);
+    write!(
+        h,
+        "<section class=\"panel{}\" id=\"coverage\"><h2>{}</h2><p><strong>{}</strong></p>",
+        if c.complete { "" } else { " incomplete" },
+        esc(i18n::coverage::title(lang)),
+        esc(&c.verdict)
+    )?;
+    if !c.not_read.is_empty() {
+        h.push_str("<ul class=\"issues\">");
+        for n in &c.not_read {
+            write!(
+                h,
+                "<li><code>{}</code> {}: {}</li>",
+                esc(&n.path),
+                esc(n.state),
+                esc(&n.reason)
+            )?;
+        }
+        h.push_str("</ul>");
+    }
+    if let Some(own) = &c.own_outputs {
+        write!(h, "<p class=\"muted\">{}</p>", esc(own))?;
+    }
+    h.push_str("</section>\n");
+    Ok(())
+}
+
 fn card(h: &mut String, n: u64, label: &str, sub: &str) -> std::fmt::Result {
     write!(
         h,
@@ -445,196 +485,6 @@ fn card(h: &mut String, n: u64, label: &str, sub: &str) -> std::fmt::Result {
             format!("<div class=\"sub\">{sub}</div>")
         }
     )
-}
-
-/// The to-do list: sortable by a click on a header, filtered by text and priority.
-fn todo_table(h: &mut String, report: &Report, lang: Lang) -> std::fmt::Result {
-    let t = i18n::texts(lang);
-    let rt = i18n::render_texts(lang);
-    write!(
-        h,
-        "<section class=\"panel\" id=\"todo-section\"><h2>{}</h2>",
-        esc(t.todo)
-    )?;
-    write!(
-        h,
-        "<div class=\"controls\"><input type=\"search\" id=\"todo-filter\" placeholder=\"{0}\" aria-label=\"{0}\">\
-         <select id=\"todo-priority\" aria-label=\"{1}\"><option value=\"\">{2}</option>",
-        esc(t.filter_placeholder),
-        esc(t.priority),
-        esc(rt.all_priorities)
-    )?;
-    for p in Priority::ALL {
-        write!(
-            h,
-            "<option value=\"{p}\">{p} — {}</option>",
-            esc(i18n::priority_hint(lang, p))
-        )?;
-    }
-    write!(
-        h,
-        "</select><span id=\"todo-count\" class=\"muted\" data-label=\"{}\"></span></div>",
-        esc(rt.shown)
-    )?;
-    write!(
-        h,
-        "<table id=\"todo\"><thead><tr><th data-type=\"text\">{}</th><th data-type=\"num\" class=\"num\">{}</th><th>{}</th><th>{}</th><th>{}</th><th data-type=\"num\" class=\"num\">{}</th><th>{}</th></tr></thead><tbody>",
-        esc(t.priority),
-        esc(rt.score),
-        esc(t.action),
-        esc(t.what),
-        esc(t.article),
-        esc(t.count),
-        esc(t.records_affected)
-    )?;
-    for it in &report.todo {
-        let p = it.priority;
-        let title: String = split_quoted(&it.title, &[&it.path, &it.field])
-            .into_iter()
-            .map(|(code, s)| {
-                if code {
-                    format!("<code>{}</code>", esc(s))
-                } else {
-                    esc(s)
-                }
-            })
-            .collect();
-        let recs = if it.records.is_empty() && !it.messages.is_empty() {
-            let ids: Vec<String> = it
-                .messages
-                .iter()
-                .take(RECORDS)
-                .map(|m| format!("<code>{}</code>", esc(m)))
-                .collect();
-            let rest = it.messages.len().saturating_sub(RECORDS);
-            if rest > 0 {
-                format!("{} … {rest} {}", ids.join(" "), esc(t.more))
-            } else {
-                ids.join(" ")
-            }
-        } else {
-            esc(&records_list(&it.records, RECORDS, t.more))
-        };
-        write!(
-            h,
-            "<tr class=\"todo-row\" data-priority=\"{p}\" id=\"{}\"><td><span class=\"badge {}\">{p}</span></td><td class=\"num\" data-v=\"{}\">{:.1}</td><td>{}</td><td><div class=\"title\">{title}</div><div class=\"why\">{}</div></td><td class=\"nowrap\">{}</td><td class=\"num\" data-v=\"{}\">{}</td><td class=\"recs\">{recs}</td></tr>",
-            esc(&it.id),
-            it.priority.as_str().to_lowercase(),
-            it.score,
-            it.score,
-            esc(i18n::action_name(lang, it.action)),
-            esc(&it.why),
-            esc(&it.article),
-            it.count,
-            it.count
-        )?;
-    }
-    if report.todo.is_empty() {
-        write!(
-            h,
-            "<tr><td colspan=\"7\" class=\"muted\">{}</td></tr>",
-            esc(rt.nothing_to_do)
-        )?;
-    }
-    h.push_str("</tbody></table></section>\n");
-    Ok(())
-}
-
-/// One horizontal bar: a label and coloured segments (colour, value).
-struct Bar {
-    label: String,
-    /// The untruncated label, as a tooltip, when it differs.
-    full: String,
-    segments: Vec<(&'static str, u64)>,
-}
-
-/// A horizontal bar chart as inline SVG: labels left, bars, the total right.
-fn chart(
-    h: &mut String,
-    id: &str,
-    title: &str,
-    bars: &[Bar],
-    empty: &str,
-    after: &str,
-) -> std::fmt::Result {
-    const W: u64 = 560;
-    const ROW: u64 = 28;
-    // Room for the longest label at ~8 px a character (12.5 px; DejaVu is wide).
-    let longest = bars
-        .iter()
-        .map(|b| b.label.chars().count())
-        .max()
-        .unwrap_or(0) as u64;
-    let label_w = (longest * 8 + 12).clamp(90, 280);
-    let bar_w = W - label_w - 45;
-    let max = bars
-        .iter()
-        .map(|b| b.segments.iter().map(|s| s.1).sum::<u64>())
-        .max()
-        .unwrap_or(0)
-        .max(1);
-    let height = (bars.len() as u64).max(1) * ROW + 4;
-    write!(
-        h,
-        "<figure class=\"panel\"><figcaption>{0}</figcaption><svg id=\"{id}\" viewBox=\"0 0 {W} {height}\" width=\"100%\" role=\"img\" aria-label=\"{0}\" preserveAspectRatio=\"xMinYMin meet\">",
-        esc(title)
-    )?;
-    if bars.is_empty() {
-        write!(
-            h,
-            "<text x=\"0\" y=\"18\" class=\"empty\">{}</text>",
-            esc(empty)
-        )?;
-    }
-    for (i, b) in bars.iter().enumerate() {
-        let y = i as u64 * ROW + 4;
-        let total: u64 = b.segments.iter().map(|s| s.1).sum();
-        let tip = if b.full.is_empty() { &b.label } else { &b.full };
-        write!(
-            h,
-            "<g><title>{}: {total}</title><text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text><rect x=\"{label_w}\" y=\"{y}\" width=\"{bar_w}\" height=\"18\" rx=\"3\" fill=\"#eef1f5\"/>",
-            esc(tip),
-            label_w - 10,
-            y + 13,
-            esc(&b.label)
-        )?;
-        let mut x = label_w as f64;
-        for (colour, n) in b.segments.iter().filter(|s| s.1 > 0) {
-            let w = (*n as f64 / max as f64 * bar_w as f64).max(2.0);
-            write!(
-                h,
-                "<rect x=\"{x:.1}\" y=\"{y}\" width=\"{w:.1}\" height=\"18\" rx=\"3\" fill=\"{colour}\"/>"
-            )?;
-            x += w;
-        }
-        write!(
-            h,
-            "<text x=\"{}\" y=\"{}\" class=\"val\">{total}</text></g>",
-            label_w + bar_w + 8,
-            y + 13
-        )?;
-    }
-    write!(h, "</svg>{after}</figure>")
-}
-
-/// Bar colour by category weight: special categories red … IP addresses grey.
-fn weight_colour(c: Category) -> &'static str {
-    match category_weight(c) as u32 {
-        10 => "#c4320a",
-        8 => "#e07b39",
-        6 => "#d8a31a",
-        3 => "#3d6fb6",
-        _ => "#8a94a6",
-    }
-}
-
-fn sev_colour(s: Severity) -> &'static str {
-    match s {
-        Severity::Critical => "#b42318",
-        Severity::High => "#e0641b",
-        Severity::Medium => "#e3ac1c",
-        Severity::Low => "#6c8ebf",
-    }
 }
 
 /// HTML-escape text for element content and quoted attributes; NUL and other
@@ -655,6 +505,11 @@ pub(crate) fn esc(s: &str) -> String {
     }
     o
 }
+
+mod charts;
+mod todo_table;
+use charts::{Bar, chart, sev_colour, weight_colour};
+use todo_table::todo_table;
 
 const CSS: &str = include_str!("html.css");
 

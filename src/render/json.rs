@@ -15,6 +15,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     out.write_all(b"{\n")?;
     field(out, "schema_version", &report.schema_version)?;
     field(out, "tool", &report.tool)?;
+    field(out, "coverage", &report.coverage)?;
     field(out, "summary", &report.summary)?;
     field(out, "inventory", &report.inventory)?;
     out.write_all(b"  \"findings\": ")?;
@@ -56,6 +57,7 @@ mod tests {
                 values: 3,
                 content_type: None,
                 size: None,
+                decided_by: None,
             });
             report.violations.push(crate::audit::Violation {
                 kind: crate::model::ViolationKind::RetentionExpired,

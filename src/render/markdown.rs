@@ -3,11 +3,15 @@
 //! Everything that comes from the inputs (paths, field names, values, error texts)
 //! is untrusted: it is escaped so that it renders as itself and can neither break a
 //! table row nor inject links, HTML or emphasis.
+//!
+//! Over 500 lines: one section writer per report section, in report order, each
+//! escaping its own cells.
 
 use super::common::*;
+use super::coverage::{coverage_text, nothing_listed};
 use super::sections::{Ctx, Section, SectionWriter, walk};
 use super::{RenderOptions, Report};
-use crate::i18n;
+use crate::i18n::{self, Lang};
 use std::io::Write;
 
 /// How many record numbers a to-do row lists before "… N more".
@@ -32,6 +36,7 @@ impl SectionWriter for Markdown<'_> {
     type Error = std::io::Error;
     const ORDER: &'static [Section] = &[
         Section::Header,
+        Section::Coverage,
         Section::Summary,
         Section::Inventory,
         Section::Todo,
@@ -46,6 +51,7 @@ impl SectionWriter for Markdown<'_> {
         let out = &mut *self.out;
         match section {
             Section::Header => header(c, out),
+            Section::Coverage => coverage_section(c.report, c.lang, out),
             Section::Summary => summary(c, out),
             Section::Inventory => inventory(c, out),
             Section::Todo => todo(c, out),
@@ -86,15 +92,12 @@ fn summary(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out, "## {}\n", t.summary)?;
     writeln!(
         out,
-        "- **{}:** {} {}, {}, {} {}, {} {}",
+        "- **{}:** {}, {}, {}, {}",
         t.scanned,
-        s.files,
-        t.files,
+        i18n::counted(lang, s.files, i18n::Noun::File),
         human_bytes(s.bytes),
-        s.records,
-        t.records,
-        s.messages,
-        t.messages
+        i18n::counted(lang, s.records, i18n::Noun::Record),
+        i18n::counted(lang, s.messages, i18n::Noun::Message)
     )?;
     let sev: Vec<String> = s
         .by_severity
@@ -149,19 +152,25 @@ fn inventory(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out, "## {}\n\n{}\n", t.inventory, t.inventory_intro)?;
     if report.inventory.is_empty() {
         writeln!(out, "—\n")?;
-    } else {
+    }
+    for (kind, title) in super::inventory::groups(lang) {
+        let group: Vec<_> = report.inventory.iter().filter(|e| e.kind == kind).collect();
+        if group.is_empty() {
+            continue;
+        }
+        writeln!(out, "### {title}\n")?;
         writeln!(
             out,
             "| {} | {} | {} | {} | {} |\n| --- | --- | --- | --- | ---: |",
             t.file, t.field, t.kind, t.categories, t.values
         )?;
-        for e in &report.inventory {
+        for e in group {
             writeln!(
                 out,
                 "| {} | {} | {} | {} | {} |",
                 md_code(&e.path, true),
                 md_code(&e.field, true),
-                i18n::kind_name(lang, e.kind),
+                i18n::inventory_kind(lang, e.kind, e.decided_by.as_deref()),
                 md_text(&inventory_categories(e, lang, true)),
                 e.values
             )?;
@@ -181,7 +190,7 @@ fn todo(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
     } = *c;
     writeln!(out, "## {}\n", t.todo)?;
     if report.todo.is_empty() {
-        writeln!(out, "{}\n", rt.nothing_to_do)?;
+        writeln!(out, "{}\n", nothing_listed(report, lang, rt.nothing_to_do))?;
     } else {
         writeln!(
             out,
@@ -205,7 +214,15 @@ fn todo(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
                 "| **{}** | {} | {} | {} | {} | {} |",
                 it.priority,
                 i18n::action_name(lang, it.action),
-                md_rich(&it.title, &[&it.path, &it.field], true),
+                md_rich(
+                    &it.title,
+                    &[
+                        &it.path,
+                        &it.field,
+                        &i18n::field_label(lang, &it.field, report.is_mail(&it.path))
+                    ],
+                    true,
+                ),
                 md_text(&it.article),
                 it.count,
                 recs
@@ -224,7 +241,15 @@ fn todo(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
                     out,
                     "- **{}** {}  \n  {}",
                     it.priority,
-                    md_rich(&it.title, &[&it.path, &it.field], false),
+                    md_rich(
+                        &it.title,
+                        &[
+                            &it.path,
+                            &it.field,
+                            &i18n::field_label(lang, &it.field, report.is_mail(&it.path))
+                        ],
+                        false,
+                    ),
                     md_text(&it.why)
                 )?;
             }
@@ -245,7 +270,7 @@ fn findings(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out, "## {}\n", t.findings_by_category)?;
     let groups = findings_by_category(report, SAMPLES);
     if groups.is_empty() {
-        writeln!(out, "{}\n", t.nothing_found)?;
+        writeln!(out, "{}\n", nothing_listed(report, lang, t.nothing_found))?;
     }
     let samples = if report.findings.iter().any(|f| f.value.is_some()) {
         rt.samples_clear
@@ -327,12 +352,9 @@ fn allowlist(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
 }
 
 fn problems(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
-    let Ctx { s, t, rt, .. } = *c;
-    for (title, list) in [
-        (t.errors, &s.errors),
-        (t.warnings, &s.warnings),
-        (rt.skipped, &s.skipped),
-    ] {
+    let Ctx { s, t, .. } = *c;
+    // Errors and skipped files are in the coverage section at the top.
+    for (title, list) in [(t.warnings, &s.warnings)] {
         if list.is_empty() {
             continue;
         }
@@ -357,6 +379,36 @@ fn method(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
         t.rule_pack,
         md_code(&report.tool.rules_version, false)
     )?;
+    Ok(())
+}
+
+/// Coverage, first after the title: the verdict in bold when incomplete, then
+/// every file not read with why.
+fn coverage_section(report: &Report, lang: Lang, out: &mut dyn Write) -> std::io::Result<()> {
+    let c = coverage_text(report, lang, None);
+    writeln!(out, "## {}\n", i18n::coverage::title(lang))?;
+    if c.complete {
+        writeln!(out, "{}\n", md_text(&c.verdict))?;
+    } else {
+        writeln!(out, "**{}**\n", md_text(&c.verdict))?;
+    }
+    if !c.not_read.is_empty() {
+        let [file, status, reason] = i18n::coverage::columns(lang);
+        writeln!(out, "| {file} | {status} | {reason} |\n| --- | --- | --- |")?;
+        for n in &c.not_read {
+            writeln!(
+                out,
+                "| {} | {} | {} |",
+                md_code(&n.path, true),
+                n.state,
+                md_text(&n.reason)
+            )?;
+        }
+        writeln!(out)?;
+    }
+    if let Some(own) = &c.own_outputs {
+        writeln!(out, "{}\n", md_text(own))?;
+    }
     Ok(())
 }
 
@@ -422,7 +474,7 @@ pub(crate) fn md_code(s: &str, in_table: bool) -> String {
 
 /// A to-do title: the `path` and `field` the title quotes in backticks become code
 /// spans, everything else is escaped text.
-fn md_rich(title: &str, known: &[&str], in_table: bool) -> String {
+pub(crate) fn md_rich(title: &str, known: &[&str], in_table: bool) -> String {
     split_quoted(title, known)
         .into_iter()
         .map(|(quoted, part)| {

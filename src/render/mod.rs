@@ -4,11 +4,13 @@
 //! may use every layer below; nothing below uses them.
 
 mod common;
+mod coverage;
 pub mod csv;
 pub mod diff;
 pub mod export_actions;
 pub mod html;
 pub mod init_draft;
+mod inventory;
 pub mod json;
 pub mod markdown;
 pub mod partial;
@@ -42,6 +44,8 @@ pub struct RenderOptions<'a> {
     pub color: bool,
     /// Terminal width for the table.
     pub width: u16,
+    /// List every file that was not read in the table, not only the first ten.
+    pub verbose: bool,
     /// Rule metadata (names, help, remediation) for SARIF and the HTML report.
     pub rules: &'a crate::rules::RuleSet,
 }

@@ -29,8 +29,9 @@ struct Log<'a> {
 
 #[derive(Serialize)]
 struct Run<'a> {
-    tool: Tool,
+    /// First, so the file opens with coverage (what could not be read).
     invocations: Vec<Invocation>,
+    tool: Tool,
     results: Results<'a>,
 }
 
@@ -140,6 +141,7 @@ struct Invocation {
 struct Notification {
     level: &'static str,
     message: Text,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     locations: Vec<SarifLocation>,
 }
 
@@ -228,31 +230,59 @@ pub fn render(
     };
 
     let s = &report.summary;
-    let notifications = s
-        .errors
-        .iter()
-        .map(|e| ("error", e))
-        .chain(s.warnings.iter().map(|e| ("warning", e)))
-        .map(|(level, e)| Notification {
-            level,
-            message: Text {
-                text: format!("{}: {}", e.path, e.error),
-            },
-            locations: vec![SarifLocation {
-                physical_location: PhysicalLocation {
-                    artifact_location: ArtifactLocation { uri: uri(&e.path) },
-                    region: None,
-                },
-                logical_locations: Vec::new(),
-            }],
-        })
+    // Coverage first: the verdict of an incomplete scan, then every file that could
+    // not be read or was skipped, then the warnings.
+    // From the summary: a report assembled elsewhere may not carry its coverage.
+    let c = &crate::audit::Coverage::of(&report.summary);
+    let verdict = (!c.complete).then(|| Notification {
+        level: "error",
+        message: Text {
+            text: i18n::coverage::incomplete(lang, c.files_not_read, c.files_total),
+        },
+        locations: Vec::new(),
+    });
+    let state = |failed| i18n::coverage::state(lang, failed);
+    let notifications = verdict
+        .into_iter()
+        .chain(
+            c.not_read()
+                .map(|(failed, e)| {
+                    (
+                        if failed { "error" } else { "warning" },
+                        Some(state(failed)),
+                        e,
+                    )
+                })
+                .chain(s.warnings.iter().map(|e| ("warning", None, e)))
+                .map(|(level, state, e)| Notification {
+                    level,
+                    message: Text {
+                        text: match state {
+                            Some(st) => format!("{}: {st}: {}", e.path, e.error),
+                            None => format!("{}: {}", e.path, e.error),
+                        },
+                    },
+                    locations: vec![SarifLocation {
+                        physical_location: PhysicalLocation {
+                            artifact_location: ArtifactLocation { uri: uri(&e.path) },
+                            region: None,
+                        },
+                        logical_locations: Vec::new(),
+                    }],
+                }),
+        )
         .collect();
 
+    let invocations = vec![Invocation {
+        execution_successful: true,
+        tool_execution_notifications: notifications,
+    }];
     let version = report.tool.version.clone();
     let log = Log {
         schema: SCHEMA_URI,
         version: "2.1.0",
         runs: vec![Run {
+            invocations,
             tool: Tool {
                 driver: Driver {
                     name: report.tool.name.clone(),
@@ -264,10 +294,6 @@ pub fn render(
                     },
                 },
             },
-            invocations: vec![Invocation {
-                execution_successful: true,
-                tool_execution_notifications: notifications,
-            }],
             results,
         }],
     };

@@ -13,6 +13,8 @@ use crate::i18n::{self, Lang, RenderTexts, Texts};
 pub(crate) enum Section {
     /// Title and the tool that made the report.
     Header,
+    /// What was read and what was not, with the verdict: first after the title.
+    Coverage,
     /// Counts: what was scanned, found, planned; baseline and allowlist (the table
     /// puts its title here too).
     Summary,

@@ -3,21 +3,23 @@
 //! Every table is laid out for `opts.width` (80 columns by default) and input text
 //! is stripped of control characters so a crafted field name cannot drive the
 //! terminal.
+//!
+//! Over 500 lines: one section writer per report section, in report order; the
+//! layout helpers are in `table/layout.rs`.
 
 use super::common::{
     baseline_counts, capitalize, findings_by_category, human_bytes, inventory_categories, owner,
     records_list, truncate_left,
 };
+use super::coverage::{TABLE_LIMIT, coverage_text, nothing_listed};
+use super::inventory;
 use super::sections::{Ctx, Section, SectionWriter, walk};
 use super::{RenderOptions, Report};
 use crate::finding::MessageInfo;
-use crate::i18n;
+use crate::i18n::{self, Noun, counted};
 use crate::model::{Category, Location, Priority, Severity};
 use crate::todo::category_weight;
-use comfy_table::{
-    Attribute, Cell, CellAlignment, Color, ColumnConstraint, ContentArrangement, Table, Width,
-    presets,
-};
+use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Table, presets};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 
@@ -25,7 +27,12 @@ use std::io::Write;
 const RECORDS: usize = 5;
 /// Messages listed per mailbox.
 const MESSAGES: usize = 20;
+/// Inventory rows per group; the full inventory is in HTML and Markdown.
+const INVENTORY_ROWS: usize = 30;
 /// Errors and warnings listed.
+mod layout;
+use layout::{clean, place, reserve, wrap};
+
 const LIST_LIMIT: usize = 20;
 
 pub fn render(
@@ -118,27 +125,31 @@ fn summary(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
         .by_severity
         .iter()
         .rev()
-        .map(|(k, n)| format!("{} {n}", i18n::severity_name(lang, *k)))
+        .map(|(k, n)| {
+            format!(
+                "{} {}",
+                i18n::severity_name(lang, *k),
+                i18n::thousands(lang, *n)
+            )
+        })
         .collect();
     let scanned = format!(
-        "{}: {} {}, {}, {} {}, {} {} — {} {}{}",
+        "{}: {}, {}, {}, {} — {}{}",
         t.scanned,
-        s.files,
-        t.files,
+        counted(lang, s.files, Noun::File),
         human_bytes(s.bytes),
-        s.records,
-        t.records,
-        s.messages,
-        t.messages,
-        s.findings,
-        t.findings.to_lowercase(),
+        counted(lang, s.records, Noun::Record),
+        counted(lang, s.messages, Noun::Message),
+        counted(lang, s.findings, Noun::Finding),
         if sev.is_empty() {
             String::new()
         } else {
             format!(" ({})", sev.join(", "))
         }
     );
+    writeln!(out, "\n{}", heading(i18n::coverage::title(lang)))?;
     writeln!(out, "{}", wrap(&scanned, width, ""))?;
+    coverage_lines(c, width, (width / 3).max(18), out)?;
     if let Some(b) = &s.baseline {
         let line = format!(
             "{} {}: {}",
@@ -175,7 +186,7 @@ fn todo(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
     let new_table = || new_table(c);
     writeln!(out, "\n{}", heading(t.todo))?;
     if report.todo.is_empty() {
-        writeln!(out, "{}", rt.nothing_to_do)?;
+        writeln!(out, "{}", nothing_listed(report, lang, rt.nothing_to_do))?;
     } else {
         // Below 72 columns the record numbers go under the place, not in a column.
         let narrow = width < 72;
@@ -192,12 +203,18 @@ fn todo(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
         tb.set_header(header);
         reserve(&mut tb, 2, path_room);
         for it in &report.todo {
-            let recs = if it.records.is_empty() {
-                format!("{} {}", it.messages.len(), t.messages)
+            // A mail item counts messages: its record numbers are message numbers.
+            let recs = if it.records.is_empty() || report.is_mail(&it.path) {
+                counted(
+                    lang,
+                    it.messages.len().max(it.records.len()) as u64,
+                    Noun::Message,
+                )
             } else {
                 records_list(&it.records, if narrow { 3 } else { RECORDS }, t.more)
             };
-            let place = place(&it.path, &it.field, path_room);
+            let field = i18n::field_label(lang, &it.field, report.is_mail(&it.path));
+            let place = place(&it.path, &field, path_room);
             let mut row = vec![
                 priority_cell(it.priority, opts.color),
                 Cell::new(format!(
@@ -236,7 +253,7 @@ fn findings(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
     let groups = findings_by_category(report, 2);
     writeln!(out, "\n{}", heading(t.findings_by_category))?;
     if groups.is_empty() {
-        writeln!(out, "{}", t.nothing_found)?;
+        writeln!(out, "{}", nothing_listed(report, lang, t.nothing_found))?;
     } else {
         let mut tb = new_table();
         tb.set_header(vec![
@@ -261,7 +278,11 @@ fn findings(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
                 let samples: Vec<String> = p.samples.iter().map(|v| clean(v)).collect();
                 tb.add_row(vec![
                     cat,
-                    Cell::new(place(&p.path, &p.field, path_room)),
+                    Cell::new(place(
+                        &p.path,
+                        &i18n::field_label(lang, &p.field, report.is_mail(&p.path)),
+                        path_room,
+                    )),
                     Cell::new(p.count).set_alignment(CellAlignment::Right),
                     Cell::new(samples.join(", ")),
                 ]);
@@ -332,28 +353,56 @@ fn inventory(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
     let Ctx {
         report, lang, t, ..
     } = *c;
-    let path_room = (line_width(c) / 3).max(18);
-    let heading = |text: &str| heading(c, text);
-    let new_table = || new_table(c);
-    if !report.inventory.is_empty() {
-        writeln!(out, "\n{}", heading(t.inventory))?;
-        let mut tb = new_table();
+    let width = line_width(c);
+    let path_room = (width / 3).max(18);
+    if report.inventory.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\n{}", heading(c, t.inventory))?;
+    writeln!(out, "{}", wrap(t.inventory_intro, width, ""))?;
+    let mut folded = false;
+    for (kind, title) in inventory::groups(lang) {
+        let rows = inventory::fold(&report.inventory, kind);
+        if rows.is_empty() {
+            continue;
+        }
+        writeln!(out, "\n{}", wrap(title, width, ""))?;
+        let mut tb = new_table(c);
         tb.set_header(vec![
             Cell::new(t.where_),
-            Cell::new(t.kind),
+            Cell::new(capitalize(t.files)).set_alignment(CellAlignment::Right),
             Cell::new(t.categories),
             Cell::new(t.values).set_alignment(CellAlignment::Right),
         ]);
         reserve(&mut tb, 0, path_room);
-        for e in &report.inventory {
+        for row in rows.iter().take(INVENTORY_ROWS) {
+            let e = &row.entry;
+            folded |= row.files > 1;
+            let mut cats = clean(&inventory_categories(e, lang, false));
+            if let Some(note) = i18n::decided_by_note(lang, e.decided_by.as_deref()) {
+                cats = format!("{cats} ({note})");
+            }
+            let field = i18n::field_label(lang, &e.field, report.is_mail(&e.path));
             tb.add_row(vec![
-                Cell::new(place(&e.path, &e.field, path_room)),
-                Cell::new(i18n::kind_name(lang, e.kind)),
-                Cell::new(clean(&inventory_categories(e, lang, false))),
-                Cell::new(e.values).set_alignment(CellAlignment::Right),
+                Cell::new(place(&e.path, &field, path_room)),
+                Cell::new(i18n::thousands(lang, row.files as u64))
+                    .set_alignment(CellAlignment::Right),
+                Cell::new(cats),
+                Cell::new(i18n::thousands(lang, e.values)).set_alignment(CellAlignment::Right),
             ]);
         }
         writeln!(out, "{tb}")?;
+        if rows.len() > INVENTORY_ROWS {
+            folded = true;
+            writeln!(out, "  … {} {}", rows.len() - INVENTORY_ROWS, t.more)?;
+        }
+    }
+    if folded {
+        writeln!(
+            out,
+            "{}",
+            wrap(inventory::full_detail_hint(lang), width, "")
+        )?;
     }
     Ok(())
 }
@@ -385,11 +434,12 @@ fn violations(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
 }
 
 fn problems(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
-    let Ctx { s, t, rt, .. } = *c;
+    let Ctx { s, t, .. } = *c;
     let width = line_width(c);
     let path_room = (line_width(c) / 3).max(18);
     let heading = |text: &str| heading(c, text);
-    for (title, list) in [(t.errors, &s.errors), (t.warnings, &s.warnings)] {
+    // Errors and skipped files are in the coverage section at the top.
+    for (title, list) in [(t.warnings, &s.warnings)] {
         if list.is_empty() {
             continue;
         }
@@ -406,77 +456,41 @@ fn problems(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
             writeln!(out, "  … {} {}", list.len() - LIST_LIMIT, t.more)?;
         }
     }
-    if !s.skipped.is_empty() {
-        writeln!(out, "\n{}: {} {}", rt.skipped, s.skipped.len(), t.files)?;
-    }
     Ok(())
 }
 
-/// `…/crm/contacts.csv → notes`, the path cut from the left to fit `room`; the
-/// field goes on a line of its own when both do not fit, so nothing wraps mid-word.
-fn place(path: &str, field: &str, room: usize) -> String {
-    let field = clean(field);
-    let field = if field.chars().count() > room - 2 {
-        format!("{}…", field.chars().take(room - 3).collect::<String>())
+/// The verdict (bold red when incomplete and coloured) and the files not read:
+/// the first ten, all of them with `--verbose`.
+fn coverage_lines(
+    c: &Ctx<'_>,
+    width: usize,
+    path_room: usize,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let limit = (!c.opts.verbose).then_some(TABLE_LIMIT);
+    let cov = coverage_text(c.report, c.lang, limit);
+    let verdict = wrap(&cov.verdict, width, "");
+    if c.opts.color && !cov.complete {
+        writeln!(out, "\x1b[1;31m{verdict}\x1b[0m")?;
     } else {
-        field
-    };
-    let path = clean(&truncate_left(path, room));
-    if path.chars().count() + field.chars().count() + 3 <= room {
-        format!("{path} → {field}")
-    } else {
-        format!("{path}\n→ {field}")
+        writeln!(out, "{verdict}")?;
     }
-}
-
-/// Give the "where" column `room` characters (plus its padding) so paths are cut
-/// by us, not wrapped.
-fn reserve(tb: &mut Table, column: usize, room: usize) {
-    if let Some(c) = tb.column_mut(column) {
-        c.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(
-            room as u16 + 2,
-        )));
+    for n in &cov.not_read {
+        let line = format!(
+            "{}: {}: {}",
+            clean(&truncate_left(&n.path, path_room)),
+            n.state,
+            clean(&n.reason)
+        );
+        writeln!(out, "{}", wrap(&line, width, "  "))?;
     }
-}
-
-/// Word-wrap `text` to `width` columns, every line starting with `indent`; a word
-/// longer than a line is cut.
-fn wrap(text: &str, width: usize, indent: &str) -> String {
-    let room = width.saturating_sub(indent.chars().count()).max(10);
-    let mut lines: Vec<String> = Vec::new();
-    let mut line = String::new();
-    for word in text.split(' ').filter(|w| !w.is_empty()) {
-        let mut word = word.to_string();
-        while word.chars().count() > room {
-            if !line.is_empty() {
-                lines.push(std::mem::take(&mut line));
-            }
-            let head: String = word.chars().take(room).collect();
-            word = word.chars().skip(room).collect();
-            lines.push(head);
-        }
-        let needed = line.chars().count() + usize::from(!line.is_empty()) + word.chars().count();
-        if needed > room && !line.is_empty() {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(&word);
+    if let Some(more) = &cov.more {
+        writeln!(out, "  {more}")?;
     }
-    if !line.is_empty() || lines.is_empty() {
-        lines.push(line);
+    if let Some(own) = &cov.own_outputs {
+        writeln!(out, "{}", wrap(own, width, ""))?;
     }
-    lines
-        .iter()
-        .map(|l| format!("{indent}{l}"))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// Untrusted text made safe for a terminal, on one line.
-fn clean(s: &str) -> String {
-    crate::terminal_text::one_line(s)
+    Ok(())
 }
 
 fn priority_cell(p: Priority, color: bool) -> Cell {

@@ -6,6 +6,7 @@ pub mod compile;
 pub mod headers;
 pub mod pattern_cost;
 pub mod spec;
+mod spec_keys;
 pub mod spelling;
 pub mod validators;
 
@@ -66,6 +67,7 @@ pub struct RuleError {
     pub file: String,
     pub rule: Option<String>,
     pub line: Option<u64>,
+    pub column: Option<u64>,
     pub message: String,
 }
 
@@ -74,6 +76,9 @@ impl fmt::Display for RuleError {
         write!(f, "{}", self.file)?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
+            if let Some(column) = self.column {
+                write!(f, ":{column}")?;
+            }
         }
         if let Some(rule) = &self.rule {
             write!(f, ": rule {rule}")?;
@@ -86,13 +91,16 @@ impl fmt::Display for RuleError {
 #[derive(Debug, Clone, thiserror::Error)]
 pub struct RuleErrors(pub Vec<RuleError>);
 
+/// One problem: as it is; several: counted, then one per indented line (the caller
+/// adds the single `error:` prefix).
 impl fmt::Display for RuleErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, e) in self.0.iter().enumerate() {
-            if i > 0 {
-                writeln!(f)?;
-            }
-            write!(f, "{e}")?;
+        if let [one] = self.0.as_slice() {
+            return write!(f, "{one}");
+        }
+        write!(f, "{} problems in the rule files:", self.0.len())?;
+        for e in &self.0 {
+            write!(f, "\n  {e}")?;
         }
         Ok(())
     }
@@ -256,6 +264,7 @@ impl RuleSetBuilder {
                     file: path.display().to_string(),
                     rule: None,
                     line: None,
+                    column: None,
                     message: format!("cannot read directory: {e}"),
                 }),
             }
@@ -270,7 +279,8 @@ impl RuleSetBuilder {
                     file: f.display().to_string(),
                     rule: None,
                     line: None,
-                    message: e,
+                    column: None,
+                    message: e.to_string(),
                 }),
             }
         }

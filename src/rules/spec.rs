@@ -93,8 +93,63 @@ pub struct Examples {
     pub no_match: Vec<String>,
 }
 
+/// A problem found while reading a rule file, before its rules are compiled.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadProblem {
+    pub rule: Option<String>,
+    /// Line and column, 1-based.
+    pub at: Option<(u64, u64)>,
+    pub message: String,
+}
+
 /// Parse one rule file. Alias and size budgets come from serde-saphyr's defaults,
-/// which reject billion-laughs documents instead of expanding them.
-pub fn load(text: &str) -> Result<RuleFile, String> {
-    serde_saphyr::from_str::<RuleFile>(text).map_err(|e| e.to_string())
+/// which reject billion-laughs documents instead of expanding them. serde stops at
+/// the first unknown or missing key; when it does, a second, lenient pass lists
+/// every key problem of every rule, so the author fixes them in one go.
+pub fn load(text: &str) -> Result<RuleFile, Vec<LoadProblem>> {
+    serde_saphyr::from_str::<RuleFile>(text).map_err(|e| {
+        let problems = super::spec_keys::key_problems(text);
+        if problems.is_empty() {
+            let at = e.location().filter(|l| l.line() > 0);
+            vec![LoadProblem {
+                rule: None,
+                at: at.map(|l| (l.line(), l.column())),
+                message: plain_message(&e.without_snippet().to_string()),
+            }]
+        } else {
+            problems
+        }
+    })
+}
+
+/// serde-saphyr's message without its own `error:` and `line N column M:` prefix
+/// (the caller prints the file, line and column once, and one `error:`).
+fn plain_message(message: &str) -> String {
+    let m = message.trim();
+    let m = m.strip_prefix("error:").unwrap_or(m).trim_start();
+    let without_position = m
+        .strip_prefix("line ")
+        .and_then(|rest| rest.split_once(": "))
+        .filter(|(position, _)| {
+            position
+                .split(' ')
+                .all(|w| w == "column" || w.bytes().all(|b| b.is_ascii_digit()))
+        })
+        .map(|(_, rest)| rest);
+    without_position.unwrap_or(m).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_serde_error_names_line_and_column_once_without_input_placeholder() {
+        let text = "rules:\n  - id: a.one\n    name: One\n    category: contact\n    severity: low\n    patterns: ['x']\n    context: {wrds: [a]}\n";
+        let p = load(text).unwrap_err();
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].at, Some((7, 15)), "{p:?}");
+        assert!(p[0].message.starts_with("unknown field `wrds`"), "{p:?}");
+        assert!(!p[0].message.contains("<input>") && !p[0].message.contains("error:"));
+    }
 }

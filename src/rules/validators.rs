@@ -4,12 +4,21 @@
 //! identifier's own checksum and a plausible birth date removes most false
 //! positives. Everything here is pure, allocation-free and total: any `&str`,
 //! including non-ASCII, yields `false` rather than a panic.
+//!
+//! The validators live by family in the submodules; this file holds the
+//! dispatch and the shared digit helpers (tests in `validators/tests.rs`).
 
 mod bank;
+mod cards;
+mod classic_eu_ids;
 mod eu_ids;
 mod net;
 mod nordic;
+mod nordic_ids;
 pub mod phone;
+use cards::*;
+use classic_eu_ids::*;
+use nordic_ids::*;
 
 /// A named checksum a rule can require of its candidate matches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -345,342 +354,6 @@ fn luhn(s: &[u8]) -> bool {
     d.len() >= 2 && all_digits(d) && luhn_ok(d)
 }
 
-fn payment_card(s: &[u8]) -> bool {
-    let Some(b) = strip(s, b" -", 19) else {
-        return false;
-    };
-    let d = b.as_slice();
-    let len = d.len();
-    if !(13..=19).contains(&len) || !all_digits(d) || d.iter().all(|&c| c == d[0]) {
-        return false;
-    }
-    if !luhn_ok(d) {
-        return false;
-    }
-    // len >= 13, so 4-digit prefixes are always in range.
-    let p = |k: usize| num(&d[..k]);
-    let visa = d[0] == b'4' && matches!(len, 13 | 16 | 19);
-    let mastercard = ((51..=55).contains(&p(2)) || (2221..=2720).contains(&p(4))) && len == 16;
-    let amex = matches!(p(2), 34 | 37) && len == 15;
-    let long = (16..=19).contains(&len);
-    let discover = (p(4) == 6011 || p(2) == 65 || (644..=649).contains(&p(3))) && long;
-    let diners = (matches!(p(2), 36 | 38) || (300..=305).contains(&p(3))) && len >= 14;
-    let jcb = (3528..=3589).contains(&p(4)) && long;
-    let maestro =
-        p(2) == 50 || (56..=58).contains(&p(2)) || matches!(p(4), 6304 | 6759 | 6761..=6763);
-    let unionpay = p(2) == 62 && long;
-    visa || mastercard || amex || discover || diners || jcb || maestro || unionpay
-}
-
-/// IBAN lengths from the SWIFT IBAN registry.
-fn iban_len(cc: [u8; 2]) -> Option<usize> {
-    Some(match &cc {
-        b"NO" => 15,
-        b"BE" => 16,
-        b"DK" | b"FI" | b"FO" | b"GL" | b"NL" | b"FK" | b"SD" => 18,
-        b"MK" | b"SI" => 19,
-        b"AT" | b"BA" | b"EE" | b"KZ" | b"LT" | b"LU" | b"XK" | b"MN" => 20,
-        b"CH" | b"HR" | b"LI" | b"LV" => 21,
-        b"BG" | b"BH" | b"CR" | b"DE" | b"GB" | b"GE" | b"IE" | b"ME" | b"RS" | b"VA" => 22,
-        b"AE" | b"GI" | b"IL" | b"IQ" | b"OM" | b"SO" | b"TL" => 23,
-        b"AD" | b"CZ" | b"ES" | b"MD" | b"PK" | b"RO" | b"SA" | b"SE" | b"SK" | b"TN" | b"VG" => 24,
-        b"LY" | b"PT" | b"ST" => 25,
-        b"IS" | b"TR" => 26,
-        b"BI" | b"DJ" | b"FR" | b"GR" | b"IT" | b"MC" | b"MR" | b"SM" => 27,
-        b"AL" | b"AZ" | b"BY" | b"CY" | b"DO" | b"GT" | b"HN" | b"HU" | b"LB" | b"NI" | b"PL"
-        | b"SV" => 28,
-        b"BR" | b"EG" | b"PS" | b"QA" | b"UA" => 29,
-        b"JO" | b"KW" | b"MU" | b"YE" => 30,
-        b"MT" | b"SC" => 31,
-        b"LC" => 32,
-        b"RU" => 33,
-        _ => return None,
-    })
-}
-
-fn iban(s: &[u8]) -> bool {
-    let Some(b) = strip(s, b" ", 34) else {
-        return false;
-    };
-    let d = b.as_slice();
-    let [c0, c1, k0, k1, bban @ ..] = d else {
-        return false;
-    };
-    let cc = [c0.to_ascii_uppercase(), c1.to_ascii_uppercase()];
-    if iban_len(cc) != Some(d.len())
-        || !k0.is_ascii_digit()
-        || !k1.is_ascii_digit()
-        || !bban.iter().all(u8::is_ascii_alphanumeric)
-        || !(2..=98).contains(&(digit(*k0) * 10 + digit(*k1)))
-    {
-        return false;
-    }
-    let mut r = 0u32;
-    for &c in bban.iter().chain(&cc).chain([k0, k1]) {
-        let c = c.to_ascii_uppercase();
-        r = if c.is_ascii_digit() {
-            (r * 10 + digit(c)) % 97
-        } else {
-            (r * 100 + u32::from(c - b'A') + 10) % 97
-        };
-    }
-    r == 1
-}
-
-/// `day_offset` is 0 for personnummer and 60 for samordningsnummer.
-fn se_pnr(s: &[u8], day_offset: u32) -> bool {
-    let (ten, century): ([u8; 10], Option<i32>) = if let Some(d) = fixed::<12>(s, 8, b"- ") {
-        let c = dd(&d, 0);
-        if !(18..=20).contains(&c) {
-            return false;
-        }
-        let mut ten = [0u8; 10];
-        ten.copy_from_slice(&d[2..]);
-        (ten, Some(c as i32 * 100))
-    } else if let Some(d) = fixed::<10>(s, 6, b"-+ ") {
-        (d, None)
-    } else {
-        return false;
-    };
-    let (yy, month) = (dd(&ten, 0) as i32, dd(&ten, 2));
-    let Some(day) = dd(&ten, 4).checked_sub(day_offset) else {
-        return false;
-    };
-    let date_ok = match century {
-        Some(c) => is_valid_date(c + yy, month, day),
-        None => is_valid_date(1900 + yy, month, day) || is_valid_date(2000 + yy, month, day),
-    };
-    date_ok && luhn_ok(&ten)
-}
-
-fn no_fnr(s: &[u8]) -> bool {
-    let Some(d) = fixed::<11>(s, 6, b" ") else {
-        return false;
-    };
-    let (mut day, mut month, yy) = (dd(&d, 0), dd(&d, 2), dd(&d, 4) as i32);
-    if day > 40 {
-        day -= 40; // D-number
-    } else if month > 40 {
-        month -= 40; // H-number
-    }
-    let ind = num(&d[6..9]);
-    // Century from the individual number; unallocated ranges fall back to 19xx.
-    let century = if ind >= 500 && yy <= 39 {
-        2000
-    } else if (500..750).contains(&ind) && yy >= 54 {
-        1800
-    } else {
-        1900
-    };
-    if !is_valid_date(century + yy, month, day) {
-        return false;
-    }
-    let control = |w: &[u32]| match 11 - weighted(&d, w) % 11 {
-        11 => Some(0),
-        10 => None,
-        k => Some(k),
-    };
-    control(&[3, 7, 6, 1, 8, 9, 4, 5, 2]) == Some(digit(d[9]))
-        && control(&[5, 4, 3, 2, 7, 6, 5, 4, 3, 2]) == Some(digit(d[10]))
-}
-
-fn dk_cpr(s: &[u8]) -> bool {
-    let Some(d) = fixed::<10>(s, 6, b"- ") else {
-        return false;
-    };
-    if &d[6..] == b"0000" {
-        return false;
-    }
-    let yy = dd(&d, 4) as i32;
-    let century = match d[6] {
-        b'0'..=b'3' => 1900,
-        b'4' | b'9' if yy <= 36 => 2000,
-        b'4' | b'9' => 1900,
-        _ if yy <= 57 => 2000,
-        _ => 1800,
-    };
-    is_valid_date(century + yy, dd(&d, 2), dd(&d, 0))
-}
-
-fn fi_hetu(s: &[u8]) -> bool {
-    const CHECK: &[u8; 31] = b"0123456789ABCDEFHJKLMNPRSTUVWXY";
-    let [date @ .., sign, z0, z1, z2, q] = s else {
-        return false;
-    };
-    let ind = [*z0, *z1, *z2];
-    if date.len() != 6 || !all_digits(date) || !all_digits(&ind) {
-        return false;
-    }
-    let century = match sign.to_ascii_uppercase() {
-        b'+' => 1800,
-        b'-' | b'Y' | b'X' | b'W' | b'V' | b'U' => 1900,
-        b'A'..=b'F' => 2000,
-        _ => return false,
-    };
-    let n = num(&ind);
-    // 900-999 are temporary identity codes, still a person's
-    if !(2..=999).contains(&n)
-        || !is_valid_date(century + dd(date, 4) as i32, dd(date, 2), dd(date, 0))
-    {
-        return false;
-    }
-    let idx = (num(date) * 1000 + n) % 31;
-    CHECK.get(idx as usize) == Some(&q.to_ascii_uppercase())
-}
-
-fn nl_bsn(s: &[u8]) -> bool {
-    let Some(b) = strip(s, b" .-", 9) else {
-        return false;
-    };
-    let d = b.as_slice();
-    if d.len() < 8 || !all_digits(d) {
-        return false;
-    }
-    let mut nine = [b'0'; 9];
-    nine[9 - d.len()..].copy_from_slice(d);
-    if nine.iter().all(|&c| c == b'0') {
-        return false;
-    }
-    let sum = weighted(&nine, &[9, 8, 7, 6, 5, 4, 3, 2]) as i32 - digit(nine[8]) as i32;
-    sum.rem_euclid(11) == 0
-}
-
-fn es_dni(s: &[u8]) -> bool {
-    const LETTERS: &[u8; 23] = b"TRWAGMYFPDXBNJZSQVHLCKE";
-    let (body, letter) = match s {
-        [body @ .., b'-' | b' ', l] if body.len() == 8 => (body, l),
-        [body @ .., l] if body.len() == 8 => (body, l),
-        _ => return false,
-    };
-    let n = match body[0].to_ascii_uppercase() {
-        p @ b'X'..=b'Z' if all_digits(&body[1..]) => {
-            u64::from(p - b'X') * 10_000_000 + num(&body[1..])
-        }
-        _ if all_digits(body) => num(body),
-        _ => return false,
-    };
-    n != 0 && LETTERS.get((n % 23) as usize) == Some(&letter.to_ascii_uppercase())
-}
-
-fn pl_pesel(s: &[u8]) -> bool {
-    let Some(d) = fixed::<11>(s, usize::MAX, b"") else {
-        return false;
-    };
-    let mm = dd(&d, 2);
-    let century = match mm / 20 {
-        0 => 1900,
-        1 => 2000,
-        2 => 2100,
-        3 => 2200,
-        _ => 1800,
-    };
-    if !is_valid_date(century + dd(&d, 0) as i32, mm % 20, dd(&d, 4)) {
-        return false;
-    }
-    let sum = weighted(&d, &[1, 3, 7, 9, 1, 3, 7, 9, 1, 3]);
-    (10 - sum % 10) % 10 == digit(d[10])
-}
-
-/// Digit value of a codice fiscale position that may hold an omocodia letter.
-fn cf_digit(c: u8) -> Option<u32> {
-    match c {
-        b'0'..=b'9' => Some(digit(c)),
-        _ => b"LMNPQRSTUV".iter().position(|&x| x == c).map(|p| p as u32),
-    }
-}
-
-fn it_cf(s: &[u8]) -> bool {
-    const ODD: [u32; 26] = [
-        1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24,
-        23,
-    ];
-    const MONTHS: &[u8; 12] = b"ABCDEHLMPRST";
-    if s.len() != 16 {
-        return false;
-    }
-    let mut c = [0u8; 16];
-    for (o, &b) in c.iter_mut().zip(s) {
-        *o = b.to_ascii_uppercase();
-    }
-    let letters_ok = [0, 1, 2, 3, 4, 5, 11, 15]
-        .iter()
-        .all(|&i| c[i].is_ascii_uppercase());
-    let mut v = [0u32; 7];
-    for (o, &i) in v.iter_mut().zip(&[6, 7, 9, 10, 12, 13, 14]) {
-        match cf_digit(c[i]) {
-            Some(x) => *o = x,
-            None => return false,
-        }
-    }
-    let Some(month) = MONTHS.iter().position(|&m| m == c[8]) else {
-        return false;
-    };
-    let (yy, month) = ((v[0] * 10 + v[1]) as i32, month as u32 + 1);
-    let day = match v[2] * 10 + v[3] {
-        d @ 41..=71 => d - 40, // women
-        d => d,
-    };
-    let date_ok = is_valid_date(1900 + yy, month, day) || is_valid_date(2000 + yy, month, day);
-    if !letters_ok || !date_ok {
-        return false;
-    }
-    let mut sum = 0;
-    for (i, &b) in c[..15].iter().enumerate() {
-        let val = if b.is_ascii_digit() {
-            digit(b)
-        } else {
-            u32::from(b - b'A')
-        };
-        sum += if i % 2 == 0 {
-            ODD[val as usize % 26]
-        } else {
-            val
-        };
-    }
-    u32::from(c[15]) == u32::from(b'A') + sum % 26
-}
-
-fn ee_isikukood(s: &[u8]) -> bool {
-    let Some(d) = fixed::<11>(s, usize::MAX, b"") else {
-        return false;
-    };
-    let g = digit(d[0]);
-    if !(1..=6).contains(&g) {
-        return false;
-    }
-    let year = 1800 + 100 * ((g as i32 - 1) / 2) + dd(&d, 1) as i32;
-    if !is_valid_date(year, dd(&d, 3), dd(&d, 5)) {
-        return false;
-    }
-    let mut c = weighted(&d, &[1, 2, 3, 4, 5, 6, 7, 8, 9, 1]) % 11;
-    if c == 10 {
-        c = weighted(&d, &[3, 4, 5, 6, 7, 8, 9, 1, 2, 3]) % 11 % 10;
-    }
-    c == digit(d[10])
-}
-
-fn be_rrn(s: &[u8]) -> bool {
-    let Some(b) = strip(s, b". -", 11) else {
-        return false;
-    };
-    let d = b.as_slice();
-    if d.len() != 11 || !all_digits(d) {
-        return false;
-    }
-    let n9 = num(&d[..9]);
-    let cc = u64::from(dd(d, 9));
-    let (yy, month, day) = (dd(d, 0) as i32, dd(d, 2), dd(d, 4));
-    // Month or day 00 means "unknown" in the register.
-    let date_ok = |century: i32| {
-        month <= 12
-            && day <= 31
-            && (month == 0 || day == 0 || is_valid_date(century + yy, month, day))
-    };
-    let pre2000 = 97 - n9 % 97 == cc && date_ok(1900);
-    let post2000 = 97 - (2_000_000_000 + n9) % 97 == cc && date_ok(2000);
-    n9 != 0 && (pre2000 || post2000)
-}
-
 fn ipv4(s: &[u8]) -> bool {
     let mut octets = [0u64; 4];
     let mut n = 0;
@@ -719,6 +392,18 @@ fn date(s: &[u8]) -> bool {
         (b'-' | b'/', 4, 2, 2) => ymd(a, b, c),
         (b'.' | b'/', 1..=2, 1..=2, 4) | (b'-', 2, 2, 4) => ymd(c, b, a),
         _ => false,
+    }
+}
+
+/// Each of `good` passes validator `v` and none of `bad` does (the submodules'
+/// tests).
+#[cfg(test)]
+fn cases(v: Validator, good: &[&str], bad: &[&str]) {
+    for g in good {
+        assert!(v.check(g), "{} should accept {g:?}", v.name());
+    }
+    for b in bad {
+        assert!(!v.check(b), "{} should reject {b:?}", v.name());
     }
 }
 

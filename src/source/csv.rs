@@ -4,15 +4,15 @@
 //! Records are read as `ByteRecord`s in batches that the scanner hands to threads.
 
 use super::decode::detect_encoding;
-use super::record::{
-    ByteSpan, Field, FieldName, Record, RecordLocation, RecordNumber, RecordReader,
-};
 use super::{Limits, Source, SourceError};
 use csv::ByteRecord;
 use encoding_rs::Encoding;
 use std::io::{self, BufRead, Cursor, Read};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+
+mod records;
+pub use records::column_name;
 
 const SAMPLE_BYTES: usize = 64 * 1024;
 
@@ -78,6 +78,7 @@ impl CsvReader {
         CsvReader::from_input(Box::new(Cursor::new(bytes)), display, limits, delimiter)
     }
 
+    // Over 80 lines: the steps of opening an export (sample, encoding, `sep=` line, delimiter, record guard, header) in the order they depend on each other.
     fn from_input(
         mut input: Box<dyn BufRead + Send>,
         display: &str,
@@ -345,55 +346,6 @@ impl super::table::TableReader for CsvReader {
     fn width(&self) -> usize {
         self.columns
     }
-}
-
-/// The CSV reader on the record model: one row at a time, each field named by its
-/// header (`column_N` past the header's end), with the row's byte span for UTF-8
-/// files. The scanner reads batches ([`CsvReader::read_batch`]) instead, which
-/// reuses its buffers.
-impl RecordReader for CsvReader {
-    fn next_record(&mut self) -> Result<Option<Record>, SourceError> {
-        let mut one = Vec::with_capacity(1);
-        self.read_batch(&mut one, 1, usize::MAX)?;
-        let Some(row) = one.pop() else {
-            return Ok(None);
-        };
-        let span = match (self.span_base, row.fields.position()) {
-            (Some(base), Some(start)) => Some(ByteSpan {
-                start: base + start.byte(),
-                end: base + self.reader.position().byte(),
-            }),
-            _ => None,
-        };
-        let fields = row
-            .fields
-            .iter()
-            .enumerate()
-            .map(|(i, raw)| Field {
-                name: FieldName::Column(column_name(&self.headers, i)),
-                text: String::from_utf8_lossy(raw).into_owned(),
-            })
-            .collect();
-        Ok(Some(Record {
-            location: RecordLocation::in_file(&self.display, RecordNumber::Row(row.number)),
-            fields,
-            mail: None,
-            span,
-            warnings: Vec::new(),
-        }))
-    }
-
-    fn take_warnings(&mut self) -> Vec<String> {
-        CsvReader::take_warnings(self)
-    }
-}
-
-/// A column's name: its header, or `column_N` (1-based) past the header's end.
-pub fn column_name(headers: &[String], i: usize) -> String {
-    headers
-        .get(i)
-        .cloned()
-        .unwrap_or_else(|| format!("column_{}", i + 1))
 }
 
 /// Records kept for reuse hold at most about this much (typical CRM rows are a

@@ -5,6 +5,9 @@
 //! path for the location). Streaming: an array is read element by element and
 //! NDJSON line by line, each record flattened as serde parses it, so no document
 //! is ever held whole.
+//!
+//! Over 500 lines: a streaming visitor (array and NDJSON) and the flattening it
+//! drives are one state machine; its unit tests sit at the end.
 
 use super::table::{Locator, TableReader, TableRecord};
 use super::{Limits, Source, SourceError};

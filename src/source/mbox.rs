@@ -221,6 +221,7 @@ impl<R: BufRead> MboxReader<R> {
         Ok(true)
     }
 
+    // Over 80 lines: the mbox line state machine; its states are documented on `MboxReader` and are easier to check in one function.
     fn step(&mut self) -> io::Result<Option<io::Result<RawMessage>>> {
         loop {
             if self.started

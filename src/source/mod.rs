@@ -11,6 +11,7 @@ pub mod json;
 pub mod mail;
 pub mod mbox;
 pub mod outlook;
+pub mod own_output;
 pub mod record;
 pub mod sheet;
 pub mod sniff;
@@ -272,18 +273,31 @@ impl MailMessage {
     }
 }
 
+/// Why a small text file (a rule or config file) could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum TextFileError {
+    #[error("cannot open: {0}")]
+    Open(std::io::Error),
+    #[error("cannot read: {0}")]
+    Read(std::io::Error),
+    #[error("file is larger than {0} bytes")]
+    TooLarge(u64),
+    #[error("file is not valid UTF-8")]
+    NotUtf8,
+}
+
 /// Read a whole small file (a rule or config file) as text, refusing huge ones.
-pub fn read_limited_text(path: &Path, max: u64) -> Result<String, String> {
+pub fn read_limited_text(path: &Path, max: u64) -> Result<String, TextFileError> {
     use std::io::Read;
-    let f = std::fs::File::open(path).map_err(|e| format!("cannot open: {e}"))?;
+    let f = std::fs::File::open(path).map_err(TextFileError::Open)?;
     let mut buf = Vec::new();
     f.take(max + 1)
         .read_to_end(&mut buf)
-        .map_err(|e| format!("cannot read: {e}"))?;
+        .map_err(TextFileError::Read)?;
     if buf.len() as u64 > max {
-        return Err(format!("file is larger than {max} bytes"));
+        return Err(TextFileError::TooLarge(max));
     }
-    String::from_utf8(buf).map_err(|_| "file is not valid UTF-8".to_string())
+    String::from_utf8(buf).map_err(|_| TextFileError::NotUtf8)
 }
 
 /// `a/b\c` → `a/b/c`, and no leading `./`.

@@ -62,10 +62,47 @@ pub fn sniff_kind(
     if TABLE_EXTS.contains(&ext) || (ext.is_empty() && looks_delimited(head)) || explicit {
         return Ok(SourceKind::Csv);
     }
+    if NOT_DATA_EXTS.contains(&ext) {
+        return Err(NotScanned::Skipped(format!(
+            "configuration, code or documentation (.{ext}), {NOT_DATA_REASON}"
+        )));
+    }
     Err(NotScanned::Skipped(format!(
         "not a CSV export, spreadsheet, archive, JSON export or mailbox (.{ext})"
     )))
 }
+
+/// How the skip reason of a file that is configuration, code or documentation
+/// ends: it holds no one's records, so passing it over leaves the coverage
+/// complete (a `.txt`, `.pdf` or `.docx` can hold personal data and does not).
+pub const NOT_DATA_REASON: &str = "not data; not read";
+
+/// Extensions of configuration, source code and documentation (the CI recipes and
+/// policy files that sit beside exports).
+const NOT_DATA_EXTS: &[&str] = &[
+    "yml",
+    "yaml",
+    "toml",
+    "ini",
+    "cfg",
+    "conf",
+    "md",
+    "rst",
+    "adoc",
+    "py",
+    "sh",
+    "ps1",
+    "rs",
+    "js",
+    "ts",
+    "css",
+    "go",
+    "java",
+    "rb",
+    "lock",
+    "gitignore",
+    "editorconfig",
+];
 
 /// Extensions whose content is expected to be of one kind.
 fn is_known_ext(ext: &str) -> bool {

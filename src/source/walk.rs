@@ -235,6 +235,10 @@ fn classify_file(
             return;
         }
     };
+    if let Some(what) = super::own_output::recognise(&head.bytes) {
+        d.skipped.push((display, super::own_output::reason(what)));
+        return;
+    }
     let kind = match outlook_kind(path, &head) {
         Some(kind) => Ok(kind),
         None => sniff_kind(&ext, &head.bytes, head.binary, explicit),

@@ -201,7 +201,7 @@ const MAX_REQUEST_FILE_BYTES: u64 = 64 * 1024 * 1024;
 pub fn load_subject_file(path: &Path, norm: &Normaliser) -> Result<Request, RequestError> {
     let name = path.display().to_string();
     let text = crate::source::read_limited_text(path, MAX_REQUEST_FILE_BYTES)
-        .map_err(|e| err(&name, e))?;
+        .map_err(|e| err(&name, e.to_string()))?;
     let is_json =
         path.extension().is_some_and(|e| e == "json") || text.trim_start().starts_with('{');
     let spec: SubjectSpec = if is_json {
@@ -227,7 +227,7 @@ pub fn load_subject_file(path: &Path, norm: &Normaliser) -> Result<Request, Requ
 pub fn load_requests(path: &Path, norm: &Normaliser) -> Result<Vec<Request>, RequestError> {
     let name = path.display().to_string();
     let text = crate::source::read_limited_text(path, MAX_REQUEST_FILE_BYTES)
-        .map_err(|e| err(&name, e))?;
+        .map_err(|e| err(&name, e.to_string()))?;
     let text = text.trim_start_matches('\u{feff}');
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)

@@ -9,9 +9,11 @@
 //!   structured column, 1.0 otherwise;
 //! * volume: 1 + log10(records affected);
 //! * confidence: the mean confidence of the matches;
-//! * age: 1.0, or up to 1.5 for data kept past its retention period (policies).
+//! * age: 1.0; 1.5 for records kept past their retention period (policy violations).
 //!
-//! P1 ≥ 18 (fix this week), P2 ≥ 9, P3 ≥ 4, else P4 (housekeeping).
+//! P1 ≥ 18 (fix this week), P2 ≥ 9, P3 ≥ 4, else P4 (housekeeping): [`Priority`].
+//! The formula is written once, in [`score`]; items made from policy violations
+//! (`policy::todo_items`) use it too, with exposure 1.0.
 
 use crate::audit::{Report, ScoreFactors, TodoItem};
 use crate::i18n::{self, Lang};
@@ -100,7 +102,12 @@ pub fn plan(report: &Report, rules: Option<&RuleSet>, lang: Lang) -> Vec<TodoIte
                     category,
                     path,
                     field,
-                    affected,
+                    affected_by(
+                        report.is_mail(path),
+                        g.count,
+                        records.len(),
+                        g.messages.len(),
+                    ),
                     g.exposure_free,
                 ),
                 why: i18n::todo_why(
@@ -134,9 +141,24 @@ pub fn plan(report: &Report, rules: Option<&RuleSet>, lang: Lang) -> Vec<TodoIte
     items
 }
 
+/// What an item touches, for its title: a mail item's record numbers are message
+/// numbers, so it counts messages.
+fn affected_by(mail: bool, findings: u64, records: usize, messages: usize) -> i18n::Affected {
+    let (records, messages) = if mail {
+        (0, records.max(messages).max(1) as u64)
+    } else {
+        (records as u64, 0)
+    };
+    i18n::Affected {
+        findings,
+        records,
+        messages,
+    }
+}
+
 /// Rewrite titles and reasons in `lang` (re-rendering a saved report), for items
 /// made from findings and from policy violations alike.
-pub fn relabel(items: &mut [TodoItem], lang: Lang) {
+pub fn relabel(items: &mut [TodoItem], lang: Lang, sources: &[crate::audit::SourceSummary]) {
     for it in items.iter_mut() {
         if let Some(kind) = it.violation {
             // Items from policy violations: the kind says which sentences to use.
@@ -158,14 +180,18 @@ pub fn relabel(items: &mut [TodoItem], lang: Lang) {
             continue;
         }
         let free = it.factors.exposure >= 1.5;
-        let affected = (it.records.len() + it.messages.len()).max(1) as u64;
         it.title = i18n::todo_title(
             lang,
             it.action,
             it.category,
             &it.path,
             &it.field,
-            affected,
+            affected_by(
+                crate::audit::is_mail_source(sources, &it.path),
+                it.count,
+                it.records.len(),
+                it.messages.len(),
+            ),
             free,
         );
         let f = it.factors;

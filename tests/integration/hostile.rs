@@ -170,7 +170,9 @@ fn truncated_gzip_is_an_error_and_what_came_before_is_scanned() {
     let strict = scan(&["--strict"], &[dir.path()]);
     assert_eq!(strict.code, Some(2), "{}", strict.stderr);
     assert!(
-        strict.stderr.contains("could not be read (--strict)"),
+        strict
+            .stderr
+            .contains("not fully scanned (skipped or unreadable; --strict)"),
         "{}",
         strict.stderr
     );
@@ -759,7 +761,7 @@ fn catastrophic_regex_is_refused_with_a_size_limit_error() {
         assert!(out.stdout.is_empty(), "a report was written");
         // File, line, rule, and the reason.
         assert!(
-            stderr.contains(&format!("{name}:8: rule test.huge{i}: invalid pattern"))
+            stderr.contains(&format!("{name}:8:9: rule test.huge{i}: invalid pattern"))
                 && stderr.contains("exceeds size limit of 2097152 bytes"),
             "{stderr}"
         );

@@ -8,6 +8,7 @@ mod common;
 mod corpus;
 mod crm_headers;
 mod eval;
+mod first_hour;
 mod formats;
 mod formats_corpus;
 mod hostile;

@@ -60,6 +60,7 @@ fn inv(path: &str, field: &str, kind: InventoryKind, cats: &[(Category, u64)]) -
         values: cats.iter().map(|c| c.1).sum(),
         content_type: None,
         size: None,
+        decided_by: None,
     }
 }
 

@@ -33,7 +33,8 @@ pub struct ScanIdentity {
     pub rules: String,
     /// Hash of the policy file, if one was used.
     pub config: Option<String>,
-    /// Keyed hash of a fixed label: equal exactly when the keys are.
+    /// The fingerprint key's public id (a hash of the key, never the key): equal
+    /// exactly when the keys are.
     pub key: String,
     /// Hash of the options that change what a scan reports.
     pub options: String,

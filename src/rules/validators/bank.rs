@@ -236,16 +236,8 @@ pub(super) fn uk_sort_code_account(s: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::Validator::{self, *};
-
-    fn cases(v: Validator, good: &[&str], bad: &[&str]) {
-        for g in good {
-            assert!(v.check(g), "{} should accept {g:?}", v.name());
-        }
-        for b in bad {
-            assert!(!v.check(b), "{} should reject {b:?}", v.name());
-        }
-    }
+    use super::super::Validator::*;
+    use super::super::cases;
 
     #[test]
     fn swedish_clearing_and_account_numbers() {

@@ -2,6 +2,9 @@
 //! countries: birth dates, century codes and check digits as the issuing
 //! authorities publish them. Every function takes the candidate as written
 //! (separators included) and is total: any input gives `false`, never a panic.
+//!
+//! Over 500 lines: some twenty short validators, one per issuing country, each
+//! beside the authority's rule it implements.
 
 use super::{all_digits, dd, digit, fixed, is_valid_date, luhn_ok, num, strip, weighted};
 
@@ -383,16 +386,8 @@ pub(super) fn at_svnr(s: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::Validator::{self, *};
-
-    fn cases(v: Validator, good: &[&str], bad: &[&str]) {
-        for g in good {
-            assert!(v.check(g), "{} should accept {g:?}", v.name());
-        }
-        for b in bad {
-            assert!(!v.check(b), "{} should reject {b:?}", v.name());
-        }
-    }
+    use super::super::Validator::*;
+    use super::super::cases;
 
     #[test]
     fn baltic_codes() {

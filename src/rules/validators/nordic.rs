@@ -87,16 +87,8 @@ pub(super) fn se_reservnummer(s: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::Validator::{self, *};
-
-    fn cases(v: Validator, good: &[&str], bad: &[&str]) {
-        for g in good {
-            assert!(v.check(g), "{} should accept {g:?}", v.name());
-        }
-        for b in bad {
-            assert!(!v.check(b), "{} should reject {b:?}", v.name());
-        }
-    }
+    use super::super::Validator::*;
+    use super::super::cases;
 
     #[test]
     fn danish_cpr_with_and_without_modulus_11() {

@@ -1,4 +1,6 @@
 //! Known-valid and known-invalid numbers for every validator, and properties.
+//!
+//! Over 500 lines: known-valid and known-invalid numbers are data.
 use super::*;
 use proptest::prelude::*;
 

@@ -192,7 +192,7 @@ pub(super) fn finish_csv(
     for (col, (header, t)) in headers.iter().zip(totals).enumerate() {
         let role = roles.get(col).copied().unwrap_or(FieldRole::FreeText);
         let (kind, categories) = match role {
-            FieldRole::Structured(c) => {
+            FieldRole::Structured(c) | FieldRole::HeaderOnly(c) => {
                 let mut cats = t.categories;
                 // A header-declared column whose category no pattern detects (names,
                 // streets) holds that category in every non-empty value.
@@ -215,6 +215,7 @@ pub(super) fn finish_csv(
             values: t.non_empty,
             content_type: None,
             size: None,
+            decided_by: matches!(role, FieldRole::HeaderOnly(_)).then(|| "header".to_string()),
         });
     }
 }

@@ -279,6 +279,7 @@ fn scan_batch(batch: &[CsvRecord], cx: &ChunkContext<'_>, pool: &MatcherPool) ->
         .collect()
 }
 
+// Over 80 lines: the batch pipeline (read the next batch while the last is classified, merge in order) with its interruption and error handling in one place.
 pub(super) fn scan_csv(
     source: &Source,
     matchers: Matchers<'_>,

@@ -47,19 +47,28 @@ use walk::*;
 pub(crate) use decode::{cut, decode_bytes, normalize_newlines};
 pub(crate) use walk::{looks_binary, scan_as_text};
 
+/// Why a message could not be read. Never holds header values or body text: the
+/// type has no room for them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum MailError {
+    #[error("message is empty")]
+    Empty,
+    #[error("no headers found")]
+    NoHeaders,
+    #[error("the MIME parser failed on this message; not scanned")]
+    ParserFailed,
+}
+
 /// Parse one message into our record.
-///
-/// The `Err` string says what was wrong ("message is empty", "no headers found") and
-/// never includes header values or body text.
-pub fn parse_message(raw: &[u8], number: u64, limits: &Limits) -> Result<MailMessage, String> {
+pub fn parse_message(raw: &[u8], number: u64, limits: &Limits) -> Result<MailMessage, MailError> {
     if raw.iter().all(u8::is_ascii_whitespace) {
-        return Err("message is empty".into());
+        return Err(MailError::Empty);
     }
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         parse_inner(raw, number, limits)
     })) {
         Ok(result) => result,
-        Err(_) => Err("the MIME parser failed on this message; not scanned".into()),
+        Err(_) => Err(MailError::ParserFailed),
     }
 }
 
@@ -83,15 +92,12 @@ fn parser() -> &'static MessageParser {
     })
 }
 
-fn parse_inner(raw: &[u8], number: u64, limits: &Limits) -> Result<MailMessage, String> {
-    if raw.iter().all(u8::is_ascii_whitespace) {
-        return Err("message is empty".into());
-    }
-    let msg = FlatDrop(parser().parse(raw).ok_or("no headers found")?);
+fn parse_inner(raw: &[u8], number: u64, limits: &Limits) -> Result<MailMessage, MailError> {
+    let msg = FlatDrop(parser().parse(raw).ok_or(MailError::NoHeaders)?);
     let msg = &msg.0;
-    let root = msg.parts.first().ok_or("no headers found")?;
+    let root = msg.parts.first().ok_or(MailError::NoHeaders)?;
     if !root.headers.iter().any(|h| is_field_name(h.name.as_str())) {
-        return Err("no headers found".into());
+        return Err(MailError::NoHeaders);
     }
 
     let mut out = MailMessage {
