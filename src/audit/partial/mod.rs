@@ -56,7 +56,7 @@ impl ScanIdentity {
         } else if self.config != other.config {
             Some("policy config")
         } else if self.key != other.key {
-            Some("fingerprint key (set GDPR_AUDIT_KEY alike on every shard)")
+            Some("fingerprint key (give every shard the same GDPR_AUDIT_KEY or --key-file)")
         } else if self.options != other.options {
             Some("scan options")
         } else if self.inputs != other.inputs {
