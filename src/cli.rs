@@ -35,6 +35,8 @@ pub enum Command {
     Baseline(BaselineArgs),
     /// What is new, fixed and unchanged between two JSON reports.
     Diff(DiffArgs),
+    /// Merge the partial reports of a sharded scan into the report one scan writes.
+    Merge(MergeArgs),
     /// Scan and write a draft gdpr-audit.yaml: the first version of a record of processing.
     Init(InitArgs),
     /// Render a saved JSON report in another format, without scanning again.
@@ -116,8 +118,11 @@ pub struct RuleArgs {
 #[derive(Debug, Clone, Args)]
 pub struct InputArgs {
     /// Files or directories to scan.
-    #[arg(required = true, value_name = "PATH", help_heading = heading::INPUT)]
+    #[arg(required_unless_present = "files_from", value_name = "PATH", help_heading = heading::INPUT)]
     pub paths: Vec<PathBuf>,
+    /// Scan also the paths listed in FILE, one per line (from another tool).
+    #[arg(long, value_name = "FILE", help_heading = heading::INPUT)]
+    pub files_from: Option<PathBuf>,
     /// Policy file (default: gdpr-audit.yaml in the current directory or a parent).
     #[arg(long, value_name = "FILE", help_heading = heading::POLICY)]
     pub config: Option<PathBuf>,
@@ -239,6 +244,48 @@ pub struct ScanArgs {
     /// Report and fail only on findings not in this baseline.
     #[arg(long, value_name = "FILE", help_heading = heading::CI)]
     pub baseline: Option<PathBuf>,
+    /// Scan only shard K of N (whole files, by a stable hash of their path) and
+    /// write a partial report for `merge`.
+    #[arg(long, value_name = "K/N", help_heading = heading::INPUT)]
+    pub shard: Option<crate::scan::shard::ShardSpec>,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = SCAN_EXIT_CODES)]
+pub struct MergeArgs {
+    /// Partial reports of `scan --shard`, or directories of them (`*.jsonl`).
+    #[arg(required = true, value_name = "PART", help_heading = heading::INPUT)]
+    pub parts: Vec<PathBuf>,
+    /// The policy file the shards used (default: gdpr-audit.yaml in the current
+    /// directory or a parent).
+    #[arg(long, value_name = "FILE", help_heading = heading::POLICY)]
+    pub config: Option<PathBuf>,
+    /// Ignore any gdpr-audit.yaml that would be found automatically.
+    #[arg(long, help_heading = heading::POLICY)]
+    pub no_config: bool,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// Output format (default: table on a terminal, json otherwise).
+    #[arg(long, short = 'f', value_enum, help_heading = heading::OUTPUT)]
+    pub format: Option<Format>,
+    /// Write the report to FILE (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE", help_heading = heading::OUTPUT)]
+    pub output: Option<PathBuf>,
+    /// Language of the report text.
+    #[arg(long, value_enum, default_value_t = Lang::En, help_heading = heading::OUTPUT)]
+    pub lang: Lang,
+    /// In the table, list every file that was not read (not only the first ten).
+    #[arg(long, short = 'v', help_heading = heading::OUTPUT)]
+    pub verbose: bool,
+    /// Exit 1 when a finding or violation at or above this severity exists.
+    #[arg(long, value_enum, default_value_t = FailOn::High, help_heading = heading::CI)]
+    pub fail_on: FailOn,
+    /// Exit 1 when there are more than N findings (after the allowlist).
+    #[arg(long, value_name = "N", help_heading = heading::CI)]
+    pub max_findings: Option<u64>,
+    /// Exit 2 when any file was not fully scanned: unreadable, skipped or cut short.
+    #[arg(long, help_heading = heading::CI)]
+    pub strict: bool,
 }
 
 #[derive(Debug, Args)]

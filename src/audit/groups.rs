@@ -124,6 +124,18 @@ impl FindingGroups {
         })
     }
 
+    /// Put back one group of [`iter`](Self::iter) (a partial report's groups).
+    pub fn insert(
+        &mut self,
+        source: &str,
+        field: &str,
+        action: Action,
+        category: Category,
+        group: Group,
+    ) {
+        slot(slot(&mut self.by_source, source), field).insert((action, category), group);
+    }
+
     /// How many findings were counted.
     pub fn total(&self) -> u64 {
         self.iter().map(|(.., g)| g.count).sum()

@@ -8,6 +8,7 @@ mod coverage;
 mod file_result;
 mod groups;
 mod items;
+pub mod partial;
 
 pub use coverage::Coverage;
 pub use file_result::{FileResult, SourceSummary};

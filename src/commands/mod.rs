@@ -7,6 +7,7 @@ mod redact;
 pub mod rule_examples;
 mod rules;
 mod scan;
+mod shard;
 mod subject;
 
 use crate::ExitStatus;
@@ -25,6 +26,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
         Command::Scan(args) => scan::scan_command(&args, quiet),
         Command::Baseline(args) => scan::baseline_command(&args, quiet),
         Command::Init(args) => scan::init_command(&args, quiet),
+        Command::Merge(args) => shard::merge_command(&args, quiet),
         Command::Diff(args) => misc::diff_command(&args),
         Command::Report(args) => misc::report_command(&args),
         Command::Rules { command, rules } => rules::rules_command(command, &rules),
@@ -52,17 +54,34 @@ pub const REPORT_SCHEMA: &str = include_str!("../../schema/report.schema.json");
 pub const SUBJECT_SCHEMA: &str = include_str!("../../schema/subject.schema.json");
 
 pub fn load_rules(args: &RuleArgs) -> Result<RuleSet> {
+    Ok(load_rules_fingerprinted(args)?.0)
+}
+
+/// The rules, and a hash of their files' text (shards of one scan use the same).
+pub fn load_rules_fingerprinted(args: &RuleArgs) -> Result<(RuleSet, String)> {
+    load_rules_with(args, RuleSetBuilder::build)
+}
+
+/// The rules for planning and rendering only (`merge`: no scan, a fraction of the
+/// memory), and their hash.
+pub fn load_rule_catalog(args: &RuleArgs) -> Result<(RuleSet, String)> {
+    load_rules_with(args, RuleSetBuilder::build_catalog)
+}
+
+fn load_rules_with(
+    args: &RuleArgs,
+    build: fn(&RuleSetBuilder) -> Result<RuleSet, crate::rules::RuleErrors>,
+) -> Result<(RuleSet, String)> {
     let mut b = RuleSetBuilder::new(!args.no_default_rules);
     for p in &args.rules {
         b.add_path(p);
     }
-    let rules = b
-        .build()
-        .map_err(|e| anyhow::anyhow!("the rules could not be loaded: {e}"))?;
+    let fingerprint = b.fingerprint();
+    let rules = build(&b).map_err(|e| anyhow::anyhow!("the rules could not be loaded: {e}"))?;
     if rules.is_empty() {
         bail!("no rules loaded (--no-default-rules without --rules)");
     }
-    Ok(rules)
+    Ok((rules, fingerprint))
 }
 
 fn fail_threshold(f: FailOn) -> Option<Severity> {

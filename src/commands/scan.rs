@@ -3,8 +3,8 @@
 //! to-do list.
 
 use super::{
-    commit, fail_threshold, load_rules, stage_output, stdout_is_terminal, terminal_width,
-    write_output,
+    commit, fail_threshold, load_rules_fingerprinted, stage_output, stdout_is_terminal,
+    terminal_width, write_output,
 };
 use crate::ExitStatus;
 use crate::audit::Report;
@@ -40,10 +40,10 @@ pub(super) struct Scanned {
 
 /// An output a command will write, checked against the inputs before the scan.
 pub(super) struct Planned<'a> {
-    pub(super) flag: &'a str,
-    pub(super) path: &'a std::path::Path,
+    pub flag: &'a str,
+    pub path: &'a std::path::Path,
     /// Refuse also the directory holding a scanned file (export folders).
-    pub(super) beside_files: bool,
+    pub beside_files: bool,
 }
 
 pub(super) fn parse_delimiter(s: &str) -> Result<u8> {
@@ -56,14 +56,14 @@ pub(super) fn parse_delimiter(s: &str) -> Result<u8> {
 
 /// Shows files done of the total and bytes per second on a terminal, in the
 /// summary's units (kB, MB); nothing otherwise.
-struct ProgressBar {
+pub(super) struct ProgressBar {
     bar: Option<indicatif::ProgressBar>,
     files_done: std::sync::atomic::AtomicU64,
     files: u64,
 }
 
 impl ProgressBar {
-    fn new(sources: &[Source], quiet: bool) -> ProgressBar {
+    pub(super) fn new(sources: &[Source], quiet: bool) -> ProgressBar {
         let total: u64 = sources.iter().map(|s| s.bytes).sum();
         let files = sources.len() as u64;
         let mut progress = ProgressBar {
@@ -112,15 +112,40 @@ impl Drop for ProgressBar {
     }
 }
 
-// Over 80 lines: the scan pipeline step by step (config, rules, keys, discovery, scan, assembly), each with its error context.
-pub(super) fn run_pipeline(
+/// Everything a scan sets up before it reads a file: rules, policy, key, options,
+/// the sources found. A single scan and every shard of a sharded one start here.
+pub(super) struct Prepared {
+    pub matcher: Matcher,
+    pub pool: rayon::ThreadPool,
+    pub config: Option<crate::policy::Config>,
+    pub opts: ScanOptions,
+    pub discovery: source::Discovery,
+    pub inputs: Inputs,
+    /// The id of the fingerprint key the findings are made with.
+    pub key_id: String,
+    /// What makes shards parts of one scan (see [`crate::audit::partial`]).
+    pub identity: crate::audit::partial::ScanIdentity,
+}
+
+impl Prepared {
+    /// What judgement does to each file's result as it comes, before it is added
+    /// to the report or written to a partial: the `id_field` values of its
+    /// violations are set aside and masked.
+    pub fn settle(&self, result: &mut crate::audit::FileResult) {
+        if let Some(c) = &self.config {
+            crate::policy::record_names::mask_record_names(result, c, self.opts.maker.show_values);
+        }
+    }
+}
+
+// Over 80 lines: the scan's set-up step by step (config, rules, keys, options, discovery), each with its error context.
+pub(super) fn prepare(
     input: &InputArgs,
     show_values: bool,
-    lang: Lang,
     quiet: bool,
     planned: &[Planned<'_>],
     baseline_key_id: Option<&str>,
-) -> Result<Scanned> {
+) -> Result<Prepared> {
     if !(0.0..=1.0).contains(&input.min_confidence) {
         bail!("--min-confidence must be between 0 and 1");
     }
@@ -132,13 +157,18 @@ pub(super) fn run_pipeline(
         .as_deref()
         .map(parse_delimiter)
         .transpose()?;
-    let rules = load_rules(&input.rules)?;
+    let paths = super::shard::input_paths(input)?;
+    let (rules, rules_fingerprint) = load_rules_fingerprinted(&input.rules)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(input.threads.unwrap_or(0))
         .build()
         .context("cannot start worker threads")?;
     let cwd = std::env::current_dir().unwrap_or_else(|_| ".".into());
     let (config, config_path) = load_config(input, &cwd, quiet)?.unzip();
+    let config_fingerprint = config_path
+        .as_deref()
+        .map(super::shard::file_fingerprint)
+        .transpose()?;
     let as_of = match &input.as_of {
         Some(d) => d
             .parse::<jiff::civil::Date>()
@@ -191,19 +221,15 @@ pub(super) fn run_pipeline(
             show_values,
             key,
             min_confidence: input.min_confidence,
-            roots: input
-                .paths
-                .iter()
-                .map(|p| source::display_path(p))
-                .collect(),
+            roots: paths.iter().map(|p| source::display_path(p)).collect(),
         },
         delimiter,
         no_header: input.no_header,
         policy: config.clone().map(std::sync::Arc::new),
         as_of,
     };
-    let discovery = source::discover(&input.paths, &limits);
-    let inputs = Inputs::new(&input.paths).with_found(
+    let discovery = source::discover(&paths, &limits);
+    let inputs = Inputs::new(&paths).with_found(
         discovery
             .sources
             .iter()
@@ -212,39 +238,92 @@ pub(super) fn run_pipeline(
     for p in planned.iter().filter(|p| p.path.as_os_str() != "-") {
         inputs.refuse(p.flag, p.path, p.beside_files)?;
     }
-    let matcher = Matcher::new(rules);
+    let identity = super::shard::identity(
+        &opts,
+        &discovery,
+        &key_id,
+        rules_fingerprint,
+        config_fingerprint,
+    );
+    Ok(Prepared {
+        matcher: Matcher::new(rules),
+        pool,
+        config,
+        opts,
+        discovery,
+        inputs,
+        key_id,
+        identity,
+    })
+}
+
+pub(super) fn run_pipeline(
+    input: &InputArgs,
+    show_values: bool,
+    lang: Lang,
+    quiet: bool,
+    planned: &[Planned<'_>],
+    baseline_key_id: Option<&str>,
+) -> Result<Scanned> {
+    let prepared = prepare(input, show_values, quiet, planned, baseline_key_id)?;
+    let Prepared {
+        matcher,
+        pool,
+        opts,
+        discovery,
+        ..
+    } = &prepared;
     let progress = ProgressBar::new(&discovery.sources, quiet);
-    let mut report = Report::begin(discovery.errors, discovery.skipped);
-    report.summary.fingerprint_key_id = Some(key_id.clone());
+    let mut report = Report::begin(discovery.errors.clone(), discovery.skipped.clone());
+    report.summary.fingerprint_key_id = Some(prepared.key_id.clone());
     pool.install(|| {
-        scan::scan_sources_with(&discovery.sources, &matcher, &opts, &progress, &mut |r| {
-            report.add(r)
-        })
+        scan::scan_sources_with(
+            &discovery.sources,
+            matcher,
+            opts,
+            &progress,
+            &mut |mut r| {
+                prepared.settle(&mut r);
+                report.add(r)
+            },
+        )
     });
     drop(progress);
     crate::interrupt::check()?;
+    let nothing_read = finish_report(&mut report, prepared.config.as_ref(), matcher.rules(), lang);
+    Ok(Scanned {
+        report,
+        rules: prepared.matcher.rules().clone(),
+        nothing_read,
+        inputs: prepared.inputs,
+        key_id: prepared.key_id,
+        sources: prepared.discovery.sources,
+        opts: prepared.opts,
+    })
+}
+
+/// What is decided over the whole report once every file is in — coverage, the
+/// allowlist, the source-level policy checks, the to-do list — for a single scan
+/// and a merge of shards alike. True when nothing at all could be read.
+pub(super) fn finish_report(
+    report: &mut Report,
+    config: Option<&crate::policy::Config>,
+    rules: &RuleSet,
+    lang: Lang,
+) -> bool {
     report.refresh_coverage();
     let nothing_read = report.summary.records == 0 && report.summary.messages == 0;
-    if let Some(c) = &config {
+    if let Some(c) = config {
         let before = report.findings.len();
-        report.summary.allowlist = crate::suppress::apply(&mut report, &c.allowlist);
+        report.summary.allowlist = crate::suppress::apply(report, &c.allowlist);
         if report.findings.len() != before {
             report.refresh_counts();
         }
-        let mut source_level = crate::policy::source_violations(c, &report);
+        let mut source_level = crate::policy::source_violations(c, report);
         report.violations.append(&mut source_level);
-        crate::policy::record_names::mask_record_names(&mut report, c, show_values);
     }
-    report.todo = plan_todo(&report, matcher.rules(), lang);
-    Ok(Scanned {
-        report,
-        rules: matcher.rules().clone(),
-        nothing_read,
-        inputs,
-        key_id,
-        sources: discovery.sources,
-        opts,
-    })
+    report.todo = plan_todo(report, rules, lang);
+    nothing_read
 }
 
 /// The input limits the command line sets.
@@ -296,6 +375,9 @@ fn plan_todo(report: &Report, rules: &RuleSet, lang: Lang) -> Vec<crate::audit::
 
 // Over 80 lines: the scan command's steps (baseline, allowlist, policy, outputs, exit code) in the order they apply.
 pub fn scan_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> {
+    if args.shard.is_some() || args.format == Some(Format::Partial) {
+        return super::shard::shard_command(args, quiet);
+    }
     let mut planned = Vec::new();
     if let Some(dir) = &args.export_actions {
         planned.push(Planned {
@@ -358,36 +440,87 @@ pub fn scan_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> {
         ),
         None => None,
     };
-    let to_terminal = stdout_is_terminal(args.output.as_deref());
-    let format = args.format.unwrap_or(if to_terminal {
+    let shown = Shown {
+        format: args.format,
+        output: args.output.as_deref(),
+        lang: args.lang,
+        verbose: args.verbose,
+    };
+    stage_report(&mut outputs, &report, &shown, &rules, &inputs)?;
+    commit(outputs)?;
+    if let (Some(written), Some(dir), false) = (&exported, &args.export_actions, quiet) {
+        eprintln!("wrote {} action files to {}", written.len(), dir.display());
+    }
+    Ok(exit_status(
+        &report,
+        nothing_read,
+        &Verdict {
+            strict: args.strict,
+            fail_on: args.fail_on,
+            max_findings: args.max_findings,
+        },
+        quiet,
+    ))
+}
+
+/// How a finished report is shown (`scan` and `merge`).
+pub(super) struct Shown<'a> {
+    pub format: Option<Format>,
+    pub output: Option<&'a std::path::Path>,
+    pub lang: Lang,
+    pub verbose: bool,
+}
+
+/// Render the report as `--format` asks (table on a terminal, JSON otherwise)
+/// and stage it for `--output`.
+pub(super) fn stage_report(
+    outputs: &mut crate::output_target::Outputs,
+    report: &Report,
+    shown: &Shown<'_>,
+    rules: &RuleSet,
+    inputs: &Inputs,
+) -> Result<()> {
+    let to_terminal = stdout_is_terminal(shown.output);
+    let format = shown.format.unwrap_or(if to_terminal {
         Format::Table
     } else {
         Format::Json
     });
     let ropts = render::RenderOptions {
-        lang: args.lang,
+        lang: shown.lang,
         color: to_terminal && std::env::var_os("NO_COLOR").is_none(),
         width: terminal_width(),
-        verbose: args.verbose,
-        rules: &rules,
+        verbose: shown.verbose,
+        rules,
     };
     stage_output(
-        &mut outputs,
+        outputs,
         "--output",
-        args.output.as_deref(),
-        &inputs,
+        shown.output,
+        inputs,
         super::report_text(format),
-        |w| render::render(&report, format, &ropts, w),
-    )?;
-    commit(outputs)?;
-    if let (Some(written), Some(dir), false) = (&exported, &args.export_actions, quiet) {
-        eprintln!("wrote {} action files to {}", written.len(), dir.display());
-    }
+        |w| render::render(report, format, &ropts, w),
+    )
+}
+
+/// What makes a finished report fail the run (`scan` and `merge`).
+pub(super) struct Verdict {
+    pub strict: bool,
+    pub fail_on: crate::cli::FailOn,
+    pub max_findings: Option<u64>,
+}
+
+pub(super) fn exit_status(
+    report: &Report,
+    nothing_read: bool,
+    verdict: &Verdict,
+    quiet: bool,
+) -> ExitStatus {
     if nothing_read {
         if !quiet {
             eprintln!("error: no readable input");
         }
-        return Ok(ExitStatus::Error);
+        return ExitStatus::Error;
     }
     let c = &report.coverage;
     if !c.complete && !quiet {
@@ -401,27 +534,27 @@ pub fn scan_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> {
             )
         );
     }
-    if args.strict && !c.complete {
+    if verdict.strict && !c.complete {
         if !quiet {
             eprintln!(
                 "error: {} of {} files were not fully scanned (skipped or unreadable; --strict)",
                 c.files_not_read, c.files_total
             );
         }
-        return Ok(ExitStatus::Error);
+        return ExitStatus::Error;
     }
-    let over_threshold = fail_threshold(args.fail_on).is_some_and(|t| {
+    let over_threshold = fail_threshold(verdict.fail_on).is_some_and(|t| {
         report.worst_severity().is_some_and(|w| w >= t)
             || report.violations.iter().any(|v| v.kind.severity() >= t)
     });
-    let too_many = args
+    let too_many = verdict
         .max_findings
         .is_some_and(|n| report.summary.findings > n);
-    Ok(if over_threshold || too_many {
+    if over_threshold || too_many {
         ExitStatus::Findings
     } else {
         ExitStatus::Clean
-    })
+    }
 }
 
 fn read_baseline(path: &std::path::Path) -> Result<Baseline> {

@@ -13,6 +13,7 @@ pub mod init_draft;
 mod inventory;
 pub mod json;
 pub mod markdown;
+pub mod partial;
 pub mod redaction;
 pub mod sarif;
 mod sections;
@@ -33,6 +34,8 @@ pub enum Format {
     Html,
     Csv,
     Sarif,
+    /// A shard's partial report for `merge` (JSON Lines; written by `scan --shard`).
+    Partial,
 }
 
 /// What every renderer may need besides the report.
@@ -62,5 +65,8 @@ pub fn render(
         Format::Html => html::render(report, opts, out),
         Format::Csv => csv::render(report, opts, out),
         Format::Sarif => sarif::render(report, opts, out),
+        Format::Partial => Err(std::io::Error::other(
+            "a partial report is written by `scan --shard K/N`, from the scan itself, not from a report",
+        )),
     }
 }

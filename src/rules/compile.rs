@@ -285,6 +285,25 @@ pub fn lower_same_len_into(s: &str, out: &mut String) {
 /// Compile rule files, in order. A later file may replace a rule by id; the same id
 /// twice in one file is an error.
 pub fn compile(files: &[(String, String)]) -> Result<RuleSet, RuleErrors> {
+    compile_rules(files, Sets::Search)
+}
+
+/// Compile rule files for what the rules say (names, articles, help) and not for
+/// searching: every rule is checked as for a scan, but the combined pattern sets
+/// and the keyword automaton — most of a rule set's memory — are left empty, so
+/// such a set finds nothing. For `merge`, which plans and renders but never scans.
+pub fn compile_catalog(files: &[(String, String)]) -> Result<RuleSet, RuleErrors> {
+    compile_rules(files, Sets::Empty)
+}
+
+/// Whether the combined search structures are built.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Sets {
+    Search,
+    Empty,
+}
+
+fn compile_rules(files: &[(String, String)], sets: Sets) -> Result<RuleSet, RuleErrors> {
     let mut errors = Vec::new();
     let mut rules: Vec<Rule> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
@@ -330,7 +349,7 @@ pub fn compile(files: &[(String, String)]) -> Result<RuleSet, RuleErrors> {
     if !errors.is_empty() {
         return Err(RuleErrors(errors));
     }
-    build_set(rules)
+    build_set(rules, sets)
 }
 
 /// True when every match of `pattern` contains an ASCII digit, so a field without
@@ -399,7 +418,7 @@ fn field_automaton(words: &[String]) -> Option<AhoCorasick> {
     word_automaton(&trimmed)
 }
 
-fn build_set(rules: Vec<Rule>) -> Result<RuleSet, RuleErrors> {
+fn build_set(rules: Vec<Rule>, sets: Sets) -> Result<RuleSet, RuleErrors> {
     let set_error = |m: String| {
         RuleErrors(vec![RuleError {
             file: "(all rules)".into(),
@@ -412,7 +431,7 @@ fn build_set(rules: Vec<Rule>) -> Result<RuleSet, RuleErrors> {
     let pattern_set = |digits: bool| -> Result<PatternSet, RuleErrors> {
         let mut sources = Vec::new();
         let mut map = Vec::new();
-        for (ri, r) in rules.iter().enumerate() {
+        for (ri, r) in rules.iter().enumerate().filter(|_| sets == Sets::Search) {
             for (pi, p) in r.pattern_sources.iter().enumerate() {
                 if (r.validator.is_some() || must_match_digit(p)) != digits {
                     continue;
@@ -449,7 +468,7 @@ fn build_set(rules: Vec<Rule>) -> Result<RuleSet, RuleErrors> {
     let other_set = pattern_set(false)?;
     let mut literals = Vec::new();
     let mut keyword_map = Vec::new();
-    for (ri, r) in rules.iter().enumerate() {
+    for (ri, r) in rules.iter().enumerate().filter(|_| sets == Sets::Search) {
         for (ki, k) in r.keywords.iter().enumerate() {
             literals.push(k.text.clone());
             keyword_map.push((ri, ki));

@@ -16,7 +16,7 @@ use regex::Regex;
 use std::fmt;
 use std::path::Path;
 
-pub use compile::compile;
+pub use compile::{compile, compile_catalog};
 pub use validators::Validator;
 pub use validators::phone::to_e164 as phone_to_e164;
 
@@ -290,6 +290,25 @@ impl RuleSetBuilder {
     pub fn add_text(&mut self, name: &str, text: &str) -> &mut Self {
         self.sources.push((name.to_string(), text.to_string()));
         self
+    }
+
+    /// A hash of the rule files' text: shards of one scan must have loaded the
+    /// same rules (their names may differ from machine to machine).
+    pub fn fingerprint(&self) -> String {
+        let mut h = blake3::Hasher::new();
+        for (_, text) in &self.sources {
+            h.update(&(text.len() as u64).to_le_bytes());
+            h.update(text.as_bytes());
+        }
+        h.finalize().to_hex()[..32].to_string()
+    }
+
+    /// The rules for what they say, not for searching (see [`compile_catalog`]).
+    pub fn build_catalog(&self) -> Result<RuleSet, RuleErrors> {
+        if !self.read_errors.is_empty() {
+            return Err(RuleErrors(self.read_errors.clone()));
+        }
+        compile_catalog(&self.sources)
     }
 
     pub fn build(&self) -> Result<RuleSet, RuleErrors> {

@@ -8,6 +8,7 @@ mod formats;
 mod mail;
 mod mail_meta;
 mod outlook;
+pub mod shard;
 
 use crate::audit::FileResult;
 use crate::classify::FindingMaker;
@@ -107,10 +108,23 @@ pub fn scan_sources_with(
     progress: &dyn Progress,
     on_result: &mut dyn FnMut(FileResult),
 ) {
+    scan_sources_indexed(sources, matcher, opts, progress, &mut |_, r| on_result(r));
+}
+
+/// As [`scan_sources_with`], each result with the place in `sources` of the
+/// source it came from (a workbook or an archive gives several, in order).
+pub fn scan_sources_indexed(
+    sources: &[Source],
+    matcher: &Matcher,
+    opts: &ScanOptions,
+    progress: &dyn Progress,
+    on_result: &mut dyn FnMut(usize, FileResult),
+) {
     let pool = MatcherPool::new(matcher, rayon::current_num_threads());
     let rules = matcher.rules();
     let width = rayon::current_num_threads().max(1);
     let mut rest = sources;
+    let mut start = 0;
     while !rest.is_empty() {
         let small = rest
             .iter()
@@ -121,13 +135,14 @@ pub fn scan_sources_with(
         rest = after;
         if let [alone] = window {
             // Results go out as they come: an archive's members one by one.
-            scan_guarded(alone, (&pool, rules), opts, on_result);
+            scan_guarded(alone, (&pool, rules), opts, &mut |r| on_result(start, r));
             progress.source_done(alone);
         } else {
-            for r in scan_window(window, (&pool, rules), opts, progress) {
-                on_result(r);
+            for (i, r) in scan_window(window, (&pool, rules), opts, progress) {
+                on_result(start + i, r);
             }
         }
+        start += window.len();
         release_free_memory();
         if crate::interrupt::is_interrupted() {
             break;
@@ -152,12 +167,13 @@ fn scan_window(
     matcher: Matchers<'_>,
     opts: &ScanOptions,
     progress: &dyn Progress,
-) -> Vec<FileResult> {
+) -> Vec<(usize, FileResult)> {
     sources
         .par_iter()
-        .map(|source| {
+        .enumerate()
+        .map(|(i, source)| {
             let mut out = Vec::new();
-            scan_guarded(source, matcher, opts, &mut |r| out.push(r));
+            scan_guarded(source, matcher, opts, &mut |r| out.push((i, r)));
             progress.source_done(source);
             out
         })

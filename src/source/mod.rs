@@ -4,6 +4,7 @@
 
 pub mod archive;
 pub mod csv;
+pub mod csv_split;
 pub mod csv_writer;
 pub mod decode;
 mod html;

@@ -16,7 +16,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use spill::{Records, Spill};
 use std::io::{self, Read, Write};
 
+mod compact;
 mod spill;
+
+pub use compact::{compact, expand};
 
 /// Encoded findings held in memory before they are moved to disk.
 const SPILL_BYTES: usize = 512 * 1024;
@@ -275,6 +278,40 @@ impl FindingStore {
                 self.push_bytes(&bytes);
             }
         }
+    }
+
+    /// Each finding's encoded bytes, in order (what a partial report carries, so a
+    /// merge stores exactly the bytes a single scan would have). An error when the
+    /// disk fails or the records were cut short.
+    pub fn raw_records(&self) -> impl Iterator<Item = io::Result<Vec<u8>>> + '_ {
+        let mut records = self.records();
+        let mut left = self.len();
+        std::iter::from_fn(move || {
+            if left == 0 {
+                return None;
+            }
+            left -= 1;
+            let mut buf = Vec::new();
+            Some(match records.next_into(&mut buf) {
+                Ok(true) => Ok(buf),
+                Ok(false) => {
+                    left = 0;
+                    Err(io::Error::new(
+                        io::ErrorKind::UnexpectedEof,
+                        "spilled findings were cut short",
+                    ))
+                }
+                Err(e) => {
+                    left = 0;
+                    Err(e)
+                }
+            })
+        })
+    }
+
+    /// Keep a finding's bytes as [`raw_records`](Self::raw_records) gave them.
+    pub fn push_raw(&mut self, bytes: &[u8]) {
+        self.push_bytes(bytes);
     }
 
     /// All findings in memory (small reports, tests).

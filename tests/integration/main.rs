@@ -23,4 +23,6 @@ mod privacy;
 mod recipes;
 mod redact;
 mod report_formats;
+mod scale_out;
+mod shard;
 mod subject;
