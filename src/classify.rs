@@ -74,7 +74,7 @@ impl ColumnProfile {
 }
 
 /// How a field is treated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum FieldRole {
     Structured(Category),
     /// Structured because its header says so, with fewer than [`MIN_SAMPLE`] values

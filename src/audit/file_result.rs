@@ -50,6 +50,22 @@ pub struct FileResult {
     pub groups: FindingGroups,
     /// Row → `id_field` value of the records with hits (for export-action files).
     pub record_names: BTreeMap<u64, String>,
+    /// Set when this is one byte range of a file split for a sharded scan.
+    pub range: Option<RangeOut>,
+}
+
+/// One byte range of a file split for a sharded scan (`--shard-size`): which
+/// range, the bytes it covered, and what the scan of the file needs of it to
+/// make the single scan's result of the whole file (its kind's own state).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RangeOut {
+    /// Range `part` (0-based) of `parts`.
+    pub part: u64,
+    pub parts: u64,
+    /// Bytes `start..end` of the file.
+    pub start: u64,
+    pub end: u64,
+    pub state: serde_json::Value,
 }
 
 impl FileResult {
@@ -76,7 +92,34 @@ impl FileResult {
             by_category: BTreeMap::new(),
             groups: FindingGroups::new(),
             record_names: BTreeMap::new(),
+            range: None,
         }
+    }
+
+    /// Add the result of the next byte range of the same file: its findings after
+    /// these, its counts added. Its first `skip_warnings` warnings are about the
+    /// whole file and already here.
+    pub fn append_range(&mut self, other: FileResult, skip_warnings: usize) {
+        self.summary.records += other.summary.records;
+        self.summary.messages += other.summary.messages;
+        self.findings.append(other.findings);
+        for (rule, n) in other.finding_counts {
+            *self.finding_counts.entry(rule).or_default() += n;
+        }
+        for (k, n) in other.by_severity {
+            *self.by_severity.entry(k).or_default() += n;
+        }
+        for (k, n) in other.by_category {
+            *self.by_category.entry(k).or_default() += n;
+        }
+        self.groups.merge(other.groups);
+        self.inventory.extend(other.inventory);
+        self.errors.extend(other.errors);
+        self.warnings
+            .extend(other.warnings.into_iter().skip(skip_warnings));
+        self.skipped.extend(other.skipped);
+        self.violations.extend(other.violations);
+        self.record_names.extend(other.record_names);
     }
 
     /// Keep a finding (encoded on a worker thread), counting it exactly and storing

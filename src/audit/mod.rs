@@ -11,7 +11,7 @@ mod items;
 pub mod partial;
 
 pub use coverage::Coverage;
-pub use file_result::{FileResult, SourceSummary};
+pub use file_result::{FileResult, RangeOut, SourceSummary};
 pub use groups::{FindingGroups, Group, Regroup};
 pub use items::{AllowlistUse, BaselineOutcome, ScoreFactors, TodoItem, Violation};
 

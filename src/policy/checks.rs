@@ -49,8 +49,9 @@ pub struct RecordChecker {
 /// One affected record: its row (or message) number and its id.
 type Rec = (u64, String);
 
-/// What the per-record checks found in a run of records, in record order.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// What the per-record checks found in a run of records, in record order (kept
+/// in a sharded scan's partial for the byte ranges of a split file).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RecordOutcomes {
     checked: u64,
     expired: Vec<Rec>,

@@ -17,7 +17,9 @@ use jiff::tz::TimeZone;
 use std::fmt;
 
 /// How a date was written, so a report can say which convention it assumed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum DateFormat {
     /// `YYYY-MM-DD` (also with `/` or `.`), with or without a time.
     YearFirst,

@@ -11,7 +11,9 @@ use std::io::{self, BufRead, Cursor, Read};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+pub mod range;
 mod records;
+pub use range::Dialect;
 pub use records::column_name;
 
 const SAMPLE_BYTES: usize = 64 * 1024;
@@ -51,6 +53,15 @@ pub struct CsvReader {
     /// Where the parser's byte 0 is in the file, when its offsets are the file's
     /// (UTF-8: only a `sep=` line was dropped); `None` when the text was transcoded.
     span_base: Option<u64>,
+    /// Bytes of the `sep=` line dropped before the header.
+    skipped: u64,
+    /// The longest record read (see [`RecordGuard`]).
+    guard_limit: u64,
+    /// Reading one byte range of the file (see `range.rs`): the whole file's
+    /// warnings are the first range's, and "no data records" is the merge's call.
+    ranged: bool,
+    /// A copy of the first row when it is data, for the first byte range.
+    data_row: Option<ByteRecord>,
 }
 
 /// One data record of a CSV export (positional fields).
@@ -163,13 +174,14 @@ impl CsvReader {
             }
         }
         let since_record = Arc::new(AtomicU64::new(0));
+        let guard_limit = limits
+            .max_field_bytes
+            .saturating_mul(RECORD_LIMIT_FACTOR)
+            .max(MIN_RECORD_BYTES) as u64;
         let stream: Box<dyn Read + Send> = Box::new(RecordGuard {
             inner: stream,
             since_record: since_record.clone(),
-            limit: limits
-                .max_field_bytes
-                .saturating_mul(RECORD_LIMIT_FACTOR)
-                .max(MIN_RECORD_BYTES) as u64,
+            limit: guard_limit,
         });
         // The header row is read as a record of its own: the parser keeps no copy
         // (a million-column header is megabytes), and it may turn out to be data.
@@ -214,6 +226,10 @@ impl CsvReader {
             number_offset: 0,
             warnings,
             span_base: (encoding == encoding_rs::UTF_8).then_some(skipped),
+            skipped,
+            guard_limit,
+            ranged: false,
+            data_row: None,
         })
     }
 
@@ -224,6 +240,7 @@ impl CsvReader {
         self.headers = (1..=row.len().min(self.max_columns))
             .map(|i| format!("column_{i}"))
             .collect();
+        self.data_row = Some(row.clone());
         self.first_row = Some(row);
         self.number_offset = 1;
     }
@@ -242,7 +259,7 @@ impl CsvReader {
                 "NUL bytes in {n} records (first: record {first}); not a clean text export, read as text"
             ));
         }
-        if self.at_end && self.records_read == 0 {
+        if self.at_end && self.records_read == 0 && !self.ranged {
             self.warnings
                 .push("no data records (only a header row)".to_string());
             self.at_end = false;

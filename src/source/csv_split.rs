@@ -47,14 +47,28 @@ impl State {
     }
 }
 
-/// For each of `offsets` (ascending), the first position at or after it where a
-/// record starts (the file's length if none does): the byte ranges between them
-/// hold whole records.
-pub fn record_starts(input: &mut dyn Read, delimiter: u8, offsets: &[u64]) -> io::Result<Vec<u64>> {
+/// Where a range of a split file starts: the first record start at or after a
+/// nominal offset, and how many records (the header row included) start before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bound {
+    pub pos: u64,
+    pub records: u64,
+}
+
+/// For each of `offsets` (ascending, positions in `input`), the first position at
+/// or after it where a record starts and at least `min_records` records lie before
+/// it (the input's length if there is none): the byte ranges between them hold
+/// whole records. With `min_records` 1 no range starts before the header row ends.
+pub fn bounds(
+    input: &mut dyn Read,
+    delimiter: u8,
+    offsets: &[u64],
+    min_records: u64,
+) -> io::Result<Vec<Bound>> {
     let mut out = Vec::with_capacity(offsets.len());
     let mut wanted = offsets.iter().copied().peekable();
     let mut state = State::StartRecord;
-    let mut pos = 0u64;
+    let (mut pos, mut records) = (0u64, 0u64);
     let mut buf = vec![0u8; 256 * 1024];
     loop {
         let n = input.read(&mut buf)?;
@@ -62,23 +76,37 @@ pub fn record_starts(input: &mut dyn Read, delimiter: u8, offsets: &[u64]) -> io
             break;
         }
         for &b in &buf[..n] {
-            while let Some(&w) = wanted.peek() {
-                if w <= pos && state == State::StartRecord {
-                    out.push(pos);
+            if state == State::StartRecord && records >= min_records {
+                while let Some(&w) = wanted.peek() {
+                    if w > pos {
+                        break;
+                    }
+                    out.push(Bound { pos, records });
                     wanted.next();
-                } else {
-                    break;
                 }
             }
             if wanted.peek().is_none() {
                 return Ok(out);
             }
-            state = state.next(b, delimiter);
+            let next = state.next(b, delimiter);
+            if state == State::StartRecord && next != State::StartRecord {
+                records += 1;
+            }
+            state = next;
             pos += 1;
         }
     }
-    out.extend(wanted.map(|_| pos));
+    out.extend(wanted.map(|_| Bound { pos, records }));
     Ok(out)
+}
+
+/// For each of `offsets` (ascending), the first position at or after it where a
+/// record starts (the file's length if none does).
+pub fn record_starts(input: &mut dyn Read, delimiter: u8, offsets: &[u64]) -> io::Result<Vec<u64>> {
+    Ok(bounds(input, delimiter, offsets, 0)?
+        .into_iter()
+        .map(|b| b.pos)
+        .collect())
 }
 
 #[cfg(test)]
@@ -157,6 +185,12 @@ mod tests {
                 pieces.extend(records(&bytes[w[0] as usize..w[1] as usize]));
             }
             prop_assert_eq!(pieces, records(&bytes));
+            // The records before each bound are the reader's count up to there.
+            let counted = super::bounds(&mut &bytes[..], b',', &offsets, 0).expect("scan");
+            for b in &counted {
+                let before = known[..known.len() - 1].iter().filter(|&&k| k < b.pos).count() as u64;
+                prop_assert_eq!(b.records, before, "records before {}", b.pos);
+            }
         }
     }
 
@@ -167,6 +201,15 @@ mod tests {
         assert_eq!(
             record_starts(&mut &text[..], b',', &[0, 4, 11, 99]).expect("scan"),
             vec![0, 10, 14, 14]
+        );
+        // Past the header row only, and with the records before each bound.
+        let b = super::bounds(&mut &text[..], b',', &[0, 12], 1).expect("scan");
+        assert_eq!(
+            b,
+            vec![
+                super::Bound { pos: 10, records: 1 },
+                super::Bound { pos: 14, records: 2 }
+            ]
         );
     }
 }

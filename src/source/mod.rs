@@ -110,6 +110,17 @@ pub struct Source {
     /// An archive member: its bytes come from the archive, not from `path` (the
     /// archive's own file, never opened for the member).
     pub input: Option<archive::MemberInput>,
+    /// One byte range of a large file, scanned by one shard of a sharded scan.
+    pub range: Option<SplitRange>,
+}
+
+/// Byte range `part` (0-based) of the `parts` ranges of about `size` bytes a large
+/// file is cut into (`--shard-size`); the cuts move on to record boundaries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SplitRange {
+    pub part: u64,
+    pub parts: u64,
+    pub size: u64,
 }
 
 impl Source {
@@ -129,6 +140,7 @@ impl Source {
             bytes,
             members: Vec::new(),
             input: None,
+            range: None,
         }
     }
 

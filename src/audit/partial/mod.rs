@@ -13,7 +13,9 @@ mod read;
 pub use merge::{MergeError, Parts};
 pub use read::PartReader;
 
-use super::{ErrorEntry, FileResult, FindingGroups, Group, SourceSummary, ToolInfo, Violation};
+use super::{
+    ErrorEntry, FileResult, FindingGroups, Group, RangeOut, SourceSummary, ToolInfo, Violation,
+};
 use crate::finding::InventoryEntry;
 use crate::model::{Action, Category, Severity};
 use crate::source::SourceError;
@@ -103,6 +105,9 @@ pub struct PartFile {
     pub groups: Vec<GroupRow>,
     /// How many `finding` lines follow.
     pub findings: u64,
+    /// One byte range of a file split across shards (`--shard-size`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range: Option<RangeOut>,
 }
 
 /// One to-do group of a file, as [`FindingGroups::iter`] gives it.
@@ -185,6 +190,7 @@ impl PartFile {
                 })
                 .collect(),
             findings: r.findings.len(),
+            range: r.range.clone(),
         }
     }
 
@@ -224,6 +230,7 @@ impl PartFile {
             by_category: self.by_category,
             groups,
             record_names: BTreeMap::new(),
+            range: self.range,
         }
     }
 }

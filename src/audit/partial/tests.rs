@@ -35,6 +35,7 @@ fn result(path: &str) -> FileResult {
         bytes: 10,
         members: Vec::new(),
         input: None,
+        range: None,
     });
     for row in [2, 5] {
         let mut f = crate::finding::sample(&format!("{row:032}"), row);

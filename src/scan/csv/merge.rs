@@ -7,15 +7,60 @@ use crate::classify::FieldRole;
 use crate::finding::InventoryEntry;
 use crate::model::{Category, Exposure, InventoryKind};
 use crate::policy::{RecordChecker, RecordOutcomes, record_violations};
-use crate::source::table::TableReader;
-use crate::source::{Source, SourceError};
+use crate::source::SourceError;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Per-column totals for the inventory.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(super) struct ColumnTotals {
     pub non_empty: u64,
     pub categories: BTreeMap<Category, u64>,
+    /// Inventory matches are counted once per record (records never straddle
+    /// the byte ranges of a split file, so totals of ranges add up).
+    #[serde(skip)]
     pub last_counted: Option<(u64, Category)>,
+}
+
+/// What a table's rows add up to besides findings: the inventory's totals, the
+/// per-record policy outcomes, and the records worth an error or a warning (the
+/// first [`MAX_ROW_ERRORS`] of each listed). The byte ranges of a split file add
+/// theirs up in order ([`TableTally::append`]) into the single scan's.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(super) struct TableTally {
+    pub totals: Vec<ColumnTotals>,
+    pub outcomes: RecordOutcomes,
+    /// (record, fields) of ragged records, and how many there were.
+    pub ragged: Vec<(u64, usize)>,
+    pub ragged_total: usize,
+    /// (record, column, bytes) of fields cut at `--max-field-size`.
+    pub clipped: Vec<(u64, usize, usize)>,
+    pub clipped_total: usize,
+    /// Errors reading the table (they end it).
+    pub read_errors: Vec<String>,
+}
+
+impl TableTally {
+    /// Add the tally of the rows that follow.
+    pub fn append(&mut self, other: TableTally) {
+        if other.totals.len() > self.totals.len() {
+            self.totals.resize_with(other.totals.len(), ColumnTotals::default);
+        }
+        for (t, o) in self.totals.iter_mut().zip(other.totals) {
+            t.non_empty += o.non_empty;
+            for (c, n) in o.categories {
+                *t.categories.entry(c).or_default() += n;
+            }
+        }
+        self.outcomes.append(other.outcomes);
+        self.ragged.extend(other.ragged);
+        self.ragged.truncate(MAX_ROW_ERRORS);
+        self.ragged_total += other.ragged_total;
+        self.clipped.extend(other.clipped);
+        self.clipped.truncate(MAX_ROW_ERRORS);
+        self.clipped_total += other.clipped_total;
+        self.read_errors.extend(other.read_errors);
+    }
 }
 
 /// One scanned batch, and the error reading the one after it, if any.
@@ -31,11 +76,7 @@ pub(super) struct Merge<'a> {
     pub result: &'a mut FileResult,
     /// The columns known so far (JSON tables add some as they go).
     pub headers: Vec<String>,
-    pub totals: Vec<ColumnTotals>,
-    pub outcomes: RecordOutcomes,
-    pub ragged_total: usize,
-    pub clipped_total: usize,
-    pub max_field: usize,
+    pub tally: TableTally,
     pub cap: usize,
     pub rules: &'a crate::rules::RuleSet,
     /// Fields a record should have (all header columns, also past --max-columns).
@@ -48,45 +89,24 @@ impl Merge<'_> {
     pub fn absorb(&mut self, batch: BatchOut, headers: &[String], late: Option<&Classifier<'_>>) {
         if headers.len() > self.headers.len() {
             self.headers = headers.to_vec();
-            self.totals.resize_with(headers.len(), || ColumnTotals {
-                non_empty: 0,
-                categories: BTreeMap::new(),
-                last_counted: None,
-            });
+            self.tally
+                .totals
+                .resize_with(headers.len(), ColumnTotals::default);
         }
-        let path = self.result.summary.path.clone();
         self.result.summary.records += batch.records;
         for chunk in batch.chunks {
-            self.outcomes.append(chunk.outcomes);
+            let tally = &mut self.tally;
+            tally.outcomes.append(chunk.outcomes);
             self.result.record_names.extend(chunk.names);
-            for (t, n) in self.totals.iter_mut().zip(&chunk.non_empty) {
+            for (t, n) in tally.totals.iter_mut().zip(&chunk.non_empty) {
                 t.non_empty += n;
             }
-            for (row, len) in chunk.ragged {
-                self.ragged_total += 1;
-                if self.ragged_total <= MAX_ROW_ERRORS {
-                    self.result.errors.push(SourceError::new(
-                        &path,
-                        format!(
-                            "record {row}: {len} fields where the header has {}; scanned anyway",
-                            self.width
-                        ),
-                    ));
-                }
-            }
-            for (row, col, len) in chunk.clipped {
-                self.clipped_total += 1;
-                if self.clipped_total <= MAX_ROW_ERRORS {
-                    self.result.warnings.push(SourceError::new(
-                        &path,
-                        format!(
-                            "record {row}, column {}: field of {len} bytes; only the first {} bytes scanned (--max-field-size)",
-                            col + 1,
-                            self.max_field
-                        ),
-                    ));
-                }
-            }
+            tally.ragged_total += chunk.ragged.len();
+            tally.ragged.extend(chunk.ragged);
+            tally.ragged.truncate(MAX_ROW_ERRORS);
+            tally.clipped_total += chunk.clipped.len();
+            tally.clipped.extend(chunk.clipped);
+            tally.clipped.truncate(MAX_ROW_ERRORS);
             let first: Vec<HitOutcome> = match late {
                 Some(c) => chunk
                     .hits
@@ -100,13 +120,15 @@ impl Merge<'_> {
             }
         }
         // A read error of the batch after this one.
-        self.result.errors.extend(batch.error);
+        self.tally
+            .read_errors
+            .extend(batch.error.map(|e| e.message));
     }
 
     fn add(&mut self, outcome: HitOutcome) {
         match outcome {
             HitOutcome::Inventory { col, row, category } => {
-                let Some(t) = self.totals.get_mut(col) else {
+                let Some(t) = self.tally.totals.get_mut(col) else {
                     return;
                 };
                 if t.last_counted != Some((row, category)) {
@@ -121,7 +143,7 @@ impl Merge<'_> {
             } => {
                 let category = finding.category;
                 // Free-text columns list what they turned out to hold.
-                if free_text && let Some(t) = self.totals.get_mut(col) {
+                if free_text && let Some(t) = self.tally.totals.get_mut(col) {
                     *t.categories.entry(category).or_default() += 1;
                 }
                 let exposure = Exposure::of(!free_text, category, false);
@@ -133,7 +155,7 @@ impl Merge<'_> {
                 rule,
             } => {
                 let rule = &self.rules.rules[rule];
-                if free_text && let Some(t) = self.totals.get_mut(col) {
+                if free_text && let Some(t) = self.tally.totals.get_mut(col) {
                     *t.categories.entry(rule.category).or_default() += 1;
                 }
                 self.result.count_unlisted(&rule.id, self.cap);
@@ -142,53 +164,95 @@ impl Merge<'_> {
     }
 }
 
+/// What a table's reader says about the whole table once its rows are read.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(super) struct ReaderEnd {
+    pub warnings: Vec<String>,
+    pub errors: Vec<String>,
+}
+
+/// The table as the scan leaves it for its summary: columns, roles, tally.
+pub(super) struct TableEnd<'a> {
+    pub display: &'a str,
+    /// The columns as reports show them, and their roles.
+    pub headers: &'a [String],
+    pub roles: &'a [FieldRole],
+    pub tally: TableTally,
+    /// Fields a record should have, and `--max-field-size`, for the messages.
+    pub width: usize,
+    pub max_field: usize,
+}
+
 /// Summary warnings, policy violations and the inventory, once every batch is in.
-pub(super) fn finish_csv(
-    source: &Source,
-    headers: &[String],
-    roles: &[FieldRole],
-    merge: Merge<'_>,
-    reader: &mut dyn TableReader,
+pub(super) fn finish_table(
+    end: TableEnd<'_>,
+    reader: ReaderEnd,
     checker: Option<&RecordChecker>,
+    result: &mut FileResult,
 ) {
-    let Merge {
-        result,
-        totals,
-        outcomes,
-        ragged_total,
-        clipped_total,
+    let TableEnd {
+        display,
+        headers,
+        roles,
+        tally,
+        width,
         max_field,
-        ..
-    } = merge;
-    if clipped_total > MAX_ROW_ERRORS {
+    } = end;
+    for (row, col, len) in &tally.clipped {
         result.warnings.push(SourceError::new(
-            &source.display,
+            display,
             format!(
-                "{} more fields longer than {max_field} bytes (--max-field-size); only their start scanned",
-                clipped_total - MAX_ROW_ERRORS
+                "record {row}, column {}: field of {len} bytes; only the first {max_field} bytes scanned (--max-field-size)",
+                col + 1
             ),
         ));
     }
-    for w in reader.take_warnings() {
-        result.warnings.push(SourceError::new(&source.display, w));
+    if tally.clipped_total > MAX_ROW_ERRORS {
+        result.warnings.push(SourceError::new(
+            display,
+            format!(
+                "{} more fields longer than {max_field} bytes (--max-field-size); only their start scanned",
+                tally.clipped_total - MAX_ROW_ERRORS
+            ),
+        ));
     }
-    for e in reader.take_errors() {
-        result.errors.push(SourceError::new(&source.display, e));
+    for w in reader.warnings {
+        result.warnings.push(SourceError::new(display, w));
     }
-    if ragged_total > MAX_ROW_ERRORS {
+    for (row, len) in &tally.ragged {
         result.errors.push(SourceError::new(
-            &source.display,
+            display,
+            format!("record {row}: {len} fields where the header has {width}; scanned anyway"),
+        ));
+    }
+    for e in tally.read_errors.into_iter().chain(reader.errors) {
+        result.errors.push(SourceError::new(display, e));
+    }
+    if tally.ragged_total > MAX_ROW_ERRORS {
+        result.errors.push(SourceError::new(
+            display,
             format!(
                 "{} more records with the wrong number of fields; scanned anyway",
-                ragged_total - MAX_ROW_ERRORS
+                tally.ragged_total - MAX_ROW_ERRORS
             ),
         ));
     }
     if let Some(c) = checker {
         result
             .violations
-            .extend(record_violations(&source.display, c, outcomes));
+            .extend(record_violations(display, c, tally.outcomes));
     }
+    inventory(display, headers, roles, tally.totals, result);
+}
+
+/// The inventory lines of a table's columns.
+fn inventory(
+    display: &str,
+    headers: &[String],
+    roles: &[FieldRole],
+    totals: Vec<ColumnTotals>,
+    result: &mut FileResult,
+) {
     for (col, (header, t)) in headers.iter().zip(totals).enumerate() {
         let role = roles.get(col).copied().unwrap_or(FieldRole::FreeText);
         let (kind, categories) = match role {
@@ -208,7 +272,7 @@ pub(super) fn finish_csv(
             continue;
         }
         result.inventory.push(InventoryEntry {
-            path: source.display.clone(),
+            path: display.to_string(),
             field: header.clone(),
             kind,
             categories,

@@ -15,12 +15,13 @@ use crate::source::table::{Locator, TableReader};
 use crate::source::{Source, SourceError};
 use crate::store::EncodedFinding;
 use columns::{Columns, decide_roles};
-use merge::{BatchOut, Merge, finish_csv};
+use merge::{BatchOut, Merge, ReaderEnd, finish_table};
 use rayon::prelude::*;
 
 mod columns;
 mod header_row;
 mod merge;
+pub(super) mod range;
 
 const BATCH_ROWS: usize = 4096;
 const BATCH_BYTES: usize = 2 * 1024 * 1024;
@@ -319,6 +320,9 @@ pub(super) fn scan_csv(
             ),
         ));
     }
+    if let Some(range) = source.range {
+        return range::scan_range(source, range, &mut reader, matchers, opts, result);
+    }
     scan_table(source, &mut reader, matchers, opts, result);
 }
 
@@ -326,10 +330,56 @@ pub(super) fn scan_csv(
 pub(super) fn scan_table(
     source: &Source,
     reader: &mut dyn TableReader,
-    (pool, rules): Matchers<'_>,
+    matchers: Matchers<'_>,
     opts: &ScanOptions,
     result: &mut FileResult,
 ) {
+    let rows = scan_rows(source, reader, matchers, opts, result, None);
+    let end = ReaderEnd {
+        warnings: reader.take_warnings(),
+        errors: reader.take_errors(),
+    };
+    rows.finish(&source.display, end, result);
+}
+
+/// A table's rows once scanned: what its summary is made of.
+struct Rows {
+    tally: merge::TableTally,
+    /// The columns as reports show them, and their roles.
+    shown: Vec<String>,
+    roles: Vec<FieldRole>,
+    checker: Option<RecordChecker>,
+    width: usize,
+    max_field: usize,
+}
+
+impl Rows {
+    /// The summary warnings, policy violations and inventory of the table.
+    fn finish(self, display: &str, reader: ReaderEnd, result: &mut FileResult) {
+        let end = merge::TableEnd {
+            display,
+            headers: &self.shown,
+            roles: &self.roles,
+            tally: self.tally,
+            width: self.width,
+            max_field: self.max_field,
+        };
+        finish_table(end, reader, self.checker.as_ref(), result);
+    }
+}
+
+/// Scan a table's rows into `result` (findings) and a tally of the rest. The
+/// columns' roles are `roles` when given (a byte range of a split file, profiled
+/// at the file's start), else profiled on the first batch.
+// Over 80 lines: the batch pipeline (read the next batch while the last is classified, merge in order) with its interruption and error handling in one place.
+fn scan_rows(
+    source: &Source,
+    reader: &mut dyn TableReader,
+    (pool, rules): Matchers<'_>,
+    opts: &ScanOptions,
+    result: &mut FileResult,
+    roles: Option<Vec<FieldRole>>,
+) -> Rows {
     let locator = reader.locator();
     let positional = reader.positional();
     let policy = opts.policy_for(source);
@@ -342,11 +392,7 @@ pub(super) fn scan_table(
     let mut merge = Merge {
         result,
         headers: Vec::new(),
-        totals: Vec::new(),
-        outcomes: RecordOutcomes::default(),
-        ragged_total: 0,
-        clipped_total: 0,
-        max_field,
+        tally: merge::TableTally::default(),
         cap: opts.limits.max_findings_per_rule_and_file,
         rules,
         width: 0,
@@ -448,8 +494,14 @@ pub(super) fn scan_table(
     };
     // The first batch decides the columns' roles; its hits are classified while
     // the second batch is scanned.
-    let first = step(&mut columns, false);
-    if let Some((first, at_first)) = &first {
+    let preset = roles.is_some();
+    if let Some(roles) = roles {
+        columns.profiled(roles, policy, rules);
+    }
+    let first = step(&mut columns, preset);
+    if let Some((first, at_first)) = &first
+        && !preset
+    {
         columns.profiled(
             decide_roles(&at_first.headers, &first.chunks, policy, rules),
             policy,
@@ -473,13 +525,12 @@ pub(super) fn scan_table(
     );
     let mut last = late_columns;
     last.catch_up(&*reader, policy, rules, &shown_of);
-    let (final_headers, roles) = (last.shown.to_vec(), last.roles.to_vec());
-    finish_csv(
-        source,
-        &final_headers,
-        &roles,
-        merge,
-        reader,
-        checker.as_ref(),
-    );
+    Rows {
+        tally: merge.tally,
+        shown: last.shown.to_vec(),
+        roles: last.roles.to_vec(),
+        checker,
+        width: merge_width,
+        max_field,
+    }
 }
