@@ -33,6 +33,7 @@ use std::io::{self, BufRead};
 const LINE_CAP: usize = 16 * 1024;
 
 mod records;
+pub mod split;
 pub mod writer;
 pub use records::{MboxRecords, mail_record};
 
