@@ -244,10 +244,16 @@ pub struct ScanArgs {
     /// Report and fail only on findings not in this baseline.
     #[arg(long, value_name = "FILE", help_heading = heading::CI)]
     pub baseline: Option<PathBuf>,
-    /// Scan only shard K of N (whole files, by a stable hash of their path) and
-    /// write a partial report for `merge`.
+    /// Scan only shard K of N (whole files by a stable hash of their path, and
+    /// byte ranges of files larger than --shard-size) and write a partial report
+    /// for `merge`.
     #[arg(long, value_name = "K/N", help_heading = heading::INPUT)]
     pub shard: Option<crate::scan::shard::ShardSpec>,
+    /// With --shard: CSV exports and mboxes larger than this are cut into byte
+    /// ranges of about this size (at record and message boundaries), which
+    /// different shards scan. Every shard must be given the same.
+    #[arg(long, value_name = "SIZE", default_value = "256M", value_parser = parse_size, help_heading = heading::INPUT)]
+    pub shard_size: u64,
 }
 
 #[derive(Debug, Args)]

@@ -16,7 +16,7 @@ use crate::cli::{InputArgs, MergeArgs, ScanArgs};
 use crate::input_guard::Inputs;
 use crate::render::Format;
 use crate::render::partial::{ChunkSender, PartialWriter};
-use crate::scan::shard::{ShardSpec, select};
+use crate::scan::shard::{Judge, ShardSpec, select, units};
 use crate::scan::{self, ScanOptions};
 use crate::source::Discovery;
 
@@ -133,6 +133,7 @@ pub(super) fn identity(
         inputs,
         sources: discovery.sources.len() as u64,
         discovery: hash_lines(found),
+        units: discovery.sources.len() as u64,
     }
 }
 
@@ -172,17 +173,27 @@ pub(super) fn shard_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> 
             beside_files: false,
         });
     }
+    if args.shard_size == 0 {
+        bail!("--shard-size must be at least 1 byte");
+    }
     let prepared = prepare(&args.input, args.show_values, quiet, &planned, None)?;
     let (indexes, sources) = select(
         &prepared.discovery.sources,
         &prepared.opts.maker.roots,
         spec,
+        args.shard_size,
     );
+    let mut scan = prepared.identity.clone();
+    scan.units = units(&prepared.discovery.sources, args.shard_size);
+    let options = format!("{} shard_size={}", scan.options, args.shard_size);
+    scan.options = hash_lines(std::iter::once(&options));
     let header = PartHeader {
         format: PARTIAL_FORMAT,
-        scan: prepared.identity.clone(),
+        scan,
         shard: spec.shard,
         shards: spec.shards,
+        as_of: prepared.opts.as_of.to_string(),
+        max_findings_per_rule: prepared.opts.limits.max_findings_per_rule_and_file as u64,
         discovery_errors: entries(&prepared.discovery.errors),
         skipped: prepared
             .discovery
@@ -208,9 +219,9 @@ pub(super) fn shard_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> 
     commit(outputs)?;
     if !quiet {
         eprintln!(
-            "shard {spec}: scanned {} of {} sources; merge the {} parts with `gdpr-audit merge`",
+            "shard {spec}: scanned {} of {} files and byte ranges; merge the {} parts with `gdpr-audit merge`",
             sources.len(),
-            prepared.discovery.sources.len(),
+            units(&prepared.discovery.sources, args.shard_size),
             spec.shards
         );
     }
@@ -363,7 +374,19 @@ pub(super) fn merge_command(args: &MergeArgs, quiet: bool) -> Result<ExitStatus>
         .collect();
     let mut report = Report::begin(errors, skipped);
     report.summary.fingerprint_key_id = Some(header.scan.key.clone());
-    parts.merge(&mut |r| report.add(r))?;
+    let as_of = header
+        .as_of
+        .parse::<jiff::civil::Date>()
+        .map_err(|_| anyhow::anyhow!("the parts name no readable --as-of date"))?;
+    let judge = Judge {
+        policy: config.as_ref(),
+        as_of,
+    };
+    let cap = header.max_findings_per_rule as usize;
+    parts.merge(
+        &mut |ranges| crate::scan::shard::join(ranges, &judge, cap),
+        &mut |r| report.add(r),
+    )?;
     let nothing_read = finish_report(&mut report, config.as_ref(), &rules, args.lang);
     // Never over a part, nor inside the tree the shards scanned (when this
     // machine sees it at the same path).

@@ -23,6 +23,7 @@ use std::collections::BTreeMap;
 use std::io::Read;
 
 mod mailbox;
+pub mod range;
 use mailbox::error_out_empty;
 pub(super) use mailbox::{error_out, scan_mail};
 
@@ -66,6 +67,10 @@ pub(super) struct MailboxState {
     /// Unscanned attachments by name, summed as messages come (a large mailbox has
     /// as many PDF attachments as messages).
     attachments: BTreeMap<String, InventoryEntry>,
+    /// Warnings about the whole mailbox, made before its messages are read.
+    pre_warnings: usize,
+    /// The bytes of the file read, when it is one byte range of a split mbox.
+    span: Option<(u64, u64)>,
 }
 
 // Over 80 lines: one message: addresses, attachments, texts and policy checks, each a short block.

@@ -2,7 +2,8 @@
 //! the scan root, so every shard of `--shard K/N` takes its part of the same
 //! discovered list with no coordination, on any machine.
 
-use crate::source::Source;
+use crate::audit::FileResult;
+use crate::source::{Source, SourceKind, SplitRange};
 
 /// `--shard K/N`: this is shard K (1-based) of N.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,14 +56,128 @@ pub fn shard_of(display: &str, roots: &[String], shards: u64) -> u64 {
     u64::from_le_bytes(first) % shards.max(1) + 1
 }
 
-/// The sources of shard `spec`, with their places in `sources`.
-pub fn select(sources: &[Source], roots: &[String], spec: ShardSpec) -> (Vec<u64>, Vec<Source>) {
-    sources
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| shard_of(&s.display, roots, spec.shards) == spec.shard)
-        .map(|(i, s)| (i as u64, s.clone()))
-        .unzip()
+/// `--shard-size` by default: files larger than this are cut into byte ranges of
+/// about this size, scanned by different shards. Large enough that the work each
+/// range repeats (reading the header and the first batch, and finding its start
+/// by reading the file up to it) stays small, small enough that a 10 GB mbox
+/// spreads over 40 machines.
+pub const DEFAULT_SHARD_SIZE: u64 = 256 * 1024 * 1024;
+
+/// Into how many byte ranges of `size` bytes a sharded scan cuts `source`: plain
+/// CSV exports and mboxes larger than `size` (not gzipped, not archive members).
+pub fn ranges_of(source: &Source, size: u64) -> u64 {
+    let cut = matches!(source.kind, SourceKind::Csv | SourceKind::Mbox)
+        && !source.gzip
+        && source.input.is_none()
+        && size > 0
+        && source.bytes > size;
+    if cut { source.bytes.div_ceil(size) } else { 1 }
+}
+
+/// What a sharded scan's shards scan between them: every whole file, and every
+/// byte range of a file cut into ranges.
+pub fn units(sources: &[Source], size: u64) -> u64 {
+    sources.iter().map(|s| ranges_of(s, size)).sum()
+}
+
+/// The sources of shard `spec` (byte ranges of the large ones with their
+/// [`SplitRange`] set), with their places in `sources`, in that order. A byte
+/// range goes to the shard its path and number hash to.
+pub fn select(
+    sources: &[Source],
+    roots: &[String],
+    spec: ShardSpec,
+    size: u64,
+) -> (Vec<u64>, Vec<Source>) {
+    let mut out = (Vec::new(), Vec::new());
+    for (i, s) in sources.iter().enumerate() {
+        let parts = ranges_of(s, size);
+        if parts == 1 {
+            if shard_of(&s.display, roots, spec.shards) == spec.shard {
+                out.0.push(i as u64);
+                out.1.push(s.clone());
+            }
+            continue;
+        }
+        let rel = below_root(&s.display, roots);
+        for part in 0..parts {
+            let key = format!("{rel}\0bytes {part}");
+            if shard_of(&key, &[], spec.shards) == spec.shard {
+                let mut one = s.clone();
+                one.range = Some(SplitRange { part, parts, size });
+                out.0.push(i as u64);
+                out.1.push(one);
+            }
+        }
+    }
+    out
+}
+
+/// What the merge needs to judge a split file as the single scan does: the
+/// policy and the date its per-record checks use.
+pub struct Judge<'a> {
+    pub policy: Option<&'a crate::policy::Config>,
+    pub as_of: jiff::civil::Date,
+}
+
+/// The byte ranges of one file (all of them, in order), joined into the result
+/// of a single scan of the file.
+pub fn join(ranges: Vec<FileResult>, judge: &Judge<'_>, cap: usize) -> Result<FileResult, String> {
+    let Some(first) = ranges.first() else {
+        return Err("no byte ranges".into());
+    };
+    let path = first.summary.path.clone();
+    let kind = first.summary.kind;
+    check_cap(&ranges, cap, &path)?;
+    let policy = judge
+        .policy
+        .and_then(|c| c.source_for(&path));
+    let bad = |e: serde_json::Error| format!("{path}: a byte range's state does not read ({e})");
+    let joined = match kind {
+        SourceKind::Csv => {
+            let mut parts = Vec::new();
+            for mut r in ranges {
+                let state = r.range.take().map(|x| x.state).unwrap_or_default();
+                parts.push((r, serde_json::from_value(state).map_err(bad)?));
+            }
+            super::csv::range::join(parts, &|headers| {
+                policy.map(|p| crate::policy::RecordChecker::for_csv(p, headers, judge.as_of))
+            })
+        }
+        SourceKind::Mbox => {
+            let mut parts = Vec::new();
+            for mut r in ranges {
+                let state = r.range.take().map(|x| x.state).unwrap_or_default();
+                parts.push((r, serde_json::from_value(state).map_err(bad)?));
+            }
+            let checker = policy.map(|p| crate::policy::RecordChecker::for_mail(p, judge.as_of));
+            super::mail::range::join(parts, checker)
+        }
+        other => return Err(format!("{path}: {} files are not cut into byte ranges", other.as_str())),
+    };
+    joined.ok_or_else(|| format!("{path}: no byte ranges"))
+}
+
+/// Findings past `--max-findings-per-rule` in one file are counted, not listed,
+/// and the single scan warns where the count crosses the cap: ranges can be
+/// joined exactly unless a rule's findings cross it with some in more than one
+/// range.
+fn check_cap(ranges: &[FileResult], cap: usize, path: &str) -> Result<(), String> {
+    let mut total: std::collections::BTreeMap<&str, (u64, usize)> = Default::default();
+    for r in ranges {
+        for (rule, n) in &r.finding_counts {
+            let t = total.entry(rule.as_str()).or_default();
+            t.0 += n;
+            t.1 += usize::from(*n > 0);
+        }
+    }
+    match total.iter().find(|(_, (n, k))| *n as usize > cap && *k > 1) {
+        Some((rule, (n, _))) => Err(format!(
+            "{path}: {n} findings of rule {rule} over several byte ranges, more than --max-findings-per-rule ({cap}): \
+             the merge cannot list the same ones as a single scan; scan with a larger --shard-size or --max-findings-per-rule"
+        )),
+        None => Ok(()),
+    }
 }
 
 #[cfg(test)]

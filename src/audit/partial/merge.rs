@@ -74,24 +74,36 @@ impl Parts {
     }
 
     /// Hand every file's result to `on_result` in discovery order, checking that
-    /// each source is in exactly one part.
-    pub fn merge(mut self, on_result: &mut dyn FnMut(FileResult)) -> Result<(), MergeError> {
+    /// each source is in exactly one part. The byte ranges of a split file come
+    /// from several parts: each is checked to be there once and to follow the one
+    /// before it, and `join` makes the file's result of all of them, in order.
+    pub fn merge(
+        mut self,
+        join: &mut dyn FnMut(Vec<FileResult>) -> Result<FileResult, String>,
+        on_result: &mut dyn FnMut(FileResult),
+    ) -> Result<(), MergeError> {
+        let units = self.header().scan.units;
         let sources = self.header().scan.sources;
-        let mut heap: BinaryHeap<Reverse<(u64, usize)>> = self
+        let mut heap: BinaryHeap<Reverse<((u64, u64), usize)>> = self
             .parts
             .iter()
             .enumerate()
-            .filter_map(|(i, p)| p.peek_index().map(|x| Reverse((x, i))))
+            .filter_map(|(i, p)| p.peek_key().map(|x| Reverse((x, i))))
             .collect();
-        while let Some(Reverse((index, i))) = heap.pop() {
+        let mut split = SplitFile::default();
+        while let Some(Reverse((key, i))) = heap.pop() {
+            let index = key.0;
             if let Some(Reverse((other, j))) = heap.peek()
-                && *other == index
+                && *other == key
             {
+                let what = match split.parts {
+                    0 => format!("source {}", index + 1),
+                    n => format!("byte range {}/{n} of source {}", key.1 + 1, index + 1),
+                };
                 return Err(MergeError(format!(
-                    "parts {} and {} both hold source {}",
+                    "parts {} and {} both hold {what}",
                     self.parts[i].name(),
                     self.parts[*j].name(),
-                    index + 1
                 )));
             }
             if index >= sources {
@@ -100,23 +112,114 @@ impl Parts {
                     index + 1
                 )));
             }
-            // Every result of this source (a workbook's sheets, an archive's members).
-            let part = &mut self.parts[i];
-            while part.peek_index() == Some(index) {
-                if let Some(result) = part.next_file()? {
-                    on_result(result);
-                }
+            if split.index.is_some_and(|x| x != index) {
+                return Err(split.missing());
             }
-            if let Some(next) = part.peek_index() {
+            // Every result of this source (a workbook's sheets, an archive's
+            // members), or one byte range of it.
+            let part = &mut self.parts[i];
+            while part.peek_key() == Some(key) {
+                let Some(result) = part.next_file()? else {
+                    break;
+                };
+                if result.range.is_none() {
+                    on_result(result);
+                    continue;
+                }
+                let name = part.name().to_string();
+                if let Some(ranges) = split.add(index, result, &name)? {
+                    on_result(join(ranges).map_err(MergeError)?);
+                }
+                break;
+            }
+            if let Some(next) = part.peek_key() {
                 heap.push(Reverse((next, i)));
             }
         }
+        if split.index.is_some() {
+            return Err(split.missing());
+        }
         let covered: u64 = self.parts.iter().map(PartReader::sources_covered).sum();
-        if covered != sources {
+        if covered != units {
             return Err(MergeError(format!(
-                "the parts cover {covered} of the scan's {sources} sources: a part is not its shard's whole output"
+                "the parts cover {covered} of the scan's {units} files and byte ranges: a part is not its shard's whole output"
             )));
         }
         Ok(())
+    }
+}
+
+/// The byte ranges of the split file being merged, gathered until the last.
+#[derive(Default)]
+struct SplitFile {
+    index: Option<u64>,
+    parts: u64,
+    /// Where the next range must start.
+    next_start: u64,
+    ranges: Vec<FileResult>,
+}
+
+impl SplitFile {
+    /// Take the next range of source `index` from part `name`; all of them once
+    /// the file's last range is in.
+    fn add(
+        &mut self,
+        index: u64,
+        result: FileResult,
+        name: &str,
+    ) -> Result<Option<Vec<FileResult>>, MergeError> {
+        let Some(r) = result.range.as_ref() else {
+            return Ok(None);
+        };
+        let (part, parts, start, end) = (r.part, r.parts, r.start, r.end);
+        let path = result.summary.path.clone();
+        let expected = self.ranges.len() as u64;
+        if self.index.is_none() {
+            self.index = Some(index);
+            self.parts = parts;
+        }
+        let bad = |what: String| MergeError(format!("part {name}: {path}: {what}"));
+        if parts != self.parts || part != expected {
+            return Err(match part < expected {
+                true => bad(format!("byte range {}/{parts} is in more than one part", part + 1)),
+                false => bad(format!(
+                    "byte range {}/{} missing (no part holds it)",
+                    expected + 1,
+                    self.parts
+                )),
+            });
+        }
+        if start != self.next_start || end < start {
+            return Err(bad(format!(
+                "byte range {}/{parts} covers bytes {start}..{end}, but the range before it ended at {}",
+                part + 1,
+                self.next_start
+            )));
+        }
+        if part + 1 == parts && end != result.summary.bytes {
+            return Err(bad(format!(
+                "the last byte range ends at {end} of {} bytes",
+                result.summary.bytes
+            )));
+        }
+        self.next_start = end;
+        self.ranges.push(result);
+        if part + 1 < parts {
+            return Ok(None);
+        }
+        let done = std::mem::take(self);
+        Ok(Some(done.ranges))
+    }
+
+    fn missing(&self) -> MergeError {
+        let path = self
+            .ranges
+            .first()
+            .map_or(String::new(), |r| r.summary.path.clone());
+        MergeError(format!(
+            "{path}: byte range {}/{} missing (no part holds it)",
+            self.ranges.len() + 1,
+            self.parts
+        ))
     }
 }

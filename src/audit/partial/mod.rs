@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Version of the partial format; `merge` refuses parts of another.
-pub const PARTIAL_FORMAT: u32 = 1;
+pub const PARTIAL_FORMAT: u32 = 2;
 
 /// What makes two shards parts of one scan: the same tool and rules, the same
 /// policy file and fingerprint key, the same options, and the same inputs found
@@ -46,6 +46,9 @@ pub struct ScanIdentity {
     /// with what it could not read or skipped.
     pub sources: u64,
     pub discovery: String,
+    /// What the shards scan between them: whole files and the byte ranges of the
+    /// files larger than `--shard-size` (which is in `options`).
+    pub units: u64,
 }
 
 impl ScanIdentity {
@@ -63,7 +66,10 @@ impl ScanIdentity {
             Some("scan options")
         } else if self.inputs != other.inputs {
             Some("inputs")
-        } else if self.sources != other.sources || self.discovery != other.discovery {
+        } else if self.sources != other.sources
+            || self.discovery != other.discovery
+            || self.units != other.units
+        {
             Some("files found in the inputs")
         } else {
             None
@@ -83,6 +89,11 @@ pub struct PartHeader {
     /// same, and the report lists it once.
     pub discovery_errors: Vec<ErrorEntry>,
     pub skipped: Vec<ErrorEntry>,
+    /// The date the per-record checks used (`--as-of`): the merge checks the
+    /// records of a file split into byte ranges as the single scan does.
+    pub as_of: String,
+    /// `--max-findings-per-rule`, which the byte ranges of a split file share.
+    pub max_findings_per_rule: u64,
 }
 
 /// One file's result without its findings (they follow on lines of their own).
@@ -129,8 +140,8 @@ pub struct GroupRow {
 /// The last line: what the part holds, so a part cut short is caught.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartEnd {
-    /// Sources of the scan this shard covered (a source may give no result, or
-    /// several).
+    /// Units of the scan this shard covered: whole sources (a source may give no
+    /// result, or several) and byte ranges of split ones.
     pub sources: u64,
     pub files: u64,
     pub findings: u64,

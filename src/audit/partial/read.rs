@@ -25,7 +25,7 @@ pub struct PartReader {
     pub header: PartHeader,
     /// The next file's line, read ahead (its findings follow in `input`).
     pending: Option<PartFile>,
-    last: Option<u64>,
+    last: Option<(u64, u64)>,
     /// Sources the shard covered, as its end line says.
     sources: u64,
     files: u64,
@@ -70,6 +70,13 @@ impl PartReader {
         self.pending.as_ref().map(|f| f.index)
     }
 
+    /// The index of the next file and its byte range's number (0 when whole).
+    pub fn peek_key(&self) -> Option<(u64, u64)> {
+        self.pending
+            .as_ref()
+            .map(|f| (f.index, f.range.as_ref().map_or(0, |r| r.part)))
+    }
+
     /// The next file's result with its findings, then read ahead to the one after.
     pub fn next_file(&mut self) -> Result<Option<FileResult>, MergeError> {
         let Some(file) = self.pending.take() else {
@@ -95,15 +102,17 @@ impl PartReader {
     fn advance(&mut self) -> Result<(), MergeError> {
         match self.lines.next_line()? {
             Some(PartLine::File(f)) => {
+                let key = (f.index, f.range.as_ref().map_or(0, |r| r.part));
                 if let Some(last) = self.last
-                    && f.index < last
+                    && key < last
                 {
                     return Err(self.lines.error_here(&format!(
-                        "files out of order (source {} after {last})",
-                        f.index
+                        "files out of order (source {} after {})",
+                        f.index + 1,
+                        last.0 + 1
                     )));
                 }
-                self.last = Some(f.index);
+                self.last = Some(key);
                 self.files += 1;
                 self.pending = Some(*f);
                 Ok(())

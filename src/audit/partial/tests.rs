@@ -17,11 +17,14 @@ fn header() -> PartHeader {
             inputs: vec!["data".into()],
             sources: 3,
             discovery: "d".into(),
+            units: 3,
         },
         shard: 1,
         shards: 1,
         discovery_errors: Vec::new(),
         skipped: Vec::new(),
+        as_of: "2026-12-01".into(),
+        max_findings_per_rule: 100,
     }
 }
 

@@ -216,5 +216,6 @@ pub fn join(
     };
     let display = result.summary.path.clone();
     rows.finish(&display, end, &mut result);
+    result.finish();
     Some(result)
 }

@@ -70,6 +70,7 @@ impl MailboxState {
             let c = RecordChecker::for_mail(p, opts.as_of);
             for w in c.warnings() {
                 result.warnings.push(SourceError::new(&source.display, w));
+                state.pre_warnings += 1;
             }
             state.checker = Some(c).filter(RecordChecker::is_active);
         }
@@ -78,7 +79,9 @@ impl MailboxState {
 
     /// Policy violations and the inventory of the whole mailbox.
     pub(in crate::scan) fn finish(mut self, source: &Source, result: &mut FileResult) {
-        if let Some(c) = &self.checker {
+        if let Some(range) = source.range {
+            super::range::keep_state(range, &mut self, result);
+        } else if let Some(c) = &self.checker {
             let outcomes = std::mem::take(&mut self.outcomes);
             result
                 .violations
@@ -218,7 +221,7 @@ fn scan_mbox(
     totals: &mut MailboxState,
 ) {
     let cap = opts.limits.max_findings_per_rule_and_file;
-    let input = match source.open(&opts.limits) {
+    let (input, first) = match super::range::open_mbox(source, opts, totals) {
         Ok(r) => r,
         Err(e) => {
             result.errors.push(SourceError::new(
@@ -228,7 +231,7 @@ fn scan_mbox(
             return;
         }
     };
-    let mut reader = MboxReader::new(input, opts.limits.max_message_bytes);
+    let mut reader = MboxReader::new(input, opts.limits.max_message_bytes).numbered_from(first);
     // Reads up to a batch of messages; false at the end. An error item is recorded
     // and reading goes on: after text before the first `From ` line the messages
     // still follow, and after an I/O error the reader ends by itself.
@@ -290,7 +293,8 @@ fn scan_mbox(
         // Errors reading the batch after this one.
         result.errors.append(&mut errors);
     });
-    if result.summary.messages == 0 && result.errors.is_empty() {
+    // A byte range of a split mbox may hold none: the merge says so of the file.
+    if result.summary.messages == 0 && result.errors.is_empty() && source.range.is_none() {
         result
             .errors
             .push(SourceError::new(&source.display, "no messages found"));

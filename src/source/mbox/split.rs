@@ -56,7 +56,11 @@ pub fn range_bounds(path: &Path, part: u64, parts: u64, size: u64) -> std::io::R
 }
 
 /// The bytes of a range of a file, read-only.
-pub fn open_range(path: &Path, start: u64, end: u64) -> std::io::Result<impl BufRead + Send> {
+pub fn open_range(
+    path: &Path,
+    start: u64,
+    end: u64,
+) -> std::io::Result<BufReader<std::io::Take<std::fs::File>>> {
     let mut file = std::fs::File::open(path)?;
     file.seek(SeekFrom::Start(start))?;
     Ok(BufReader::with_capacity(
