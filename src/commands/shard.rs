@@ -194,6 +194,7 @@ pub(super) fn shard_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> 
         shards: spec.shards,
         as_of: prepared.opts.as_of.to_string(),
         max_findings_per_rule: prepared.opts.limits.max_findings_per_rule_and_file as u64,
+        show_values: prepared.opts.maker.show_values,
         discovery_errors: entries(&prepared.discovery.errors),
         skipped: prepared
             .discovery
@@ -384,7 +385,13 @@ pub(super) fn merge_command(args: &MergeArgs, quiet: bool) -> Result<ExitStatus>
     };
     let cap = header.max_findings_per_rule as usize;
     parts.merge(
-        &mut |ranges| crate::scan::shard::join(ranges, &judge, cap),
+        &mut |ranges| {
+            let mut r = crate::scan::shard::join(ranges, &judge, cap)?;
+            if let Some(c) = &config {
+                crate::policy::record_names::mask_record_names(&mut r, c, header.show_values);
+            }
+            Ok(r)
+        },
         &mut |r| report.add(r),
     )?;
     let nothing_read = finish_report(&mut report, config.as_ref(), &rules, args.lang);

@@ -94,6 +94,20 @@ impl RecordOutcomes {
     pub fn checked(&self) -> u64 {
         self.checked
     }
+
+    /// Change the id of every affected record (row or message number, id).
+    pub fn map_ids(&mut self, mut f: impl FnMut(u64, &mut String)) {
+        for list in [
+            &mut self.expired,
+            &mut self.bad_dates,
+            &mut self.marketing,
+            &mut self.bad_consent_dates,
+        ] {
+            for (row, id) in list.iter_mut() {
+                f(*row, id);
+            }
+        }
+    }
 }
 
 /// Column index of `name`: exact, else ignoring case and surrounding blanks.

@@ -26,6 +26,11 @@ pub fn mask_record_names(result: &mut FileResult, config: &Config, show_values: 
             if *record == row.to_string() {
                 continue;
             }
+            if let Some(forms) = record.strip_prefix(FORMS) {
+                // Masked by a shard already, in every way it could be.
+                *record = pick_form(forms, category);
+                continue;
+            }
             result.record_names.insert(*row, record.clone());
             if let (Some(c), false) = (category, show_values) {
                 *record = crate::redact::mask(c, record);
@@ -33,6 +38,34 @@ pub fn mask_record_names(result: &mut FileResult, config: &Config, show_values: 
         }
     }
     result.violations = violations;
+}
+
+/// Marks an id that a shard masked in every way (a byte range of a split file:
+/// which category its column holds is known only once all ranges are merged).
+const FORMS: char = '\u{1}';
+
+/// An `id_field` value masked as each category would mask it (masks are
+/// idempotent, so [`mask_record_names`] can mask the form it picks again).
+pub fn masked_forms(id: &str) -> String {
+    let m = |c| crate::redact::mask(c, id);
+    format!(
+        "{FORMS}{}{FORMS}{}{FORMS}{}",
+        m(Category::Email),
+        m(Category::NationalId),
+        m(Category::PersonName)
+    )
+}
+
+fn pick_form(forms: &str, category: Option<Category>) -> String {
+    let mut parts = forms.split(FORMS);
+    let (email, shape, text) = (parts.next(), parts.next(), parts.next());
+    let form = match category {
+        Some(Category::Email) => email,
+        Some(Category::Credential) => return "********".to_string(),
+        Some(c) if crate::redact::mask(c, "1") == "#" => shape,
+        _ => text,
+    };
+    form.unwrap_or_default().to_string()
 }
 
 /// The most sensitive category the inventory lists for the id column, if any

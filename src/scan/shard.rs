@@ -129,9 +129,7 @@ pub fn join(ranges: Vec<FileResult>, judge: &Judge<'_>, cap: usize) -> Result<Fi
     let path = first.summary.path.clone();
     let kind = first.summary.kind;
     check_cap(&ranges, cap, &path)?;
-    let policy = judge
-        .policy
-        .and_then(|c| c.source_for(&path));
+    let policy = judge.policy.and_then(|c| c.source_for(&path));
     let bad = |e: serde_json::Error| format!("{path}: a byte range's state does not read ({e})");
     let joined = match kind {
         SourceKind::Csv => {
@@ -153,7 +151,12 @@ pub fn join(ranges: Vec<FileResult>, judge: &Judge<'_>, cap: usize) -> Result<Fi
             let checker = policy.map(|p| crate::policy::RecordChecker::for_mail(p, judge.as_of));
             super::mail::range::join(parts, checker)
         }
-        other => return Err(format!("{path}: {} files are not cut into byte ranges", other.as_str())),
+        other => {
+            return Err(format!(
+                "{path}: {} files are not cut into byte ranges",
+                other.as_str()
+            ));
+        }
     };
     joined.ok_or_else(|| format!("{path}: no byte ranges"))
 }

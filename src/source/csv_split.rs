@@ -207,8 +207,14 @@ mod tests {
         assert_eq!(
             b,
             vec![
-                super::Bound { pos: 10, records: 1 },
-                super::Bound { pos: 14, records: 2 }
+                super::Bound {
+                    pos: 10,
+                    records: 1
+                },
+                super::Bound {
+                    pos: 14,
+                    records: 2
+                }
             ]
         );
     }

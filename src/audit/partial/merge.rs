@@ -181,7 +181,10 @@ impl SplitFile {
         let bad = |what: String| MergeError(format!("part {name}: {path}: {what}"));
         if parts != self.parts || part != expected {
             return Err(match part < expected {
-                true => bad(format!("byte range {}/{parts} is in more than one part", part + 1)),
+                true => bad(format!(
+                    "byte range {}/{parts} is in more than one part",
+                    part + 1
+                )),
                 false => bad(format!(
                     "byte range {}/{} missing (no part holds it)",
                     expected + 1,

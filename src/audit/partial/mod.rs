@@ -94,6 +94,9 @@ pub struct PartHeader {
     pub as_of: String,
     /// `--max-findings-per-rule`, which the byte ranges of a split file share.
     pub max_findings_per_rule: u64,
+    /// `--show-values`: how the merge shows the `id_field` values of a split
+    /// file's violations.
+    pub show_values: bool,
 }
 
 /// One file's result without its findings (they follow on lines of their own).

@@ -25,6 +25,7 @@ fn header() -> PartHeader {
         skipped: Vec::new(),
         as_of: "2026-12-01".into(),
         max_findings_per_rule: 100,
+        show_values: false,
     }
 }
 

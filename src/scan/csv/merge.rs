@@ -44,7 +44,8 @@ impl TableTally {
     /// Add the tally of the rows that follow.
     pub fn append(&mut self, other: TableTally) {
         if other.totals.len() > self.totals.len() {
-            self.totals.resize_with(other.totals.len(), ColumnTotals::default);
+            self.totals
+                .resize_with(other.totals.len(), ColumnTotals::default);
         }
         for (t, o) in self.totals.iter_mut().zip(other.totals) {
             t.non_empty += o.non_empty;

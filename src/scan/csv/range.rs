@@ -15,7 +15,7 @@ use crate::policy::RecordChecker;
 use crate::source::csv::CsvReader;
 use crate::source::csv::range::range_bounds;
 use crate::source::csv_split::Bound;
-use crate::source::{SplitRange, Source, SourceError};
+use crate::source::{Source, SourceError, SplitRange};
 use serde::{Deserialize, Serialize};
 
 /// What one byte range of a CSV export hands to the merge besides its findings.
@@ -71,7 +71,13 @@ pub(in crate::scan) fn scan_range(
         (Bound { pos: 0, records: 0 }, source.bytes)
     } else {
         let len = source.bytes;
-        (Bound { pos: len, records: 0 }, len)
+        (
+            Bound {
+                pos: len,
+                records: 0,
+            },
+            len,
+        )
     };
     if (plain && reader.splittable()) || range.part > 0 {
         if let Err(e) = reader.restrict(&source.path, start, end, range.part == 0) {
@@ -83,11 +89,24 @@ pub(in crate::scan) fn scan_range(
     }
     let rows = scan_rows_of(source, reader, matchers, opts, result, roles);
     let cap = opts.limits.max_findings_per_rule_and_file;
-    let capped = result.finding_counts.values().filter(|&&n| n as usize > cap).count();
+    let capped = result
+        .finding_counts
+        .values()
+        .filter(|&&n| n as usize > cap)
+        .count();
     let nul = reader.take_nul_records();
+    let mut tally = rows.tally;
+    if !opts.maker.show_values {
+        mask_ids(
+            &mut tally,
+            &rows.roles,
+            &reader.headers,
+            opts.policy_for(source),
+        );
+    }
     let state = CsvRangeState {
         pre_warnings: result.warnings.len().saturating_sub(capped),
-        tally: rows.tally,
+        tally,
         shown: rows.shown,
         roles: rows.roles,
         headers: reader.headers.clone(),
@@ -107,6 +126,43 @@ pub(in crate::scan) fn scan_range(
         end,
         state: serde_json::to_value(state).unwrap_or_default(),
     });
+}
+
+/// The `id_field` values that name records in violations, masked (in every way:
+/// which category the column holds is known at the merge) when this range finds
+/// personal data in the column; else in clear, as the report shows them when no
+/// range does.
+fn mask_ids(
+    tally: &mut TableTally,
+    roles: &[FieldRole],
+    headers: &[String],
+    policy: Option<&crate::policy::SourcePolicy>,
+) {
+    let Some(id) = policy.and_then(|p| p.id_field.as_deref()) else {
+        return;
+    };
+    let Some(col) = headers.iter().position(|h| h == id).or_else(|| {
+        headers
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(id.trim()))
+    }) else {
+        return;
+    };
+    let structured = matches!(
+        roles.get(col),
+        Some(FieldRole::Structured(_) | FieldRole::HeaderOnly(_))
+    );
+    let found = tally
+        .totals
+        .get(col)
+        .is_some_and(|t| t.categories.values().any(|&n| n > 0));
+    if structured || found {
+        tally.outcomes.map_ids(|row, id| {
+            if *id != row.to_string() {
+                *id = crate::policy::record_names::masked_forms(id);
+            }
+        });
+    }
 }
 
 fn scan_rows_of(
@@ -144,7 +200,11 @@ fn profile(
         head.first_row_is_names();
     }
     let mut batch = Vec::new();
-    if head.read_batch(&mut batch, BATCH_ROWS, BATCH_BYTES).is_err() && batch.is_empty() {
+    if head
+        .read_batch(&mut batch, BATCH_ROWS, BATCH_BYTES)
+        .is_err()
+        && batch.is_empty()
+    {
         return by_name();
     }
     let headers = head.headers.clone();

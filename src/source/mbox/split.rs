@@ -45,9 +45,20 @@ pub fn message_bounds(input: impl BufRead, offsets: &[u64]) -> Vec<(u64, u64)> {
 
 /// Bytes `start..end` of range `part` (0-based) of the `parts` ranges of `size`
 /// bytes of the mbox at `path`, and the messages before it.
-pub fn range_bounds(path: &Path, part: u64, parts: u64, size: u64) -> std::io::Result<(u64, u64, u64)> {
+pub fn range_bounds(
+    path: &Path,
+    part: u64,
+    parts: u64,
+    size: u64,
+) -> std::io::Result<(u64, u64, u64)> {
     let file = BufReader::new(std::fs::File::open(path)?);
-    let at = |k: u64| if k >= parts { u64::MAX } else { k.saturating_mul(size) };
+    let at = |k: u64| {
+        if k >= parts {
+            u64::MAX
+        } else {
+            k.saturating_mul(size)
+        }
+    };
     let start = if part == 0 { 0 } else { at(part) };
     match message_bounds(file, &[start, at(part + 1)]).as_slice() {
         [(s, before), (e, _)] => Ok((if part == 0 { 0 } else { *s }, *e, *before)),
