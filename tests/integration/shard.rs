@@ -339,3 +339,202 @@ fn sources_with_several_results_stay_whole_in_their_shard() {
         }
     }
 }
+
+/// The parts' byte ranges: (source path, range, of) for every split file's line.
+fn ranges_in(parts: &[PathBuf]) -> Vec<(String, u64, u64)> {
+    let mut out = Vec::new();
+    for p in parts {
+        for line in std::fs::read_to_string(p).expect("part").lines() {
+            let v: serde_json::Value = match serde_json::from_str(line) {
+                Ok(v) => v,
+                Err(_) => continue,
+            };
+            let f = &v["file"];
+            if let (Some(path), Some(part), Some(of)) = (
+                f["summary"]["path"].as_str(),
+                f["range"]["part"].as_u64(),
+                f["range"]["parts"].as_u64(),
+            ) {
+                out.push((path.to_string(), part, of));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn large_files_cut_into_byte_ranges_merge_to_the_single_scan() {
+    let Some((dir, corpus, policy)) = setup() else {
+        return;
+    };
+    let single = dir.path().join("single.json");
+    gdpr_audit()
+        .args(scan_args(&corpus, &policy))
+        .args(["--quiet", "--format", "json", "-o"])
+        .arg(&single)
+        .assert()
+        .code(1);
+    let expected = std::fs::read(&single).expect("single report");
+    for n in [1u64, 2, 3, 7] {
+        let parts_dir = dir.path().join(format!("parts-{n}"));
+        std::fs::create_dir_all(&parts_dir).expect("mkdir");
+        let parts: Vec<PathBuf> = (1..=n)
+            .map(|k| {
+                let part = parts_dir.join(format!("part-{k}.jsonl"));
+                gdpr_audit()
+                    .args(scan_args(&corpus, &policy))
+                    .args(["--shard", &format!("{k}/{n}"), "--shard-size", "64K"])
+                    .args(["--quiet", "-o"])
+                    .arg(&part)
+                    .assert()
+                    .success();
+                part
+            })
+            .collect();
+        // The mbox and the largest CSV are cut, each range in one part.
+        let ranges = ranges_in(&parts);
+        for name in ["inbox.mbox", "contacts.csv"] {
+            let of: Vec<&(String, u64, u64)> =
+                ranges.iter().filter(|r| r.0.ends_with(name)).collect();
+            assert!(of.len() > 3, "{name} is cut into ranges: {ranges:?}");
+            assert!(
+                of.iter()
+                    .enumerate()
+                    .all(|(i, r)| r.1 == i as u64 && r.2 == of.len() as u64),
+                "{name}: every range once: {of:?}"
+            );
+        }
+        let merged = dir.path().join(format!("merged-{n}.json"));
+        let out = merge(&[&parts_dir], &policy, &merged);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{n} shards: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            std::fs::read(&merged).expect("merged") == expected,
+            "{n} shards of byte ranges merged differ from the single scan"
+        );
+    }
+    // Parts cut at another size are parts of another scan.
+    let other = dir.path().join("other-1.jsonl");
+    gdpr_audit()
+        .args(scan_args(&corpus, &policy))
+        .args(["--shard", "1/2", "--shard-size", "128K", "--quiet", "-o"])
+        .arg(&other)
+        .assert()
+        .success();
+    let out = merge(
+        &[&other, &dir.path().join("parts-2/part-2.jsonl")],
+        &policy,
+        &dir.path().join("x.json"),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("scan options differ"));
+}
+
+/// A CSV export in Windows-1252 with a `sep=` line, quoted fields with line
+/// breaks and delimiters, ragged rows, an `id_field` column and dates, and an
+/// mbox with `>From ` lines: hard cases for the cuts, all of them small.
+fn hard_inputs(data: &Path) {
+    let mut csv = b"sep=;\r\nid;email;notes;last_purchase_date\r\n".to_vec();
+    for i in 0..1500u32 {
+        let note = match i % 5 {
+            0 => format!(
+                "\"rad ett\r\nring 070-123 45 {:02}; \"\"citat\"\"\"",
+                i % 100
+            ),
+            1 => "\"pnr 19121212-1212\nsjukskriven\"".to_string(),
+            2 => "G\u{f6}teborg".to_string(),
+            3 => "kort".to_string(),
+            _ => "\"\"".to_string(),
+        };
+        let (enc, _, _) = encoding_rs::WINDOWS_1252.encode(&note);
+        csv.extend(format!("{i};kund{i}@example.se;").as_bytes());
+        csv.extend(enc.iter());
+        let date = if i % 7 == 0 {
+            "2019-01-01"
+        } else {
+            "2026-01-01"
+        };
+        csv.extend(format!(";{date}").as_bytes());
+        if i % 97 == 0 {
+            csv.extend(b";extra");
+        }
+        csv.extend(b"\r\n");
+    }
+    std::fs::write(data.join("export.csv"), csv).expect("csv");
+    let mut mbox = String::new();
+    for i in 0..300 {
+        mbox.push_str(&format!(
+            "From kund{i}@example.se Thu Nov 11 07:49:12 2021\nFrom: Kund <kund{i}@example.se>\nSubject: Fråga {i}\nMessage-ID: <m{i}@example.se>\nDate: Thu, 11 Nov 2021 07:49:12 +0100\n\nHej, mitt personnummer är 19121212-1212.\n>From here on\nFrom the start\n\n"
+        ));
+    }
+    std::fs::write(data.join("inbox.mbox"), mbox).expect("mbox");
+}
+
+#[test]
+fn hard_csv_and_mbox_cuts_merge_to_the_single_scan() {
+    // Runs without ../shared.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).expect("mkdir");
+    hard_inputs(&data);
+    let policy = dir.path().join("policy.yaml");
+    std::fs::write(
+        &policy,
+        "sources:\n  - path: \"*.csv\"\n    purpose: CRM\n    lawful_basis: contract\n    id_field: email\n    retention: {date_field: last_purchase_date, keep_for: 24 months}\n",
+    )
+    .expect("policy");
+    let args = |cmd: &mut assert_cmd::Command| {
+        cmd.arg("scan")
+            .arg(&data)
+            .arg("--config")
+            .arg(&policy)
+            .args(["--as-of", "2026-11-29", "--quiet"]);
+    };
+    let mut single = gdpr_audit();
+    args(&mut single);
+    let expected = single.args(["-f", "json"]).output().expect("runs").stdout;
+    let report: serde_json::Value = serde_json::from_slice(&expected).expect("json");
+    assert!(
+        report["summary"]["errors"]
+            .as_array()
+            .is_some_and(|e| !e.is_empty()),
+        "ragged rows"
+    );
+    assert!(
+        report["violations"]
+            .as_array()
+            .is_some_and(|v| !v.is_empty()),
+        "violations"
+    );
+    for n in [2u64, 5] {
+        let parts = dir.path().join(format!("parts-{n}"));
+        std::fs::create_dir_all(&parts).expect("mkdir");
+        for k in 1..=n {
+            let mut shard = gdpr_audit();
+            args(&mut shard);
+            shard
+                .args(["--shard", &format!("{k}/{n}"), "--shard-size", "5K", "-o"])
+                .arg(parts.join(format!("{k}.jsonl")))
+                .assert()
+                .success();
+        }
+        let merged = gdpr_audit()
+            .arg("merge")
+            .arg(&parts)
+            .arg("--config")
+            .arg(&policy)
+            .args(["--quiet", "-f", "json"])
+            .output()
+            .expect("runs");
+        assert!(
+            merged.stdout == expected,
+            "{n} shards differ: {}",
+            String::from_utf8_lossy(&merged.stderr)
+        );
+    }
+}

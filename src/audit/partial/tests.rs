@@ -56,8 +56,12 @@ fn result(path: &str) -> FileResult {
 
 /// The lines of a part: header, each (index, result) with its findings, end.
 fn part(files: &[(u64, &FileResult)], end: Option<PartEnd>) -> Vec<u8> {
+    part_of(header(), files, end)
+}
+
+fn part_of(header: PartHeader, files: &[(u64, &FileResult)], end: Option<PartEnd>) -> Vec<u8> {
     let line = |l: &PartLine| serde_json::to_vec(l).expect("json");
-    let mut lines = vec![line(&PartLine::Partial(Box::new(header())))];
+    let mut lines = vec![line(&PartLine::Partial(Box::new(header)))];
     let mut findings = 0;
     for (i, r) in files {
         lines.push(line(&PartLine::File(Box::new(PartFile::of(*i, r)))));
@@ -137,4 +141,84 @@ fn bad_parts_are_named_with_what_is_wrong() {
         .expect("lines");
     whole.truncate(end + 1);
     assert!(err(whole).contains("cut short"));
+}
+
+/// Byte range `part` of 3 of a 10-byte file.
+fn range(part: u64, start: u64, end: u64) -> FileResult {
+    let mut r = result("big.csv");
+    r.range = Some(RangeOut {
+        part,
+        parts: 3,
+        start,
+        end,
+        state: serde_json::Value::Null,
+    });
+    r
+}
+
+/// Merge parts (shard k of n: its (index, result)s), joining the ranges of a
+/// split file by counting them; the error, or what the joins saw.
+fn merge_ranges(parts: &[&[(u64, &FileResult)]]) -> Result<Vec<usize>, MergeError> {
+    let n = parts.len() as u64;
+    let readers = parts
+        .iter()
+        .enumerate()
+        .map(|(k, files)| {
+            let mut h = header();
+            (h.shard, h.shards) = (k as u64 + 1, n);
+            let end = PartEnd {
+                sources: files.len() as u64,
+                files: files.len() as u64,
+                findings: 2 * files.len() as u64,
+            };
+            PartReader::open(
+                format!("part-{}.jsonl", k + 1),
+                Box::new(std::io::Cursor::new(part_of(h, files, Some(end)))),
+            )
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut joined = Vec::new();
+    Parts::check(readers)?.merge(
+        &mut |ranges| {
+            joined.push(ranges.len());
+            let starts: Vec<u64> = ranges
+                .iter()
+                .filter_map(|r| r.range.as_ref())
+                .map(|r| r.start)
+                .collect();
+            assert_eq!(starts, [0, 4, 8], "in order");
+            ranges.into_iter().next().ok_or_else(|| "none".to_string())
+        },
+        &mut |_| {},
+    )?;
+    Ok(joined)
+}
+
+#[test]
+fn the_byte_ranges_of_a_file_are_joined_once_each_in_order() {
+    let (r0, r1, r2) = (range(0, 0, 4), range(1, 4, 8), range(2, 8, 10));
+    // Ranges 0 and 2 in one part, 1 in another: joined once, in order.
+    assert_eq!(
+        merge_ranges(&[&[(0, &r0), (0, &r2)], &[(0, &r1)]]).expect("merges"),
+        vec![3]
+    );
+    let err = |parts: &[&[(u64, &FileResult)]]| merge_ranges(parts).expect_err("refused").0;
+    let missing = err(&[&[(0, &r0), (0, &r2)], &[]]);
+    assert!(
+        missing.contains("big.csv: byte range 2/3 missing"),
+        "{missing}"
+    );
+    let twice = err(&[&[(0, &r0), (0, &r1), (0, &r2)], &[(0, &r1)]]);
+    assert!(
+        twice.contains("part-1.jsonl and part-2.jsonl both hold byte range 2/3 of source 1"),
+        "{twice}"
+    );
+    let gap = range(1, 5, 8);
+    let moved = err(&[&[(0, &r0), (0, &gap), (0, &r2)]]);
+    assert!(
+        moved.contains("byte range 2/3 covers bytes 5..8"),
+        "{moved}"
+    );
+    let last = err(&[&[(0, &r0), (0, &r1)]]);
+    assert!(last.contains("byte range 3/3 missing"), "{last}");
 }
