@@ -173,7 +173,7 @@ pub(super) struct ReaderEnd {
 }
 
 /// The table as the scan leaves it for its summary: columns, roles, tally.
-pub(super) struct TableEnd<'a> {
+struct TableEnd<'a> {
     pub display: &'a str,
     /// The columns as reports show them, and their roles.
     pub headers: &'a [String],
@@ -184,8 +184,34 @@ pub(super) struct TableEnd<'a> {
     pub max_field: usize,
 }
 
+/// A table's rows once scanned: what its summary is made of.
+pub(super) struct Rows {
+    pub tally: TableTally,
+    /// The columns as reports show them, and their roles.
+    pub shown: Vec<String>,
+    pub roles: Vec<FieldRole>,
+    pub checker: Option<RecordChecker>,
+    pub width: usize,
+    pub max_field: usize,
+}
+
+impl Rows {
+    /// The summary warnings, policy violations and inventory of the table.
+    pub fn finish(self, display: &str, reader: ReaderEnd, result: &mut FileResult) {
+        let end = TableEnd {
+            display,
+            headers: &self.shown,
+            roles: &self.roles,
+            tally: self.tally,
+            width: self.width,
+            max_field: self.max_field,
+        };
+        finish_table(end, reader, self.checker.as_ref(), result);
+    }
+}
+
 /// Summary warnings, policy violations and the inventory, once every batch is in.
-pub(super) fn finish_table(
+fn finish_table(
     end: TableEnd<'_>,
     reader: ReaderEnd,
     checker: Option<&RecordChecker>,

@@ -15,7 +15,7 @@ use crate::source::table::{Locator, TableReader};
 use crate::source::{Source, SourceError};
 use crate::store::EncodedFinding;
 use columns::{Columns, decide_roles};
-use merge::{BatchOut, Merge, ReaderEnd, finish_table};
+use merge::{BatchOut, Merge, ReaderEnd, Rows};
 use rayon::prelude::*;
 
 mod columns;
@@ -340,32 +340,6 @@ pub(super) fn scan_table(
         errors: reader.take_errors(),
     };
     rows.finish(&source.display, end, result);
-}
-
-/// A table's rows once scanned: what its summary is made of.
-struct Rows {
-    tally: merge::TableTally,
-    /// The columns as reports show them, and their roles.
-    shown: Vec<String>,
-    roles: Vec<FieldRole>,
-    checker: Option<RecordChecker>,
-    width: usize,
-    max_field: usize,
-}
-
-impl Rows {
-    /// The summary warnings, policy violations and inventory of the table.
-    fn finish(self, display: &str, reader: ReaderEnd, result: &mut FileResult) {
-        let end = merge::TableEnd {
-            display,
-            headers: &self.shown,
-            roles: &self.roles,
-            tally: self.tally,
-            width: self.width,
-            max_field: self.max_field,
-        };
-        finish_table(end, reader, self.checker.as_ref(), result);
-    }
 }
 
 /// Scan a table's rows into `result` (findings) and a tally of the rest. The

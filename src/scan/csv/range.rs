@@ -87,7 +87,7 @@ pub(in crate::scan) fn scan_range(
     } else {
         reader.mark_ranged();
     }
-    let rows = scan_rows_of(source, reader, matchers, opts, result, roles);
+    let rows = super::scan_rows(source, reader, matchers, opts, result, Some(roles));
     let cap = opts.limits.max_findings_per_rule_and_file;
     let capped = result
         .finding_counts
@@ -163,17 +163,6 @@ fn mask_ids(
             }
         });
     }
-}
-
-fn scan_rows_of(
-    source: &Source,
-    reader: &mut CsvReader,
-    matchers: Matchers<'_>,
-    opts: &ScanOptions,
-    result: &mut FileResult,
-    roles: Vec<FieldRole>,
-) -> Rows {
-    super::scan_rows(source, reader, matchers, opts, result, Some(roles))
 }
 
 /// The columns' roles as the single scan decides them: profiled on the first
