@@ -1,6 +1,8 @@
 //! Which sources a shard scans: whole files, by a stable hash of their path below
-//! the scan root, so every shard of `--shard K/N` takes its part of the same
-//! discovered list with no coordination, on any machine.
+//! the scan root, and the byte ranges of files larger than `--shard-size`, by a
+//! hash of the path and the range's number, so every shard of `--shard K/N` takes
+//! its part of the same discovered list with no coordination, on any machine;
+//! and how the merge joins a split file's ranges into the single scan's result.
 
 use crate::audit::FileResult;
 use crate::source::{Source, SourceKind, SplitRange};
