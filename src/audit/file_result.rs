@@ -57,7 +57,7 @@ pub struct FileResult {
 /// One byte range of a file split for a sharded scan (`--shard-size`): which
 /// range, the bytes it covered, and what the scan of the file needs of it to
 /// make the single scan's result of the whole file (its kind's own state).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RangeOut {
     /// Range `part` (0-based) of `parts`.
     pub part: u64,
@@ -65,7 +65,8 @@ pub struct RangeOut {
     /// Bytes `start..end` of the file.
     pub start: u64,
     pub end: u64,
-    pub state: serde_json::Value,
+    /// Kept as the JSON it was written as: parsed only when the file is joined.
+    pub state: Box<serde_json::value::RawValue>,
 }
 
 impl FileResult {

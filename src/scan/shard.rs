@@ -115,6 +115,15 @@ pub fn select(
     out
 }
 
+/// A byte range's state as the JSON a partial carries.
+pub fn state_json<T: serde::Serialize>(state: &T) -> Box<serde_json::value::RawValue> {
+    // Numbers, strings and maps of them: serde_json has no way to fail here.
+    serde_json::value::to_raw_value(state).unwrap_or_else(|_| {
+        serde_json::value::RawValue::from_string("null".into())
+            .unwrap_or_else(|_| unreachable!("`null` is JSON"))
+    })
+}
+
 /// What the merge needs to judge a split file as the single scan does: the
 /// policy and the date its per-record checks use.
 pub struct Judge<'a> {
@@ -137,8 +146,9 @@ pub fn join(ranges: Vec<FileResult>, judge: &Judge<'_>, cap: usize) -> Result<Fi
         SourceKind::Csv => {
             let mut parts = Vec::new();
             for mut r in ranges {
-                let state = r.range.take().map(|x| x.state).unwrap_or_default();
-                parts.push((r, serde_json::from_value(state).map_err(bad)?));
+                let state = r.range.take().map(|x| x.state);
+                let json = state.as_deref().map_or("null", |s| s.get());
+                parts.push((r, serde_json::from_str(json).map_err(bad)?));
             }
             super::csv::range::join(parts, &|headers| {
                 policy.map(|p| crate::policy::RecordChecker::for_csv(p, headers, judge.as_of))
@@ -147,8 +157,9 @@ pub fn join(ranges: Vec<FileResult>, judge: &Judge<'_>, cap: usize) -> Result<Fi
         SourceKind::Mbox => {
             let mut parts = Vec::new();
             for mut r in ranges {
-                let state = r.range.take().map(|x| x.state).unwrap_or_default();
-                parts.push((r, serde_json::from_value(state).map_err(bad)?));
+                let state = r.range.take().map(|x| x.state);
+                let json = state.as_deref().map_or("null", |s| s.get());
+                parts.push((r, serde_json::from_str(json).map_err(bad)?));
             }
             let checker = policy.map(|p| crate::policy::RecordChecker::for_mail(p, judge.as_of));
             super::mail::range::join(parts, checker)

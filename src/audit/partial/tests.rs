@@ -151,7 +151,7 @@ fn range(part: u64, start: u64, end: u64) -> FileResult {
         parts: 3,
         start,
         end,
-        state: serde_json::Value::Null,
+        state: serde_json::value::to_raw_value(&()).expect("null"),
     });
     r
 }

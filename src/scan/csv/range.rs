@@ -124,7 +124,7 @@ pub(in crate::scan) fn scan_range(
         parts: range.parts,
         start: if range.part == 0 { 0 } else { start.pos },
         end,
-        state: serde_json::to_value(state).unwrap_or_default(),
+        state: crate::scan::shard::state_json(&state),
     });
 }
 

@@ -63,7 +63,7 @@ pub(in crate::scan) fn keep_state(
         parts: range.parts,
         start,
         end,
-        state: serde_json::to_value(kept).unwrap_or_default(),
+        state: crate::scan::shard::state_json(&kept),
     });
 }
 
