@@ -259,7 +259,8 @@ pub struct ScanArgs {
 #[derive(Debug, Args)]
 #[command(after_help = SCAN_EXIT_CODES)]
 pub struct MergeArgs {
-    /// Partial reports of `scan --shard`, or directories of them (`*.jsonl`).
+    /// Partial reports of `scan --shard`, or directories of them (`*.jsonl`); the
+    /// byte ranges of a split file are joined, each checked to be there once.
     #[arg(required = true, value_name = "PART", help_heading = heading::INPUT)]
     pub parts: Vec<PathBuf>,
     /// The policy file the shards used (default: gdpr-audit.yaml in the current

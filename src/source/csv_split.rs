@@ -75,7 +75,21 @@ pub fn bounds(
         if n == 0 {
             break;
         }
-        for &b in &buf[..n] {
+        let mut i = 0;
+        while i < n {
+            // Inside a field nothing changes until its quote, delimiter or line end:
+            // jump there.
+            let skip = match state {
+                State::Quoted => memchr::memchr(b'"', &buf[i..n]),
+                State::Unquoted => memchr::memchr3(delimiter, b'\n', b'\r', &buf[i..n]),
+                _ => Some(0),
+            };
+            let Some(skip) = skip else {
+                pos += (n - i) as u64;
+                break;
+            };
+            i += skip;
+            pos += skip as u64;
             if state == State::StartRecord && records >= min_records {
                 while let Some(&w) = wanted.peek() {
                     if w > pos {
@@ -88,12 +102,13 @@ pub fn bounds(
             if wanted.peek().is_none() {
                 return Ok(out);
             }
-            let next = state.next(b, delimiter);
+            let next = state.next(buf[i], delimiter);
             if state == State::StartRecord && next != State::StartRecord {
                 records += 1;
             }
             state = next;
             pos += 1;
+            i += 1;
         }
     }
     out.extend(wanted.map(|_| Bound { pos, records }));
