@@ -199,6 +199,7 @@ fn scan_guarded(source: &Source, matcher: Matchers<'_>, opts: &ScanOptions, emit
             &source.display,
             "internal error while scanning this file (please report it); the file was skipped",
         ));
+        shard::unread_range(source, &mut r);
         emit(r);
     }
 }
@@ -234,6 +235,7 @@ fn scan_source(source: &Source, matcher: Matchers<'_>, opts: &ScanOptions, emit:
     }
     settle_size(source, &mut result);
     result.finish();
+    shard::unread_range(source, &mut result);
     emit(result);
 }
 

@@ -115,6 +115,30 @@ pub fn select(
     out
 }
 
+/// A byte range that could not be read (its file did not open, ...) still says
+/// which range it is: its bytes are unknown (`u64::MAX`), its error is its result.
+pub fn unread_range(source: &Source, result: &mut FileResult) {
+    if let (Some(r), None) = (source.range, &result.range) {
+        result.range = Some(crate::audit::RangeOut {
+            part: r.part,
+            parts: r.parts,
+            start: u64::MAX,
+            end: u64::MAX,
+            state: state_json(&()),
+        });
+    }
+}
+
+/// A byte range's state; an unread range's (`null`) is empty.
+fn parse_state<T: serde::de::DeserializeOwned + Default>(
+    state: Option<&serde_json::value::RawValue>,
+) -> Result<T, serde_json::Error> {
+    match state.map(|s| s.get()) {
+        None | Some("null") => Ok(T::default()),
+        Some(json) => serde_json::from_str(json),
+    }
+}
+
 /// A byte range's state as the JSON a partial carries.
 pub fn state_json<T: serde::Serialize>(state: &T) -> Box<serde_json::value::RawValue> {
     // Numbers, strings and maps of them: serde_json has no way to fail here.
@@ -147,8 +171,7 @@ pub fn join(ranges: Vec<FileResult>, judge: &Judge<'_>, cap: usize) -> Result<Fi
             let mut parts = Vec::new();
             for mut r in ranges {
                 let state = r.range.take().map(|x| x.state);
-                let json = state.as_deref().map_or("null", |s| s.get());
-                parts.push((r, serde_json::from_str(json).map_err(bad)?));
+                parts.push((r, parse_state(state.as_deref()).map_err(bad)?));
             }
             super::csv::range::join(parts, &|headers| {
                 policy.map(|p| crate::policy::RecordChecker::for_csv(p, headers, judge.as_of))
@@ -158,8 +181,7 @@ pub fn join(ranges: Vec<FileResult>, judge: &Judge<'_>, cap: usize) -> Result<Fi
             let mut parts = Vec::new();
             for mut r in ranges {
                 let state = r.range.take().map(|x| x.state);
-                let json = state.as_deref().map_or("null", |s| s.get());
-                parts.push((r, serde_json::from_str(json).map_err(bad)?));
+                parts.push((r, parse_state(state.as_deref()).map_err(bad)?));
             }
             let checker = policy.map(|p| crate::policy::RecordChecker::for_mail(p, judge.as_of));
             super::mail::range::join(parts, checker)

@@ -19,7 +19,7 @@ use crate::source::{Source, SourceError, SplitRange};
 use serde::{Deserialize, Serialize};
 
 /// What one byte range of a CSV export hands to the merge besides its findings.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct CsvRangeState {
     tally: TableTally,
     /// The columns as reports show them, and their roles (alike in every range).

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use std::io::BufRead;
 
 /// What one byte range of an mbox hands to the merge besides its messages' results.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct MailRangeState {
     outcomes: RecordOutcomes,
     /// How many of the result's warnings are about the whole mailbox.
@@ -53,7 +53,7 @@ pub(in crate::scan) fn keep_state(
     state: &mut MailboxState,
     result: &mut FileResult,
 ) {
-    let (start, end) = state.span.unwrap_or((0, 0));
+    let (start, end) = state.span.unwrap_or((u64::MAX, u64::MAX));
     let kept = MailRangeState {
         outcomes: std::mem::take(&mut state.outcomes),
         pre_warnings: state.pre_warnings,
