@@ -32,8 +32,8 @@ pub struct Matcher {
     /// What each field (column or mail part) name says to each rule, computed once
     /// per distinct name: the same few columns come back on every row.
     field_facts: std::collections::HashMap<String, std::sync::Arc<[FieldFact]>>,
-    /// This thread's search caches of the digit and other pattern sets.
-    set_caches: [regex_automata::meta::Cache; 2],
+    /// This thread's search caches, one per pattern set.
+    set_caches: Vec<regex_automata::meta::Cache>,
     /// Which patterns of a set matched the field, reused from field to field.
     set_hits: regex_automata::PatternSet,
 }
@@ -57,17 +57,13 @@ const EXCLUDE_PENALTY: f64 = 0.3;
 
 impl Matcher {
     pub fn new(rules: RuleSet) -> Matcher {
-        let set_caches = [
-            rules.digit_set.set.create_cache(),
-            rules.other_set.set.create_cache(),
-        ];
-        let set_hits = regex_automata::PatternSet::new(
-            rules
-                .digit_set
-                .set
-                .pattern_len()
-                .max(rules.other_set.set.pattern_len()),
-        );
+        let set_caches = rules
+            .pattern_sets
+            .iter()
+            .map(|p| p.set.create_cache())
+            .collect();
+        let widest = rules.pattern_sets.iter().map(|p| p.set.pattern_len());
+        let set_hits = regex_automata::PatternSet::new(widest.max().unwrap_or(0));
         Matcher {
             rules,
             lower: String::new(),
@@ -124,10 +120,11 @@ impl Matcher {
         }
         let has_digit = text.bytes().any(|b| b.is_ascii_digit());
         let mut cands = std::mem::take(&mut self.candidates);
-        if has_digit {
-            self.pattern_pass(true, text, field, &mut cands);
+        for set in 0..self.rules.pattern_sets.len() {
+            if has_digit || !self.rules.pattern_sets[set].digits {
+                self.pattern_pass(set, text, field, &mut cands);
+            }
         }
-        self.pattern_pass(false, text, field, &mut cands);
         self.keyword_pass(text, field, None, &mut cands);
         drop_redaction_labels(&mut cands, text);
         resolve_overlaps(&mut cands);
@@ -152,16 +149,11 @@ impl Matcher {
         out
     }
 
-    fn pattern_pass(&mut self, digits: bool, text: &str, field: &str, out: &mut Vec<Match>) {
-        let set = if digits {
-            &self.rules.digit_set
-        } else {
-            &self.rules.other_set
-        };
+    fn pattern_pass(&mut self, set: usize, text: &str, field: &str, out: &mut Vec<Match>) {
+        let (set, cache) = (&self.rules.pattern_sets[set], &mut self.set_caches[set]);
         if set.map.is_empty() {
             return;
         }
-        let cache = &mut self.set_caches[usize::from(!digits)];
         self.set_hits.clear();
         set.set.which_overlapping_matches_with(
             cache,

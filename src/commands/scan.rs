@@ -158,11 +158,12 @@ pub(super) fn prepare(
         .map(parse_delimiter)
         .transpose()?;
     let paths = super::shard::input_paths(input)?;
-    let (rules, rules_fingerprint) = load_rules_fingerprinted(&input.rules)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(input.threads.unwrap_or(0))
         .build()
         .context("cannot start worker threads")?;
+    // The rules compile on the scan's threads too (`--threads` holds from the start).
+    let (rules, rules_fingerprint) = pool.install(|| load_rules_fingerprinted(&input.rules))?;
     let cwd = std::env::current_dir().unwrap_or_else(|_| ".".into());
     let (config, config_path) = load_config(input, &cwd, quiet)?.unzip();
     let config_fingerprint = config_path

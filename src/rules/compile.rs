@@ -8,6 +8,7 @@
 use super::spec::{self, RuleSpec};
 use super::*;
 use aho_corasick::{AhoCorasickBuilder, MatchKind};
+use rayon::prelude::*;
 use regex::RegexBuilder;
 use std::collections::HashMap;
 
@@ -276,13 +277,29 @@ pub fn lower_same_len(s: &str) -> String {
 
 pub fn lower_same_len_into(s: &str, out: &mut String) {
     out.clear();
-    for ch in s.chars() {
-        let mut lower = ch.to_lowercase();
-        match (lower.next(), lower.next()) {
-            (Some(l), None) if l.len_utf8() == ch.len_utf8() => out.push(l),
-            _ => out.push(ch),
+    out.reserve(s.len());
+    // Runs of ASCII are copied whole and lowered in place at the end (an ASCII
+    // letter's lower case is ASCII and one byte); only the other characters are
+    // looked up one by one.
+    let mut rest = s;
+    while !rest.is_empty() {
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        out.push_str(&rest[..ascii]);
+        rest = &rest[ascii..];
+        let mut chars = rest.chars();
+        while let Some(ch) = chars.next().filter(|c| !c.is_ascii()) {
+            let mut lower = ch.to_lowercase();
+            match (lower.next(), lower.next()) {
+                (Some(l), None) if l.len_utf8() == ch.len_utf8() => out.push(l),
+                _ => out.push(ch),
+            }
+            rest = chars.as_str();
         }
     }
+    out.make_ascii_lowercase();
 }
 
 /// Compile rule files, in order. A later file may replace a rule by id; the same id
@@ -307,6 +324,18 @@ enum Sets {
 }
 
 fn compile_rules(files: &[(String, String)], sets: Sets) -> Result<RuleSet, RuleErrors> {
+    if sets == Sets::Search {
+        // The numbering plans load beside the rules instead of at the first phone.
+        let (_, compiled) = rayon::join(super::validators::phone::warm_up, || {
+            compile_rule_files(files, sets)
+        });
+        compiled
+    } else {
+        compile_rule_files(files, sets)
+    }
+}
+
+fn compile_rule_files(files: &[(String, String)], sets: Sets) -> Result<RuleSet, RuleErrors> {
     let mut errors = Vec::new();
     let mut rules: Vec<Rule> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
@@ -326,6 +355,7 @@ fn compile_rules(files: &[(String, String)], sets: Sets) -> Result<RuleSet, Rule
             }
         };
         let mut seen_here: HashMap<String, u64> = HashMap::new();
+        let mut specs = Vec::new();
         for spec in parsed.rules {
             let id = spec.id.value.clone();
             let line = spec.id.referenced.line();
@@ -337,7 +367,23 @@ fn compile_rules(files: &[(String, String)], sets: Sets) -> Result<RuleSet, Rule
                 );
                 continue;
             }
-            if let Some(rule) = compile_rule(&mut ctx, spec) {
+            specs.push(spec);
+        }
+        // Each rule compiles on its own (its patterns, keywords and context words):
+        // in parallel, results and errors kept in the file's order.
+        let compiled: Vec<(Option<Rule>, Vec<RuleError>)> = specs
+            .into_par_iter()
+            .map(|spec| {
+                let mut one = Ctx {
+                    file: name,
+                    errors: Vec::new(),
+                };
+                (compile_rule(&mut one, spec), one.errors)
+            })
+            .collect();
+        for (rule, rule_errors) in compiled {
+            ctx.errors.extend(rule_errors);
+            if let Some(rule) = rule {
                 match index.get(&rule.id) {
                     Some(&i) => rules[i] = rule,
                     None => {
@@ -421,6 +467,60 @@ fn field_automaton(words: &[String]) -> Option<AhoCorasick> {
     word_automaton(&trimmed)
 }
 
+/// How many sets the digit patterns are split over (see `RuleSet::pattern_sets`).
+const DIGIT_SET_GROUPS: usize = 4;
+
+/// `patterns` (in rule order) cut into `groups` runs of about equal length, never
+/// between two patterns of one rule.
+fn split_by_rule(patterns: Vec<(usize, usize)>, groups: usize) -> Vec<Vec<(usize, usize)>> {
+    let per = patterns.len().div_ceil(groups.max(1)).max(1);
+    let mut out: Vec<Vec<(usize, usize)>> = Vec::new();
+    for p in patterns {
+        match out.last_mut() {
+            Some(last) if last.len() < per || last.last().is_some_and(|l| l.0 == p.0) => {
+                last.push(p)
+            }
+            _ => out.push(vec![p]),
+        }
+    }
+    out
+}
+
+/// One multi-pattern regex over the given (rule, pattern) pairs: what
+/// `regex::RegexSetBuilder` configures, with our limits.
+fn pattern_set(
+    rules: &[Rule],
+    digits: bool,
+    map: Vec<(usize, usize)>,
+) -> Result<PatternSet, String> {
+    use regex_automata::meta;
+    let sources: Vec<&str> = map
+        .iter()
+        .map(|&(ri, pi)| rules[ri].pattern_sources[pi].as_str())
+        .collect();
+    let config = meta::Config::new()
+        .nfa_size_limit(Some(SET_SIZE_LIMIT))
+        .hybrid_cache_capacity(if digits {
+            DIGIT_DFA_CACHE_LIMIT
+        } else {
+            DFA_CACHE_LIMIT
+        })
+        .match_kind(regex_automata::MatchKind::All)
+        .utf8_empty(true)
+        .which_captures(regex_automata::nfa::thompson::WhichCaptures::None);
+    let set = meta::Builder::new()
+        .configure(config)
+        .syntax(regex_automata::util::syntax::Config::new().utf8(true))
+        .build_many(&sources)
+        .map_err(|e| {
+            format!(
+                "the combined pattern set does not compile: {}",
+                one_line(&e.to_string())
+            )
+        })?;
+    Ok(PatternSet { digits, set, map })
+}
+
 fn build_set(rules: Vec<Rule>, sets: Sets) -> Result<RuleSet, RuleErrors> {
     let set_error = |m: String| {
         RuleErrors(vec![RuleError {
@@ -431,44 +531,29 @@ fn build_set(rules: Vec<Rule>, sets: Sets) -> Result<RuleSet, RuleErrors> {
             message: m,
         }])
     };
-    let pattern_set = |digits: bool| -> Result<PatternSet, RuleErrors> {
-        let mut sources = Vec::new();
-        let mut map = Vec::new();
-        for (ri, r) in rules.iter().enumerate().filter(|_| sets == Sets::Search) {
-            for (pi, p) in r.pattern_sources.iter().enumerate() {
-                if (r.validator.is_some() || must_match_digit(p)) != digits {
-                    continue;
-                }
-                sources.push(p.as_str());
-                map.push((ri, pi));
-            }
+    // (rule, pattern) of each digit pattern and of each other pattern, in rule order.
+    let mut groups: [Vec<(usize, usize)>; 2] = [Vec::new(), Vec::new()];
+    for (ri, r) in rules.iter().enumerate().filter(|_| sets == Sets::Search) {
+        for (pi, p) in r.pattern_sources.iter().enumerate() {
+            let digits = r.validator.is_some() || must_match_digit(p);
+            groups[usize::from(!digits)].push((ri, pi));
         }
-        // What `regex::RegexSetBuilder` configures, with our limits.
-        use regex_automata::meta;
-        let config = meta::Config::new()
-            .nfa_size_limit(Some(SET_SIZE_LIMIT))
-            .hybrid_cache_capacity(if digits {
-                DIGIT_DFA_CACHE_LIMIT
-            } else {
-                DFA_CACHE_LIMIT
-            })
-            .match_kind(regex_automata::MatchKind::All)
-            .utf8_empty(true)
-            .which_captures(regex_automata::nfa::thompson::WhichCaptures::None);
-        let set = meta::Builder::new()
-            .configure(config)
-            .syntax(regex_automata::util::syntax::Config::new().utf8(true))
-            .build_many(&sources)
-            .map_err(|e| {
-                set_error(format!(
-                    "the combined pattern set does not compile: {}",
-                    one_line(&e.to_string())
-                ))
-            })?;
-        Ok(PatternSet { set, map })
-    };
-    let digit_set = pattern_set(true)?;
-    let other_set = pattern_set(false)?;
+    }
+    let [digit_patterns, other_patterns] = groups;
+    let mut maps: Vec<(bool, Vec<(usize, usize)>)> =
+        split_by_rule(digit_patterns, DIGIT_SET_GROUPS)
+            .into_iter()
+            .map(|m| (true, m))
+            .collect();
+    if !other_patterns.is_empty() {
+        maps.push((false, other_patterns));
+    }
+    // The sets compile in parallel, in the order the scan runs them.
+    let pattern_sets = maps
+        .into_par_iter()
+        .map(|(digits, map)| pattern_set(&rules, digits, map))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(set_error)?;
     let mut literals = Vec::new();
     let mut keyword_map = Vec::new();
     for (ri, r) in rules.iter().enumerate().filter(|_| sets == Sets::Search) {
@@ -488,15 +573,14 @@ fn build_set(rules: Vec<Rule>, sets: Sets) -> Result<RuleSet, RuleErrors> {
             AhoCorasickBuilder::new()
                 .ascii_case_insensitive(true)
                 .match_kind(MatchKind::Standard)
-                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
                 .build(&literals)
                 .map_err(|e| set_error(format!("keyword automaton: {e}")))?,
         )
     };
     Ok(RuleSet {
         rules,
-        digit_set,
-        other_set,
+        pattern_sets,
         keywords,
         keyword_map,
     })
@@ -602,5 +686,31 @@ mod tests {
         let s = "ÅSA Öberg İstanbul";
         assert_eq!(lower_same_len(s).len(), s.len());
         assert!(lower_same_len(s).starts_with("åsa öberg"));
+    }
+
+    #[test]
+    fn lowering_runs_of_ascii_equals_lowering_each_character() {
+        let each = |s: &str| -> String {
+            s.chars()
+                .map(|ch| {
+                    let mut lower = ch.to_lowercase();
+                    match (lower.next(), lower.next()) {
+                        (Some(l), None) if l.len_utf8() == ch.len_utf8() => l,
+                        _ => ch,
+                    }
+                })
+                .collect()
+        };
+        for s in [
+            "",
+            "ABC",
+            "Ärende: SJUKSKRIVEN",
+            "x\u{212A}Y",
+            "ÆØÅ",
+            "a İ b ẞ c",
+            "Zoë ÖBERG-ÅSTRÖM 12",
+        ] {
+            assert_eq!(lower_same_len(s), each(s), "{s}");
+        }
     }
 }

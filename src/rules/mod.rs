@@ -185,11 +185,13 @@ impl Rule {
 #[derive(Debug, Clone)]
 pub struct RuleSet {
     pub rules: Vec<Rule>,
-    /// One pass over a field tells which patterns can match at all. Patterns of rules
-    /// with a (numeric) validator sit in `digit_set`, which a field without any ASCII
-    /// digit skips.
-    pub(crate) digit_set: PatternSet,
-    pub(crate) other_set: PatternSet,
+    /// Passes over a field tell which patterns can match at all. Patterns of rules
+    /// with a (numeric) validator, or that must match a digit, sit in the digit sets,
+    /// which a field without any ASCII digit skips. The digit patterns are split over
+    /// a few sets by rule: one lazy DFA of all of them explodes into combined states
+    /// (40 MB per thread on the scale-50 corpus, most of a scan's time spent building
+    /// them), a few smaller ones stay small and warm up fast.
+    pub(crate) pattern_sets: Vec<PatternSet>,
     /// One pass over a (lower-cased) field finds every keyword of every rule.
     pub(crate) keywords: Option<AhoCorasick>,
     /// Automaton pattern index → (rule index, keyword index within the rule).
@@ -201,6 +203,8 @@ pub struct RuleSet {
 /// so a search fills a reusable `PatternSet` instead of allocating one per field.
 #[derive(Debug, Clone)]
 pub(crate) struct PatternSet {
+    /// Only fields with an ASCII digit are searched.
+    pub(crate) digits: bool,
     pub(crate) set: regex_automata::meta::Regex,
     pub(crate) map: Vec<(usize, usize)>,
 }

@@ -7,6 +7,8 @@ mod plan;
 
 use phonenumber::country::Id;
 
+pub(crate) use plan::warm_up;
+
 /// The region a national number (no `+`, no `00`) is read in by default.
 pub const DEFAULT_REGION: Id = Id::SE;
 
