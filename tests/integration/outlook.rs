@@ -199,6 +199,15 @@ fn broken_stores_are_errors_naming_the_file_never_panics_or_hangs() {
     let mut one = good.clone();
     one[0x27880] ^= 0xFF;
     cases.push(("one-bad-message.pst", one));
+    // One byte of the Sent Messages folder's table of contents, and one of the top
+    // folder's table of subfolders: the crate gives no table, the folder's own
+    // counts say what is lost (readpst still reads all 17).
+    let mut contents = good.clone();
+    contents[774538] = 0o117;
+    cases.push(("lost-contents.pst", contents));
+    let mut hierarchy = good.clone();
+    hierarchy[317856] = 0o324;
+    cases.push(("lost-subfolders.pst", hierarchy));
     for (name, bytes) in &cases {
         std::fs::write(tmp.path().join(name), bytes).unwrap();
     }
@@ -228,6 +237,19 @@ fn broken_stores_are_errors_naming_the_file_never_panics_or_hangs() {
     assert_eq!(errs.len(), 1, "{errs:?}");
     assert!(
         errs[0].starts_with("folder Drafts, message 2: "),
+        "{errs:?}"
+    );
+    // No folder is lost in silence: what could not be listed is an error.
+    assert_eq!(source(&r, "lost-contents.pst")["messages"], 6);
+    let errs = errors_for(&r, "lost-contents.pst");
+    assert!(
+        errs.iter().any(|e| e.starts_with("folder Sent Messages: ")
+            && e.contains("11 of 11 items not scanned")),
+        "{errs:?}"
+    );
+    let errs = errors_for(&r, "lost-subfolders.pst");
+    assert!(
+        errs.iter().any(|e| e.contains("table of subfolders is unreadable")),
         "{errs:?}"
     );
 }

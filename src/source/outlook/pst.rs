@@ -186,21 +186,33 @@ impl<'l, F: Flavor> Walker<'l, F> {
         let mut stack = vec![(String::new(), root, 0usize)];
         let mut seen = std::collections::HashSet::new();
         while let Some((path, entry, depth)) = stack.pop() {
-            if !seen.insert(u32::from(entry.node_id())) || depth > MAX_FOLDER_DEPTH {
+            let at = if path.is_empty() {
+                "the top folder".to_string()
+            } else {
+                path.clone()
+            };
+            if !seen.insert(u32::from(entry.node_id())) {
+                self.info
+                    .warnings
+                    .push(format!("folder {at}: listed twice in the folder tree; read once"));
                 continue;
             }
-            let (messages, subfolders) = match self.folder(&entry) {
+            if depth > MAX_FOLDER_DEPTH {
+                self.info.errors.push(format!(
+                    "folder {at}: nested more than {MAX_FOLDER_DEPTH} deep; not scanned"
+                ));
+                continue;
+            }
+            let (messages, subfolders, lost) = match self.folder(&entry) {
                 Ok(x) => x,
                 Err(e) => {
-                    let at = if path.is_empty() {
-                        "the top folder"
-                    } else {
-                        &path
-                    };
                     self.info.errors.push(format!("folder {at}: {e}"));
                     continue;
                 }
             };
+            for l in lost {
+                self.info.errors.push(format!("folder {at}: {l}"));
+            }
             for id in messages {
                 self.number += 1;
                 let item = self.item(id).or_else(|e| self.row_item(&entry, id, e));
@@ -225,15 +237,32 @@ impl<'l, F: Flavor> Walker<'l, F> {
         Ok(self.info)
     }
 
-    /// A folder's message node ids and its subfolders (name, entry id), in order.
+    /// A folder's message node ids and its subfolders (name, entry id), in order,
+    /// and what of it could not be listed. The crate gives no table for a folder
+    /// whose table is damaged; the folder's own counts say what that loses.
     #[allow(clippy::type_complexity)]
-    fn folder(&self, entry: &EntryId) -> Result<(Vec<u32>, Vec<(String, EntryId)>), String> {
+    fn folder(
+        &self,
+        entry: &EntryId,
+    ) -> Result<(Vec<u32>, Vec<(String, EntryId)>, Vec<String>), String> {
         let store = F::store(&self.store);
         let folder = store.open_folder(entry).map_err(|e| describe(&e))?;
-        let messages = folder
-            .contents_table()
-            .map(|t| t.rows_matrix().map(|r| u32::from(r.id())).collect())
-            .unwrap_or_default();
+        let mut lost = Vec::new();
+        let expected = folder.properties().content_count().unwrap_or(0).max(0) as usize;
+        let messages: Vec<u32> = match folder.contents_table() {
+            Some(t) => t.rows_matrix().map(|r| u32::from(r.id())).collect(),
+            None => Vec::new(),
+        };
+        if messages.len() < expected {
+            lost.push(format!(
+                "its table of contents is unreadable: {} of {expected} items not scanned",
+                expected - messages.len()
+            ));
+        }
+        let has_subfolders = folder.properties().has_sub_folders().unwrap_or(false);
+        if has_subfolders && folder.hierarchy_table().is_none() {
+            lost.push("its table of subfolders is unreadable: they were not scanned".into());
+        }
         let mut subfolders = Vec::new();
         if let Some(h) = folder.hierarchy_table() {
             for row in h.rows_matrix() {
@@ -251,7 +280,7 @@ impl<'l, F: Flavor> Walker<'l, F> {
                 subfolders.push((name, sub));
             }
         }
-        Ok((messages, subfolders))
+        Ok((messages, subfolders, lost))
     }
 
     /// Read one item, catching a panic in the crate.
