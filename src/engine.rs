@@ -154,7 +154,10 @@ impl Matcher {
         if set.map.is_empty() {
             return;
         }
-        self.set_hits.clear();
+        // Clearing a pattern set touches every pattern's slot: only after hits.
+        if !self.set_hits.is_empty() {
+            self.set_hits.clear();
+        }
         set.set.which_overlapping_matches_with(
             cache,
             &regex_automata::Input::new(text),
