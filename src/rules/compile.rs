@@ -22,8 +22,10 @@ pub const SET_SIZE_LIMIT: usize = 64 * 1024 * 1024;
 /// 2 MiB default a third of the time went to rebuilding them, with 8 MiB still 7%.
 /// The pack grew from 55 to 139 rules (EU identity numbers, validated phones, birth
 /// dates and addresses in five languages): at 12 MiB, 38% of a scale-50 scan went to
-/// determinization, at 48 MiB 22%. The cache only grows as far as states are
-/// needed; it is what peak memory is spent on now (see the README's benchmarks).
+/// determinization, at 48 MiB 22%. Cut into four sets (`DIGIT_SET_GROUPS`), each
+/// needs far fewer states: this is only the ceiling, the caches grow as states are
+/// needed (about 1.6 MB per set and thread at scale 50, mostly the minimum a cache
+/// of so large an NFA takes).
 pub const DIGIT_DFA_CACHE_LIMIT: usize = 48 * 1024 * 1024;
 /// Lazy-DFA cache of the other set, per thread (8 MiB thrashed with the grown pack).
 pub const DFA_CACHE_LIMIT: usize = 32 * 1024 * 1024;
