@@ -4,7 +4,7 @@
 use super::scan::{Planned, Scanned, run_pipeline};
 use crate::ExitStatus;
 use crate::cli::redact::{DropWhat, RedactArgs};
-use crate::engine::Matcher;
+use crate::render::redaction::proof::{Prover, identical};
 use crate::render::redaction::copies::{CopyJob, CopyOutcome, CsvDialect, write_copies};
 use crate::render::redaction::log::{
     Asked, LOG_JSON, LOG_MARKDOWN, Proof, RedactionLog, Remaining,
@@ -59,26 +59,42 @@ pub fn redact_command(args: &RedactArgs, quiet: bool) -> Result<ExitStatus> {
     if !args.dry_run {
         create_private_dir(&args.output_dir)?;
     }
-    let matcher = Matcher::new(scanned.rules.clone());
-    let threads = rayon::current_num_threads();
-    let pool = crate::scan::MatcherPool::new(&matcher, threads);
     let allowlist = scanned
         .opts
         .policy
         .as_deref()
         .map(|c| c.allowlist.clone())
         .unwrap_or_default();
+    let targets = PlanTargets::of(&jobs_plan, &roots, &args.output_dir);
+    let wanted = |f: &crate::finding::Finding| {
+        if opts.findings {
+            opts.selection.wants(f)
+        } else {
+            targets.wants(f)
+        }
+    };
+    // The incremental proof checks each rewritten record and message as it is
+    // written, with the scan's own matchers; `--full-proof` scans the copies after.
+    let mut proof_opts = scanned.opts.clone();
+    proof_opts.maker.roots = roots
+        .iter()
+        .map(|r| display_path(&args.output_dir.join(relative_output(r, &roots))))
+        .collect();
+    let prover = Prover {
+        pool: &scanned.matchers,
+        opts: &proof_opts,
+        allowlist: &allowlist,
+        asked: &wanted,
+    };
     let mail = crate::render::redaction::mail::MailRedactor {
-        pool: &pool,
+        pool: &scanned.matchers,
         maker: &scanned.opts.maker,
         allowlist: &allowlist,
+        prover: (!args.full_proof && !args.dry_run).then_some(&prover),
     };
-    let workers = rayon::ThreadPoolBuilder::new()
-        .num_threads(input.threads.unwrap_or(0))
-        .build()
-        .context("cannot start worker threads")?;
-    let outcomes =
-        workers.install(|| write_copies(&jobs, &opts, &scanned.opts.limits, &mail, args.dry_run));
+    let outcomes = scanned.workers.install(|| {
+        write_copies(&jobs, &opts, &scanned.opts.limits, &mail, args.dry_run)
+    });
     let asked = Asked {
         replace: opts.replace,
         categories: opts.selection.categories.clone(),
@@ -96,24 +112,31 @@ pub fn redact_command(args: &RedactArgs, quiet: bool) -> Result<ExitStatus> {
         log.write_json(&mut out)?;
         return Ok(ExitStatus::Clean);
     }
-    let interrupted = crate::interrupt::is_interrupted();
+    let mut interrupted = crate::interrupt::is_interrupted();
     if !interrupted {
-        let targets = PlanTargets::of(&jobs_plan, &roots, &args.output_dir);
-        let asked = |f: &crate::finding::Finding| {
-            if opts.findings {
-                opts.selection.wants(f)
-            } else {
-                targets.wants(f)
-            }
+        let how = Proving {
+            scanned: &scanned,
+            roots: &roots,
+            out_dir: &args.output_dir,
+            plans: &jobs_plan,
+            jobs: &jobs,
+            asked: &wanted,
+            lang: args.lang,
+            full: args.full_proof,
         };
-        log.proof = prove(
-            &input,
-            &roots,
-            &args.output_dir,
-            &log.files,
-            &asked,
-            args.lang,
-        )?;
+        match prove(&how, &log.files) {
+            // Ctrl-C during the proof: the copies are whole, only unproven; the
+            // log says so and what was completed is reported below.
+            Err(_) if crate::interrupt::is_interrupted() => {
+                log.proof = Proof {
+                    interrupted: true,
+                    errors: vec!["interrupted: the copies were not proven".into()],
+                    ..Default::default()
+                };
+            }
+            r => log.proof = r?,
+        }
+        interrupted = crate::interrupt::is_interrupted();
     }
     let written_all = log.files.iter().all(|f| f.written && f.errors.is_empty());
     log.complete = written_all && log.proof.clean && !interrupted;
@@ -123,10 +146,15 @@ pub fn redact_command(args: &RedactArgs, quiet: bool) -> Result<ExitStatus> {
     }
     if interrupted {
         eprintln!(
-            "interrupted: {} of {} copies were complete and are in {} (see {LOG_JSON}); no partial file was left under a final name",
+            "interrupted: {} of {} copies were complete and are in {} (see {LOG_JSON}); no partial file was left under a final name{}",
             log.totals.files_written,
             log.totals.files,
-            args.output_dir.display()
+            args.output_dir.display(),
+            if log.proof.interrupted {
+                "; the proof was stopped, so they are not proven clean"
+            } else {
+                ""
+            }
         );
         return Ok(ExitStatus::Interrupted);
     }
@@ -307,6 +335,11 @@ fn jobs<'a>(
             shown: display_path(&rel),
             plan: plans.get(&source.display),
             dialect,
+            columns: scanned
+                .report
+                .columns
+                .get(&source.display)
+                .map_or(&[][..], Vec::as_slice),
         });
     }
     Ok(jobs)
@@ -326,56 +359,105 @@ fn dialect_of(s: &crate::audit::SourceSummary, first_row_data: &[&str]) -> Optio
     })
 }
 
-/// Scan the copies with the same rules, config and options; anything the
-/// selection wanted removed that is still there, and any count that is not the
-/// input's minus the dropped, is a failure.
-fn prove(
-    input: &crate::cli::InputArgs,
-    roots: &[String],
-    out_dir: &Path,
-    files: &[CopyOutcome],
-    asked: &dyn Fn(&crate::finding::Finding) -> bool,
+/// What the proof needs of the run.
+struct Proving<'a> {
+    scanned: &'a Scanned,
+    roots: &'a [String],
+    out_dir: &'a Path,
+    plans: &'a BTreeMap<String, crate::render::redaction::SourcePlan>,
+    /// The copies' jobs, in the order of the outcomes.
+    jobs: &'a [CopyJob<'a>],
+    asked: &'a dyn Fn(&crate::finding::Finding) -> bool,
     lang: crate::i18n::Lang,
-) -> Result<Proof> {
+    /// `--full-proof`: scan every copy again.
+    full: bool,
+}
+
+/// Prove the copies: anything the selection wanted removed that is still there,
+/// and any count that is not the input's minus the dropped, is a failure. By
+/// default incrementally (see [`crate::render::redaction::proof`]): a copy that is
+/// its input byte for byte is proven by that, a changed one by the checks made of
+/// its rewritten records and messages as they were written and by counting its
+/// records again; a copy those checks do not cover (one with errors, a gzip
+/// file) is scanned again in full, as `--full-proof` scans all of them.
+fn prove(how: &Proving<'_>, files: &[CopyOutcome]) -> Result<Proof> {
     let mut proof = Proof {
         scanned: true,
+        method: if how.full { "full" } else { "incremental" }.into(),
         ..Default::default()
     };
-    let mut again = input.clone();
-    again.paths = roots
-        .iter()
-        .map(|r| out_dir.join(relative_output(r, roots)))
-        .filter(|p| p.exists())
-        .collect();
-    if again.paths.is_empty() {
-        proof
-            .errors
-            .push("no copy was written: nothing to scan".into());
-        return Ok(proof);
+    let mut again = Vec::new();
+    let mut counted: BTreeMap<String, u64> = BTreeMap::new();
+    if how.full {
+        again = how
+            .roots
+            .iter()
+            .map(|r| how.out_dir.join(relative_output(r, how.roots)))
+            .filter(|p| p.exists())
+            .collect();
     }
-    let Scanned { report, .. } = run_pipeline(&again, false, lang, true, &[], None)?;
-    for f in report.findings.iter().filter(|f| asked(f)) {
-        proof.remaining.push(Remaining {
-            path: f.path.clone(),
-            record: f.location.record(),
-            field: f.location.field().to_string(),
-            rule: f.rule.clone(),
-            category: f.category,
-            masked: f.redacted.clone(),
+    for (f, job) in files.iter().zip(how.jobs).filter(|(f, _)| f.written) {
+        if how.full {
+            break;
+        }
+        let copy = how.out_dir.join(&f.output);
+        let source = job.source;
+        if source.gzip || !f.errors.is_empty() {
+            again.push(copy);
+            continue;
+        }
+        let planned = how.plans.get(&f.source).is_some_and(|p| {
+            !p.records.is_empty()
+                || !p.messages.is_empty()
+                || !p.mentions.is_empty()
+                || !p.dropped.is_empty()
         });
+        let untouched = !planned && f.counts.changed == 0 && f.counts.dropped == 0;
+        if untouched && identical(&source.path, &copy).unwrap_or(false) {
+            proof.identical.push(f.output.clone());
+            continue;
+        }
+        if !f.proof.checked || untouched {
+            again.push(copy);
+            continue;
+        }
+        crate::interrupt::check()?;
+        for r in &f.proof.remaining {
+            proof.remaining.push(r.clone());
+        }
+        proof.errors.extend(f.proof.errors.iter().cloned());
+        match count_records(job, &copy, &how.scanned.opts.limits) {
+            Ok(n) => {
+                counted.insert(display_path(&copy), n);
+            }
+            Err(e) => proof.errors.push(format!("{}: cannot count: {e}", f.output)),
+        }
     }
-    for e in &report.summary.errors {
-        proof.errors.push(format!("{}: {}", e.path, e.error));
+    if !again.is_empty() {
+        let report = super::scan::rescan(how.scanned, &again, how.lang)?;
+        for f in report.findings.iter().filter(|f| (how.asked)(f)) {
+            proof.remaining.push(Remaining {
+                path: f.path.clone(),
+                record: f.location.record(),
+                field: f.location.field().to_string(),
+                rule: f.rule.clone(),
+                category: f.category,
+                masked: f.redacted.clone(),
+            });
+        }
+        for e in &report.summary.errors {
+            proof.errors.push(format!("{}: {}", e.path, e.error));
+        }
+        for s in &report.summary.sources {
+            *counted.entry(s.path.clone()).or_default() += s.records + s.messages;
+        }
     }
-    let scanned: BTreeMap<String, u64> = report
-        .summary
-        .sources
-        .iter()
-        .map(|s| (s.path.clone(), s.records + s.messages))
-        .collect();
     for f in files.iter().filter(|f| f.written) {
-        let path = display_path(&out_dir.join(&f.output));
-        let found = scanned.get(&path).copied().unwrap_or(0);
+        if proof.identical.contains(&f.output) {
+            continue;
+        }
+        let path = display_path(&how.out_dir.join(&f.output));
+        let found = counted.get(&path).copied().unwrap_or(0);
         if found != f.counts.records_out {
             proof.count_mismatches.push(format!(
                 "{}: {} records or messages expected (input {} minus {} dropped), the copy has {found}",
@@ -383,9 +465,50 @@ fn prove(
             ));
         }
     }
+    if files.iter().all(|f| !f.written) {
+        proof
+            .errors
+            .push("no copy was written: nothing to scan".into());
+    }
     proof.clean =
         proof.remaining.is_empty() && proof.count_mismatches.is_empty() && proof.errors.is_empty();
     Ok(proof)
+}
+
+/// The records or messages in a copy, read back without matching anything.
+fn count_records(job: &CopyJob<'_>, copy: &Path, limits: &crate::source::Limits) -> Result<u64> {
+    match job.source.kind {
+        SourceKind::Csv => {
+            let d = job.dialect.as_ref().context("no CSV dialect")?;
+            let input = crate::source::decode::open_input(copy, false, limits)?;
+            let mut rw = crate::source::csv_writer::CsvRewriter::new(
+                input,
+                std::io::sink(),
+                d.encoding,
+                d.delimiter,
+                d.first_row_is_data,
+                usize::MAX,
+            )?;
+            Ok(crate::source::record::RecordWriter::finish(&mut rw)?.records_in)
+        }
+        SourceKind::Mbox => {
+            let input = crate::source::decode::open_input(copy, false, limits)?;
+            let mut n = 0;
+            for m in crate::source::mbox::MboxReader::new(input, limits.max_message_bytes) {
+                m?;
+                n += 1;
+            }
+            Ok(n)
+        }
+        SourceKind::Eml => Ok(u64::from(copy.is_file())),
+        _ => {
+            let mut n = 0;
+            for e in walkdir::WalkDir::new(copy) {
+                n += u64::from(e?.file_type().is_file());
+            }
+            Ok(n)
+        }
+    }
 }
 
 fn write_log(log: &RedactionLog, dir: &Path, lang: crate::i18n::Lang) -> Result<()> {

@@ -554,6 +554,90 @@ fn an_interrupted_run_leaves_only_whole_copies_and_exits_130() {
     }
 }
 
+#[test]
+fn ctrl_c_during_the_proof_keeps_the_copies_and_writes_the_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    let mut body = String::from("deal;amount\n");
+    for i in 0..60_000 {
+        body.push_str(&format!("D-{i};{}\n", i * 7));
+    }
+    const FILES: usize = 40;
+    for k in 0..FILES {
+        std::fs::write(input.join(format!("deals_{k:02}.csv")), &body).unwrap();
+    }
+    let out_dir = dir.path().join("out");
+    // The full proof scans all 40 copies again: long enough to be interrupted
+    // once every copy is under its final name.
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("gdpr-audit"))
+        .env("GDPR_AUDIT_KEY", "integration-test-key")
+        .args([
+            "redact",
+            s(&input),
+            "--output-dir",
+            s(&out_dir),
+            "--no-config",
+            "--full-proof",
+            "-j",
+            "1",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let copies = || {
+        (0..FILES)
+            .filter(|k| out_dir.join(format!("in/deals_{k:02}.csv")).exists())
+            .count()
+    };
+    let started = std::time::Instant::now();
+    while copies() < FILES && started.elapsed() < std::time::Duration::from_secs(120) {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    if child.try_wait().unwrap().is_some() || out_dir.join("redaction-log.json").exists() {
+        eprintln!("note: redact finished its proof before it could be interrupted");
+        let _ = child.wait();
+        return;
+    }
+    assert!(
+        Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = child.wait().unwrap();
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert_eq!(status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{FILES} of {FILES} copies were complete")),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("nothing was written"), "{stderr}");
+    let l = log(&out_dir);
+    assert_eq!(l["complete"], false);
+    assert_eq!(l["totals"]["files_written"], FILES);
+    if l["proof"]["interrupted"] == true {
+        assert_eq!(l["proof"]["scanned"], false);
+        assert_eq!(l["proof"]["clean"], false);
+    } else {
+        // The signal came between the last copy and the proof: it was not started.
+        eprintln!("note: interrupted before the proof began");
+        assert_eq!(l["proof"]["scanned"], false);
+    }
+    for k in 0..FILES {
+        assert_eq!(
+            std::fs::read(out_dir.join(format!("in/deals_{k:02}.csv"))).unwrap(),
+            body.as_bytes()
+        );
+    }
+}
+
 /// Addresses in free text (`notes` of contacts, bodies of the mbox) that are not
 /// the address columns or headers: someone else's record mentions them.
 fn mentioned_addresses(corpus: &Path) -> (String, String) {
