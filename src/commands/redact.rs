@@ -1,14 +1,13 @@
 //! `redact`: scan, plan the changes, write cleaned copies into a new directory,
 //! scan the copies again with the same rules and config, and log it all.
 
+use super::redact_proof::{Proving, prove};
 use super::scan::{Planned, Scanned, run_pipeline};
 use crate::ExitStatus;
 use crate::cli::redact::{DropWhat, RedactArgs};
-use crate::render::redaction::proof::{Prover, identical};
-use crate::render::redaction::copies::{CopyJob, CopyOutcome, CsvDialect, write_copies};
-use crate::render::redaction::log::{
-    Asked, LOG_JSON, LOG_MARKDOWN, Proof, RedactionLog, Remaining,
-};
+use crate::render::redaction::copies::{CopyJob, CsvDialect, write_copies};
+use crate::render::redaction::log::{Asked, LOG_JSON, LOG_MARKDOWN, Proof, RedactionLog};
+use crate::render::redaction::proof::Prover;
 use crate::render::redaction::{RedactOptions, Selection, plan};
 use crate::source::{SourceKind, display_path};
 use anyhow::{Context, Result, bail};
@@ -92,9 +91,9 @@ pub fn redact_command(args: &RedactArgs, quiet: bool) -> Result<ExitStatus> {
         allowlist: &allowlist,
         prover: (!args.full_proof && !args.dry_run).then_some(&prover),
     };
-    let outcomes = scanned.workers.install(|| {
-        write_copies(&jobs, &opts, &scanned.opts.limits, &mail, args.dry_run)
-    });
+    let outcomes = scanned
+        .workers
+        .install(|| write_copies(&jobs, &opts, &scanned.opts.limits, &mail, args.dry_run));
     let asked = Asked {
         replace: opts.replace,
         categories: opts.selection.categories.clone(),
@@ -359,158 +358,6 @@ fn dialect_of(s: &crate::audit::SourceSummary, first_row_data: &[&str]) -> Optio
     })
 }
 
-/// What the proof needs of the run.
-struct Proving<'a> {
-    scanned: &'a Scanned,
-    roots: &'a [String],
-    out_dir: &'a Path,
-    plans: &'a BTreeMap<String, crate::render::redaction::SourcePlan>,
-    /// The copies' jobs, in the order of the outcomes.
-    jobs: &'a [CopyJob<'a>],
-    asked: &'a dyn Fn(&crate::finding::Finding) -> bool,
-    lang: crate::i18n::Lang,
-    /// `--full-proof`: scan every copy again.
-    full: bool,
-}
-
-/// Prove the copies: anything the selection wanted removed that is still there,
-/// and any count that is not the input's minus the dropped, is a failure. By
-/// default incrementally (see [`crate::render::redaction::proof`]): a copy that is
-/// its input byte for byte is proven by that, a changed one by the checks made of
-/// its rewritten records and messages as they were written and by counting its
-/// records again; a copy those checks do not cover (one with errors, a gzip
-/// file) is scanned again in full, as `--full-proof` scans all of them.
-fn prove(how: &Proving<'_>, files: &[CopyOutcome]) -> Result<Proof> {
-    let mut proof = Proof {
-        scanned: true,
-        method: if how.full { "full" } else { "incremental" }.into(),
-        ..Default::default()
-    };
-    let mut again = Vec::new();
-    let mut counted: BTreeMap<String, u64> = BTreeMap::new();
-    if how.full {
-        again = how
-            .roots
-            .iter()
-            .map(|r| how.out_dir.join(relative_output(r, how.roots)))
-            .filter(|p| p.exists())
-            .collect();
-    }
-    for (f, job) in files.iter().zip(how.jobs).filter(|(f, _)| f.written) {
-        if how.full {
-            break;
-        }
-        let copy = how.out_dir.join(&f.output);
-        let source = job.source;
-        if source.gzip || !f.errors.is_empty() {
-            again.push(copy);
-            continue;
-        }
-        let planned = how.plans.get(&f.source).is_some_and(|p| {
-            !p.records.is_empty()
-                || !p.messages.is_empty()
-                || !p.mentions.is_empty()
-                || !p.dropped.is_empty()
-        });
-        let untouched = !planned && f.counts.changed == 0 && f.counts.dropped == 0;
-        if untouched && identical(&source.path, &copy).unwrap_or(false) {
-            proof.identical.push(f.output.clone());
-            continue;
-        }
-        if !f.proof.checked || untouched {
-            again.push(copy);
-            continue;
-        }
-        crate::interrupt::check()?;
-        for r in &f.proof.remaining {
-            proof.remaining.push(r.clone());
-        }
-        proof.errors.extend(f.proof.errors.iter().cloned());
-        match count_records(job, &copy, &how.scanned.opts.limits) {
-            Ok(n) => {
-                counted.insert(display_path(&copy), n);
-            }
-            Err(e) => proof.errors.push(format!("{}: cannot count: {e}", f.output)),
-        }
-    }
-    if !again.is_empty() {
-        let report = super::scan::rescan(how.scanned, &again, how.lang)?;
-        for f in report.findings.iter().filter(|f| (how.asked)(f)) {
-            proof.remaining.push(Remaining {
-                path: f.path.clone(),
-                record: f.location.record(),
-                field: f.location.field().to_string(),
-                rule: f.rule.clone(),
-                category: f.category,
-                masked: f.redacted.clone(),
-            });
-        }
-        for e in &report.summary.errors {
-            proof.errors.push(format!("{}: {}", e.path, e.error));
-        }
-        for s in &report.summary.sources {
-            *counted.entry(s.path.clone()).or_default() += s.records + s.messages;
-        }
-    }
-    for f in files.iter().filter(|f| f.written) {
-        if proof.identical.contains(&f.output) {
-            continue;
-        }
-        let path = display_path(&how.out_dir.join(&f.output));
-        let found = counted.get(&path).copied().unwrap_or(0);
-        if found != f.counts.records_out {
-            proof.count_mismatches.push(format!(
-                "{}: {} records or messages expected (input {} minus {} dropped), the copy has {found}",
-                f.output, f.counts.records_out, f.counts.records_in, f.counts.dropped
-            ));
-        }
-    }
-    if files.iter().all(|f| !f.written) {
-        proof
-            .errors
-            .push("no copy was written: nothing to scan".into());
-    }
-    proof.clean =
-        proof.remaining.is_empty() && proof.count_mismatches.is_empty() && proof.errors.is_empty();
-    Ok(proof)
-}
-
-/// The records or messages in a copy, read back without matching anything.
-fn count_records(job: &CopyJob<'_>, copy: &Path, limits: &crate::source::Limits) -> Result<u64> {
-    match job.source.kind {
-        SourceKind::Csv => {
-            let d = job.dialect.as_ref().context("no CSV dialect")?;
-            let input = crate::source::decode::open_input(copy, false, limits)?;
-            let mut rw = crate::source::csv_writer::CsvRewriter::new(
-                input,
-                std::io::sink(),
-                d.encoding,
-                d.delimiter,
-                d.first_row_is_data,
-                usize::MAX,
-            )?;
-            Ok(crate::source::record::RecordWriter::finish(&mut rw)?.records_in)
-        }
-        SourceKind::Mbox => {
-            let input = crate::source::decode::open_input(copy, false, limits)?;
-            let mut n = 0;
-            for m in crate::source::mbox::MboxReader::new(input, limits.max_message_bytes) {
-                m?;
-                n += 1;
-            }
-            Ok(n)
-        }
-        SourceKind::Eml => Ok(u64::from(copy.is_file())),
-        _ => {
-            let mut n = 0;
-            for e in walkdir::WalkDir::new(copy) {
-                n += u64::from(e?.file_type().is_file());
-            }
-            Ok(n)
-        }
-    }
-}
-
 fn write_log(log: &RedactionLog, dir: &Path, lang: crate::i18n::Lang) -> Result<()> {
     crate::output::write_atomic(&dir.join(LOG_JSON), |w| log.write_json(w))
         .with_context(|| format!("cannot write {}", dir.join(LOG_JSON).display()))?;
@@ -550,7 +397,15 @@ fn summarize(log: &RedactionLog, dir: &Path) {
             log.proof.remaining[0].field
         );
     } else if log.proof.scanned && log.complete {
-        eprintln!("proof: scanning the copies found nothing of what was to be removed");
+        let how = if log.proof.method == "incremental" {
+            format!(
+                " ({} copies identical to their input; the changed records and messages checked again, --full-proof scans every copy)",
+                log.proof.identical.len()
+            )
+        } else {
+            String::new()
+        };
+        eprintln!("proof: scanning the copies found nothing of what was to be removed{how}");
     }
     eprintln!("log: {}", dir.join(LOG_JSON).display());
 }

@@ -92,9 +92,15 @@ pub fn scan_one_message(
             "message {number}: {n} findings of {rule} past --max-findings-per-rule, not listed"
         ));
     }
-    let findings: Vec<_> = out.findings.iter().filter_map(EncodedFinding::decode).collect();
+    let findings: Vec<_> = out
+        .findings
+        .iter()
+        .filter_map(EncodedFinding::decode)
+        .collect();
     if findings.len() != out.findings.len() {
-        return Err(format!("message {number}: a finding could not be read back"));
+        return Err(format!(
+            "message {number}: a finding could not be read back"
+        ));
     }
     Ok(findings)
 }

@@ -117,7 +117,15 @@ fn copy_one(
                 columns: job.columns,
             });
             let mut write = |w: &mut dyn Write| {
-                rewrite_csv(job.source, &dialect, plan, limits, check.as_ref(), &mut proof, w)
+                rewrite_csv(
+                    job.source,
+                    &dialect,
+                    plan,
+                    limits,
+                    check.as_ref(),
+                    &mut proof,
+                    w,
+                )
             };
             let counts = if dry_run {
                 write(&mut io::sink())

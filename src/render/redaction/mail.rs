@@ -316,7 +316,12 @@ fn copy_mbox(
         .iter()
         .filter(|(_, e)| e.drop)
         .map(|(n, _)| *n)
-        .chain(plan.dropped.iter().filter(|(p, _)| p == path).map(|(_, n)| *n))
+        .chain(
+            plan.dropped
+                .iter()
+                .filter(|(p, _)| p == path)
+                .map(|(_, n)| *n),
+        )
         .collect();
     let copy_path = display_path(&job.target);
     let mut decide = |batch: &[RawMessage]| -> Vec<MessageFate> {

@@ -99,14 +99,11 @@ impl Prover<'_> {
                         end: start + text[m.start..m.end].chars().count(),
                     };
                     let value = &text[m.start..m.end];
-                    findings.push(self.opts.maker.make(
-                        matcher.rules(),
-                        m,
-                        value,
-                        path,
-                        loc,
-                        None,
-                    ));
+                    findings.push(
+                        self.opts
+                            .maker
+                            .make(matcher.rules(), m, value, path, loc, None),
+                    );
                 }
             }
         });
