@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `redact` against `scan` on the same corpus: writing the cleaned copies of crm/ and
-# mail/ and proving them clean (the copies scanned again) must take at most 1.5 ×
+# mail/ and proving them clean (incremental proof by default) must take at most 1.5 ×
 # the scan. Runs take turns so a slow spell of the machine hits both.
 #
 #   scripts/bench-redact.sh [SCALE] [RUNS]   default: scale 50, 3 runs

@@ -27,6 +27,16 @@ pub struct SourceSummary {
     pub items: BTreeMap<String, u64>,
 }
 
+/// A table's column as the scan read it: the name its values were matched with,
+/// the name findings give it, and the category whose values are its inventory
+/// (a structured column), if any.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableColumn {
+    pub header: String,
+    pub shown: String,
+    pub inventory: Option<crate::model::Category>,
+}
+
 /// The result of scanning one source.
 #[derive(Debug, Clone)]
 pub struct FileResult {
@@ -52,6 +62,9 @@ pub struct FileResult {
     pub record_names: BTreeMap<u64, String>,
     /// Set when this is one byte range of a file split for a sharded scan.
     pub range: Option<RangeOut>,
+    /// A table's columns and their roles (empty for other sources): what checks
+    /// a rewritten record the way the scan would.
+    pub columns: Vec<TableColumn>,
 }
 
 /// One byte range of a file split for a sharded scan (`--shard-size`): which
@@ -94,6 +107,7 @@ impl FileResult {
             groups: FindingGroups::new(),
             record_names: BTreeMap::new(),
             range: None,
+            columns: Vec::new(),
         }
     }
 

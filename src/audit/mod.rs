@@ -11,7 +11,7 @@ mod items;
 pub mod partial;
 
 pub use coverage::Coverage;
-pub use file_result::{FileResult, RangeOut, SourceSummary};
+pub use file_result::{FileResult, RangeOut, SourceSummary, TableColumn};
 pub use groups::{FindingGroups, Group, Regroup};
 pub use items::{AllowlistUse, BaselineOutcome, ScoreFactors, TodoItem, Violation};
 
@@ -104,6 +104,10 @@ pub struct Report {
     /// serialized.
     #[serde(skip)]
     pub record_names: BTreeMap<(String, u64), String>,
+    /// Source → its table columns and their roles (see [`TableColumn`]); not
+    /// serialized.
+    #[serde(skip)]
+    pub columns: BTreeMap<String, Vec<TableColumn>>,
 }
 
 /// Reports are equal when what they say is: the groups kept for the plan are a
@@ -182,6 +186,7 @@ impl Report {
             todo: Vec::new(),
             violations: Vec::new(),
             record_names: BTreeMap::new(),
+            columns: BTreeMap::new(),
             groups: Some(FindingGroups::new()),
         }
     }
@@ -210,6 +215,9 @@ impl Report {
                 .into_iter()
                 .map(|(path, error)| ErrorEntry { path, error }),
         );
+        if !r.columns.is_empty() {
+            self.columns.insert(r.summary.path.clone(), r.columns);
+        }
         summary.sources.push(r.summary);
         self.inventory.extend(r.inventory);
         self.violations.extend(r.violations);

@@ -35,6 +35,11 @@ pub struct RedactArgs {
     /// Print the redaction log (JSON) instead of writing copies.
     #[arg(long)]
     pub dry_run: bool,
+    /// Prove the copies by scanning all of them again in full, as `scan` would,
+    /// instead of checking only what changed (unchanged files are compared byte for
+    /// byte with their input; changed records and messages are matched again).
+    #[arg(long)]
+    pub full_proof: bool,
     /// Language of labels and of the Markdown summary.
     #[arg(long, value_enum, default_value_t = Lang::En)]
     pub lang: Lang,

@@ -4,6 +4,7 @@
 mod man;
 mod misc;
 mod redact;
+mod redact_proof;
 pub mod rule_examples;
 mod rules;
 mod scan;

@@ -1,14 +1,13 @@
 //! `redact`: scan, plan the changes, write cleaned copies into a new directory,
 //! scan the copies again with the same rules and config, and log it all.
 
+use super::redact_proof::{Proving, prove};
 use super::scan::{Planned, Scanned, run_pipeline};
 use crate::ExitStatus;
 use crate::cli::redact::{DropWhat, RedactArgs};
-use crate::engine::Matcher;
-use crate::render::redaction::copies::{CopyJob, CopyOutcome, CsvDialect, write_copies};
-use crate::render::redaction::log::{
-    Asked, LOG_JSON, LOG_MARKDOWN, Proof, RedactionLog, Remaining,
-};
+use crate::render::redaction::copies::{CopyJob, CsvDialect, write_copies};
+use crate::render::redaction::log::{Asked, LOG_JSON, LOG_MARKDOWN, Proof, RedactionLog};
+use crate::render::redaction::proof::Prover;
 use crate::render::redaction::{RedactOptions, Selection, plan};
 use crate::source::{SourceKind, display_path};
 use anyhow::{Context, Result, bail};
@@ -59,26 +58,42 @@ pub fn redact_command(args: &RedactArgs, quiet: bool) -> Result<ExitStatus> {
     if !args.dry_run {
         create_private_dir(&args.output_dir)?;
     }
-    let matcher = Matcher::new(scanned.rules.clone());
-    let threads = rayon::current_num_threads();
-    let pool = crate::scan::MatcherPool::new(&matcher, threads);
     let allowlist = scanned
         .opts
         .policy
         .as_deref()
         .map(|c| c.allowlist.clone())
         .unwrap_or_default();
+    let targets = PlanTargets::of(&jobs_plan, &roots, &args.output_dir);
+    let wanted = |f: &crate::finding::Finding| {
+        if opts.findings {
+            opts.selection.wants(f)
+        } else {
+            targets.wants(f)
+        }
+    };
+    // The incremental proof checks each rewritten record and message as it is
+    // written, with the scan's own matchers; `--full-proof` scans the copies after.
+    let mut proof_opts = scanned.opts.clone();
+    proof_opts.maker.roots = roots
+        .iter()
+        .map(|r| display_path(&args.output_dir.join(relative_output(r, &roots))))
+        .collect();
+    let prover = Prover {
+        pool: &scanned.matchers,
+        opts: &proof_opts,
+        allowlist: &allowlist,
+        asked: &wanted,
+    };
     let mail = crate::render::redaction::mail::MailRedactor {
-        pool: &pool,
+        pool: &scanned.matchers,
         maker: &scanned.opts.maker,
         allowlist: &allowlist,
+        prover: (!args.full_proof && !args.dry_run).then_some(&prover),
     };
-    let workers = rayon::ThreadPoolBuilder::new()
-        .num_threads(input.threads.unwrap_or(0))
-        .build()
-        .context("cannot start worker threads")?;
-    let outcomes =
-        workers.install(|| write_copies(&jobs, &opts, &scanned.opts.limits, &mail, args.dry_run));
+    let outcomes = scanned
+        .workers
+        .install(|| write_copies(&jobs, &opts, &scanned.opts.limits, &mail, args.dry_run));
     let asked = Asked {
         replace: opts.replace,
         categories: opts.selection.categories.clone(),
@@ -96,24 +111,31 @@ pub fn redact_command(args: &RedactArgs, quiet: bool) -> Result<ExitStatus> {
         log.write_json(&mut out)?;
         return Ok(ExitStatus::Clean);
     }
-    let interrupted = crate::interrupt::is_interrupted();
+    let mut interrupted = crate::interrupt::is_interrupted();
     if !interrupted {
-        let targets = PlanTargets::of(&jobs_plan, &roots, &args.output_dir);
-        let asked = |f: &crate::finding::Finding| {
-            if opts.findings {
-                opts.selection.wants(f)
-            } else {
-                targets.wants(f)
-            }
+        let how = Proving {
+            scanned: &scanned,
+            roots: &roots,
+            out_dir: &args.output_dir,
+            plans: &jobs_plan,
+            jobs: &jobs,
+            asked: &wanted,
+            lang: args.lang,
+            full: args.full_proof,
         };
-        log.proof = prove(
-            &input,
-            &roots,
-            &args.output_dir,
-            &log.files,
-            &asked,
-            args.lang,
-        )?;
+        match prove(&how, &log.files) {
+            // Ctrl-C during the proof: the copies are whole, only unproven; the
+            // log says so and what was completed is reported below.
+            Err(_) if crate::interrupt::is_interrupted() => {
+                log.proof = Proof {
+                    interrupted: true,
+                    errors: vec!["interrupted: the copies were not proven".into()],
+                    ..Default::default()
+                };
+            }
+            r => log.proof = r?,
+        }
+        interrupted = crate::interrupt::is_interrupted();
     }
     let written_all = log.files.iter().all(|f| f.written && f.errors.is_empty());
     log.complete = written_all && log.proof.clean && !interrupted;
@@ -123,10 +145,15 @@ pub fn redact_command(args: &RedactArgs, quiet: bool) -> Result<ExitStatus> {
     }
     if interrupted {
         eprintln!(
-            "interrupted: {} of {} copies were complete and are in {} (see {LOG_JSON}); no partial file was left under a final name",
+            "interrupted: {} of {} copies were complete and are in {} (see {LOG_JSON}); no partial file was left under a final name{}",
             log.totals.files_written,
             log.totals.files,
-            args.output_dir.display()
+            args.output_dir.display(),
+            if log.proof.interrupted {
+                "; the proof was stopped, so they are not proven clean"
+            } else {
+                ""
+            }
         );
         return Ok(ExitStatus::Interrupted);
     }
@@ -307,6 +334,11 @@ fn jobs<'a>(
             shown: display_path(&rel),
             plan: plans.get(&source.display),
             dialect,
+            columns: scanned
+                .report
+                .columns
+                .get(&source.display)
+                .map_or(&[][..], Vec::as_slice),
         });
     }
     Ok(jobs)
@@ -324,68 +356,6 @@ fn dialect_of(s: &crate::audit::SourceSummary, first_row_data: &[&str]) -> Optio
         delimiter,
         first_row_is_data: first_row_data.contains(&s.path.as_str()),
     })
-}
-
-/// Scan the copies with the same rules, config and options; anything the
-/// selection wanted removed that is still there, and any count that is not the
-/// input's minus the dropped, is a failure.
-fn prove(
-    input: &crate::cli::InputArgs,
-    roots: &[String],
-    out_dir: &Path,
-    files: &[CopyOutcome],
-    asked: &dyn Fn(&crate::finding::Finding) -> bool,
-    lang: crate::i18n::Lang,
-) -> Result<Proof> {
-    let mut proof = Proof {
-        scanned: true,
-        ..Default::default()
-    };
-    let mut again = input.clone();
-    again.paths = roots
-        .iter()
-        .map(|r| out_dir.join(relative_output(r, roots)))
-        .filter(|p| p.exists())
-        .collect();
-    if again.paths.is_empty() {
-        proof
-            .errors
-            .push("no copy was written: nothing to scan".into());
-        return Ok(proof);
-    }
-    let Scanned { report, .. } = run_pipeline(&again, false, lang, true, &[], None)?;
-    for f in report.findings.iter().filter(|f| asked(f)) {
-        proof.remaining.push(Remaining {
-            path: f.path.clone(),
-            record: f.location.record(),
-            field: f.location.field().to_string(),
-            rule: f.rule.clone(),
-            category: f.category,
-            masked: f.redacted.clone(),
-        });
-    }
-    for e in &report.summary.errors {
-        proof.errors.push(format!("{}: {}", e.path, e.error));
-    }
-    let scanned: BTreeMap<String, u64> = report
-        .summary
-        .sources
-        .iter()
-        .map(|s| (s.path.clone(), s.records + s.messages))
-        .collect();
-    for f in files.iter().filter(|f| f.written) {
-        let path = display_path(&out_dir.join(&f.output));
-        let found = scanned.get(&path).copied().unwrap_or(0);
-        if found != f.counts.records_out {
-            proof.count_mismatches.push(format!(
-                "{}: {} records or messages expected (input {} minus {} dropped), the copy has {found}",
-                f.output, f.counts.records_out, f.counts.records_in, f.counts.dropped
-            ));
-        }
-    }
-    proof.clean =
-        proof.remaining.is_empty() && proof.count_mismatches.is_empty() && proof.errors.is_empty();
-    Ok(proof)
 }
 
 fn write_log(log: &RedactionLog, dir: &Path, lang: crate::i18n::Lang) -> Result<()> {
@@ -427,7 +397,15 @@ fn summarize(log: &RedactionLog, dir: &Path) {
             log.proof.remaining[0].field
         );
     } else if log.proof.scanned && log.complete {
-        eprintln!("proof: scanning the copies found nothing of what was to be removed");
+        let how = if log.proof.method == "incremental" {
+            format!(
+                " ({} copies identical to their input; the changed records and messages checked again, --full-proof scans every copy)",
+                log.proof.identical.len()
+            )
+        } else {
+            String::new()
+        };
+        eprintln!("proof: scanning the copies found nothing of what was to be removed{how}");
     }
     eprintln!("log: {}", dir.join(LOG_JSON).display());
 }

@@ -36,6 +36,12 @@ pub(super) struct Scanned {
     pub(super) sources: Vec<Source>,
     /// What they were scanned with.
     pub(super) opts: ScanOptions,
+    /// The scan's matchers, one per worker (rules compiled, caches warm), and
+    /// the workers: what scans or matches again reuses them.
+    pub(super) matchers: scan::MatcherPool,
+    pub(super) workers: rayon::ThreadPool,
+    /// The config the scan used (the allowlist applied to its report).
+    pub(super) config: Option<crate::policy::Config>,
 }
 
 /// An output a command will write, checked against the inputs before the scan.
@@ -277,13 +283,15 @@ pub(super) fn run_pipeline(
     let progress = ProgressBar::new(&discovery.sources, quiet);
     let mut report = Report::begin(discovery.errors.clone(), discovery.skipped.clone());
     report.summary.fingerprint_key_id = Some(prepared.key_id.clone());
+    let matchers = pool.install(|| scan::MatcherPool::new(matcher, rayon::current_num_threads()));
     pool.install(|| {
-        scan::scan_sources_with(
+        scan::scan_sources_pooled(
             &discovery.sources,
-            matcher,
+            &matchers,
+            matcher.rules(),
             opts,
             &progress,
-            &mut |mut r| {
+            &mut |_, mut r| {
                 prepared.settle(&mut r);
                 report.add(r)
             },
@@ -300,7 +308,49 @@ pub(super) fn run_pipeline(
         key_id: prepared.key_id,
         sources: prepared.discovery.sources,
         opts: prepared.opts,
+        matchers,
+        workers: prepared.pool,
+        config: prepared.config,
     })
+}
+
+/// Scan `paths` again with what an earlier scan set up — its matchers, workers,
+/// options and config — instead of loading and compiling everything anew: the
+/// report as [`run_pipeline`] would make it (allowlist and to-do list applied).
+/// `roots` are the paths findings are shown relative to.
+pub(super) fn rescan(
+    scanned: &Scanned,
+    paths: &[std::path::PathBuf],
+    lang: Lang,
+) -> Result<Report> {
+    let mut opts = scanned.opts.clone();
+    opts.maker.roots = paths.iter().map(|p| source::display_path(p)).collect();
+    let discovery = source::discover(paths, &opts.limits);
+    let mut report = Report::begin(discovery.errors.clone(), discovery.skipped.clone());
+    report.summary.fingerprint_key_id = Some(scanned.key_id.clone());
+    let rules = &scanned.rules;
+    scanned.workers.install(|| {
+        scan::scan_sources_pooled(
+            &discovery.sources,
+            &scanned.matchers,
+            rules,
+            &opts,
+            &(),
+            &mut |_, mut r| {
+                if let Some(c) = &scanned.config {
+                    crate::policy::record_names::mask_record_names(
+                        &mut r,
+                        c,
+                        opts.maker.show_values,
+                    );
+                }
+                report.add(r)
+            },
+        )
+    });
+    crate::interrupt::check()?;
+    finish_report(&mut report, scanned.config.as_ref(), rules, lang);
+    Ok(report)
 }
 
 /// What is decided over the whole report once every file is in — coverage, the

@@ -73,6 +73,38 @@ pub(super) struct MailboxState {
     span: Option<(u64, u64)>,
 }
 
+/// One message scanned alone, as a mailbox scan scans each of its messages: the
+/// findings in its texts, or why it does not parse. What proves that a redacted
+/// copy's messages still parse and hold nothing they should not.
+pub fn scan_one_message(
+    raw: &[u8],
+    number: u64,
+    path: &str,
+    pool: &super::MatcherPool,
+    opts: &ScanOptions,
+) -> Result<Vec<crate::finding::Finding>, String> {
+    let out = pool.with(|m| scan_message(raw, number, path, path, m, opts));
+    if let Some(e) = out.error {
+        return Err(e.message);
+    }
+    if let Some((rule, n)) = out.unlisted.iter().next() {
+        return Err(format!(
+            "message {number}: {n} findings of {rule} past --max-findings-per-rule, not listed"
+        ));
+    }
+    let findings: Vec<_> = out
+        .findings
+        .iter()
+        .filter_map(EncodedFinding::decode)
+        .collect();
+    if findings.len() != out.findings.len() {
+        return Err(format!(
+            "message {number}: a finding could not be read back"
+        ));
+    }
+    Ok(findings)
+}
+
 // Over 80 lines: one message: addresses, attachments, texts and policy checks, each a short block.
 fn scan_message(
     raw: &[u8],

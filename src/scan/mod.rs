@@ -10,6 +10,8 @@ mod mail_meta;
 mod outlook;
 pub mod shard;
 
+pub use mail::scan_one_message;
+
 use crate::audit::FileResult;
 use crate::classify::FindingMaker;
 use crate::engine::Matcher;
@@ -121,7 +123,19 @@ pub fn scan_sources_indexed(
     on_result: &mut dyn FnMut(usize, FileResult),
 ) {
     let pool = MatcherPool::new(matcher, rayon::current_num_threads());
-    let rules = matcher.rules();
+    scan_sources_pooled(sources, &pool, matcher.rules(), opts, progress, on_result);
+}
+
+/// As [`scan_sources_indexed`], with matchers that already exist: a command that
+/// scans again (`redact`'s proof) keeps their compiled rules and warm caches.
+pub fn scan_sources_pooled(
+    sources: &[Source],
+    pool: &MatcherPool,
+    rules: &crate::rules::RuleSet,
+    opts: &ScanOptions,
+    progress: &dyn Progress,
+    on_result: &mut dyn FnMut(usize, FileResult),
+) {
     let width = rayon::current_num_threads().max(1);
     let mut rest = sources;
     let mut start = 0;
@@ -135,10 +149,10 @@ pub fn scan_sources_indexed(
         rest = after;
         if let [alone] = window {
             // Results go out as they come: an archive's members one by one.
-            scan_guarded(alone, (&pool, rules), opts, &mut |r| on_result(start, r));
+            scan_guarded(alone, (pool, rules), opts, &mut |r| on_result(start, r));
             progress.source_done(alone);
         } else {
-            for (i, r) in scan_window(window, (&pool, rules), opts, progress) {
+            for (i, r) in scan_window(window, (pool, rules), opts, progress) {
                 on_result(start + i, r);
             }
         }

@@ -39,6 +39,8 @@ pub struct CsvRewriter<R: Read, W: Write> {
     /// Edits that could not be made (their record was copied without them).
     problems: Vec<String>,
     counts: WriteCounts,
+    /// The bytes written for the last record that was rewritten.
+    last: Vec<u8>,
 }
 
 /// What can stop a rewrite.
@@ -84,6 +86,7 @@ impl<R: Read, W: Write> CsvRewriter<R, W> {
             passthrough: false,
             problems: Vec::new(),
             counts: WriteCounts::default(),
+            last: Vec::new(),
         })
     }
 
@@ -228,6 +231,12 @@ impl<R: Read, W: Write> CsvRewriter<R, W> {
         }
     }
 
+    /// The bytes written for the record [`RecordWriter::edit_record`] last
+    /// rewrote (not dropped): what checks the copy takes apart again.
+    pub fn last_record(&self) -> &[u8] {
+        &self.last
+    }
+
     /// The edits that could not be made, each naming its record and column.
     pub fn take_problems(&mut self) -> Vec<String> {
         std::mem::take(&mut self.problems)
@@ -285,6 +294,7 @@ impl<R: Read, W: Write> CsvRewriter<R, W> {
         }
         out.extend_from_slice(&self.pending[copied..]);
         self.out.write_all(&out)?;
+        self.last = out;
         Ok(())
     }
 }

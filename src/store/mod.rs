@@ -54,6 +54,11 @@ impl EncodedFinding {
         }
     }
 
+    /// The finding back from its bytes (`None` if they do not parse).
+    pub fn decode(&self) -> Option<Finding> {
+        serde_json::from_slice(&self.bytes).ok()
+    }
+
     pub fn facts(&self) -> Facts<'_> {
         Facts {
             rule: &self.rule,

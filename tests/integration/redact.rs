@@ -110,6 +110,12 @@ fn the_corpus_is_redacted_and_proven_clean() {
     );
     let l = log(&clean);
     assert_eq!(l["complete"], true);
+    // Proven incrementally: deals.csv has nothing to remove and is its input
+    // byte for byte; the changed copies were checked as they were written.
+    assert_eq!(l["proof"]["method"], "incremental");
+    let identical = l["proof"]["identical"].to_string();
+    assert!(identical.contains("crm/deals.csv"), "{identical}");
+    assert!(!identical.contains("crm/contacts.csv"), "{identical}");
     assert!(
         l["totals"]["values_replaced"].as_u64().unwrap() > 1000,
         "{}",
@@ -415,39 +421,111 @@ fn a_dry_run_prints_the_log_and_writes_nothing() {
     assert!(!out_dir.exists());
 }
 
-#[test]
-fn what_the_proof_scan_still_finds_fails_the_run_and_the_copy_is_kept() {
-    // A user rule that also matches the masked shape: the copy cannot be clean.
-    let dir = tempfile::tempdir().unwrap();
-    let input = small_export(dir.path());
-    let rules = dir.path().join("hash.yaml");
+/// A user rule that also matches the masked shape: no copy can be clean.
+fn hash_rule(dir: &Path) -> PathBuf {
+    let rules = dir.join("hash.yaml");
     std::fs::write(
         &rules,
         "rules:\n  - id: test.hashes\n    name: Hashes\n    category: national_id\n    severity: high\n    patterns: ['[#0-9]{8}-[#0-9]{4}']\n    examples: {match: ['########-####'], no_match: []}\n",
     )
     .unwrap();
-    let out_dir = dir.path().join("out");
-    let out = gdpr_audit()
-        .args([
-            "redact",
-            s(&input),
-            "--output-dir",
-            s(&out_dir),
-            "--no-config",
-            "--replace",
-            "mask",
-            "--rules",
-            s(&rules),
-        ])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("still hold"), "{stderr}");
-    assert!(out_dir.join("export/kunder.csv").exists());
-    let l = log(&out_dir);
-    assert_eq!(l["complete"], false);
-    assert_eq!(l["proof"]["remaining"][0]["record"], 1);
+    rules
+}
+
+/// Redact `input` with the hash rule and `--replace mask`; the exit code, stderr
+/// and the log.
+fn redact_masked(input: &Path, rules: &Path, out_dir: &Path, full: bool) -> (i32, String, Value) {
+    let mut args = vec![
+        "redact",
+        s(input),
+        "--output-dir",
+        s(out_dir),
+        "--no-config",
+        "--replace",
+        "mask",
+        "--rules",
+        s(rules),
+    ];
+    if full {
+        args.push("--full-proof");
+    }
+    let out = gdpr_audit().args(&args).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let code = out.status.code().unwrap_or(-1);
+    (code, stderr, log(out_dir))
+}
+
+#[test]
+fn what_the_proof_scan_still_finds_fails_the_run_and_the_copy_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = small_export(dir.path());
+    let rules = hash_rule(dir.path());
+    for (full, method) in [(false, "incremental"), (true, "full")] {
+        let out_dir = dir.path().join(format!("out-{method}"));
+        let (code, stderr, l) = redact_masked(&input, &rules, &out_dir, full);
+        assert_eq!(code, 1, "{stderr}");
+        assert!(stderr.contains("still hold"), "{stderr}");
+        assert!(out_dir.join("export/kunder.csv").exists());
+        assert_eq!(l["complete"], false);
+        assert_eq!(l["proof"]["method"], method);
+        let remaining = l["proof"]["remaining"].as_array().unwrap();
+        assert_eq!(remaining.len(), 1, "{method}: {remaining:?}");
+        assert_eq!(remaining[0]["record"], 1);
+        assert_eq!(remaining[0]["field"], "anteckning");
+        assert_eq!(remaining[0]["rule"], "test.hashes");
+        assert!(
+            remaining[0]["path"]
+                .as_str()
+                .unwrap()
+                .ends_with("export/kunder.csv"),
+            "{remaining:?}"
+        );
+    }
+}
+
+#[test]
+fn the_incremental_proof_parses_redacted_messages_again_and_finds_what_is_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("mail");
+    std::fs::create_dir_all(&input).unwrap();
+    let message = |id: u32, body: &str| {
+        format!(
+            "From a@example.com Thu Jan  1 00:00:00 2026\nFrom: a@example.com\nTo: b@example.com\nSubject: Kund {id}\nMessage-ID: <{id}@example.com>\nContent-Type: text/plain; charset=utf-8\n\n{body}\n\n"
+        )
+    };
+    let mbox = message(1, "Inget särskilt.")
+        + &message(2, "Personnummer 19121212-1212 till kunden.")
+        + &message(3, "Hälsningar.");
+    std::fs::write(input.join("inbox.mbox"), &mbox).unwrap();
+    // An untouched file next to it is proven by being identical.
+    std::fs::write(input.join("deals.csv"), "deal;amount\nD-1;100\n").unwrap();
+    let rules = hash_rule(dir.path());
+    for (full, method) in [(false, "incremental"), (true, "full")] {
+        let out_dir = dir.path().join(format!("out-{method}"));
+        let (code, stderr, l) = redact_masked(&input, &rules, &out_dir, full);
+        assert_eq!(code, 1, "{stderr}");
+        assert_eq!(l["proof"]["method"], method);
+        let remaining = l["proof"]["remaining"].as_array().unwrap();
+        assert_eq!(remaining.len(), 1, "{method}: {remaining:?}");
+        assert_eq!(remaining[0]["record"], 2, "{remaining:?}");
+        assert_eq!(remaining[0]["rule"], "test.hashes");
+        assert!(
+            remaining[0]["path"]
+                .as_str()
+                .unwrap()
+                .ends_with("mail/inbox.mbox"),
+            "{remaining:?}"
+        );
+        assert!(
+            l["proof"]["count_mismatches"]
+                .as_array()
+                .unwrap()
+                .is_empty()
+        );
+        let identical = l["proof"]["identical"].to_string();
+        assert_eq!(identical.contains("mail/deals.csv"), !full, "{identical}");
+        assert!(!identical.contains("inbox.mbox"), "{identical}");
+    }
 }
 
 #[test]
@@ -551,6 +629,90 @@ fn an_interrupted_run_leaves_only_whole_copies_and_exits_130() {
                 );
             }
         }
+    }
+}
+
+#[test]
+fn ctrl_c_during_the_proof_keeps_the_copies_and_writes_the_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    let mut body = String::from("deal;amount\n");
+    for i in 0..60_000 {
+        body.push_str(&format!("D-{i};{}\n", i * 7));
+    }
+    const FILES: usize = 40;
+    for k in 0..FILES {
+        std::fs::write(input.join(format!("deals_{k:02}.csv")), &body).unwrap();
+    }
+    let out_dir = dir.path().join("out");
+    // The full proof scans all 40 copies again: long enough to be interrupted
+    // once every copy is under its final name.
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("gdpr-audit"))
+        .env("GDPR_AUDIT_KEY", "integration-test-key")
+        .args([
+            "redact",
+            s(&input),
+            "--output-dir",
+            s(&out_dir),
+            "--no-config",
+            "--full-proof",
+            "-j",
+            "1",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let copies = || {
+        (0..FILES)
+            .filter(|k| out_dir.join(format!("in/deals_{k:02}.csv")).exists())
+            .count()
+    };
+    let started = std::time::Instant::now();
+    while copies() < FILES && started.elapsed() < std::time::Duration::from_secs(120) {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    if child.try_wait().unwrap().is_some() || out_dir.join("redaction-log.json").exists() {
+        eprintln!("note: redact finished its proof before it could be interrupted");
+        let _ = child.wait();
+        return;
+    }
+    assert!(
+        Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = child.wait().unwrap();
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert_eq!(status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{FILES} of {FILES} copies were complete")),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("nothing was written"), "{stderr}");
+    let l = log(&out_dir);
+    assert_eq!(l["complete"], false);
+    assert_eq!(l["totals"]["files_written"], FILES);
+    if l["proof"]["interrupted"] == true {
+        assert_eq!(l["proof"]["scanned"], false);
+        assert_eq!(l["proof"]["clean"], false);
+    } else {
+        // The signal came between the last copy and the proof: it was not started.
+        eprintln!("note: interrupted before the proof began");
+        assert_eq!(l["proof"]["scanned"], false);
+    }
+    for k in 0..FILES {
+        assert_eq!(
+            std::fs::read(out_dir.join(format!("in/deals_{k:02}.csv"))).unwrap(),
+            body.as_bytes()
+        );
     }
 }
 

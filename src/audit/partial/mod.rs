@@ -245,6 +245,7 @@ impl PartFile {
             groups,
             record_names: BTreeMap::new(),
             range: self.range,
+            columns: Vec::new(),
         }
     }
 }

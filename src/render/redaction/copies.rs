@@ -28,6 +28,8 @@ pub struct CopyJob<'a> {
     pub shown: String,
     pub plan: Option<&'a SourcePlan>,
     pub dialect: Option<CsvDialect>,
+    /// A table's columns as the scan read them (for the incremental proof).
+    pub columns: &'a [crate::audit::TableColumn],
 }
 
 /// What writing one copy did.
@@ -47,6 +49,10 @@ pub struct CopyOutcome {
     pub notes: Vec<String>,
     /// The copy is under its final name.
     pub written: bool,
+    /// What the incremental proof found while the copy was written (in the log
+    /// under `proof`).
+    #[serde(skip)]
+    pub proof: super::proof::CopyProof,
 }
 
 /// Write every copy (or, with `dry_run`, only work out what would change).
@@ -101,7 +107,26 @@ fn copy_one(
                 .clone()
                 .ok_or("the scan could not read this file; not copied")?;
             out.changes = plan.changes.clone();
-            let write = |w: &mut dyn Write| rewrite_csv(job.source, &dialect, plan, limits, w);
+            let mut proof = super::proof::CopyProof {
+                checked: mail.prover.is_some(),
+                ..Default::default()
+            };
+            let check = mail.prover.map(|p| CsvCheck {
+                prover: p,
+                path: crate::source::display_path(&job.target),
+                columns: job.columns,
+            });
+            let mut write = |w: &mut dyn Write| {
+                rewrite_csv(
+                    job.source,
+                    &dialect,
+                    plan,
+                    limits,
+                    check.as_ref(),
+                    &mut proof,
+                    w,
+                )
+            };
             let counts = if dry_run {
                 write(&mut io::sink())
             } else {
@@ -115,6 +140,7 @@ fn copy_one(
                 }
                 Err(CopyError::Failed(e)) => return Err(e),
             }
+            out.proof = proof;
             Ok(())
         }
         SourceKind::Mbox | SourceKind::Eml | SourceKind::Maildir => {
@@ -142,11 +168,21 @@ pub enum CopyError {
     Partial(WriteCounts, String),
 }
 
+/// What checks a CSV copy's rewritten records as they are written.
+struct CsvCheck<'a> {
+    prover: &'a super::proof::Prover<'a>,
+    /// The copy, as the proof names it.
+    path: String,
+    columns: &'a [crate::audit::TableColumn],
+}
+
 fn rewrite_csv(
     source: &Source,
     dialect: &CsvDialect,
     plan: &SourcePlan,
     limits: &Limits,
+    check: Option<&CsvCheck<'_>>,
+    proof: &mut super::proof::CopyProof,
     w: &mut dyn Write,
 ) -> Result<WriteCounts, CopyError> {
     let input = crate::source::decode::open_input(&source.path, source.gzip, limits)
@@ -165,12 +201,33 @@ fn rewrite_csv(
     )
     .map_err(|e| CopyError::Failed(format!("{e}; not copied")))?;
     let mut first_error = None;
+    let mut dropped = 0u64;
     for (&n, edit) in &plan.records {
         if crate::interrupt::is_interrupted() {
             return Err(CopyError::Failed("interrupted; not written".into()));
         }
         match rw.edit_record(n, edit) {
-            Ok(()) => {}
+            Ok(()) if edit.drop => dropped += 1,
+            Ok(()) => {
+                if let Some(c) = check {
+                    let mut changed: Vec<usize> = edit
+                        .edits
+                        .iter()
+                        .filter_map(|e| super::proof::column_of(c.columns, &e.field))
+                        .collect();
+                    changed.dedup();
+                    c.prover.csv_record(
+                        &c.path,
+                        n - dropped,
+                        rw.last_record(),
+                        dialect.delimiter,
+                        dialect.encoding,
+                        c.columns,
+                        &changed,
+                        proof,
+                    );
+                }
+            }
             Err(RewriteError::Io(e)) => {
                 return Err(CopyError::Failed(format!("cannot write: {e}")));
             }

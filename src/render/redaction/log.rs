@@ -45,6 +45,17 @@ pub struct Remaining {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Proof {
     pub scanned: bool,
+    /// How the copies were proven: `incremental` (unchanged files compared with
+    /// their input, changed records and messages matched again) or `full` (every
+    /// copy scanned again).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub method: String,
+    /// Ctrl-C stopped the proof: the copies are written but not proven.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub interrupted: bool,
+    /// Copies proven by being byte-for-byte copies of their input.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub identical: Vec<String>,
     /// No finding of the redacted kinds is left and every count is as expected.
     pub clean: bool,
     pub remaining: Vec<Remaining>,

@@ -23,6 +23,8 @@ pub struct MailRedactor<'a> {
     pub pool: &'a MatcherPool,
     pub maker: &'a FindingMaker,
     pub allowlist: &'a [crate::policy::AllowEntry],
+    /// Checks each redacted message as it is written (the incremental proof).
+    pub prover: Option<&'a super::proof::Prover<'a>>,
 }
 
 /// One message redacted: its new bytes (if changed), what changed, and notes.
@@ -134,6 +136,27 @@ fn settle(r: MessageResult, number: u64, out: &mut CopyOutcome) -> MessageFate {
     }
 }
 
+/// A planned message's fate in an mbox copy, its result folded into `notes`.
+fn fate(
+    m: &RawMessage,
+    r: Option<MessageResult>,
+    dropped: bool,
+    notes: &mut CopyOutcome,
+) -> MessageFate {
+    match r {
+        _ if dropped => MessageFate::Drop,
+        None => MessageFate::Keep,
+        Some(_) if m.truncated => {
+            notes.errors.push(format!(
+                "message {}: larger than --max-message-size; copied unchanged, not redacted",
+                m.number
+            ));
+            MessageFate::Keep
+        }
+        Some(r) => settle(r, m.number, notes),
+    }
+}
+
 pub(super) fn copy_mail(
     job: &CopyJob<'_>,
     plan: &SourcePlan,
@@ -144,6 +167,7 @@ pub(super) fn copy_mail(
     out: &mut CopyOutcome,
 ) -> Result<(), String> {
     out.changes.extend(plan.changes.iter().cloned());
+    out.proof.checked = mail.prover.is_some();
     match job.source.kind {
         SourceKind::Mbox => copy_mbox(job, plan, opts, limits, mail, dry_run, out),
         SourceKind::Eml => {
@@ -239,7 +263,8 @@ fn copy_file(
         });
     }
     let key = (path.to_string(), 1);
-    let fate = if plan.messages.contains(&key) || plan.mentions.contains_key(&key) {
+    let planned = plan.messages.contains(&key) || plan.mentions.contains_key(&key);
+    let fate = if planned {
         settle(mail.message(&raw, path, 1, plan, opts), 1, out)
     } else {
         MessageFate::Keep
@@ -251,6 +276,9 @@ fn copy_file(
         }
         _ => raw.as_slice(),
     };
+    if let (true, Some(p)) = (planned, mail.prover) {
+        p.message(bytes, 1, &display_path(target), &mut out.proof);
+    }
     if !dry_run {
         write_file(target, false, |w| {
             w.write_all(bytes)
@@ -283,32 +311,49 @@ fn copy_mbox(
         plan.records.get(&n).is_some_and(|e| e.drop)
             || plan.dropped.contains(&(path.to_string(), n))
     };
+    let gone: std::collections::BTreeSet<u64> = plan
+        .records
+        .iter()
+        .filter(|(_, e)| e.drop)
+        .map(|(n, _)| *n)
+        .chain(
+            plan.dropped
+                .iter()
+                .filter(|(p, _)| p == path)
+                .map(|(_, n)| *n),
+        )
+        .collect();
+    let copy_path = display_path(&job.target);
     let mut decide = |batch: &[RawMessage]| -> Vec<MessageFate> {
-        let results: Vec<Option<MessageResult>> = batch
+        let results: Vec<Option<(MessageResult, super::proof::CopyProof)>> = batch
             .par_iter()
             .map(|m| {
                 let key = (path.to_string(), m.number);
                 if dropped(m.number) {
                     return None;
                 }
-                (plan.messages.contains(&key) || plan.mentions.contains_key(&key))
-                    .then(|| mail.message(&m.bytes, path, m.number, plan, opts))
+                (plan.messages.contains(&key) || plan.mentions.contains_key(&key)).then(|| {
+                    let r = mail.message(&m.bytes, path, m.number, plan, opts);
+                    let mut proof = super::proof::CopyProof::default();
+                    if let Some(p) = mail.prover {
+                        let bytes = r.rewritten.bytes.as_deref().unwrap_or(&m.bytes);
+                        let n = super::erasure::renumbered(m.number, &gone);
+                        p.message(bytes, n, &copy_path, &mut proof);
+                    }
+                    (r, proof)
+                })
             })
             .collect();
         batch
             .iter()
             .zip(results)
-            .map(|(m, r)| match r {
-                _ if dropped(m.number) => MessageFate::Drop,
-                None => MessageFate::Keep,
-                Some(_) if m.truncated => {
-                    notes.errors.push(format!(
-                        "message {}: larger than --max-message-size; copied unchanged, not redacted",
-                        m.number
-                    ));
-                    MessageFate::Keep
-                }
-                Some(r) => settle(r, m.number, &mut notes),
+            .map(|(m, r)| {
+                let r = r.map(|(r, mut proof)| {
+                    notes.proof.remaining.append(&mut proof.remaining);
+                    notes.proof.errors.append(&mut proof.errors);
+                    r
+                });
+                fate(m, r, dropped(m.number), &mut notes)
             })
             .collect()
     };
@@ -327,6 +372,8 @@ fn copy_mbox(
     };
     out.errors.append(&mut notes.errors);
     out.notes.append(&mut notes.notes);
+    out.proof.remaining.append(&mut notes.proof.remaining);
+    out.proof.errors.append(&mut notes.proof.errors);
     out.changes.append(&mut notes.changes);
     out.changes.sort_by_key(|c| c.record);
     match counts {

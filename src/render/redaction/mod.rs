@@ -10,6 +10,7 @@ pub mod copies;
 pub mod erasure;
 pub mod log;
 pub mod mail;
+pub mod proof;
 
 use crate::audit::Report;
 use crate::finding::Finding;

@@ -190,6 +190,8 @@ pub(super) struct Rows {
     /// The columns as reports show them, and their roles.
     pub shown: Vec<String>,
     pub roles: Vec<FieldRole>,
+    /// The column names values were matched with.
+    pub headers: Vec<String>,
     pub checker: Option<RecordChecker>,
     pub width: usize,
     pub max_field: usize,
@@ -198,6 +200,19 @@ pub(super) struct Rows {
 impl Rows {
     /// The summary warnings, policy violations and inventory of the table.
     pub fn finish(self, display: &str, reader: ReaderEnd, result: &mut FileResult) {
+        result.columns = self
+            .shown
+            .iter()
+            .enumerate()
+            .map(|(i, shown)| crate::audit::TableColumn {
+                header: self.headers.get(i).cloned().unwrap_or_default(),
+                shown: shown.clone(),
+                inventory: match self.roles.get(i) {
+                    Some(FieldRole::Structured(c) | FieldRole::HeaderOnly(c)) => Some(*c),
+                    _ => None,
+                },
+            })
+            .collect();
         let end = TableEnd {
             display,
             headers: &self.shown,

@@ -503,6 +503,7 @@ fn scan_rows(
         tally: merge.tally,
         shown: last.shown.to_vec(),
         roles: last.roles.to_vec(),
+        headers: last.headers.to_vec(),
         checker,
         width: merge_width,
         max_field,

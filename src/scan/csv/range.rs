@@ -259,6 +259,7 @@ pub fn join(
         tally,
         shown,
         roles,
+        headers: headers.to_vec(),
         checker: checker(&headers).filter(RecordChecker::is_active),
         width,
         max_field,
