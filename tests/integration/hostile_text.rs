@@ -198,11 +198,52 @@ fn message_ids_and_attachment_names_are_scanned_and_masked() {
         .iter()
         .filter_map(|f| f["location"]["message_id"].as_str())
         .collect();
+    // What matched is masked, and the rest of the id with it: the address after
+    // the personnummer must not stay in clear.
     assert!(
-        ids.iter()
-            .all(|id| *id == "<########-####.anna@example.se>"),
+        !ids.is_empty()
+            && ids
+                .iter()
+                .all(|id| *id == "<########-####.****@*******.**>"),
         "{ids:?}"
     );
+    // The export-action lists name the message by the same masked id.
+    let actions = dir.path().join("acts");
+    gdpr_audit()
+        .args([
+            "scan",
+            "--no-config",
+            "--quiet",
+            "-f",
+            "json",
+            "--export-actions",
+        ])
+        .arg(&actions)
+        .arg(&eml)
+        .output()
+        .expect("runs");
+    let lists: Vec<_> = std::fs::read_dir(&actions)
+        .expect("action files")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    assert!(!lists.is_empty(), "no action files");
+    for list in &lists {
+        let name = list
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        let text = std::fs::read_to_string(list).expect("action file");
+        assert!(
+            text.contains(",<########-####.****@*******.**>"),
+            "{name}: {text}"
+        );
+        for value in ["19121212", "anna", "example.se.pdf"] {
+            assert!(
+                !text.contains(value) && !name.contains(value),
+                "{name}: {text}"
+            );
+        }
+    }
     assert!(parts.contains(&"header:content-disposition"), "{parts:?}");
     // The unscanned PDF is in the inventory, under its masked name.
     let attachments: Vec<&str> = report["inventory"]
