@@ -108,6 +108,31 @@ fn output_onto_a_character_device_writes_into_it_and_keeps_it() {
 
 #[cfg(unix)]
 #[test]
+fn output_onto_a_block_device_is_an_error_and_keeps_it() {
+    use std::os::unix::fs::FileTypeExt;
+    let (dir, input) = setup();
+    // A loop device's numbers (7, 0): the node is only named, never opened.
+    let node = dir.path().join("blk");
+    let made = std::process::Command::new("mknod")
+        .arg(&node)
+        .args(["b", "7", "0"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !made {
+        eprintln!("skipped: mknod of a block device is not permitted here");
+        return;
+    }
+    let out = scan_to(&input, &node);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("is a block device"),
+        "{out:?}"
+    );
+    assert!(file_type(&node).is_block_device(), "the device was replaced");
+}
+
+#[cfg(unix)]
+#[test]
 fn output_onto_dev_stdout_prints_and_keeps_the_link() {
     let (_dir, input) = setup();
     let out = scan_to(&input, Path::new("/dev/stdout"));
