@@ -9,10 +9,6 @@ use std::time::Duration;
 const TIMEOUT: Duration = Duration::from_secs(60);
 const CSV: &str = "id;anteckning\n1;Kundens personnummer 19121212-1212\n";
 
-fn s(p: &Path) -> &str {
-    p.to_str().expect("utf-8 path")
-}
-
 /// A temp dir with `in/good.csv`.
 fn setup() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -128,7 +124,10 @@ fn output_onto_a_block_device_is_an_error_and_keeps_it() {
         String::from_utf8_lossy(&out.stderr).contains("is a block device"),
         "{out:?}"
     );
-    assert!(file_type(&node).is_block_device(), "the device was replaced");
+    assert!(
+        file_type(&node).is_block_device(),
+        "the device was replaced"
+    );
 }
 
 #[cfg(unix)]
