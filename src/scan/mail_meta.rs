@@ -58,7 +58,7 @@ pub(super) fn message_id_local(id: &str) -> &str {
 /// there matches it is shown as it is. When something does, what matched is
 /// masked and so is the rest of the id — an address after the match
 /// (`<19121212-1212.anna@example.se>`) would otherwise stay in clear — keeping
-/// only the angle brackets, `@` and `.`: `<########-####.****@*******.**>`.
+/// only the angle brackets, `@`, `.` and `-`: `<########-####.****@*******.**>`.
 pub(super) fn shown_message_id(matcher: &mut Matcher, id: &str, opts: &ScanOptions) -> String {
     let local = message_id_local(id);
     let masked = shown(matcher, local, MESSAGE_ID, opts);
