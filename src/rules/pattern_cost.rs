@@ -230,10 +230,8 @@ mod tests {
             r"(?:\w{0,100}x){20}",
             "(?:[0-9]{0,100}7){20}",
         ] {
-            let t = std::time::Instant::now();
             let e = check(bad).unwrap_err();
             assert!(e.contains("too costly"), "{e}");
-            eprintln!("{bad}: {e} ({:?})", t.elapsed());
         }
         for ok in [
             r"(?-u:\b)(?:19|20)?[0-9]{6}[-+]?[0-9]{4}(?-u:\b)",
@@ -246,16 +244,11 @@ mod tests {
 
     #[test]
     fn every_bundled_pattern_passes() {
-        let t = std::time::Instant::now();
         let rules = crate::rules::RuleSet::builtin().expect("bundled rules load");
         for r in &rules.rules {
             for p in &r.pattern_sources {
                 assert!(check(p).is_ok(), "{}: {p}: {:?}", r.id, check(p));
             }
         }
-        eprintln!(
-            "bundled rules loaded and checked twice in {:?}",
-            t.elapsed()
-        );
     }
 }
