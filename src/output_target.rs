@@ -1,8 +1,12 @@
 //! Where an output goes, decided once for every writer. Replace-by-rename is only
 //! for regular files: a character device (`/dev/null`, a terminal), a FIFO or `-`
 //! (standard output) is written to directly, and a directory, socket or block
-//! device is refused. `/dev/stdout` and other symbolic links are followed, so the
-//! link itself is never replaced.
+//! device is refused. A path that names an open descriptor — `/dev/stdout`,
+//! `/dev/stderr`, `/dev/fd/N`, `/proc/self/fd/N`, directly or through symbolic
+//! links — is written to through that descriptor, whatever it is open on: a log
+//! that standard output is redirected to is appended to at its current offset,
+//! never replaced. Other symbolic links are followed, so the link itself is never
+//! replaced.
 //!
 //! A command's outputs are [`Outputs::stage`]d first — regular files into
 //! temporary files beside their targets — and [`Outputs::commit`]ted together by
@@ -18,6 +22,9 @@ pub enum OutputTarget {
     Stdout,
     /// A character device or FIFO: opened for writing, never replaced.
     Stream(PathBuf),
+    /// An open descriptor of this process other than standard output
+    /// (`/dev/stderr`, `/dev/fd/3`): written through a duplicate of it.
+    Descriptor(i32),
     /// A regular file, existing or new (symbolic links resolved): written to a
     /// temporary file beside it and renamed into place.
     File(PathBuf),
@@ -29,6 +36,10 @@ pub enum TargetError {
         "{path} is a {kind}; an output must be a regular file, a character device, a FIFO or `-`"
     )]
     Unsupported { path: String, kind: &'static str },
+    #[error(
+        "{path} is an open file of another process; write to it through a pipe or name the file itself"
+    )]
+    OtherProcess { path: String },
     #[error("cannot use {path} as an output: {source}")]
     Io {
         path: String,
@@ -42,6 +53,12 @@ impl OutputTarget {
     pub fn resolve(path: &Path) -> Result<OutputTarget, TargetError> {
         if path.as_os_str() == "-" {
             return Ok(OutputTarget::Stdout);
+        }
+        let named = descriptor_named(path);
+        match named {
+            Some(Descriptor::Own(1)) => return Ok(OutputTarget::Stdout),
+            Some(Descriptor::Own(fd)) => return Ok(OutputTarget::Descriptor(fd)),
+            _ => {}
         }
         let meta = match std::fs::metadata(path) {
             Ok(m) => m,
@@ -65,6 +82,11 @@ impl OutputTarget {
         };
         let kind = kind_of(&meta.file_type());
         match kind {
+            "regular file" if named == Some(Descriptor::OtherProcess) => {
+                Err(TargetError::OtherProcess {
+                    path: path.display().to_string(),
+                })
+            }
             "regular file" => Ok(OutputTarget::File(
                 std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()),
             )),
@@ -83,6 +105,89 @@ impl OutputTarget {
             _ => None,
         }
     }
+}
+
+/// A descriptor a path names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Descriptor {
+    /// Descriptor N of this process.
+    Own(i32),
+    /// A descriptor of another process (`/proc/<pid>/fd/N`).
+    OtherProcess,
+}
+
+/// The descriptor `path` names, directly or through symbolic links (at most 40,
+/// as the kernel allows): `/dev/stdin`, `/dev/stdout`, `/dev/stderr`, `/dev/fd/N`,
+/// `/proc/self/fd/N`, `/proc/thread-self/fd/N` or `/proc/<pid>/fd/N`.
+fn descriptor_named(path: &Path) -> Option<Descriptor> {
+    let mut p = path.to_path_buf();
+    for _ in 0..40 {
+        // By its spelling, then with its folder resolved (`fd/1` from `/dev`).
+        let in_folder = p
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .and_then(|d| std::fs::canonicalize(d).ok())
+            .zip(p.file_name())
+            .map(|(d, name)| d.join(name));
+        if let Some(d) = descriptor_path(&p).or_else(|| descriptor_path(in_folder.as_ref()?)) {
+            return Some(d);
+        }
+        let target = std::fs::read_link(&p).ok()?;
+        p = match p.parent() {
+            Some(parent) if target.is_relative() => parent.join(target),
+            _ => target,
+        };
+    }
+    None
+}
+
+/// [`descriptor_named`] for one path, by its spelling.
+fn descriptor_path(p: &Path) -> Option<Descriptor> {
+    let p: PathBuf = p.components().collect();
+    let s = p.to_str()?;
+    match s {
+        "/dev/stdin" => return Some(Descriptor::Own(0)),
+        "/dev/stdout" => return Some(Descriptor::Own(1)),
+        "/dev/stderr" => return Some(Descriptor::Own(2)),
+        _ => {}
+    }
+    let (owner, fd) = if let Some(fd) = s.strip_prefix("/dev/fd/") {
+        ("self", fd)
+    } else {
+        s.strip_prefix("/proc/")?.split_once("/fd/")?
+    };
+    let fd: i32 = fd.parse().ok()?;
+    // `self`, `thread-self`, `<pid>`, optionally followed by `/task/<tid>`.
+    let process = owner.split('/').next()?;
+    if process == "self"
+        || process == "thread-self"
+        || process.parse::<u32>().ok() == Some(std::process::id())
+    {
+        Some(Descriptor::Own(fd))
+    } else if process.bytes().all(|b| b.is_ascii_digit()) {
+        Some(Descriptor::OtherProcess)
+    } else {
+        None
+    }
+}
+
+/// A duplicate of this process's descriptor `fd`, written to at its offset.
+#[cfg(unix)]
+fn duplicate(fd: i32) -> io::Result<std::fs::File> {
+    use std::os::fd::FromRawFd;
+    // SAFETY: fcntl(F_DUPFD_CLOEXEC) takes no pointers; on a descriptor that is
+    // not open it fails with EBADF, checked below.
+    let dup = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 0) };
+    if dup < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: `dup` is a new descriptor that nothing else owns.
+    Ok(unsafe { std::fs::File::from_raw_fd(dup) })
+}
+
+#[cfg(not(unix))]
+fn duplicate(_fd: i32) -> io::Result<std::fs::File> {
+    Err(io::Error::other("descriptors are named only on Unix"))
 }
 
 fn kind_of(t: &std::fs::FileType) -> &'static str {
@@ -232,6 +337,11 @@ impl Outputs {
             }
             OutputTarget::Stream(p) => {
                 let f = std::fs::OpenOptions::new().write(true).open(p)?;
+                let terminal = sanitize && f.is_terminal();
+                write_stream(f, terminal, fill)
+            }
+            OutputTarget::Descriptor(fd) => {
+                let f = duplicate(*fd)?;
                 let terminal = sanitize && f.is_terminal();
                 write_stream(f, terminal, fill)
             }

@@ -140,7 +140,7 @@ impl FileResult {
     /// Keep a finding (encoded on a worker thread), counting it exactly and storing
     /// it up to the per-rule cap.
     pub fn push_finding(&mut self, e: EncodedFinding, exposure: Exposure, cap: usize) {
-        if self.count(&e.rule, cap) {
+        if self.count(&e.rule, 1, cap) {
             *self.by_severity.entry(e.severity).or_default() += 1;
             *self.by_category.entry(e.category).or_default() += 1;
             self.groups.add(e.facts(), &self.summary.path, exposure);
@@ -148,21 +148,23 @@ impl FileResult {
         }
     }
 
-    /// Count a finding that was never made because it could not be listed.
-    pub fn count_unlisted(&mut self, rule: &str, cap: usize) {
-        let _ = self.count(rule, cap);
+    /// Count `count` findings that were never made because they could not be listed.
+    pub fn count_unlisted(&mut self, rule: &str, count: u64, cap: usize) {
+        let _ = self.count(rule, count, cap);
     }
 
-    /// Count one finding of `rule`; true while it is within the cap. Crossing
-    /// the cap is a warning.
-    fn count(&mut self, rule: &str, cap: usize) -> bool {
+    /// Count `count` findings of `rule`; true while the last is within the cap.
+    /// Crossing the cap is a warning.
+    fn count(&mut self, rule: &str, count: u64, cap: usize) -> bool {
         let n = match self.finding_counts.get_mut(rule) {
             Some(n) => n,
             None => self.finding_counts.entry(rule.to_string()).or_default(),
         };
-        *n += 1;
-        let n = *n as usize;
-        if n == cap + 1 {
+        let before = *n;
+        *n += count;
+        let n = *n;
+        let cap = cap as u64;
+        if before <= cap && n > cap {
             self.warnings.push(SourceError::new(
                 &self.summary.path,
                 format!(

@@ -149,7 +149,9 @@ pub fn stage_output(
         || "standard output".to_string(),
         |p| p.display().to_string(),
     );
-    if let Some(path) = output.filter(|_| target != OutputTarget::Stdout) {
+    // A descriptor was opened by the caller: nothing is created or replaced.
+    let named_file = !matches!(target, OutputTarget::Stdout | OutputTarget::Descriptor(_));
+    if let Some(path) = output.filter(|_| named_file) {
         inputs.refuse(flag, path, false)?;
     }
     match text {

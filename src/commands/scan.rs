@@ -209,10 +209,10 @@ pub(super) fn prepare(
             _ => {}
         }
     }
-    if let (Some((from, len)), false) = (
-        keys::weak_key(config.as_ref().and_then(|c| c.fingerprint_key.as_deref())),
-        quiet,
-    ) {
+    // A security warning: printed even under --quiet (which CI uses).
+    if let Some((from, len)) =
+        keys::weak_key(config.as_ref().and_then(|c| c.fingerprint_key.as_deref()))
+    {
         eprintln!(
             "warning: {from} is only {len} bytes; fingerprints are only as strong as the key: use at least {} random bytes",
             keys::MIN_KEY_BYTES

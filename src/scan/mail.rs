@@ -432,8 +432,6 @@ pub(super) fn absorb(
         result.push_finding(f, Exposure::FreeText, cap);
     }
     for (rule, n) in out.unlisted {
-        for _ in 0..n {
-            result.count_unlisted(&rule, cap);
-        }
+        result.count_unlisted(&rule, n, cap);
     }
 }

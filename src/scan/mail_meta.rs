@@ -54,10 +54,32 @@ pub(super) fn message_id_local(id: &str) -> &str {
     id.rfind('@').map_or(id, |i| &id[..i])
 }
 
-/// A Message-ID as reports may show it: its local part masked where it matches.
+/// A Message-ID as reports may show it. Its local part is scanned; when nothing
+/// there matches it is shown as it is. When something does, what matched is
+/// masked and so is the rest of the id — an address after the match
+/// (`<19121212-1212.anna@example.se>`) would otherwise stay in clear — keeping
+/// only the angle brackets, `@`, `.` and `-`: `<########-####.****@*******.**>`.
 pub(super) fn shown_message_id(matcher: &mut Matcher, id: &str, opts: &ScanOptions) -> String {
     let local = message_id_local(id);
-    let mut out = shown(matcher, local, MESSAGE_ID, opts);
-    out.push_str(&id[local.len()..]);
-    out
+    let masked = shown(matcher, local, MESSAGE_ID, opts);
+    if masked == local {
+        return id.to_string();
+    }
+    let rest: String = id[local.len()..].chars().map(mask_id_char).collect();
+    // The match kept its masked shape; what is left of the local part is hidden too.
+    let local: String = masked
+        .chars()
+        .map(|c| if c == '#' { c } else { mask_id_char(c) })
+        .collect();
+    local + &rest
+}
+
+/// One character of a matched Message-ID outside the match: the brackets, `@`,
+/// `.` and `-` stay, everything else becomes `*`.
+fn mask_id_char(c: char) -> char {
+    if matches!(c, '<' | '>' | '@' | '.' | '-') {
+        c
+    } else {
+        '*'
+    }
 }

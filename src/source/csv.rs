@@ -60,8 +60,9 @@ pub struct CsvReader {
     /// Reading one byte range of the file (see `range.rs`): the whole file's
     /// warnings are the first range's, and "no data records" is the merge's call.
     ranged: bool,
-    /// A copy of the first row when it is data, for the first byte range.
-    data_row: Option<ByteRecord>,
+    /// The first row is data (it stays in `first_row` until it is read, also for
+    /// the first byte range of a split file: no copy of a huge row is kept).
+    first_is_data: bool,
 }
 
 /// One data record of a CSV export (positional fields).
@@ -229,7 +230,7 @@ impl CsvReader {
             skipped,
             guard_limit,
             ranged: false,
-            data_row: None,
+            first_is_data: false,
         })
     }
 
@@ -240,7 +241,7 @@ impl CsvReader {
         self.headers = (1..=row.len().min(self.max_columns))
             .map(|i| format!("column_{i}"))
             .collect();
-        self.data_row = Some(row.clone());
+        self.first_is_data = true;
         self.first_row = Some(row);
         self.number_offset = 1;
     }

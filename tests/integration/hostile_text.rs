@@ -120,22 +120,26 @@ fn rule_names_and_ids_never_reach_the_terminal_raw() {
 fn a_pathological_rule_pattern_is_refused_at_load() {
     let dir = tempfile::tempdir().expect("tempdir");
     let rules = dir.path().join("slow.yaml");
-    std::fs::write(&rules, rule_file("x.slow", "Slow", "(?:a|aa){100}{100}")).expect("write");
-    let out = gdpr_audit()
-        .timeout(TIMEOUT)
-        .args(["rules", "--rules"])
-        .arg(&rules)
-        .arg("list")
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("slow.yaml:7:")
-            && stderr.contains("x.slow")
-            && stderr.contains("too costly"),
-        "{stderr}"
-    );
+    // Nested repetitions (many states), and wide classes repeated (`.{0,100}` a
+    // lazy DFA cannot cache: ~4 s per megabyte on the engine's slow fallback).
+    for pattern in ["(?:a|aa){100}{100}", "(?:.{0,100}a){20}"] {
+        std::fs::write(&rules, rule_file("x.slow", "Slow", pattern)).expect("write");
+        let out = gdpr_audit()
+            .timeout(TIMEOUT)
+            .args(["rules", "--rules"])
+            .arg(&rules)
+            .arg("list")
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{pattern}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("slow.yaml:7:")
+                && stderr.contains("x.slow")
+                && stderr.contains("too costly"),
+            "{pattern}: {stderr}"
+        );
+    }
     // The bundled pack still loads.
     gdpr_audit().args(["rules", "test"]).assert().success();
 }
@@ -198,11 +202,52 @@ fn message_ids_and_attachment_names_are_scanned_and_masked() {
         .iter()
         .filter_map(|f| f["location"]["message_id"].as_str())
         .collect();
+    // What matched is masked, and the rest of the id with it: the address after
+    // the personnummer must not stay in clear.
     assert!(
-        ids.iter()
-            .all(|id| *id == "<########-####.anna@example.se>"),
+        !ids.is_empty()
+            && ids
+                .iter()
+                .all(|id| *id == "<########-####.****@*******.**>"),
         "{ids:?}"
     );
+    // The export-action lists name the message by the same masked id.
+    let actions = dir.path().join("acts");
+    gdpr_audit()
+        .args([
+            "scan",
+            "--no-config",
+            "--quiet",
+            "-f",
+            "json",
+            "--export-actions",
+        ])
+        .arg(&actions)
+        .arg(&eml)
+        .output()
+        .expect("runs");
+    let lists: Vec<_> = std::fs::read_dir(&actions)
+        .expect("action files")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    assert!(!lists.is_empty(), "no action files");
+    for list in &lists {
+        let name = list
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        let text = std::fs::read_to_string(list).expect("action file");
+        assert!(
+            text.contains(",<########-####.****@*******.**>"),
+            "{name}: {text}"
+        );
+        for value in ["19121212", "anna", "example.se.pdf"] {
+            assert!(
+                !text.contains(value) && !name.contains(value),
+                "{name}: {text}"
+            );
+        }
+    }
     assert!(parts.contains(&"header:content-disposition"), "{parts:?}");
     // The unscanned PDF is in the inventory, under its masked name.
     let attachments: Vec<&str> = report["inventory"]
@@ -315,6 +360,42 @@ fn a_csv_without_a_header_row_does_not_leak_its_first_record() {
         !text.contains("19121212") && !text.contains("anna@"),
         "{text}"
     );
+    let baseline = dir.path().join("baseline.json");
+    gdpr_audit()
+        .args(["baseline", "--quiet", "--output"])
+        .arg(&baseline)
+        .arg(&input)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&baseline).expect("baseline");
+    assert!(text.contains("column_"), "{text}");
+    for value in ["19121212", "anna@", "4111"] {
+        assert!(!text.contains(value), "the baseline shows {value}: {text}");
+    }
+    let actions = dir.path().join("acts");
+    gdpr_audit()
+        .args([
+            "scan",
+            "--no-config",
+            "--quiet",
+            "-f",
+            "json",
+            "--export-actions",
+        ])
+        .arg(&actions)
+        .arg(&input)
+        .output()
+        .expect("runs");
+    let names: Vec<String> = std::fs::read_dir(&actions)
+        .expect("action files")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!names.is_empty(), "no action files");
+    for name in &names {
+        for value in ["19121212", "anna", "4111", "storgatan"] {
+            assert!(!name.to_lowercase().contains(value), "{name}");
+        }
+    }
     // --no-header reads a first row of plain words as a record as well.
     std::fs::write(input.join("export.csv"), "anna,bo\ncarl,dora\n").expect("write");
     let report = json_scan(&["--no-header"], &input);
@@ -361,4 +442,35 @@ fn columns_past_max_columns_are_scanned_as_free_text_with_a_warning() {
         .filter_map(|f| f["location"]["column"].as_str())
         .collect();
     assert_eq!(columns, ["column_251"], "{}", report["findings"]);
+}
+
+#[test]
+fn many_matches_in_one_field_under_a_low_cap_are_counted_exactly() {
+    // One field, 20,000 personnummer: past the cap they are counted, not stored.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = dir.path().join("many.csv");
+    let pairs = "pnr 19121212-1212 sjukskriven, ".repeat(20_000);
+    std::fs::write(&csv, format!("id,notes\n1,\"{pairs}\"\n2,\"{pairs}\"\n")).expect("write");
+    let report = json_scan(&["--max-findings-per-rule", "5"], &csv);
+    let listed = |rule: &str| {
+        report["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["rule"] == rule)
+            .count()
+    };
+    assert_eq!(listed("se.personnummer"), 5);
+    let full = json_scan(&[], &csv);
+    assert_eq!(report["summary"]["findings"], full["summary"]["findings"]);
+    let n = |r: &serde_json::Value| {
+        r["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["rule"] == "se.personnummer")
+            .count()
+    };
+    assert_eq!(n(&full), 40_000, "every match is a finding without the cap");
+    assert_eq!(report["inventory"], full["inventory"]);
 }

@@ -9,10 +9,6 @@ use std::time::Duration;
 const TIMEOUT: Duration = Duration::from_secs(60);
 const CSV: &str = "id;anteckning\n1;Kundens personnummer 19121212-1212\n";
 
-fn s(p: &Path) -> &str {
-    p.to_str().expect("utf-8 path")
-}
-
 /// A temp dir with `in/good.csv`.
 fn setup() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -108,12 +104,110 @@ fn output_onto_a_character_device_writes_into_it_and_keeps_it() {
 
 #[cfg(unix)]
 #[test]
+fn output_onto_a_block_device_is_an_error_and_keeps_it() {
+    use std::os::unix::fs::FileTypeExt;
+    let (dir, input) = setup();
+    // A loop device's numbers (7, 0): the node is only named, never opened.
+    let node = dir.path().join("blk");
+    let made = std::process::Command::new("mknod")
+        .arg(&node)
+        .args(["b", "7", "0"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !made {
+        eprintln!("skipped: mknod of a block device is not permitted here");
+        return;
+    }
+    let out = scan_to(&input, &node);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("is a block device"),
+        "{out:?}"
+    );
+    assert!(
+        file_type(&node).is_block_device(),
+        "the device was replaced"
+    );
+}
+
+#[cfg(unix)]
+#[test]
 fn output_onto_dev_stdout_prints_and_keeps_the_link() {
     let (_dir, input) = setup();
     let out = scan_to(&input, Path::new("/dev/stdout"));
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     assert!(String::from_utf8_lossy(&out.stdout).contains("\"schema_version\""));
     assert!(file_type(Path::new("/dev/stdout")).is_symlink());
+}
+
+/// Run `script` under `sh` with the binary as `$0` and the input as `$1`, in `dir`.
+#[cfg(unix)]
+fn sh(dir: &Path, script: &str, input: &Path) -> std::process::Output {
+    std::process::Command::new("sh")
+        .current_dir(dir)
+        .env("GDPR_AUDIT_KEY", "integration-test-key")
+        .args(["-c", script, env!("CARGO_BIN_EXE_gdpr-audit")])
+        .arg(input)
+        .output()
+        .expect("sh runs")
+}
+
+#[cfg(unix)]
+#[test]
+fn output_onto_a_descriptor_open_on_a_log_appends_to_it() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let (dir, input) = setup();
+    let log = dir.path().join("log");
+    let scan = r#""$0" scan --quiet -f json -o"#;
+    // Standard output, standard error and descriptor 3, each by every spelling,
+    // redirected to a regular file (appended to, and truncated by the shell).
+    let cases = [
+        format!(r#"{{ echo before; {scan} /dev/stdout "$1"; echo "rc=$?"; echo after; }} >> log"#),
+        format!(r#"{{ echo before; {scan} /dev/fd/1 "$1"; echo "rc=$?"; echo after; }} > log"#),
+        format!(
+            r#"{{ echo before; {scan} /proc/self/fd/1 "$1"; echo "rc=$?"; echo after; }} >> log"#
+        ),
+        format!(
+            r#"{{ echo before >&2; {scan} /dev/stderr "$1"; echo "rc=$?" >&2; echo after >&2; }} 2>> log"#
+        ),
+        format!(
+            r#"exec 3>> log; echo before >&3; {scan} /dev/fd/3 "$1"; echo "rc=$?" >&3; echo after >&3"#
+        ),
+        format!(
+            r#"exec 3>> log; echo before >&3; {scan} /proc/self/fd/3 "$1"; echo "rc=$?" >&3; echo after >&3"#
+        ),
+        format!(
+            r#"ln -sf /dev/stdout out.json; {{ echo before; {scan} out.json "$1"; echo "rc=$?"; echo after; }} >> log"#
+        ),
+    ];
+    for script in &cases {
+        std::fs::write(&log, "").expect("write");
+        std::fs::set_permissions(&log, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+        let inode = std::fs::metadata(&log).expect("log").ino();
+        let out = sh(dir.path(), script, &input);
+        assert!(out.status.success(), "{script}: {out:?}");
+        let meta = std::fs::metadata(&log).expect("log");
+        assert_eq!(meta.ino(), inode, "{script}: the log was replaced");
+        assert_eq!(meta.mode() & 0o777, 0o644, "{script}: mode changed");
+        let text = std::fs::read_to_string(&log).expect("log");
+        assert!(text.starts_with("before\n{"), "{script}: {text}");
+        assert!(text.contains("\"schema_version\""), "{script}: {text}");
+        assert!(text.ends_with("}\nrc=1\nafter\n"), "{script}: {text}");
+    }
+    assert!(file_type(&dir.path().join("out.json")).is_symlink());
+}
+
+#[cfg(unix)]
+#[test]
+fn output_onto_a_descriptor_that_is_not_open_is_an_error() {
+    let (dir, input) = setup();
+    let out = sh(
+        dir.path(),
+        r#""$0" scan -q -f json -o /dev/fd/7 "$1" 7>&-"#,
+        &input,
+    );
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(!dir.path().join("7").exists());
 }
 
 #[cfg(unix)]
@@ -262,18 +356,23 @@ fn a_failed_output_leaves_no_action_files() {
 }
 
 #[test]
-fn a_short_fingerprint_key_is_warned_about() {
+fn a_short_fingerprint_key_is_warned_about_even_under_quiet() {
     let (_dir, input) = setup();
-    let out = gdpr_audit()
-        .env("GDPR_AUDIT_KEY", "x")
-        .args(["scan", "-f", "json", s(&input)])
-        .output()
-        .expect("runs");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("warning: GDPR_AUDIT_KEY is only 1 bytes"),
-        "{stderr}"
-    );
+    // A security warning: CI runs with -q, so --quiet must not hide it.
+    for quiet in [None, Some("-q"), Some("--quiet")] {
+        let out = gdpr_audit()
+            .env("GDPR_AUDIT_KEY", "x")
+            .args(["scan", "-f", "json"])
+            .args(quiet)
+            .arg(&input)
+            .output()
+            .expect("runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("warning: GDPR_AUDIT_KEY is only 1 bytes"),
+            "{quiet:?}: {stderr}"
+        );
+    }
 }
 
 #[test]

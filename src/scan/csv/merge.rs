@@ -154,12 +154,13 @@ impl Merge<'_> {
                 col,
                 free_text,
                 rule,
+                count,
             } => {
                 let rule = &self.rules.rules[rule];
                 if free_text && let Some(t) = self.tally.totals.get_mut(col) {
-                    *t.categories.entry(rule.category).or_default() += 1;
+                    *t.categories.entry(rule.category).or_default() += count;
                 }
-                self.result.count_unlisted(&rule.id, self.cap);
+                self.result.count_unlisted(&rule.id, count, self.cap);
             }
         }
     }

@@ -26,14 +26,19 @@ pub(super) mod range;
 const BATCH_ROWS: usize = 4096;
 const BATCH_BYTES: usize = 2 * 1024 * 1024;
 const CHUNK_ROWS: usize = 256;
-/// A batch this large is not read ahead while it is scanned (see `scan_table`).
-const SEQUENTIAL_BATCH_BYTES: usize = 8 * 1024 * 1024;
+/// A batch holding this much (its bytes and the parser's 8-byte end of each field)
+/// is not read ahead while it is scanned (see `scan_rows`): only one record of a
+/// million columns is in memory at a time. Batches stop at `BATCH_BYTES`, so only
+/// one with a record of megabytes gets here.
+const SEQUENTIAL_BATCH_BYTES: usize = 2 * BATCH_BYTES;
 /// Ragged-record errors listed per file; the rest are counted.
 const MAX_ROW_ERRORS: usize = 20;
 
 /// A match in one cell, with the value cut out (the only per-match allocation).
 /// `value` is `None` past the per-rule cap in its column, so it can only be counted
-/// (see [`ListBudget`]): no value is copied, masked, fingerprinted or encoded.
+/// (see [`ListBudget`]): no value is copied, masked, fingerprinted or encoded, and
+/// the hits of one rule in one cell past the cap are one `CellHit` with their
+/// `count`, so memory does not grow with the matches the cap leaves unlisted.
 struct CellHit {
     row: u64,
     col: usize,
@@ -43,6 +48,8 @@ struct CellHit {
     start: usize,
     end: usize,
     value: Option<String>,
+    /// How many hits this stands for: 1 for a listable one.
+    count: u64,
 }
 
 /// `--max-findings-per-rule` bounds work, not only output. A file lists the first
@@ -57,10 +64,11 @@ struct ListBudget<'a> {
 
 impl ListBudget<'_> {
     /// May this hit still become a listed finding? Hits that `--min-confidence`
-    /// drops do not use up the budget.
+    /// drops never do (they can only count as their column's inventory), and do
+    /// not use up the budget.
     fn take(&mut self, m: &Match, col: usize) -> bool {
         if !self.maker.keeps(m) {
-            return true;
+            return false;
         }
         let n = self.used.entry((m.rule, col)).or_default();
         *n += 1;
@@ -82,11 +90,12 @@ enum HitOutcome {
         free_text: bool,
         finding: EncodedFinding,
     },
-    /// A finding past the cap: counted exactly, never listed.
+    /// `count` findings past the cap: counted exactly, never listed.
     Counted {
         col: usize,
         free_text: bool,
         rule: usize,
+        count: u64,
     },
 }
 
@@ -125,6 +134,7 @@ impl Classifier<'_> {
                 col: hit.col,
                 free_text,
                 rule: hit.m.rule,
+                count: hit.count,
             });
         };
         let column = self
@@ -206,6 +216,8 @@ fn scan_chunk(rows: &[CsvRecord], cx: &ChunkContext<'_>, matcher: &mut Matcher) 
         ..Default::default()
     };
     let mut matches = Vec::new();
+    // The hits of one cell past the cap, by rule: (first match, count).
+    let mut unlisted: Vec<(Match, u64)> = Vec::new();
     for rec in rows {
         if let Some(c) = checker {
             let field = |i: usize| rec.value_of(i);
@@ -245,22 +257,41 @@ fn scan_chunk(rows: &[CsvRecord], cx: &ChunkContext<'_>, matcher: &mut Matcher) 
                 out.profiles[col].observe(text, &matches, matcher.rules());
             }
             let mut chars = CharCursor::new(text);
+            let mut push = |hit: CellHit| match classifier {
+                Some(c) => out.classified.extend(c.classify(hit)),
+                None => out.hits.push(hit),
+            };
             for m in &matches {
+                if !budget.take(m, col) {
+                    match unlisted.iter_mut().find(|(u, _)| u.rule == m.rule) {
+                        Some((_, n)) => *n += 1,
+                        None => unlisted.push((*m, 1)),
+                    }
+                    continue;
+                }
                 let (start, end) = chars.span(m.start, m.end);
-                let listable = budget.take(m, col);
-                let hit = CellHit {
+                push(CellHit {
                     row: rec.number,
                     col,
                     exact: rec.paths.get(i).cloned(),
                     m: *m,
                     start,
                     end,
-                    value: listable.then(|| text[m.start..m.end].to_string()),
-                };
-                match classifier {
-                    Some(c) => out.classified.extend(c.classify(hit)),
-                    None => out.hits.push(hit),
-                }
+                    value: Some(text[m.start..m.end].to_string()),
+                    count: 1,
+                });
+            }
+            for (m, count) in unlisted.drain(..) {
+                push(CellHit {
+                    row: rec.number,
+                    col,
+                    exact: None,
+                    m,
+                    start: 0,
+                    end: 0,
+                    value: None,
+                    count,
+                });
             }
         }
         if out.hits.len() + out.classified.len() > hits_before
@@ -424,7 +455,10 @@ fn scan_rows(
             id_col,
         };
         let records = batch.len() as u64;
-        let bytes: usize = batch.iter().map(|r| r.fields.as_slice().len()).sum();
+        let bytes: usize = batch
+            .iter()
+            .map(|r| r.fields.as_slice().len() + r.fields.len() * std::mem::size_of::<usize>())
+            .sum();
         let (chunks, read) = if bytes >= SEQUENTIAL_BATCH_BYTES {
             // A huge record (a million columns): scan it, let it go, then read the
             // next, so only one is ever in memory.

@@ -78,10 +78,13 @@ impl CsvReader {
             .buffer_capacity(crate::source::decode::READ_BUFFER)
             .from_reader(guarded);
         // Record `i` of the range is record `start.records + i` of the file.
-        let data_first = u64::from(self.data_row.is_some());
+        let data_first = u64::from(self.first_is_data);
         self.number_offset = start.records + data_first;
         self.records_read = (start.records + data_first).saturating_sub(1);
-        self.first_row = if first { self.data_row.clone() } else { None };
+        // Called before any record is read: the first row is still unread.
+        if !first {
+            self.first_row = None;
+        }
         self.at_end = false;
         self.ranged = true;
         self.span_base = (self.encoding == encoding_rs::UTF_8).then_some(start.pos);
@@ -101,7 +104,7 @@ impl CsvReader {
 
     /// The first row is a record, not the column names.
     pub fn first_row_was_data(&self) -> bool {
-        self.data_row.is_some()
+        self.first_is_data
     }
 
     /// Reached the end of its input (or range).
