@@ -227,7 +227,7 @@ fn todo(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
                 } else {
                     place
                 }),
-                Cell::new(it.count).set_alignment(CellAlignment::Right),
+                Cell::new(i18n::thousands(lang, it.count)).set_alignment(CellAlignment::Right),
             ];
             if !narrow {
                 row.push(Cell::new(recs));
@@ -269,7 +269,7 @@ fn findings(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
                     let text = format!(
                         "{} ({})",
                         capitalize(i18n::category_name(lang, g.category)),
-                        g.count
+                        i18n::thousands(lang, g.count)
                     );
                     severity_cell(text, g.severity, opts.color)
                 } else {
@@ -283,7 +283,7 @@ fn findings(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
                         &i18n::field_label(lang, &p.field, report.is_mail(&p.path)),
                         path_room,
                     )),
-                    Cell::new(p.count).set_alignment(CellAlignment::Right),
+                    Cell::new(i18n::thousands(lang, p.count)).set_alignment(CellAlignment::Right),
                     Cell::new(samples.join(", ")),
                 ]);
             }

@@ -1,0 +1,97 @@
+//! The newcomer's first hour, in the committed and shared formats: Markdown and
+//! HTML say every word in the report's language and group large numbers.
+
+use crate::common::gdpr_audit;
+use crate::first_hour::{examples_report, wording_filters};
+
+/// The HTML page without its inline CSS and JS, which are not wording, and with a
+/// line per table row and chart bar so that a change reads as a small diff.
+fn html_filters() -> Vec<(&'static str, &'static str)> {
+    let mut f = vec![
+        (
+            r#"gdpr-audit \d+\.\d+\.\d+[^\s"<]*"#,
+            "gdpr-audit [VERSION]",
+        ),
+        (r"(?s)<style>.*?</style>", "<style>[CSS]</style>"),
+        (r"(?s)<script>.*?</script>", "<script>[JS]</script>"),
+        (r"(</tr>|</g>|</h3>|</section>)", "$1\n"),
+    ];
+    f.extend(wording_filters());
+    f
+}
+
+/// Swedish mail parts, never the English labels of the JSON contract.
+fn assert_swedish_fields(text: &str) {
+    for english in [
+        "`body`",
+        "`subject`",
+        "`attachment`",
+        "<code>body</code>",
+        "<code>attachment</code>",
+        "<code>subject</code>",
+    ] {
+        assert!(!text.contains(english), "{english:?} in\n{text}");
+    }
+    assert!(text.contains("brödtext"), "{text}");
+    assert!(text.contains("bilaga"), "{text}");
+}
+
+#[test]
+fn markdown_in_swedish() {
+    let text = examples_report("markdown", "sv");
+    assert_swedish_fields(&text);
+    insta::with_settings!({filters => wording_filters()}, {
+        insta::assert_snapshot!("markdown_sv", text);
+    });
+}
+
+#[test]
+fn html_in_swedish() {
+    let text = examples_report("html", "sv");
+    assert_swedish_fields(&text);
+    insta::with_settings!({filters => html_filters()}, {
+        insta::assert_snapshot!("html_sv", text);
+    });
+}
+
+/// A CSV of 1,200 contacts, each with an address and a phone number in its notes.
+fn big_export() -> (tempfile::TempDir, std::path::PathBuf) {
+    let t = tempfile::tempdir().unwrap();
+    let file = t.path().join("big.csv");
+    let mut csv = String::from("id,name,email,notes\n");
+    for i in 0..1200 {
+        csv.push_str(&format!(
+            "{i},Anna Andersson,anna{i}@example.se,ring 070-123 45 {:02} eller mejla a{i}@exempel.se\n",
+            i % 100
+        ));
+    }
+    std::fs::write(&file, csv).unwrap();
+    (t, file)
+}
+
+fn scan(file: &std::path::Path, format: &str, lang: &str) -> String {
+    let out = gdpr_audit()
+        .args(["scan", "-q", "--no-config", "-f", format, "--lang", lang])
+        .arg(file)
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn large_numbers_get_thousands_separators_in_human_formats() {
+    let (_t, file) = big_export();
+    let md = scan(&file, "markdown", "en");
+    assert!(md.contains("- **Findings:** 2,400 (medium 2,400)"), "{md}");
+    assert!(md.contains("e-mail addresses (1,200) | 1,200 |"), "{md}");
+    let table = scan(&file, "table", "en");
+    assert!(table.contains("e-mail addresses 1,200"), "{table}");
+    assert!(!table.contains("1200"), "{table}");
+    let sv = scan(&file, "markdown", "sv");
+    assert!(sv.contains("2\u{a0}400"), "{sv}");
+    let html = scan(&file, "html", "en");
+    assert!(html.contains("<div class=\"big\">2,400</div>"), "{html}");
+    // The contract keeps plain numbers.
+    let json = scan(&file, "json", "en");
+    assert!(json.contains("\"findings\": 2400"), "{json}");
+}
