@@ -91,8 +91,8 @@ fn summary(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
         out,
         "- **{}:** {}, {}, {}, {}",
         t.scanned,
-        i18n::counted(lang, s.files, i18n::Noun::File),
-        human_bytes(s.bytes),
+        i18n::counted(lang, report.coverage.files_scanned, i18n::Noun::File),
+        human_bytes(report.coverage.bytes_scanned),
         i18n::counted(lang, s.records, i18n::Noun::Record),
         i18n::counted(lang, s.messages, i18n::Noun::Message)
     )?;

@@ -136,8 +136,8 @@ fn summary(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
     let scanned = format!(
         "{}: {}, {}, {}, {} — {}{}",
         t.scanned,
-        counted(lang, s.files, Noun::File),
-        human_bytes(s.bytes),
+        counted(lang, report.coverage.files_scanned, Noun::File),
+        human_bytes(report.coverage.bytes_scanned),
         counted(lang, s.records, Noun::Record),
         counted(lang, s.messages, Noun::Message),
         counted(lang, s.findings, Noun::Finding),

@@ -95,3 +95,49 @@ fn large_numbers_get_thousands_separators_in_human_formats() {
     let json = scan(&file, "json", "en");
     assert!(json.contains("\"findings\": 2400"), "{json}");
 }
+
+#[test]
+fn a_file_that_fails_inside_its_reader_is_not_counted_as_scanned() {
+    let t = tempfile::tempdir().unwrap();
+    let bad = t.path().join("kunder.xlsx");
+    std::fs::write(&bad, b"PK\x03\x04\x00binary\x00").unwrap();
+    let json = gdpr_audit()
+        .args(["scan", "-q", "--no-config", "-f", "json"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    let r: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let c = &r["coverage"];
+    assert_eq!(
+        (&c["files_scanned"], &c["files_not_read"], &c["files_total"]),
+        (&0.into(), &1.into(), &1.into()),
+        "{c}"
+    );
+    let table = scan(&bad, "table", "en");
+    assert!(table.contains("No file could be read"), "{table}");
+    assert!(table.contains("Scanned: 0 files, 0 B"), "{table}");
+    assert!(!table.contains("in the files that were read"), "{table}");
+}
+
+#[test]
+fn quiet_still_says_why_strict_failed() {
+    let t = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/examples/crm/kontakter.csv"),
+        t.path().join("kontakter.csv"),
+    )
+    .unwrap();
+    std::fs::write(t.path().join("kunder.xlsx"), b"PK\x03\x04\x00binary\x00").unwrap();
+    let out = gdpr_audit()
+        .args(["scan", "-q", "--strict", "--no-config", "-f", "json"])
+        .arg(t.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("error: 1 of 2 files were not fully scanned"),
+        "{err}"
+    );
+    assert!(!err.contains("warning:"), "-q keeps warnings out: {err}");
+}
