@@ -5,7 +5,8 @@
 
 use super::common::{
     SAMPLES, baseline_counts, capitalize, findings_by_category, findings_by_source, human_bytes,
-    inventory_categories, lang_code, priority_counts, records_list, split_quoted, truncate_left,
+    inventory_categories, key_id_note, lang_code, priority_counts, records_list, split_quoted,
+    truncate_left,
 };
 use super::coverage::{coverage_text, nothing_listed};
 use super::sections::{Ctx, Section, SectionWriter, walk};
@@ -98,13 +99,14 @@ fn header(c: &Ctx<'_>, h: &mut String) -> std::fmt::Result {
     )?;
     writeln!(
         h,
-        "<header class=\"top\"><div class=\"wrap\"><h1>{}</h1><p class=\"meta\">{} {} {} · {} {}</p></div></header>\n<main>",
+        "<header class=\"top\"><div class=\"wrap\"><h1>{}</h1><p class=\"meta\">{} {} {} · {} {}{}</p></div></header>\n<main>",
         esc(t.report_title),
         esc(t.generated_by),
         esc(&report.tool.name),
         esc(&report.tool.version),
         esc(t.rule_pack),
-        esc(&report.tool.rules_version)
+        esc(&report.tool.rules_version),
+        esc(&key_id_note(report, lang))
     )?;
     Ok(())
 }

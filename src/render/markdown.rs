@@ -63,16 +63,19 @@ impl SectionWriter for Markdown<'_> {
 }
 
 fn header(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
-    let Ctx { report, t, .. } = *c;
+    let Ctx {
+        report, t, lang, ..
+    } = *c;
     writeln!(out, "# {}\n", t.report_title)?;
     writeln!(
         out,
-        "{} {} {} · {} {}\n",
+        "{} {} {} · {} {}{}\n",
         t.generated_by,
         md_text(&report.tool.name),
         md_text(&report.tool.version),
         t.rule_pack,
-        md_text(&report.tool.rules_version)
+        md_text(&report.tool.rules_version),
+        md_text(&key_id_note(report, lang))
     )?;
     Ok(())
 }
@@ -91,8 +94,8 @@ fn summary(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
         out,
         "- **{}:** {}, {}, {}, {}",
         t.scanned,
-        i18n::counted(lang, report.coverage.files_scanned, i18n::Noun::File),
-        human_bytes(report.coverage.bytes_scanned),
+        i18n::counted(lang, s.files, i18n::Noun::File),
+        human_bytes(s.bytes),
         i18n::counted(lang, s.records, i18n::Noun::Record),
         i18n::counted(lang, s.messages, i18n::Noun::Message)
     )?;

@@ -8,8 +8,8 @@
 //! layout helpers are in `table/layout.rs`.
 
 use super::common::{
-    baseline_counts, capitalize, findings_by_category, human_bytes, inventory_categories, owner,
-    records_list, truncate_left,
+    baseline_counts, capitalize, findings_by_category, human_bytes, inventory_categories,
+    key_id_note, owner, records_list, truncate_left,
 };
 use super::coverage::{TABLE_LIMIT, coverage_text, nothing_listed};
 use super::inventory;
@@ -114,11 +114,12 @@ fn summary(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
     let heading = |text: &str| heading(c, text);
     writeln!(out, "{}", heading(t.report_title))?;
     let tool = format!(
-        "{} {} · {} {}",
+        "{} {} · {} {}{}",
         clean(&report.tool.name),
         clean(&report.tool.version),
         t.rule_pack.to_lowercase(),
-        clean(&report.tool.rules_version)
+        clean(&report.tool.rules_version),
+        clean(&key_id_note(report, lang))
     );
     writeln!(out, "{}", wrap(&tool, width, ""))?;
     let sev: Vec<String> = s
@@ -136,8 +137,8 @@ fn summary(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
     let scanned = format!(
         "{}: {}, {}, {}, {} — {}{}",
         t.scanned,
-        counted(lang, report.coverage.files_scanned, Noun::File),
-        human_bytes(report.coverage.bytes_scanned),
+        counted(lang, s.files, Noun::File),
+        human_bytes(s.bytes),
         counted(lang, s.records, Noun::Record),
         counted(lang, s.messages, Noun::Message),
         counted(lang, s.findings, Noun::Finding),

@@ -115,7 +115,6 @@ fn a_file_that_fails_inside_its_reader_is_not_counted_as_scanned() {
     );
     let table = scan(&bad, "table", "en");
     assert!(table.contains("No file could be read"), "{table}");
-    assert!(table.contains("Scanned: 0 files, 0 B"), "{table}");
     assert!(!table.contains("in the files that were read"), "{table}");
 }
 
@@ -140,4 +139,28 @@ fn quiet_still_says_why_strict_failed() {
         "{err}"
     );
     assert!(!err.contains("warning:"), "-q keeps warnings out: {err}");
+}
+
+#[test]
+fn every_report_format_records_the_fingerprint_key_id() {
+    let (_t, file) = big_export();
+    let json: serde_json::Value = serde_json::from_str(&scan(&file, "json", "en")).unwrap();
+    let id = json["summary"]["fingerprint_key_id"].as_str().unwrap();
+    let sarif: serde_json::Value = serde_json::from_str(&scan(&file, "sarif", "en")).unwrap();
+    assert_eq!(sarif["runs"][0]["properties"]["fingerprintKeyId"], id);
+    for (format, line) in [
+        ("markdown", format!("· fingerprint key {id}")),
+        ("html", format!("· fingerprint key {id}</p>")),
+        ("table", format!("· fingerprint key {id}")),
+    ] {
+        let text = scan(&file, format, "en");
+        // In the header, before the coverage.
+        let at = text
+            .find(&line)
+            .unwrap_or_else(|| panic!("{format}: {text}"));
+        let coverage = text.find("read in full").unwrap();
+        assert!(at < coverage, "{format}: the key id after the coverage");
+    }
+    let sv = scan(&file, "markdown", "sv");
+    assert!(sv.contains(&format!("fingeravtrycksnyckel {id}")), "{sv}");
 }
