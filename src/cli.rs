@@ -143,7 +143,7 @@ pub struct InputArgs {
     pub delimiter: Option<String>,
     /// CSV files have no header row: the first row is a record and columns are
     /// named column_1, column_2, ... (a first row holding values is detected anyway).
-    #[arg(long)]
+    #[arg(long, help_heading = heading::INPUT)]
     pub no_header: bool,
 
     /// Read the fingerprint key from FILE (at least 16 bytes; a trailing newline is
@@ -368,7 +368,7 @@ pub struct DiffArgs {
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Exit codes: 0 rendered; 2 error (the file is not a gdpr-audit report, or cannot be written)."
+    after_help = "Exit codes: 0 rendered; 2 error (the file is not a gdpr-audit report, or cannot be written); 130 interrupted: nothing was written."
 )]
 pub struct ReportArgs {
     /// A report written by `scan --format json`.

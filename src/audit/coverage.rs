@@ -50,10 +50,23 @@ impl Coverage {
             .collect();
         let scanned: BTreeSet<&str> = s.sources.iter().map(|x| x.path.as_str()).collect();
         let only_not_read = not_read.iter().filter(|p| !scanned.contains(*p)).count() as u64;
+        // A source that failed inside its reader before yielding anything (an
+        // .xlsx that does not open) was not read, although it has a summary.
+        let failed: BTreeSet<&str> = s.errors.iter().map(|e| e.path.as_str()).collect();
+        let (mut files, mut bytes) = (s.files, s.bytes);
+        for x in s.sources.iter().filter(|x| {
+            failed.contains(x.path.as_str())
+                && x.records == 0
+                && x.messages == 0
+                && x.items.is_empty()
+        }) {
+            files = files.saturating_sub(1);
+            bytes = bytes.saturating_sub(x.bytes);
+        }
         Coverage {
             complete: not_read.is_empty(),
-            files_scanned: s.files,
-            bytes_scanned: s.bytes,
+            files_scanned: files,
+            bytes_scanned: bytes,
             files_total: s.files + only_not_read,
             files_not_read: not_read.len() as u64,
             failed: s.errors.clone(),
@@ -80,6 +93,8 @@ impl Coverage {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::audit::SourceSummary;
+    use crate::source::SourceKind;
 
     fn entry(path: &str, error: &str) -> ErrorEntry {
         ErrorEntry {
@@ -116,5 +131,36 @@ mod tests {
         r.summary.errors.clear();
         r.summary.skipped.truncate(0);
         assert!(Coverage::of(&r.summary).complete);
+    }
+
+    #[test]
+    fn a_file_that_failed_inside_its_reader_was_not_read() {
+        let mut r = crate::audit::Report::begin(vec![], vec![]);
+        let source = |path: &str, bytes, records| SourceSummary {
+            path: path.into(),
+            kind: SourceKind::Csv,
+            bytes,
+            records,
+            messages: 0,
+            encoding: None,
+            delimiter: None,
+            items: Default::default(),
+        };
+        r.summary.files = 2;
+        r.summary.bytes = 108;
+        r.summary.sources = vec![source("bad.xlsx", 8, 0), source("ok.csv", 100, 3)];
+        r.summary.errors = vec![entry("bad.xlsx", "not a zip archive")];
+        let c = Coverage::of(&r.summary);
+        assert_eq!((c.files_scanned, c.bytes_scanned), (1, 100));
+        assert_eq!((c.files_not_read, c.files_total), (1, 2));
+        assert!(!c.nothing_read());
+        // A file that failed half-way was read in part: it still counts as scanned.
+        r.summary.sources[0].records = 5;
+        assert_eq!(Coverage::of(&r.summary).files_scanned, 2);
+        // Only the failed file: nothing was read.
+        r.summary.files = 1;
+        r.summary.sources.truncate(1);
+        r.summary.sources[0].records = 0;
+        assert!(Coverage::of(&r.summary).nothing_read());
     }
 }

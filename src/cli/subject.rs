@@ -5,19 +5,21 @@ use crate::i18n::Lang;
 use clap::{Args, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
-/// Said in every subject command's help.
-const HISTORY_NOTE: &str = "Identifiers given on the command line (--email, --phone, --national-id, --name, --customer-id) end up in your shell history and the process list: prefer --subject-file or --requests.";
+/// Said in every subject command's help (and its manual, under EXIT STATUS and NOTES).
+const SUBJECT_HELP: &str = "Identifiers given on the command line (--email, --phone, --national-id, --name, --customer-id) end up in your shell history and the process list: prefer --subject-file or --requests.
+
+Exit codes: 0 the report (or package, or plan) was written, whether or not the person was found; 2 error: bad arguments, identifiers, requests, rules or policy, nothing readable, or an output that cannot be written; 130 interrupted (Ctrl-C): nothing was written.";
 
 #[derive(Debug, Subcommand)]
 pub enum SubjectCommand {
     /// Every place a person appears: their own records and mentions of them.
-    #[command(after_help = HISTORY_NOTE)]
+    #[command(after_help = SUBJECT_HELP)]
     Find(SubjectFindArgs),
     /// A package of their data for access (Art. 15) and portability (Art. 20).
-    #[command(after_help = HISTORY_NOTE)]
+    #[command(after_help = SUBJECT_HELP)]
     Export(SubjectExportArgs),
     /// The erasure plan (Art. 17): what must happen to every hit, by when.
-    #[command(after_help = HISTORY_NOTE)]
+    #[command(after_help = SUBJECT_HELP)]
     Erase(SubjectEraseArgs),
 }
 

@@ -56,8 +56,9 @@ fn pages(root: &clap::Command) -> Vec<(String, clap::Command)> {
     out
 }
 
-/// clap_mangen's sections, with the exit codes (from `after_help`) under
-/// EXIT STATUS and a pointer to the other pages.
+/// clap_mangen's sections, with the exit codes (the `after_help` lines that start
+/// "Exit codes") under EXIT STATUS, the rest of `after_help` under NOTES, and a
+/// pointer to the other pages.
 fn render(cmd: &clap::Command, w: &mut dyn Write) -> std::io::Result<()> {
     let man = clap_mangen::Man::new(cmd.clone().after_help(None::<&str>));
     man.render_title(w)?;
@@ -68,16 +69,20 @@ fn render(cmd: &clap::Command, w: &mut dyn Write) -> std::io::Result<()> {
     if cmd.has_subcommands() {
         man.render_subcommands_section(w)?;
     }
-    let codes = cmd
+    let after = cmd
         .get_after_help()
         .map(|h| h.to_string())
-        .unwrap_or_else(|| {
-            "Exit codes: 0 success; 2 error (bad arguments or input); 130 interrupted.".into()
-        });
-    writeln!(w, ".SH \"EXIT STATUS\"")?;
-    for line in codes.lines() {
-        writeln!(w, "{}", roff_text(line))?;
-        writeln!(w, ".PP")?;
+        .unwrap_or_default();
+    let (mut codes, notes): (Vec<&str>, Vec<&str>) = after
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .partition(|l| l.starts_with("Exit codes"));
+    if codes.is_empty() {
+        codes.push("Exit codes: 0 success; 2 error (bad arguments or input); 130 interrupted.");
+    }
+    paragraphs(w, "EXIT STATUS", &codes)?;
+    if !notes.is_empty() {
+        paragraphs(w, "NOTES", &notes)?;
     }
     writeln!(w, ".SH \"SEE ALSO\"")?;
     writeln!(
@@ -89,6 +94,16 @@ fn render(cmd: &clap::Command, w: &mut dyn Write) -> std::io::Result<()> {
     )?;
     if cmd.get_version().is_some() {
         man.render_version_section(w)?;
+    }
+    Ok(())
+}
+
+/// A section of one paragraph per line.
+fn paragraphs(w: &mut dyn Write, title: &str, lines: &[&str]) -> std::io::Result<()> {
+    writeln!(w, ".SH \"{title}\"")?;
+    for line in lines {
+        writeln!(w, "{}", roff_text(line))?;
+        writeln!(w, ".PP")?;
     }
     Ok(())
 }

@@ -68,6 +68,8 @@ pub fn report_command(args: &ReportArgs) -> Result<ExitStatus> {
         report_text(args.format),
         |w| render::render(&report, args.format, &ropts, w),
     )?;
+    // Ctrl-C while rendering: nothing is put in place (exit 130).
+    crate::interrupt::check()?;
     commit(outputs)?;
     Ok(ExitStatus::Clean)
 }

@@ -567,10 +567,9 @@ pub(super) fn exit_status(
     verdict: &Verdict,
     quiet: bool,
 ) -> ExitStatus {
+    // Errors are said even with -q, which silences everything else.
     if nothing_read {
-        if !quiet {
-            eprintln!("error: no readable input");
-        }
+        eprintln!("error: no readable input");
         return ExitStatus::Error;
     }
     let c = &report.coverage;
@@ -586,12 +585,10 @@ pub(super) fn exit_status(
         );
     }
     if verdict.strict && !c.complete {
-        if !quiet {
-            eprintln!(
-                "error: {} of {} files were not fully scanned (skipped or unreadable; --strict)",
-                c.files_not_read, c.files_total
-            );
-        }
+        eprintln!(
+            "error: {} of {} files were not fully scanned (skipped or unreadable; --strict)",
+            c.files_not_read, c.files_total
+        );
         return ExitStatus::Error;
     }
     let over_threshold = fail_threshold(verdict.fail_on).is_some_and(|t| {

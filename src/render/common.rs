@@ -187,6 +187,7 @@ pub(crate) fn inventory_categories(
         .iter()
         .map(|(c, n)| {
             let name = i18n::category_name(lang, *c);
+            let n = i18n::thousands(lang, *n);
             if counts_in_parens {
                 format!("{name} ({n})")
             } else {
@@ -197,12 +198,33 @@ pub(crate) fn inventory_categories(
     cats.join(", ")
 }
 
+/// " · fingerprint key 1a2b…" for the header line, or nothing for a report made
+/// without one.
+pub(crate) fn key_id_note(report: &Report, lang: Lang) -> String {
+    let word = match lang {
+        Lang::En => "fingerprint key",
+        Lang::Sv => "fingeravtrycksnyckel",
+    };
+    report
+        .summary
+        .fingerprint_key_id
+        .as_deref()
+        .map(|id| format!(" · {word} {id}"))
+        .unwrap_or_default()
+}
+
 /// "3 new, 10 already known (not shown), 2 fixed since".
 pub(crate) fn baseline_counts(b: &crate::audit::BaselineOutcome, lang: Lang) -> String {
     let rt = i18n::render_texts(lang);
+    let n = |v: u64| i18n::thousands(lang, v);
     format!(
         "{} {}, {} {}, {} {}",
-        b.new, rt.baseline_new, b.known, rt.baseline_known, b.fixed, rt.baseline_fixed
+        n(b.new),
+        rt.baseline_new,
+        n(b.known),
+        rt.baseline_known,
+        n(b.fixed),
+        rt.baseline_fixed
     )
 }
 

@@ -5,7 +5,8 @@
 
 use super::common::{
     SAMPLES, baseline_counts, capitalize, findings_by_category, findings_by_source, human_bytes,
-    inventory_categories, lang_code, priority_counts, records_list, split_quoted, truncate_left,
+    inventory_categories, key_id_note, lang_code, priority_counts, records_list, split_quoted,
+    truncate_left,
 };
 use super::coverage::{coverage_text, nothing_listed};
 use super::sections::{Ctx, Section, SectionWriter, walk};
@@ -98,13 +99,14 @@ fn header(c: &Ctx<'_>, h: &mut String) -> std::fmt::Result {
     )?;
     writeln!(
         h,
-        "<header class=\"top\"><div class=\"wrap\"><h1>{}</h1><p class=\"meta\">{} {} {} · {} {}</p></div></header>\n<main>",
+        "<header class=\"top\"><div class=\"wrap\"><h1>{}</h1><p class=\"meta\">{} {} {} · {} {}{}</p></div></header>\n<main>",
         esc(t.report_title),
         esc(t.generated_by),
         esc(&report.tool.name),
         esc(&report.tool.version),
         esc(t.rule_pack),
-        esc(&report.tool.rules_version)
+        esc(&report.tool.rules_version),
+        esc(&key_id_note(report, lang))
     )?;
     Ok(())
 }
@@ -125,25 +127,27 @@ fn summary(c: &Ctx<'_>, h: &mut String) -> std::fmt::Result {
         if let Some(n) = s.by_severity.get(&v).filter(|n| **n > 0) {
             write!(
                 sev,
-                "<span class=\"chip sev-{}\">{} {n}</span>",
+                "<span class=\"chip sev-{}\">{} {}</span>",
                 v.as_str(),
-                esc(i18n::severity_name(lang, v))
+                esc(i18n::severity_name(lang, v)),
+                i18n::thousands(lang, *n)
             )?;
         }
     }
-    card(h, s.findings, t.findings, &sev)?;
+    card(h, lang, s.findings, t.findings, &sev)?;
     let mut prio = String::new();
     for (p, n) in priority_counts(report) {
         write!(
             prio,
-            "<span class=\"badge {}\">{p} {n}</span>",
-            p.as_str().to_lowercase()
+            "<span class=\"badge {}\">{p} {}</span>",
+            p.as_str().to_lowercase(),
+            i18n::thousands(lang, n as u64)
         )?;
     }
-    card(h, report.todo.len() as u64, t.todo, &prio)?;
-    card(h, s.files, t.files, &esc(&human_bytes(s.bytes)))?;
-    card(h, s.records, t.records, "")?;
-    card(h, s.messages, t.messages, "")?;
+    card(h, lang, report.todo.len() as u64, t.todo, &prio)?;
+    card(h, lang, s.files, t.files, &esc(&human_bytes(s.bytes)))?;
+    card(h, lang, s.records, t.records, "")?;
+    card(h, lang, s.messages, t.messages, "")?;
     h.push_str("</section>\n");
     let mut notes = Vec::new();
     if let Some(b) = &s.baseline {
@@ -270,10 +274,10 @@ fn inventory(c: &Ctx<'_>, h: &mut String) -> std::fmt::Result {
             h,
             "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
             esc(&e.path),
-            esc(&e.field),
+            esc(&i18n::field_label(lang, &e.field, report.is_mail(&e.path))),
             esc(&i18n::inventory_kind(lang, e.kind, e.decided_by.as_deref())),
             esc(&inventory_categories(e, lang, true)),
-            e.values
+            i18n::thousands(lang, e.values)
         )?;
     }
     h.push_str("</tbody></table></section>\n");
@@ -281,7 +285,13 @@ fn inventory(c: &Ctx<'_>, h: &mut String) -> std::fmt::Result {
 }
 
 fn violations(c: &Ctx<'_>, h: &mut String) -> std::fmt::Result {
-    let Ctx { report, t, rt, .. } = *c;
+    let Ctx {
+        report,
+        lang,
+        t,
+        rt,
+        ..
+    } = *c;
     if !report.violations.is_empty() {
         write!(
             h,
@@ -297,7 +307,7 @@ fn violations(c: &Ctx<'_>, h: &mut String) -> std::fmt::Result {
                 h,
                 "<tr><td><code>{}</code> → <code>{}</code></td><td class=\"nowrap\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
                 esc(&v.path),
-                esc(&v.field),
+                esc(&i18n::field_label(lang, &v.field, report.is_mail(&v.path))),
                 esc(&v.article),
                 v.count,
                 esc(&v.message)
@@ -368,7 +378,7 @@ fn findings(c: &Ctx<'_>, h: &mut String) -> std::fmt::Result {
             esc(&capitalize(i18n::category_name(lang, g.category))),
             g.severity.as_str(),
             esc(i18n::severity_name(lang, g.severity)),
-            g.count
+            i18n::thousands(lang, g.count)
         )?;
         write!(
             h,
@@ -388,8 +398,8 @@ fn findings(c: &Ctx<'_>, h: &mut String) -> std::fmt::Result {
                 h,
                 "<tr><td><code>{}</code></td><td><code>{}</code></td><td class=\"num\">{}</td><td>{}</td></tr>",
                 esc(&p.path),
-                esc(&p.field),
-                p.count,
+                esc(&i18n::field_label(lang, &p.field, report.is_mail(&p.path))),
+                i18n::thousands(lang, p.count),
                 sm.join(" ")
             )?;
         }
@@ -474,10 +484,11 @@ fn coverage_panel(h: &mut String, report: &Report, lang: Lang) -> std::fmt::Resu
     Ok(())
 }
 
-fn card(h: &mut String, n: u64, label: &str, sub: &str) -> std::fmt::Result {
+fn card(h: &mut String, lang: Lang, n: u64, label: &str, sub: &str) -> std::fmt::Result {
     write!(
         h,
-        "<div class=\"card\"><div class=\"big\">{n}</div><div class=\"lbl\">{}</div>{}</div>",
+        "<div class=\"card\"><div class=\"big\">{}</div><div class=\"lbl\">{}</div>{}</div>",
+        i18n::thousands(lang, n),
         esc(&capitalize(label)),
         if sub.is_empty() {
             String::new()

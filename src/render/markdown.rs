@@ -63,16 +63,19 @@ impl SectionWriter for Markdown<'_> {
 }
 
 fn header(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
-    let Ctx { report, t, .. } = *c;
+    let Ctx {
+        report, t, lang, ..
+    } = *c;
     writeln!(out, "# {}\n", t.report_title)?;
     writeln!(
         out,
-        "{} {} {} · {} {}\n",
+        "{} {} {} · {} {}{}\n",
         t.generated_by,
         md_text(&report.tool.name),
         md_text(&report.tool.version),
         t.rule_pack,
-        md_text(&report.tool.rules_version)
+        md_text(&report.tool.rules_version),
+        md_text(&key_id_note(report, lang))
     )?;
     Ok(())
 }
@@ -100,24 +103,30 @@ fn summary(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
         .by_severity
         .iter()
         .rev()
-        .map(|(k, n)| format!("{} {n}", i18n::severity_name(lang, *k)))
+        .map(|(k, n)| {
+            format!(
+                "{} {}",
+                i18n::severity_name(lang, *k),
+                i18n::thousands(lang, *n)
+            )
+        })
         .collect();
     writeln!(
         out,
         "- **{}:** {}{}",
         t.findings,
-        s.findings,
+        i18n::thousands(lang, s.findings),
         paren_list(&sev)
     )?;
     let prio: Vec<String> = priority_counts(report)
         .iter()
-        .map(|(p, n)| format!("{p} {n}"))
+        .map(|(p, n)| format!("{p} {}", i18n::thousands(lang, *n as u64)))
         .collect();
     writeln!(
         out,
         "- **{}:** {}{}",
         t.todo,
-        report.todo.len(),
+        i18n::thousands(lang, report.todo.len() as u64),
         paren_list(&prio)
     )?;
     if let Some(b) = &s.baseline {
@@ -133,8 +142,9 @@ fn summary(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
         let n: u64 = s.allowlist.iter().map(|a| a.suppressed).sum();
         writeln!(
             out,
-            "- **{}:** {n} {}",
+            "- **{}:** {} {}",
             rt.allowlist,
+            i18n::thousands(lang, n),
             rt.suppressed.to_lowercase()
         )?;
     }
@@ -166,10 +176,13 @@ fn inventory(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
                 out,
                 "| {} | {} | {} | {} | {} |",
                 md_code(&e.path, true),
-                md_code(&e.field, true),
+                md_code(
+                    &i18n::field_label(lang, &e.field, report.is_mail(&e.path)),
+                    true
+                ),
                 i18n::inventory_kind(lang, e.kind, e.decided_by.as_deref()),
                 md_text(&inventory_categories(e, lang, true)),
-                e.values
+                i18n::thousands(lang, e.values)
             )?;
         }
         writeln!(out)?;
@@ -221,7 +234,7 @@ fn todo(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
                     true,
                 ),
                 md_text(&it.article),
-                it.count,
+                i18n::thousands(lang, it.count),
                 recs
             )?;
         }
@@ -279,7 +292,7 @@ fn findings(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
             out,
             "### {} — {} ({})\n",
             capitalize(i18n::category_name(lang, g.category)),
-            g.count,
+            i18n::thousands(lang, g.count),
             i18n::severity_name(lang, g.severity)
         )?;
         writeln!(
@@ -293,8 +306,11 @@ fn findings(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
                 out,
                 "| {} | {} | {} | {} |",
                 md_code(&p.path, true),
-                md_code(&p.field, true),
-                p.count,
+                md_code(
+                    &i18n::field_label(lang, &p.field, report.is_mail(&p.path)),
+                    true
+                ),
+                i18n::thousands(lang, p.count),
                 sm.join(", ")
             )?;
         }
@@ -304,7 +320,13 @@ fn findings(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
 }
 
 fn violations(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
-    let Ctx { report, t, rt, .. } = *c;
+    let Ctx {
+        report,
+        lang,
+        t,
+        rt,
+        ..
+    } = *c;
     if !report.violations.is_empty() {
         writeln!(
             out,
@@ -315,7 +337,14 @@ fn violations(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
             writeln!(
                 out,
                 "| {} | {} | {} | {} |",
-                md_code(&format!("{} → {}", v.path, v.field), true),
+                md_code(
+                    &format!(
+                        "{} → {}",
+                        v.path,
+                        i18n::field_label(lang, &v.field, report.is_mail(&v.path))
+                    ),
+                    true
+                ),
                 md_text(&v.article),
                 v.count,
                 md_text(&v.message)

@@ -33,6 +33,16 @@ struct Run<'a> {
     invocations: Vec<Invocation>,
     tool: Tool,
     results: Results<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<RunProperties>,
+}
+
+/// Which fingerprint key the results' fingerprints were made with (its id, a hash
+/// of the key, never the key).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RunProperties {
+    fingerprint_key_id: String,
 }
 
 /// The results, built one at a time while they are written: a large scan's findings
@@ -295,6 +305,11 @@ pub fn render(
                 },
             },
             results,
+            properties: report
+                .summary
+                .fingerprint_key_id
+                .clone()
+                .map(|fingerprint_key_id| RunProperties { fingerprint_key_id }),
         }],
     };
     serde_json::to_writer_pretty(&mut *out, &log).map_err(std::io::Error::other)?;

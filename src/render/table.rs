@@ -8,8 +8,8 @@
 //! layout helpers are in `table/layout.rs`.
 
 use super::common::{
-    baseline_counts, capitalize, findings_by_category, human_bytes, inventory_categories, owner,
-    records_list, truncate_left,
+    baseline_counts, capitalize, findings_by_category, human_bytes, inventory_categories,
+    key_id_note, owner, records_list, truncate_left,
 };
 use super::coverage::{TABLE_LIMIT, coverage_text, nothing_listed};
 use super::inventory;
@@ -114,11 +114,12 @@ fn summary(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
     let heading = |text: &str| heading(c, text);
     writeln!(out, "{}", heading(t.report_title))?;
     let tool = format!(
-        "{} {} · {} {}",
+        "{} {} · {} {}{}",
         clean(&report.tool.name),
         clean(&report.tool.version),
         t.rule_pack.to_lowercase(),
-        clean(&report.tool.rules_version)
+        clean(&report.tool.rules_version),
+        clean(&key_id_note(report, lang))
     );
     writeln!(out, "{}", wrap(&tool, width, ""))?;
     let sev: Vec<String> = s
@@ -227,7 +228,7 @@ fn todo(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
                 } else {
                     place
                 }),
-                Cell::new(it.count).set_alignment(CellAlignment::Right),
+                Cell::new(i18n::thousands(lang, it.count)).set_alignment(CellAlignment::Right),
             ];
             if !narrow {
                 row.push(Cell::new(recs));
@@ -269,7 +270,7 @@ fn findings(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
                     let text = format!(
                         "{} ({})",
                         capitalize(i18n::category_name(lang, g.category)),
-                        g.count
+                        i18n::thousands(lang, g.count)
                     );
                     severity_cell(text, g.severity, opts.color)
                 } else {
@@ -283,7 +284,7 @@ fn findings(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
                         &i18n::field_label(lang, &p.field, report.is_mail(&p.path)),
                         path_room,
                     )),
-                    Cell::new(p.count).set_alignment(CellAlignment::Right),
+                    Cell::new(i18n::thousands(lang, p.count)).set_alignment(CellAlignment::Right),
                     Cell::new(samples.join(", ")),
                 ]);
             }

@@ -502,7 +502,7 @@ fn report_of_a_file_that_is_not_a_report_says_so() {
 }
 
 /// The examples scanned from the examples folder (relative paths, stable output).
-fn examples_report(format: &str, lang: &str) -> String {
+pub(crate) fn examples_report(format: &str, lang: &str) -> String {
     let out = gdpr_audit()
         .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/examples"))
         .args([
@@ -521,7 +521,7 @@ fn examples_report(format: &str, lang: &str) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-fn wording_filters() -> Vec<(&'static str, &'static str)> {
+pub(crate) fn wording_filters() -> Vec<(&'static str, &'static str)> {
     vec![(r"gdpr-audit \d+\.\d+\.\d+\S*", "gdpr-audit [VERSION]")]
 }
 

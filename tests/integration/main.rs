@@ -9,6 +9,8 @@ mod corpus;
 mod crm_headers;
 mod eval;
 mod first_hour;
+mod first_hour_manuals;
+mod first_hour_reports;
 mod formats;
 mod formats_corpus;
 mod hostile;

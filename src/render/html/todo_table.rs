@@ -84,7 +84,7 @@ pub(super) fn todo_table(h: &mut String, report: &Report, lang: Lang) -> std::fm
             esc(&it.why),
             esc(&it.article),
             it.count,
-            it.count
+            i18n::thousands(lang, it.count)
         )?;
     }
     if report.todo.is_empty() {
