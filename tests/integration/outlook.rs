@@ -243,13 +243,15 @@ fn broken_stores_are_errors_naming_the_file_never_panics_or_hangs() {
     assert_eq!(source(&r, "lost-contents.pst")["messages"], 6);
     let errs = errors_for(&r, "lost-contents.pst");
     assert!(
-        errs.iter().any(|e| e.starts_with("folder Sent Messages: ")
-            && e.contains("11 of 11 items not scanned")),
+        errs.iter()
+            .any(|e| e.starts_with("folder Sent Messages: ")
+                && e.contains("11 of 11 items not scanned")),
         "{errs:?}"
     );
     let errs = errors_for(&r, "lost-subfolders.pst");
     assert!(
-        errs.iter().any(|e| e.contains("table of subfolders is unreadable")),
+        errs.iter()
+            .any(|e| e.contains("table of subfolders is unreadable")),
         "{errs:?}"
     );
 }

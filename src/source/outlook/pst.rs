@@ -192,9 +192,9 @@ impl<'l, F: Flavor> Walker<'l, F> {
                 path.clone()
             };
             if !seen.insert(u32::from(entry.node_id())) {
-                self.info
-                    .warnings
-                    .push(format!("folder {at}: listed twice in the folder tree; read once"));
+                self.info.warnings.push(format!(
+                    "folder {at}: listed twice in the folder tree; read once"
+                ));
                 continue;
             }
             if depth > MAX_FOLDER_DEPTH {
