@@ -5,6 +5,7 @@
 pub mod compile;
 pub mod headers;
 pub mod pattern_cost;
+pub mod sets;
 pub mod spec;
 mod spec_keys;
 pub mod spelling;
