@@ -66,16 +66,18 @@ pub(super) struct ProgressBar {
     bar: Option<indicatif::ProgressBar>,
     files_done: std::sync::atomic::AtomicU64,
     files: u64,
+    lang: Lang,
 }
 
 impl ProgressBar {
-    pub(super) fn new(sources: &[Source], quiet: bool) -> ProgressBar {
+    pub(super) fn new(sources: &[Source], quiet: bool, lang: Lang) -> ProgressBar {
         let total: u64 = sources.iter().map(|s| s.bytes).sum();
         let files = sources.len() as u64;
         let mut progress = ProgressBar {
             bar: None,
             files_done: 0.into(),
             files,
+            lang,
         };
         if quiet || !std::io::stderr().is_terminal() || total < 8 * 1024 * 1024 {
             return progress;
@@ -86,15 +88,18 @@ impl ProgressBar {
         ) {
             bar.set_style(style);
         }
-        bar.set_message(files_message(0, files));
+        bar.set_message(files_message(0, files, lang));
         progress.bar = Some(bar);
         progress
     }
 }
 
-/// "3/12 files".
-fn files_message(done: u64, total: u64) -> String {
-    format!("{done}/{total} files")
+/// "3/12 files", in the report's language.
+fn files_message(done: u64, total: u64, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("{done}/{total} files"),
+        Lang::Sv => format!("{done}/{total} filer"),
+    }
 }
 
 impl scan::Progress for ProgressBar {
@@ -104,7 +109,7 @@ impl scan::Progress for ProgressBar {
                 .files_done
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
                 + 1;
-            b.set_message(files_message(done, self.files));
+            b.set_message(files_message(done, self.files, self.lang));
             b.inc(source.bytes);
         }
     }
@@ -280,7 +285,7 @@ pub(super) fn run_pipeline(
         discovery,
         ..
     } = &prepared;
-    let progress = ProgressBar::new(&discovery.sources, quiet);
+    let progress = ProgressBar::new(&discovery.sources, quiet, lang);
     let mut report = Report::begin(discovery.errors.clone(), discovery.skipped.clone());
     report.summary.fingerprint_key_id = Some(prepared.key_id.clone());
     let matchers = pool.install(|| scan::MatcherPool::new(matcher, rayon::current_num_threads()));
@@ -509,6 +514,7 @@ pub fn scan_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> {
             strict: args.strict,
             fail_on: args.fail_on,
             max_findings: args.max_findings,
+            lang: args.lang,
         },
         quiet,
     ))
@@ -559,6 +565,8 @@ pub(super) struct Verdict {
     pub strict: bool,
     pub fail_on: crate::cli::FailOn,
     pub max_findings: Option<u64>,
+    /// The language of what is said on standard error.
+    pub lang: Lang,
 }
 
 pub(super) fn exit_status(
@@ -577,17 +585,13 @@ pub(super) fn exit_status(
         // Said on standard error too: a report written to a file is not seen here.
         eprintln!(
             "warning: {}",
-            crate::i18n::coverage::incomplete(
-                crate::i18n::Lang::En,
-                c.files_not_read,
-                c.files_total
-            )
+            crate::i18n::coverage::incomplete(verdict.lang, c.files_not_read, c.files_total)
         );
     }
     if verdict.strict && !c.complete {
         eprintln!(
-            "error: {} of {} files were not fully scanned (skipped or unreadable; --strict)",
-            c.files_not_read, c.files_total
+            "error: {}",
+            crate::i18n::coverage::strict_failure(verdict.lang, c.files_not_read, c.files_total)
         );
         return ExitStatus::Error;
     }

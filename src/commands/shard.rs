@@ -278,7 +278,8 @@ fn scan_part(
 ) -> std::io::Result<()> {
     let mut part = PartialWriter::begin(sink, header)?;
     let mut failed = None;
-    let progress = ProgressBar::new(sources, quiet);
+    // A part has no language of its own (merge renders it): the bar speaks English.
+    let progress = ProgressBar::new(sources, quiet, crate::i18n::Lang::En);
     prepared.pool.install(|| {
         scan::scan_sources_indexed(
             sources,
@@ -424,6 +425,7 @@ pub(super) fn merge_command(args: &MergeArgs, quiet: bool) -> Result<ExitStatus>
             strict: args.strict,
             fail_on: args.fail_on,
             max_findings: args.max_findings,
+            lang: args.lang,
         },
         quiet,
     ))

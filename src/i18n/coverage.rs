@@ -24,6 +24,25 @@ pub fn incomplete(lang: Lang, not_read: u64, total: u64) -> String {
     }
 }
 
+/// What `--strict` fails on: files not fully scanned.
+pub fn strict_failure(lang: Lang, not_read: u64, total: u64) -> String {
+    let (n, t) = (thousands(lang, not_read), thousands(lang, total));
+    match lang {
+        Lang::En => format!(
+            "{n} of {t} {} not fully scanned (skipped or unreadable; --strict)",
+            if total == 1 { "file was" } else { "files were" }
+        ),
+        Lang::Sv => format!(
+            "{n} av {t} {} inte helt (överhoppade eller oläsbara; --strict)",
+            if total == 1 {
+                "fil lästes"
+            } else {
+                "filer lästes"
+            }
+        ),
+    }
+}
+
 pub fn nothing_read(lang: Lang) -> &'static str {
     match lang {
         Lang::En => "No file could be read: there is no result.",

@@ -139,6 +139,30 @@ fn quiet_still_says_why_strict_failed() {
         "{err}"
     );
     assert!(!err.contains("warning:"), "-q keeps warnings out: {err}");
+    // In Swedish, the warning and the error are Swedish too.
+    let out = gdpr_audit()
+        .args([
+            "scan",
+            "--strict",
+            "--no-config",
+            "-f",
+            "json",
+            "--lang",
+            "sv",
+        ])
+        .arg(t.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("warning: 1 av 2 filer kunde inte läsas: resultatet är ofullständigt"),
+        "{err}"
+    );
+    assert!(
+        err.contains("error: 1 av 2 filer lästes inte helt"),
+        "{err}"
+    );
 }
 
 #[test]
