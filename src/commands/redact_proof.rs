@@ -91,14 +91,7 @@ pub(super) fn prove(how: &Proving<'_>, files: &[CopyOutcome]) -> Result<Proof> {
     if !again.is_empty() {
         let report = super::scan::rescan(how.scanned, &again, how.lang)?;
         for f in report.findings.iter().filter(|f| (how.asked)(f)) {
-            proof.remaining.push(Remaining {
-                path: f.path.clone(),
-                record: f.location.record(),
-                field: f.location.field().to_string(),
-                rule: f.rule.clone(),
-                category: f.category,
-                masked: f.redacted.clone(),
-            });
+            proof.remaining.push(Remaining::of(&f));
         }
         for e in &report.summary.errors {
             proof.errors.push(format!("{}: {}", e.path, e.error));

@@ -49,7 +49,8 @@ pub fn sniff_head(path: &Path, limits: &Limits) -> Result<Head, String> {
     })
 }
 
-fn read_fully(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+/// Reads until `buf` is full or the input ends (a short read is not the end).
+pub(crate) fn read_fully(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     let mut n = 0;
     while n < buf.len() {
         match r.read(&mut buf[n..]) {

@@ -41,6 +41,20 @@ pub struct Remaining {
     pub masked: String,
 }
 
+impl Remaining {
+    /// What the log says of a finding the proof still found: where, and masked.
+    pub fn of(f: &crate::finding::Finding) -> Remaining {
+        Remaining {
+            path: f.path.clone(),
+            record: f.location.record(),
+            field: f.location.field().to_string(),
+            rule: f.rule.clone(),
+            category: f.category,
+            masked: f.redacted.clone(),
+        }
+    }
+}
+
 /// The proof: the copies scanned again with the same rules and config.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Proof {

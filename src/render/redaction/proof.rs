@@ -13,7 +13,8 @@ use crate::finding::Finding;
 use crate::model::Location;
 use crate::scan::{MatcherPool, ScanOptions};
 use crate::source::csv_writer::{decode_field, split_fields};
-use std::io::{self, Read};
+use crate::source::decode::read_fully;
+use std::io;
 use std::path::Path;
 
 /// What a copy's own checks found while it was written.
@@ -40,14 +41,7 @@ impl Prover<'_> {
         let allow = crate::suppress::Allowlist::new(self.allowlist);
         for f in findings {
             if (self.asked)(&f) && !allow.allows(&f) {
-                out.remaining.push(Remaining {
-                    path: f.path.clone(),
-                    record: f.location.record(),
-                    field: f.location.field().to_string(),
-                    rule: f.rule.clone(),
-                    category: f.category,
-                    masked: f.redacted.clone(),
-                });
+                out.remaining.push(Remaining::of(&f));
             }
         }
     }
@@ -156,8 +150,8 @@ pub fn identical(input: &Path, copy: &Path) -> io::Result<bool> {
     );
     let (mut x, mut y) = (vec![0u8; 64 * 1024], vec![0u8; 64 * 1024]);
     loop {
-        let n = read_full(&mut a, &mut x)?;
-        let m = read_full(&mut b, &mut y)?;
+        let n = read_fully(&mut a, &mut x)?;
+        let m = read_fully(&mut b, &mut y)?;
         if n != m || x[..n] != y[..m] {
             return Ok(false);
         }
@@ -165,17 +159,4 @@ pub fn identical(input: &Path, copy: &Path) -> io::Result<bool> {
             return Ok(true);
         }
     }
-}
-
-fn read_full(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
-    let mut n = 0;
-    while n < buf.len() {
-        match r.read(&mut buf[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(n)
 }
