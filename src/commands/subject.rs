@@ -80,6 +80,7 @@ fn search(
     input: &InputArgs,
     who: &WhoArgs,
     capture: bool,
+    show_values: bool,
     quiet: bool,
     kind: Option<RequestType>,
 ) -> Result<Searched> {
@@ -120,6 +121,7 @@ fn search(
         delimiter,
         policy: policy.clone().map(std::sync::Arc::new),
         capture,
+        show_values,
     };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(input.threads.unwrap_or(0))
@@ -191,7 +193,7 @@ fn render(
 }
 
 fn find_command(a: &SubjectFindArgs, quiet: bool) -> Result<ExitStatus> {
-    let s = search(&a.input, &a.who, false, quiet, None)?;
+    let s = search(&a.input, &a.who, false, a.show_values, quiet, None)?;
     if a.show_values && !quiet {
         eprintln!("warning: --show-values: the report will contain personal data in clear");
     }
@@ -211,7 +213,14 @@ fn erase_command(a: &SubjectEraseArgs, quiet: bool) -> Result<ExitStatus> {
     if a.extended.as_deref().is_some_and(|r| r.trim().is_empty()) {
         bail!("--extended needs the reason for the extension (Art. 12(3))");
     }
-    let s = search(&a.input, &a.who, true, quiet, Some(RequestType::Erasure))?;
+    let s = search(
+        &a.input,
+        &a.who,
+        true,
+        a.show_values,
+        quiet,
+        Some(RequestType::Erasure),
+    )?;
     let mask = report::masker(a.show_values);
     let plans: Vec<_> = s
         .found
@@ -248,7 +257,9 @@ fn erase_command(a: &SubjectEraseArgs, quiet: bool) -> Result<ExitStatus> {
 
 fn export_command(a: &SubjectExportArgs, quiet: bool) -> Result<ExitStatus> {
     crate::render::subject::package::refuse_target(&a.output, &a.input.paths)?;
-    let s = search(&a.input, &a.who, true, quiet, None)?;
+    // The package shows Message-IDs masked where they hold an identifier: one
+    // could be someone else's.
+    let s = search(&a.input, &a.who, true, false, quiet, None)?;
     let [result] = s.found.results.as_slice() else {
         bail!("an export is for one person: give one subject, not a batch of requests");
     };

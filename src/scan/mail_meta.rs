@@ -30,11 +30,21 @@ pub(super) fn shown_where(
     if opts.maker.show_values {
         return text.to_string();
     }
+    masked_matches(matcher, text, field, |m| opts.maker.keeps(m) && mask_it(m))
+}
+
+/// `text` with the matches `keep` selects masked.
+fn masked_matches(
+    matcher: &mut Matcher,
+    text: &str,
+    field: &str,
+    keep: impl Fn(&crate::engine::Match) -> bool,
+) -> String {
     let mut matches = Vec::new();
     matcher.scan(text, field, &mut matches);
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
-    for m in matches.iter().filter(|m| opts.maker.keeps(m) && mask_it(m)) {
+    for m in matches.iter().filter(|m| keep(m)) {
         if m.start < at {
             continue;
         }
@@ -60,8 +70,21 @@ pub(super) fn message_id_local(id: &str) -> &str {
 /// (`<19121212-1212.anna@example.se>`) would otherwise stay in clear — keeping
 /// only the angle brackets, `@`, `.` and `-`: `<########-####.****@*******.**>`.
 pub(super) fn shown_message_id(matcher: &mut Matcher, id: &str, opts: &ScanOptions) -> String {
+    if opts.maker.show_values {
+        return id.to_string();
+    }
+    masked_message_id(matcher, id, |m| opts.maker.keeps(m))
+}
+
+/// [`shown_message_id`] without a scan's options (a subject search masks every
+/// match of its identifier rules).
+pub(crate) fn masked_message_id(
+    matcher: &mut Matcher,
+    id: &str,
+    keep: impl Fn(&crate::engine::Match) -> bool,
+) -> String {
     let local = message_id_local(id);
-    let masked = shown(matcher, local, MESSAGE_ID, opts);
+    let masked = masked_matches(matcher, local, MESSAGE_ID, keep);
     if masked == local {
         return id.to_string();
     }

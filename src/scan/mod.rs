@@ -7,6 +7,7 @@ mod csv;
 mod formats;
 mod mail;
 mod mail_meta;
+pub(crate) use mail_meta::masked_message_id;
 mod outlook;
 pub mod shard;
 

@@ -44,6 +44,8 @@ pub struct CsvReader {
     /// record 1 by the next [`CsvReader::read_batch`].
     first_row: Option<ByteRecord>,
     header_row: ByteRecord,
+    /// The header row's buffers, reused by the first record read.
+    spare_row: Option<ByteRecord>,
     /// Added to the parser's record numbers: 1 when the first row is a record.
     number_offset: u64,
     max_columns: usize,
@@ -184,14 +186,17 @@ impl CsvReader {
             since_record: since_record.clone(),
             limit: guard_limit,
         });
-        // The header row is read as a record of its own: the parser keeps no copy
-        // (a million-column header is megabytes), and it may turn out to be data.
+        // The header row is read as a record of its own, and it may turn out to be
+        // data. Headers set (empty) before the first read stop the parser from
+        // keeping its own byte and string copies of the first row: 4 × 8 MiB for a
+        // million-column header.
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .flexible(true)
-            .has_headers(false)
+            .has_headers(true)
             .buffer_capacity(super::decode::READ_BUFFER)
             .from_reader(stream);
+        reader.set_byte_headers(ByteRecord::new());
         let mut header_record = ByteRecord::new();
         reader
             .read_byte_record(&mut header_record)
@@ -224,6 +229,7 @@ impl CsvReader {
             at_end: false,
             first_row: None,
             header_row: header_record,
+            spare_row: None,
             number_offset: 0,
             warnings,
             span_base: (encoding == encoding_rs::UTF_8).then_some(skipped),
@@ -246,9 +252,11 @@ impl CsvReader {
         self.number_offset = 1;
     }
 
-    /// The first row names the columns: its copy is no longer needed.
+    /// The first row names the columns: its buffers are handed to the first data
+    /// record (rows of a wide file are as wide as its header, and growing a buffer
+    /// to a million fields again would hold the old and the new one at once).
     pub fn first_row_is_names(&mut self) {
-        self.header_row = ByteRecord::new();
+        self.spare_row = Some(std::mem::take(&mut self.header_row));
     }
 
     /// Warnings about the whole file (encoding doubts, NUL bytes, no data records).
@@ -304,8 +312,12 @@ impl CsvReader {
                 batch.push(CsvRecord::new());
             }
             let rec = &mut batch[filled];
-            // A record that held a long row gives its room back.
-            if rec.fields.as_slice().len() > REUSE_RECORD_BYTES {
+            if let Some(spare) = self.spare_row.take() {
+                rec.fields = spare;
+            } else if filled > 0 && rec.fields.as_slice().len() > REUSE_RECORD_BYTES {
+                // A record that held a long row gives its room back, but the first
+                // of a batch keeps it: a file of wide rows reads each into the
+                // buffers of the one before.
                 rec.fields = ByteRecord::new();
             }
             match self.reader.read_byte_record(&mut rec.fields) {

@@ -22,6 +22,9 @@ pub struct SearchOptions {
     pub policy: Option<Arc<crate::policy::Config>>,
     /// Keep each hit record's content (for an export).
     pub capture: bool,
+    /// Show Message-IDs as they are; else what the identifier rules match in one
+    /// is masked (`<19121212-1212.anna@example.se>` names a person).
+    pub show_values: bool,
 }
 
 impl SearchOptions {

@@ -183,9 +183,21 @@ pub(super) fn search_parsed(
         .map(|w| SourceError::new(path, format!("message {number}: {w}")))
         .collect();
     // A Maildir message without a Message-ID is known by its file name.
-    let message_id = msg.message_id.clone().or_else(|| {
-        (path != source.display).then(|| path.rsplit('/').next().unwrap_or(path).to_string())
-    });
+    let message_id = msg
+        .message_id
+        .clone()
+        .or_else(|| {
+            (path != source.display).then(|| path.rsplit('/').next().unwrap_or(path).to_string())
+        })
+        .map(|id| {
+            if opts.show_values {
+                id
+            } else {
+                engines
+                    .pool
+                    .with(|m| crate::scan::masked_message_id(m, &id, |_| true))
+            }
+        });
     let mut found = Vec::new();
     let header_location = |part: String, value: &str| Location::Email {
         message: number,

@@ -328,6 +328,77 @@ fn spelling_variants_match_and_a_first_name_alone_does_not() {
         .stderr(predicates::str::contains("surname"));
 }
 
+/// Hardening (issue 13, hole 4) in the subject commands: a Message-ID that holds
+/// an identifier is shown masked in find and erase reports and their action
+/// lists, and in clear only with `--show-values`.
+#[test]
+fn subject_reports_mask_message_ids_that_hold_identifiers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("mail");
+    std::fs::create_dir(&d).unwrap();
+    write(
+        &d,
+        "one.eml",
+        "From: Anna Svensson <anna@example.se>\r\nTo: support@example.com\r\n\
+         Message-ID: <19121212-1212.anna@example.se>\r\nDate: Mon, 2 Mar 2026 10:00:00 +0100\r\n\
+         Subject: Fråga\r\n\r\nHej, ring mig.\r\n",
+    );
+    let find = |extra: &[&str]| {
+        let mut args = vec![
+            "subject",
+            "find",
+            "mail",
+            "--email",
+            "anna@example.se",
+            "--no-config",
+            "-f",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        run_json(tmp.path(), &args)
+    };
+    let masked = find(&[]);
+    let record = &masked["requests"][0]["records"][0]["record"];
+    assert_eq!(record["message"], 1, "{masked}");
+    let id = record["message_id"].as_str().unwrap();
+    assert!(
+        id.starts_with("<########-####.") && id.ends_with('>'),
+        "{id}"
+    );
+    assert!(!serde_json::to_string(&masked).unwrap().contains("1212"));
+    let shown = find(&["--show-values"]);
+    assert_eq!(
+        shown["requests"][0]["records"][0]["record"]["message_id"],
+        "<19121212-1212.anna@example.se>"
+    );
+    let out = gdpr_audit()
+        .current_dir(tmp.path())
+        .args([
+            "subject",
+            "erase",
+            "mail",
+            "--email",
+            "anna@example.se",
+            "--no-config",
+            "-f",
+            "json",
+            "--export-actions",
+            "actions",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("19121212"));
+    for f in std::fs::read_dir(tmp.path().join("actions")).unwrap() {
+        let text = std::fs::read_to_string(f.unwrap().path()).unwrap();
+        assert!(!text.contains("19121212"), "{text}");
+    }
+}
+
 #[test]
 fn help_warns_about_shell_history() {
     gdpr_audit()

@@ -463,6 +463,8 @@ fn scan_rows(
             // A huge record (a million columns): scan it, let it go, then read the
             // next, so only one is ever in memory.
             let chunks = scan_batch(&batch, &cx, pool);
+            // The scanned records go to `next`, whose first one the read reuses.
+            std::mem::swap(&mut batch, &mut next);
             batch.clear();
             (
                 chunks,
