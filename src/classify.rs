@@ -237,17 +237,29 @@ impl FindingMaker {
             severity: rule.severity,
             confidence: f64::from(m.confidence).mul_add(100.0, 0.0).round() / 100.0,
             path: path.to_string(),
-            fingerprint: self.key.fingerprint(
-                &rule.id,
-                &fingerprint_value(rule.category, value),
-                self.fingerprint_path(path),
-                &field,
-            ),
+            fingerprint: self.fingerprint_of(&rule.id, rule.category, value, path, &field),
             location,
             value: self.show_values.then(|| value.to_string()),
             redacted: mask(rule.category, value),
             message,
         }
+    }
+
+    /// The fingerprint a finding of `rule` with `value` at `path`, `field` has.
+    pub fn fingerprint_of(
+        &self,
+        rule: &str,
+        category: Category,
+        value: &str,
+        path: &str,
+        field: &str,
+    ) -> String {
+        self.key.fingerprint(
+            rule,
+            &fingerprint_value(category, value),
+            self.fingerprint_path(path),
+            field,
+        )
     }
 
     pub fn keeps(&self, m: &Match) -> bool {

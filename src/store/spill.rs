@@ -124,11 +124,13 @@ impl<R: Read> Records<R> {
                 Err(e) => return Err(e),
             }
         }
+        let n = u32::from_le_bytes(len) as usize;
         buf.clear();
-        let n = u64::from(u32::from_le_bytes(len));
-        if (&mut self.inner).take(n).read_to_end(buf)? as u64 != n {
-            return Err(cut_short());
-        }
+        buf.resize(n, 0);
+        self.inner.read_exact(buf).map_err(|e| match e.kind() {
+            io::ErrorKind::UnexpectedEof => cut_short(),
+            _ => e,
+        })?;
         Ok(true)
     }
 }

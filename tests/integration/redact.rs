@@ -528,6 +528,60 @@ fn the_incremental_proof_parses_redacted_messages_again_and_finds_what_is_left()
     }
 }
 
+/// The copy finds the scan's findings again by place (line and characters of the
+/// text the scan read); the HTML alternative the scan did not read is matched
+/// again, so both bodies come out clean, with one change per value replaced.
+#[test]
+fn findings_are_found_again_by_place_and_the_html_alternative_is_matched() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("mail");
+    std::fs::create_dir_all(&input).unwrap();
+    let alternative = "From a@example.com Thu Jan  1 00:00:00 2026\nFrom: a@example.com\n\
+        To: b@example.com\nSubject: Kund 1\nMessage-ID: <1@example.com>\nMIME-Version: 1.0\n\
+        Content-Type: multipart/alternative; boundary=\"b1\"\n\n--b1\n\
+        Content-Type: text/plain; charset=utf-8\n\nHej!\nÅsa har pnr 19121212-1212, ring \
+        070-123 45 67.\nHon är sjukskriven.\n--b1\nContent-Type: text/html; charset=utf-8\n\n\
+        <p>Hej!</p><p><b>&Aring;sa</b> har pnr 19121212-1212, ring 070-123 45 67.</p>\
+        <p>Hon är sjukskriven.</p>\n--b1--\n\n";
+    let plain = "From a@example.com Thu Jan  1 00:00:00 2026\nFrom: a@example.com\n\
+        To: b@example.com\nSubject: Kund 2\nMessage-ID: <2@example.com>\n\
+        Content-Type: text/plain; charset=utf-8\n\nrad ett\nrad två: 19121212-1212 och \
+        19121212-1212 igen\n\n";
+    std::fs::write(input.join("inbox.mbox"), format!("{alternative}{plain}")).unwrap();
+    let out_dir = dir.path().join("out");
+    let out = gdpr_audit()
+        .args([
+            "redact",
+            s(&input),
+            "--no-config",
+            "--quiet",
+            "--output-dir",
+            s(&out_dir),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let copy = std::fs::read_to_string(out_dir.join("mail/inbox.mbox")).unwrap();
+    for gone in ["19121212-1212", "070-123 45 67", "sjukskriven"] {
+        assert!(!copy.contains(gone), "{gone} left in\n{copy}");
+    }
+    assert!(
+        copy.contains("<p>Hej!</p>") && copy.contains("rad ett"),
+        "{copy}"
+    );
+    let l = log(&out_dir);
+    let changes = l["files"][0]["changes"].as_array().unwrap();
+    let per_message = |n: u64| changes.iter().filter(|c| c["record"] == n).count();
+    // Three findings in each body of message 1, two in message 2.
+    assert_eq!((per_message(1), per_message(2)), (6, 2), "{changes:?}");
+    assert_eq!(l["proof"]["clean"], true);
+}
+
 #[test]
 fn a_full_disk_leaves_no_partial_file_under_a_final_name() {
     let dir = tempfile::tempdir().unwrap();

@@ -35,7 +35,9 @@ struct MessageResult {
 }
 
 impl MailRedactor<'_> {
-    /// Match every text of a message and replace what the selection wants.
+    /// Replace what the selection wants in a message: the scan's findings found
+    /// again by place when they all are (see [`super::by_place`]), else every
+    /// text matched again.
     fn message(
         &self,
         raw: &[u8],
@@ -45,58 +47,39 @@ impl MailRedactor<'_> {
         opts: &RedactOptions,
     ) -> MessageResult {
         let key = (path.to_string(), number);
-        let findings = plan.messages.contains(&key);
-        let mentioned = plan.mentions.get(&key);
-        let allow = crate::suppress::Allowlist::new(self.allowlist);
+        if !plan.mentions.contains_key(&key)
+            && let Some(known) = plan.messages.get(&key)
+            && !known.is_empty()
+            && known.iter().all(|k| k.placed)
+            && let Some((rewritten, changes)) =
+                super::by_place::rewrite_by_place(raw, path, number, known, self, opts)
+        {
+            return MessageResult {
+                rewritten,
+                changes,
+                error: None,
+            };
+        }
+        self.matched(raw, path, number, plan, opts)
+    }
+
+    /// Match every text of a message and replace what the selection wants.
+    fn matched(
+        &self,
+        raw: &[u8],
+        path: &str,
+        number: u64,
+        plan: &SourcePlan,
+        opts: &RedactOptions,
+    ) -> MessageResult {
+        let key = (path.to_string(), number);
+        let asked = Asked {
+            findings: plan.messages.contains_key(&key),
+            mentioned: plan.mentions.get(&key),
+        };
         let mut changes = Vec::new();
         let mut redact = |part: &MailPart, text: &str| -> Vec<PartEdit> {
-            let label = part.label();
-            let mut edits: Vec<PartEdit> = Vec::new();
-            self.pool.with(|matcher| {
-                let mut matches = Vec::new();
-                matcher.scan(text, &label, &mut matches);
-                for m in matches.iter().filter(|m| self.maker.keeps(m)) {
-                    let loc = Location::Email {
-                        message: number,
-                        message_id: None,
-                        folder: None,
-                        item: None,
-                        part: label.clone(),
-                        line: 0,
-                        start: m.start,
-                        end: m.end,
-                    };
-                    let value = &text[m.start..m.end];
-                    let f = self.maker.make(matcher.rules(), m, value, path, loc, None);
-                    let wanted = findings && opts.selection.wants(&f) && !allow.allows(&f);
-                    if !wanted && !mentioned.is_some_and(|c| c.contains(&f.category)) {
-                        continue;
-                    }
-                    edits.push(PartEdit {
-                        start: m.start,
-                        end: m.end,
-                        with: opts.replacement(f.category, &f.redacted),
-                    });
-                    changes.push(Change {
-                        path: path.to_string(),
-                        record: number,
-                        field: label.clone(),
-                        action: ChangeKind::Replaced,
-                        rule: Some(f.rule),
-                        category: Some(f.category),
-                        masked: Some(f.redacted),
-                    });
-                }
-            });
-            edits.sort_by_key(|e| (e.start, std::cmp::Reverse(e.end)));
-            let mut merged: Vec<PartEdit> = Vec::with_capacity(edits.len());
-            for e in edits {
-                match merged.last_mut() {
-                    Some(last) if e.start < last.end => last.end = last.end.max(e.end),
-                    _ => merged.push(e),
-                }
-            }
-            merged
+            self.match_text(part, text, path, number, &asked, opts, &mut changes)
         };
         match rewrite_message(raw, &mut redact) {
             Ok(rewritten) => MessageResult {
@@ -111,6 +94,80 @@ impl MailRedactor<'_> {
             },
         }
     }
+
+    /// The edits of one text of a message, its matches chosen as `asked` says.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn match_text(
+        &self,
+        part: &MailPart,
+        text: &str,
+        path: &str,
+        number: u64,
+        asked: &Asked<'_>,
+        opts: &RedactOptions,
+        changes: &mut Vec<Change>,
+    ) -> Vec<PartEdit> {
+        let allow = crate::suppress::Allowlist::new(self.allowlist);
+        let label = part.label();
+        let mut edits: Vec<PartEdit> = Vec::new();
+        self.pool.with(|matcher| {
+            let mut matches = Vec::new();
+            matcher.scan(text, &label, &mut matches);
+            for m in matches.iter().filter(|m| self.maker.keeps(m)) {
+                let loc = Location::Email {
+                    message: number,
+                    message_id: None,
+                    folder: None,
+                    item: None,
+                    part: label.clone(),
+                    line: 0,
+                    start: m.start,
+                    end: m.end,
+                };
+                let value = &text[m.start..m.end];
+                let f = self.maker.make(matcher.rules(), m, value, path, loc, None);
+                let wanted = asked.findings && opts.selection.wants(&f) && !allow.allows(&f);
+                if !wanted && !asked.mentioned.is_some_and(|c| c.contains(&f.category)) {
+                    continue;
+                }
+                edits.push(PartEdit {
+                    start: m.start,
+                    end: m.end,
+                    with: opts.replacement(f.category, &f.redacted),
+                });
+                changes.push(Change {
+                    path: path.to_string(),
+                    record: number,
+                    field: label.clone(),
+                    action: ChangeKind::Replaced,
+                    rule: Some(f.rule),
+                    category: Some(f.category),
+                    masked: Some(f.redacted),
+                });
+            }
+        });
+        merge_edits(edits)
+    }
+}
+
+/// What is replaced in a message: the selection's findings (when the scan found
+/// some there), and every identifier of the categories an erasure plan names.
+pub(super) struct Asked<'p> {
+    pub findings: bool,
+    pub mentioned: Option<&'p std::collections::BTreeSet<crate::model::Category>>,
+}
+
+/// Edits in order of place, overlapping ones joined (two rules matched one span).
+pub(super) fn merge_edits(mut edits: Vec<PartEdit>) -> Vec<PartEdit> {
+    edits.sort_by_key(|e| (e.start, std::cmp::Reverse(e.end)));
+    let mut merged: Vec<PartEdit> = Vec::with_capacity(edits.len());
+    for e in edits {
+        match merged.last_mut() {
+            Some(last) if e.start < last.end => last.end = last.end.max(e.end),
+            _ => merged.push(e),
+        }
+    }
+    merged
 }
 
 /// Fold one message's result into the outcome; its fate in the copy.
@@ -199,28 +256,48 @@ pub(super) fn copy_mail(
                     })?;
                 }
             }
+            // The message files are copied in parallel, their outcomes folded in
+            // their order.
+            let copied: Vec<Result<(WriteCounts, CopyOutcome), String>> = job
+                .source
+                .members
+                .par_iter()
+                .map(|member| {
+                    if crate::interrupt::is_interrupted() {
+                        return Err("interrupted; not all messages written".into());
+                    }
+                    let rel = member.strip_prefix(&job.source.path).unwrap_or(member);
+                    let path = display_path(member);
+                    let mut one = CopyOutcome {
+                        source: out.source.clone(),
+                        ..Default::default()
+                    };
+                    let c = copy_file(
+                        member,
+                        &path,
+                        &job.target.join(rel),
+                        plan,
+                        opts,
+                        limits,
+                        mail,
+                        dry_run,
+                        &mut one,
+                    )?;
+                    Ok((c, one))
+                })
+                .collect();
             let mut total = WriteCounts::default();
-            for member in &job.source.members {
-                if crate::interrupt::is_interrupted() {
-                    return Err("interrupted; not all messages written".into());
-                }
-                let rel = member.strip_prefix(&job.source.path).unwrap_or(member);
-                let path = display_path(member);
-                let c = copy_file(
-                    member,
-                    &path,
-                    &job.target.join(rel),
-                    plan,
-                    opts,
-                    limits,
-                    mail,
-                    dry_run,
-                    out,
-                )?;
+            for r in copied {
+                let (c, mut one) = r?;
                 total.records_in += c.records_in;
                 total.records_out += c.records_out;
                 total.changed += c.changed;
                 total.dropped += c.dropped;
+                out.changes.append(&mut one.changes);
+                out.errors.append(&mut one.errors);
+                out.notes.append(&mut one.notes);
+                out.proof.remaining.append(&mut one.proof.remaining);
+                out.proof.errors.append(&mut one.proof.errors);
             }
             out.counts = total;
             Ok(())
@@ -263,7 +340,7 @@ fn copy_file(
         });
     }
     let key = (path.to_string(), 1);
-    let planned = plan.messages.contains(&key) || plan.mentions.contains_key(&key);
+    let planned = plan.messages.contains_key(&key) || plan.mentions.contains_key(&key);
     let fate = if planned {
         settle(mail.message(&raw, path, 1, plan, opts), 1, out)
     } else {
@@ -332,7 +409,7 @@ fn copy_mbox(
                 if dropped(m.number) {
                     return None;
                 }
-                (plan.messages.contains(&key) || plan.mentions.contains_key(&key)).then(|| {
+                (plan.messages.contains_key(&key) || plan.mentions.contains_key(&key)).then(|| {
                     let r = mail.message(&m.bytes, path, m.number, plan, opts);
                     let mut proof = super::proof::CopyProof::default();
                     if let Some(p) = mail.prover {

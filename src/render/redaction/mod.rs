@@ -6,6 +6,7 @@
 //! the sources' [`RecordWriter`](crate::source::record::RecordWriter)s, and [`log`]
 //! keeps the record of what was done (masked values only).
 
+mod by_place;
 pub mod copies;
 pub mod erasure;
 pub mod log;
@@ -96,6 +97,50 @@ pub enum ChangeKind {
     Dropped,
 }
 
+/// A finding of the scan in a mail text, as the copy looks for it again: where it
+/// is (part, line, characters in the line) and the keyed fingerprint its value
+/// must have there.
+#[derive(Debug, Clone)]
+pub struct KnownMatch {
+    pub part: String,
+    pub line: usize,
+    pub start: usize,
+    pub end: usize,
+    pub rule: String,
+    pub category: Category,
+    pub fingerprint: String,
+    pub masked: String,
+    /// Found in the mail's own texts (a location of another kind is never matched
+    /// by place: its message is matched again).
+    pub placed: bool,
+}
+
+impl KnownMatch {
+    fn of(f: Finding) -> KnownMatch {
+        let (part, line, start, end, placed) = match f.location {
+            Location::Email {
+                part,
+                line,
+                start,
+                end,
+                ..
+            } => (part, line, start, end, true),
+            _ => (String::new(), 0, 0, 0, false),
+        };
+        KnownMatch {
+            part,
+            line,
+            start,
+            end,
+            rule: f.rule,
+            category: f.category,
+            fingerprint: f.fingerprint,
+            masked: f.redacted,
+            placed,
+        }
+    }
+}
+
 /// What is to change in one source.
 #[derive(Debug, Clone, Default)]
 pub struct SourcePlan {
@@ -104,8 +149,8 @@ pub struct SourcePlan {
     /// What the edits are, for the log.
     pub changes: Vec<Change>,
     /// Mail: the messages (file as reported, message number) with findings to
-    /// replace; their parts are matched again while the copy is written.
-    pub messages: std::collections::BTreeSet<(String, u64)>,
+    /// replace, and those findings; see [`mail`] for how they are found again.
+    pub messages: BTreeMap<(String, u64), Vec<KnownMatch>>,
     /// Mail messages left out (file as reported, message number): an erasure
     /// plan's `delete_record`.
     pub dropped: std::collections::BTreeSet<(String, u64)>,
@@ -125,12 +170,20 @@ pub fn plan(report: &Report, opts: &RedactOptions) -> BTreeMap<String, SourcePla
         .map(|s| s.path.as_str())
         .collect();
     let mut plans: BTreeMap<String, SourcePlan> = BTreeMap::new();
+    // Findings come file by file: the source of the one before is looked up once.
+    let mut owner: (String, String) = Default::default();
     for f in report.findings.iter() {
         if !opts.findings || !opts.selection.wants(&f) {
             continue;
         }
-        let source = crate::source::owning_source(&f.path, sources.iter().copied());
-        let plan = plans.entry(source.to_string()).or_default();
+        if owner.0 != f.path {
+            let source = crate::source::owning_source(&f.path, sources.iter().copied());
+            owner = (f.path.clone(), source.to_string());
+        }
+        let plan = match plans.get_mut(&owner.1) {
+            Some(p) => p,
+            None => plans.entry(owner.1.clone()).or_default(),
+        };
         let Location::Csv {
             row,
             column,
@@ -138,7 +191,10 @@ pub fn plan(report: &Report, opts: &RedactOptions) -> BTreeMap<String, SourcePla
             end,
         } = &f.location
         else {
-            plan.messages.insert((f.path.clone(), f.location.record()));
+            plan.messages
+                .entry((f.path.clone(), f.location.record()))
+                .or_default()
+                .push(KnownMatch::of(f));
             continue;
         };
         plan.records.entry(*row).or_default().edits.push(TextEdit {
