@@ -15,6 +15,7 @@ mod formats;
 mod formats_corpus;
 mod hostile;
 mod hostile_text;
+mod hostile_tty;
 mod hostile_writers;
 mod html_browser;
 mod layers;
