@@ -36,6 +36,8 @@ pub struct Matcher {
     set_caches: Vec<regex_automata::meta::Cache>,
     /// Which patterns of a set matched the field, reused from field to field.
     set_hits: regex_automata::PatternSet,
+    /// (rule, start, end) of a pass's candidates, reused from pass to pass.
+    spans: Vec<(usize, usize, usize)>,
 }
 
 /// What a field name says to one rule.
@@ -72,6 +74,7 @@ impl Matcher {
             field_facts: std::collections::HashMap::new(),
             set_caches,
             set_hits,
+            spans: Vec::new(),
         }
     }
 
@@ -167,16 +170,18 @@ impl Matcher {
             return;
         }
         // Collect first: `consider` needs `&mut self` for the lower-case buffer.
-        let mut spans = Vec::new();
+        let mut spans = std::mem::take(&mut self.spans);
+        spans.clear();
         for i in self.set_hits.iter() {
             let (ri, pi) = set.map[i.as_usize()];
             for m in self.rules.rules[ri].patterns[pi].find_iter(text) {
                 spans.push((ri, m.start(), m.end()));
             }
         }
-        for (ri, s, e) in spans {
+        for &(ri, s, e) in &spans {
             self.consider(ri, s, e, text, field, out);
         }
+        self.spans = spans;
     }
 
     fn keyword_pass(&mut self, text: &str, field: &str, only: Option<usize>, out: &mut Vec<Match>) {
@@ -187,7 +192,8 @@ impl Matcher {
         if haystack_is_lower {
             self.ensure_lower(text);
         }
-        let mut spans = Vec::new();
+        let mut spans = std::mem::take(&mut self.spans);
+        spans.clear();
         {
             let hay: &str = if haystack_is_lower { &self.lower } else { text };
             for m in ac.find_overlapping_iter(hay) {
@@ -211,9 +217,10 @@ impl Matcher {
                 spans.push((ri, s, e));
             }
         }
-        for (ri, s, e) in spans {
+        for &(ri, s, e) in &spans {
             self.consider(ri, s, e, text, field, out);
         }
+        self.spans = spans;
     }
 
     fn ensure_lower(&mut self, text: &str) {

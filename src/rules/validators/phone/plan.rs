@@ -8,7 +8,7 @@
 
 use phonenumber::country::Id;
 use phonenumber::metadata::{DATABASE, Descriptor, Metadata};
-use regex_automata::meta::Regex;
+use regex::{Regex, RegexBuilder};
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock, RwLock};
 
@@ -23,17 +23,10 @@ impl Kind {
         let source = format!("^(?:{})", d.national_number().as_str());
         // ASCII `\d`: a national number is ASCII digits, and Unicode's `\d` made
         // these automata (hundreds per calling code) 40 MB of a scan's peak memory.
-        // A national number is at most 17 digits: the NFA engines alone match it
-        // in a microsecond, without a lazy DFA's cache per pattern and thread.
-        let pattern = Regex::builder()
-            .syntax(
-                regex_automata::util::syntax::Config::new()
-                    .ignore_whitespace(true)
-                    .unicode(false)
-                    .utf8(false),
-            )
-            .configure(Regex::config().hybrid(false).dfa(false).onepass(false))
-            .build(&source)
+        let pattern = RegexBuilder::new(&source)
+            .ignore_whitespace(true)
+            .unicode(false)
+            .build()
             .ok()?;
         Some(Kind {
             lengths: d.possible_length().to_vec(),
