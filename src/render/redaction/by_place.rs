@@ -29,14 +29,17 @@ pub(super) fn rewrite_by_place(
     };
     let mut used = vec![false; known.len()];
     let mut changes = Vec::new();
+    // The findings of each part, looked up once per text (a message can have
+    // many parts and many findings).
+    let mut by_part: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+    for (i, k) in known.iter().enumerate() {
+        by_part.entry(k.part.as_str()).or_default().push(i);
+    }
     let mut redact = |part: &MailPart, text: &str| -> Vec<PartEdit> {
         let label = part.label();
-        let mut here: Vec<usize> = (0..known.len())
-            .filter(|&i| known[i].part == label)
-            .collect();
-        if here.is_empty() {
+        let Some(mut here) = by_part.get(label.as_str()).cloned() else {
             return Vec::new();
-        }
+        };
         // Two texts can share a label (a plain and an HTML body): their findings
         // are tried in both, in order of place.
         here.sort_by_key(|&i| (known[i].line, known[i].start, known[i].end));
