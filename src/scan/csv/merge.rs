@@ -108,15 +108,16 @@ impl Merge<'_> {
             tally.clipped_total += chunk.clipped.len();
             tally.clipped.extend(chunk.clipped);
             tally.clipped.truncate(MAX_ROW_ERRORS);
-            let first: Vec<HitOutcome> = match late {
-                Some(c) => chunk
-                    .hits
-                    .into_iter()
-                    .filter_map(|h| c.classify(h))
-                    .collect(),
-                None => Vec::new(),
-            };
-            for outcome in first.into_iter().chain(chunk.classified) {
+            // The first batch's hits, classified now that its columns are known:
+            // one at a time (one wide field can hold a hundred thousand).
+            if let Some(c) = late {
+                for h in chunk.hits {
+                    if let Some(outcome) = c.classify(h) {
+                        self.add(outcome);
+                    }
+                }
+            }
+            for outcome in chunk.classified {
                 self.add(outcome);
             }
         }
