@@ -115,7 +115,7 @@ impl JsonReader {
             bytes += text.len();
             rec.fields.push_field(text.as_bytes());
             rec.cols.push(col);
-            rec.paths.push(exact);
+            rec.paths.push_field(exact.as_bytes());
         }
         bytes
     }

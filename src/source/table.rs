@@ -16,7 +16,9 @@ pub struct TableRecord {
     pub number: u64,
     pub fields: csv::ByteRecord,
     pub cols: Vec<u32>,
-    pub paths: Vec<String>,
+    /// One field per value (empty for a CSV): a `ByteRecord`, so a batch's
+    /// paths share one buffer instead of a string each.
+    pub paths: csv::ByteRecord,
 }
 
 impl TableRecord {
@@ -25,8 +27,15 @@ impl TableRecord {
             number: 0,
             fields: csv::ByteRecord::new(),
             cols: Vec::new(),
-            paths: Vec::new(),
+            paths: csv::ByteRecord::new(),
         }
+    }
+
+    /// The exact JSON path of field `i` (`None` for a CSV record).
+    pub fn path(&self, i: usize) -> Option<String> {
+        self.paths
+            .get(i)
+            .map(|p| String::from_utf8_lossy(p).into_owned())
     }
 
     /// The column of field `i`.
@@ -160,8 +169,8 @@ pub fn next_record(
         .enumerate()
         .map(|(i, raw)| {
             let text = String::from_utf8_lossy(raw).into_owned();
-            let name = match rec.paths.get(i) {
-                Some(p) => FieldName::JsonPath(p.clone()),
+            let name = match rec.path(i) {
+                Some(p) => FieldName::JsonPath(p),
                 None => FieldName::Column(super::csv::column_name(headers, rec.column_of(i))),
             };
             Field { name, text }

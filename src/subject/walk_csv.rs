@@ -256,7 +256,7 @@ fn search_row(
         };
         let role = ctx.cols.get(col).copied().unwrap_or(Column::Other);
         let locate = |s: usize, e: usize| {
-            let exact = rec.paths.get(i).cloned();
+            let exact = rec.path(i);
             ctx.locator.locate(
                 rec.number,
                 col,

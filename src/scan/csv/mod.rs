@@ -273,7 +273,7 @@ fn scan_chunk(rows: &[CsvRecord], cx: &ChunkContext<'_>, matcher: &mut Matcher) 
                 push(CellHit {
                     row: rec.number,
                     col,
-                    exact: rec.paths.get(i).cloned(),
+                    exact: rec.path(i),
                     m: *m,
                     start,
                     end,

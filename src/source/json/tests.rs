@@ -19,7 +19,7 @@ fn read(text: &str, shape: JsonShape) -> (Vec<String>, Fields, JsonReader) {
                 (0..rec.fields.len())
                     .map(|i| {
                         (
-                            rec.paths[i].clone(),
+                            rec.path(i).expect("a JSON path"),
                             String::from_utf8_lossy(&rec.fields[i]).into_owned(),
                         )
                     })
