@@ -12,31 +12,40 @@ use regex::{Regex, RegexBuilder};
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock, RwLock};
 
-/// One type of number of one region: its possible lengths and its pattern.
+/// One type of number of one region: its possible lengths and its pattern,
+/// compiled the first time a number of one of those lengths is checked against
+/// it (most types of most regions never are).
 struct Kind {
     lengths: Vec<u16>,
-    pattern: Regex,
+    source: String,
+    pattern: OnceLock<Option<Regex>>,
 }
 
 impl Kind {
     fn new(d: &Descriptor) -> Option<Kind> {
-        let source = format!("^(?:{})", d.national_number().as_str());
-        // ASCII `\d`: a national number is ASCII digits, and Unicode's `\d` made
-        // these automata (hundreds per calling code) 40 MB of a scan's peak memory.
-        let pattern = RegexBuilder::new(&source)
-            .ignore_whitespace(true)
-            .unicode(false)
-            .build()
-            .ok()?;
         Some(Kind {
             lengths: d.possible_length().to_vec(),
-            pattern,
+            source: format!("^(?:{})", d.national_number().as_str()),
+            pattern: OnceLock::new(),
         })
     }
 
     fn matches(&self, nsn: &str) -> bool {
-        (self.lengths.is_empty() || self.lengths.contains(&(nsn.len() as u16)))
-            && self.pattern.is_match(nsn)
+        if !(self.lengths.is_empty() || self.lengths.contains(&(nsn.len() as u16))) {
+            return false;
+        }
+        // ASCII `\d`: a national number is ASCII digits, and Unicode's `\d` made
+        // these automata (hundreds per calling code) 40 MB of a scan's peak memory.
+        self.pattern
+            .get_or_init(|| {
+                RegexBuilder::new(&self.source)
+                    .ignore_whitespace(true)
+                    .unicode(false)
+                    .build()
+                    .ok()
+            })
+            .as_ref()
+            .is_some_and(|p| p.is_match(nsn))
     }
 }
 
