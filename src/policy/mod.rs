@@ -227,6 +227,9 @@ impl fmt::Display for FieldDecl {
 pub struct Catalog {
     /// Sources in report order, then any path only findings or inventory name.
     pub sources: Vec<String>,
+    /// The same, to find a path's source by its prefixes (a zip of thousands of
+    /// exports has thousands of sources).
+    index: SourceIndex,
     kinds: BTreeMap<String, SourceKind>,
     /// source → category → values (inventory) plus findings.
     pub categories: BTreeMap<String, BTreeMap<Category, u64>>,
@@ -250,13 +253,15 @@ impl Catalog {
             .collect();
         let mut c = Catalog {
             sources: Vec::new(),
+            index: SourceIndex::default(),
             kinds,
             categories: BTreeMap::new(),
             fields: BTreeMap::new(),
         };
-        let known = sources.clone();
+        let known = SourceIndex::of(&sources);
+        let mut seen = SourceIndex::of(&sources);
         let mut add = |c: &mut Catalog, src: String, field: String, cat: Category, n: u64| {
-            if !sources.contains(&src) {
+            if seen.0.insert(src.clone()) {
                 sources.push(src.clone());
             }
             *c.categories
@@ -274,7 +279,7 @@ impl Catalog {
             if e.kind == InventoryKind::Attachment {
                 continue;
             }
-            let src = owner(&e.path, &known).to_string();
+            let src = known.owner(&e.path).to_string();
             for (cat, n) in &e.categories {
                 if *n > 0 {
                     add(&mut c, src.clone(), e.field.clone(), *cat, *n);
@@ -284,12 +289,13 @@ impl Catalog {
         for (src, field, cat, n) in report.finding_groups().counts() {
             add(&mut c, src.to_string(), field.to_string(), cat, n);
         }
+        c.index = SourceIndex::of(&sources);
         c.sources = sources;
         c
     }
 
     pub fn owner<'a>(&'a self, path: &'a str) -> &'a str {
-        owner(path, &self.sources)
+        self.index.owner(path)
     }
 
     pub fn kind(&self, source: &str) -> Option<SourceKind> {
@@ -331,8 +337,23 @@ pub fn most_sensitive(cats: impl Iterator<Item = Category>) -> Option<Category> 
     })
 }
 /// The source a path belongs to: itself, or the Maildir folder above it.
-pub(crate) fn owner<'a>(path: &'a str, sources: &'a [String]) -> &'a str {
-    crate::source::owning_source(path, sources.iter().map(String::as_str))
+/// Sources by name, for [`crate::source::owning_source`]'s answer in a few hash
+/// lookups: the longest source that `path` continues with a `/`, else `path`.
+#[derive(Default)]
+struct SourceIndex(std::collections::HashSet<String>);
+
+impl SourceIndex {
+    fn of(sources: &[String]) -> SourceIndex {
+        SourceIndex(sources.iter().cloned().collect())
+    }
+
+    fn owner<'a>(&self, path: &'a str) -> &'a str {
+        path.match_indices('/')
+            .rev()
+            .map(|(i, _)| &path[..i])
+            .find(|prefix| !prefix.is_empty() && self.0.contains(*prefix))
+            .unwrap_or(path)
+    }
 }
 
 /// The workbook of a sheet's path (`dir/book.xlsx#Kontakter` → `dir/book.xlsx`).
@@ -422,9 +443,25 @@ pub(crate) mod tests {
 
     #[test]
     fn owners_group_maildir_files_under_their_folder() {
-        let sources = vec!["mail/maildir".to_string()];
-        assert_eq!(owner("mail/maildir/cur/1:2,S", &sources), "mail/maildir");
-        assert_eq!(owner("mail/maildirx/a", &sources), "mail/maildirx/a");
+        let sources = vec![
+            "mail/maildir".to_string(),
+            "x.zip".to_string(),
+            "x.zip!/a/b.zip".to_string(),
+        ];
+        let index = SourceIndex::of(&sources);
+        for path in [
+            "mail/maildir/cur/1:2,S",
+            "mail/maildirx/a",
+            "mail/maildir",
+            "x.zip!/a/b.zip!/c.csv",
+            "x.zip!/d.csv",
+            "/abs/path.csv",
+        ] {
+            let linear = crate::source::owning_source(path, sources.iter().map(String::as_str));
+            assert_eq!(index.owner(path), linear, "{path}");
+        }
+        assert_eq!(index.owner("mail/maildir/cur/1:2,S"), "mail/maildir");
+        assert_eq!(index.owner("mail/maildirx/a"), "mail/maildirx/a");
         assert_eq!(
             most_sensitive([Category::Phone, Category::Email].into_iter()),
             Some(Category::Email)

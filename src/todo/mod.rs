@@ -81,62 +81,62 @@ fn article_for(c: Category, rules: Option<&RuleSet>, rule_id: &str) -> String {
 /// each rule's article; without it (re-rendering a saved report) defaults apply.
 pub fn plan(report: &Report, rules: Option<&RuleSet>, lang: Lang) -> Vec<TodoItem> {
     let groups = report.finding_groups();
-    let mut items: Vec<TodoItem> = groups
-        .iter()
-        .map(|(path, field, action, category, g)| {
-            let mut records = g.records.clone();
-            records.sort_unstable();
-            records.dedup();
-            let weight = category_weight(category);
-            let exposure = if g.exposure_free { 1.5 } else { 1.2 };
-            let affected = (records.len() + g.messages.len()).max(1) as u64;
-            let confidence = (g.confidence_sum / g.count.max(1) as f64 * 100.0).round() / 100.0;
-            let age = 1.0;
-            let s = score(weight, exposure, affected, confidence, age);
-            let article = article_for(category, rules, &g.rule);
-            TodoItem {
-                id: item_id(action, category, path, field),
-                title: i18n::todo_title(
-                    lang,
-                    action,
-                    category,
-                    path,
-                    field,
-                    affected_by(
-                        report.is_mail(path),
-                        g.count,
-                        records.len(),
-                        g.messages.len(),
-                    ),
-                    g.exposure_free,
-                ),
-                why: i18n::todo_why(
-                    lang,
-                    category,
-                    weight,
-                    exposure,
-                    g.exposure_free,
-                    s.volume,
-                    confidence,
-                    age,
-                    s.score,
-                    s.priority,
-                ),
-                priority: s.priority,
-                score: s.score,
+    // Sized first: a large report has tens of thousands of items, and a vector
+    // grown by doubling holds up to twice them (and both copies while it moves).
+    let mut items: Vec<TodoItem> = Vec::with_capacity(groups.iter().count());
+    items.extend(groups.iter().map(|(path, field, action, category, g)| {
+        let mut records = g.records.clone();
+        records.sort_unstable();
+        records.dedup();
+        let weight = category_weight(category);
+        let exposure = if g.exposure_free { 1.5 } else { 1.2 };
+        let affected = (records.len() + g.messages.len()).max(1) as u64;
+        let confidence = (g.confidence_sum / g.count.max(1) as f64 * 100.0).round() / 100.0;
+        let age = 1.0;
+        let s = score(weight, exposure, affected, confidence, age);
+        let article = article_for(category, rules, &g.rule);
+        TodoItem {
+            id: item_id(action, category, path, field),
+            title: i18n::todo_title(
+                lang,
                 action,
                 category,
-                article,
-                count: g.count,
-                records,
-                messages: g.messages.iter().cloned().collect(),
-                factors: s.factors,
-                violation: None,
-                path: path.to_string(),
-                field: field.to_string(),
-            }
-        })
-        .collect();
+                path,
+                field,
+                affected_by(
+                    report.is_mail(path),
+                    g.count,
+                    records.len(),
+                    g.messages.len(),
+                ),
+                g.exposure_free,
+            ),
+            why: i18n::todo_why(
+                lang,
+                category,
+                weight,
+                exposure,
+                g.exposure_free,
+                s.volume,
+                confidence,
+                age,
+                s.score,
+                s.priority,
+            ),
+            priority: s.priority,
+            score: s.score,
+            action,
+            category,
+            article,
+            count: g.count,
+            records,
+            messages: g.messages.iter().cloned().collect(),
+            factors: s.factors,
+            violation: None,
+            path: path.to_string(),
+            field: field.to_string(),
+        }
+    }));
     sort_items(&mut items);
     items
 }
