@@ -214,19 +214,6 @@ impl FindingStore {
     /// parse: that one is logged and skipped, the rest still come). Stops, logged,
     /// if the disk fails.
     fn parsed(&self) -> impl Iterator<Item = (Vec<u8>, Option<Finding>)> + '_ {
-        self.parsed_later().map(|buf| {
-            let f = parse_stored(&buf);
-            (buf, f)
-        })
-    }
-
-    /// All findings in order, parsed back one at a time.
-    pub fn iter(&self) -> impl Iterator<Item = Finding> + '_ {
-        self.parsed().filter_map(|(_, f)| f)
-    }
-
-    /// Each encoded record in order, not yet parsed.
-    fn parsed_later(&self) -> impl Iterator<Item = Vec<u8>> + '_ {
         let mut records = self.records();
         let mut left = self.len();
         std::iter::from_fn(move || {
@@ -236,7 +223,15 @@ impl FindingStore {
             left -= 1;
             let mut buf = Vec::new();
             match records.next_into(&mut buf) {
-                Ok(true) => Some(buf),
+                Ok(true) => {
+                    let f = serde_json::from_slice(&buf)
+                        // serde's message may quote the stored text: only where it failed.
+                        .map_err(|e| {
+                            log::error!("a stored finding does not parse (column {})", e.column())
+                        })
+                        .ok();
+                    Some((buf, f))
+                }
                 Ok(false) => {
                     log::error!("spilled findings were cut short");
                     None
@@ -247,6 +242,11 @@ impl FindingStore {
                 }
             }
         })
+    }
+
+    /// All findings in order, parsed back one at a time.
+    pub fn iter(&self) -> impl Iterator<Item = Finding> + '_ {
+        self.parsed().filter_map(|(_, f)| f)
     }
 
     /// The findings as the `findings` array of the pretty-printed JSON report, the
@@ -396,14 +396,6 @@ impl<'de> Deserialize<'de> for FindingStore {
         }
         d.deserialize_seq(StoreVisitor)
     }
-}
-
-/// One stored finding parsed back (`None`, logged, if it does not parse).
-fn parse_stored(buf: &[u8]) -> Option<Finding> {
-    serde_json::from_slice(buf)
-        // serde's message may quote the stored text: only where it failed.
-        .map_err(|e| log::error!("a stored finding does not parse (column {})", e.column()))
-        .ok()
 }
 
 #[cfg(test)]
