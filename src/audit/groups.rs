@@ -3,10 +3,12 @@
 //! Saved reports and scans that dropped findings (allowlist, baseline) count them
 //! again from the findings ([`Regroup`]).
 
+use super::RecordList;
 use super::{Report, SourceSummary};
 use crate::finding::{Facts, Finding, InventoryEntry};
 use crate::model::{Action, Category, Exposure, InventoryKind, Location};
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// The findings of one to-do item.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -14,12 +16,13 @@ pub struct Group {
     pub count: u64,
     pub confidence_sum: f64,
     /// Record numbers; a file's findings come in record order, so a repeat is
-    /// always the last one pushed (a Vec, not a set: large scans have hundreds of
-    /// thousands of them). Sorted when the plan is made.
-    pub records: Vec<u64>,
+    /// always the last one pushed. Compact (large scans have hundreds of thousands
+    /// of them); sorted when the plan is made.
+    pub records: RecordList,
     pub messages: BTreeSet<String>,
-    /// The rule of the first finding, for the article.
-    pub rule: String,
+    /// The rule of the first finding, for the article (shared between the groups
+    /// of a file).
+    pub rule: Arc<str>,
     pub exposure_free: bool,
 }
 
@@ -27,8 +30,12 @@ impl Group {
     fn merge(&mut self, other: Group) {
         self.count += other.count;
         self.confidence_sum += other.confidence_sum;
-        self.records.extend(other.records);
-        self.messages.extend(other.messages);
+        self.records.append(other.records);
+        if self.messages.is_empty() {
+            self.messages = other.messages;
+        } else {
+            self.messages.extend(other.messages);
+        }
         if self.rule.is_empty() {
             self.rule = other.rule;
         }
@@ -36,28 +43,84 @@ impl Group {
     }
 }
 
-/// The value under `key`, made if missing; the key is copied only then.
-fn slot<'m, V: Default>(map: &'m mut BTreeMap<String, V>, key: &str) -> &'m mut V {
-    if !map.contains_key(key) {
-        map.insert(key.to_string(), V::default());
+/// One group and its key within a source.
+#[derive(Debug, Clone, PartialEq)]
+struct Keyed {
+    field: Box<str>,
+    action: Action,
+    category: Category,
+    group: Group,
+}
+
+/// A source's groups sorted by (field, action, category): a source has a few
+/// dozen at most, so a sorted vector (no per-entry allocation beyond the field
+/// name) beats nested maps, whose nodes cost a kilobyte each.
+type SourceGroups = Vec<Keyed>;
+
+/// The position of the group `(field, action, category)` in `groups`, made if missing.
+fn slot_in(groups: &mut SourceGroups, field: &str, action: Action, category: Category) -> usize {
+    let key = (field, action, category);
+    match groups.binary_search_by(|k| (&*k.field, k.action, k.category).cmp(&key)) {
+        Ok(i) => i,
+        Err(i) => {
+            groups.insert(
+                i,
+                Keyed {
+                    field: field.into(),
+                    action,
+                    category,
+                    group: Group::default(),
+                },
+            );
+            i
+        }
     }
-    map.get_mut(key)
+}
+
+/// The groups of `source`, made if missing; the name is copied only then.
+fn groups_of<'m>(
+    map: &'m mut BTreeMap<Box<str>, SourceGroups>,
+    source: &str,
+) -> &'m mut SourceGroups {
+    if !map.contains_key(source) {
+        map.insert(source.into(), Vec::new());
+    }
+    map.get_mut(source)
         .unwrap_or_else(|| unreachable!("inserted just above"))
 }
 
-/// Source → field → (action, category) → group. Nested so that adding a finding
-/// looks its group up by `&str` without allocating.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FindingGroups {
-    by_source: BTreeMap<String, FieldGroups>,
+/// The shared copy of rule id `rule` (a file's findings name a handful of rules).
+fn shared_rule(rules: &mut Vec<Arc<str>>, rule: &str) -> Arc<str> {
+    if let Some(r) = rules.iter().find(|r| &***r == rule) {
+        return r.clone();
+    }
+    let r: Arc<str> = rule.into();
+    rules.push(r.clone());
+    r
 }
 
-/// Field → (action, category) → group, within one source.
-type FieldGroups = BTreeMap<String, BTreeMap<(Action, Category), Group>>;
+/// Source → its groups, in key order.
+#[derive(Debug, Clone, Default)]
+pub struct FindingGroups {
+    by_source: BTreeMap<Box<str>, SourceGroups>,
+    /// The rule ids seen, shared by the groups that name them.
+    rules: Vec<Arc<str>>,
+}
+
+/// Equal when they count the same: the rule ids shared are a cache.
+impl PartialEq for FindingGroups {
+    fn eq(&self, other: &Self) -> bool {
+        self.by_source == other.by_source
+    }
+}
 
 impl FindingGroups {
     pub fn new() -> FindingGroups {
         FindingGroups::default()
+    }
+
+    fn groups_of(&mut self, source: &str) -> &mut SourceGroups {
+        groups_of(&mut self.by_source, source)
     }
 
     /// Count a finding of `owner` (its source: the file, or the Maildir folder).
@@ -66,13 +129,14 @@ impl FindingGroups {
         let action = Action::for_finding(f.category, is_mail);
         let field = f.location.group_field();
         let path = f.path;
-        let groups = slot(slot(&mut self.by_source, owner), field);
-        let g = groups.entry((action, f.category)).or_default();
+        let groups = groups_of(&mut self.by_source, owner);
+        let i = slot_in(groups, field, action, f.category);
+        let g = &mut groups[i].group;
         g.count += 1;
         g.confidence_sum += f.confidence;
         g.exposure_free = exposure == Exposure::FreeText;
         if g.rule.is_empty() {
-            g.rule = f.rule.to_string();
+            g.rule = shared_rule(&mut self.rules, f.rule);
         }
         if owner != path {
             // A Maildir message: the file (or its Message-ID) says which one.
@@ -85,7 +149,7 @@ impl FindingGroups {
             }
         } else {
             let r = f.location.record();
-            if g.records.last() != Some(&r) {
+            if g.records.last() != Some(r) {
                 g.records.push(r);
             }
         }
@@ -93,13 +157,15 @@ impl FindingGroups {
 
     /// Add the groups of `other`, which comes after everything here.
     pub fn merge(&mut self, other: FindingGroups) {
-        for (source, fields) in other.by_source {
+        for (source, incoming) in other.by_source {
             let mine = self.by_source.entry(source).or_default();
-            for (field, groups) in fields {
-                let mine = mine.entry(field).or_default();
-                for (key, g) in groups {
-                    mine.entry(key).or_default().merge(g);
-                }
+            if mine.is_empty() {
+                *mine = incoming;
+                continue;
+            }
+            for k in incoming {
+                let i = slot_in(mine, &k.field, k.action, k.category);
+                mine[i].group.merge(k.group);
             }
         }
     }
@@ -115,12 +181,31 @@ impl FindingGroups {
 
     /// Every group with its key: (source, field, action, category).
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str, Action, Category, &Group)> {
-        self.by_source.iter().flat_map(|(source, fields)| {
-            fields.iter().flat_map(move |(field, groups)| {
-                groups
-                    .iter()
-                    .map(move |((a, c), g)| (source.as_str(), field.as_str(), *a, *c, g))
-            })
+        self.by_source.iter().flat_map(|(source, groups)| {
+            groups
+                .iter()
+                .map(move |k| (&**source, &*k.field, k.action, k.category, &k.group))
+        })
+    }
+
+    /// How many groups there are.
+    pub fn len(&self) -> usize {
+        self.by_source.values().map(Vec::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Every group with its key, given up as it goes (the plan moves the records
+    /// into its items instead of copying them).
+    pub fn into_groups(
+        self,
+    ) -> impl Iterator<Item = (Box<str>, Box<str>, Action, Category, Group)> {
+        self.by_source.into_iter().flat_map(|(source, groups)| {
+            groups
+                .into_iter()
+                .map(move |k| (source.clone(), k.field, k.action, k.category, k.group))
         })
     }
 
@@ -133,7 +218,9 @@ impl FindingGroups {
         category: Category,
         group: Group,
     ) {
-        slot(slot(&mut self.by_source, source), field).insert((action, category), group);
+        let groups = self.groups_of(source);
+        let i = slot_in(groups, field, action, category);
+        groups[i].group = group;
     }
 
     /// How many findings were counted.

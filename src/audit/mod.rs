@@ -9,11 +9,13 @@ mod file_result;
 mod groups;
 mod items;
 pub mod partial;
+mod record_list;
 
 pub use coverage::Coverage;
 pub use file_result::{FileResult, RangeOut, SourceSummary, TableColumn};
 pub use groups::{FindingGroups, Group, Regroup};
-pub use items::{AllowlistUse, BaselineOutcome, ScoreFactors, TodoItem, Violation};
+pub use items::{AllowlistUse, BaselineOutcome, ScoreFactors, TodoItem, Violation, Wording};
+pub use record_list::RecordList;
 
 use crate::finding::InventoryEntry;
 use crate::model::{Category, Severity};
@@ -257,6 +259,15 @@ impl Report {
         match &self.groups {
             Some(g) if g.total() == self.findings.len() => std::borrow::Cow::Borrowed(g),
             _ => std::borrow::Cow::Owned(FindingGroups::from_report(self)),
+        }
+    }
+
+    /// The findings counted by to-do item, given up (the plan moves their records
+    /// into its items); counted now if they were not kept.
+    pub fn take_finding_groups(&mut self) -> FindingGroups {
+        match self.groups.take() {
+            Some(g) if g.total() == self.findings.len() => g,
+            _ => FindingGroups::from_report(self),
         }
     }
 

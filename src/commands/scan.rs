@@ -417,14 +417,14 @@ pub(super) fn load_config(
     Ok(Some((config, path)))
 }
 
-/// The to-do list: findings and policy violations, most urgent first.
-fn plan_todo(report: &Report, rules: &RuleSet, lang: Lang) -> Vec<crate::audit::TodoItem> {
-    let mut items = crate::todo::plan(report, Some(rules), lang);
-    items.extend(crate::policy::violations_to_todo(
-        &report.violations,
-        report,
-        lang,
-    ));
+/// The to-do list: findings and policy violations, most urgent first. The
+/// report's finding groups go into the items (they are counted again from the
+/// findings if anything asks for them later).
+fn plan_todo(report: &mut Report, rules: &RuleSet, lang: Lang) -> Vec<crate::audit::TodoItem> {
+    let from_violations = crate::policy::violations_to_todo(&report.violations, report, lang);
+    let groups = report.take_finding_groups();
+    let mut items = crate::todo::plan_groups(groups, report, Some(rules), lang);
+    items.extend(from_violations);
     crate::todo::sort_items(&mut items);
     items
 }
@@ -484,7 +484,7 @@ pub fn scan_command(args: &ScanArgs, quiet: bool) -> Result<ExitStatus> {
         }
         report.summary.baseline = Some(outcome);
         // Only new findings are left to act on.
-        report.todo = plan_todo(&report, &rules, args.lang);
+        report.todo = plan_todo(&mut report, &rules, args.lang);
     }
     // Every output is staged first and renamed into place together: a full disk
     // leaves all of them or none.

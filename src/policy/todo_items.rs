@@ -2,8 +2,8 @@
 
 use super::{Catalog, Violation, most_sensitive};
 use crate::audit::Report;
-use crate::audit::TodoItem;
-use crate::i18n::{self, Lang};
+use crate::audit::{TodoItem, Wording};
+use crate::i18n::Lang;
 use crate::model::{Category, ViolationKind};
 use crate::source::SourceKind;
 use crate::todo;
@@ -93,20 +93,20 @@ pub fn todo_item(v: &Violation, c: &Catalog, lang: Lang) -> TodoItem {
         priority: s.priority,
         score: s.score,
         action,
-        title: i18n::violation_title(lang, v.kind, category, &v.path, &v.field, affected),
         category,
         article: v.article.clone(),
         path: v.path.clone(),
         field: v.field.clone(),
         count: v.count,
-        records,
+        records: records.into(),
         messages,
-        why: i18n::violation_why(
-            lang, v.kind, category, weight, exposure, s.volume, confidence, age, s.score,
-            s.priority,
-        ),
         factors: s.factors,
         violation: Some(v.kind),
+        wording: Wording::Violation {
+            lang,
+            affected,
+            volume: s.volume,
+        },
     }
 }
 
@@ -136,11 +136,11 @@ mod tests {
         let mut report = Report::assemble(vec![], vec![], vec![]);
         report.violations = vec![v];
         let mut items = violations_to_todo(&report.violations, &report, Lang::En);
-        let english = items[0].title.clone();
+        let english = items[0].title().into_owned();
         crate::todo::relabel(&mut items, Lang::Sv, &[]);
-        assert_ne!(items[0].title, english);
+        assert_ne!(items[0].title(), english);
         let swedish = violations_to_todo(&report.violations, &report, Lang::Sv);
-        assert_eq!(items[0].title, swedish[0].title);
-        assert_eq!(items[0].why, swedish[0].why);
+        assert_eq!(items[0].title(), swedish[0].title());
+        assert_eq!(items[0].why(), swedish[0].why());
     }
 }

@@ -2,7 +2,7 @@
 //! findings by category and source, and small formatting helpers.
 
 use super::Report;
-use crate::audit::SourceSummary;
+use crate::audit::{RecordList, SourceSummary};
 use crate::finding::{Finding, InventoryEntry};
 use crate::i18n::{self, Lang};
 use crate::model::{Category, Priority, Severity};
@@ -119,8 +119,8 @@ pub(crate) fn priority_counts(report: &Report) -> Vec<(Priority, usize)> {
 }
 
 /// "2, 5, 9 … 12 more": the first `max` record numbers.
-pub(crate) fn records_list(records: &[u64], max: usize, more_word: &str) -> String {
-    let head: Vec<String> = records.iter().take(max).map(u64::to_string).collect();
+pub(crate) fn records_list(records: &RecordList, max: usize, more_word: &str) -> String {
+    let head: Vec<String> = records.iter().take(max).map(|n| n.to_string()).collect();
     more(head.join(", "), records.len(), max, more_word)
 }
 

@@ -39,13 +39,13 @@ pub fn render(
         }
     }
     for it in &report.todo {
-        let records: Vec<String> = it.records.iter().map(u64::to_string).collect();
+        let records: Vec<String> = it.records.iter().map(|n| n.to_string()).collect();
         let row = [
             it.id.clone(),
             it.priority.to_string(),
             format!("{:.1}", it.score),
             i18n::action_name(lang, it.action).to_string(),
-            it.title.clone(),
+            it.title().into_owned(),
             i18n::category_name(lang, it.category).to_string(),
             it.article.clone(),
             it.path.clone(),
@@ -53,7 +53,7 @@ pub fn render(
             it.count.to_string(),
             records.join(" "),
             it.messages.join(" "),
-            it.why.clone(),
+            it.why().into_owned(),
         ];
         w.write_record(
             row.iter()

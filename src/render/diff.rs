@@ -87,7 +87,7 @@ pub fn diff(old: &Report, new: &Report, old_name: &str, new_name: &str) -> Diff 
         };
         by_todo.push(TodoDelta {
             id: id.to_string(),
-            title: t.title.clone(),
+            title: t.title().into_owned(),
             path: t.path.clone(),
             field: t.field.clone(),
             priority: t.priority,
@@ -100,7 +100,7 @@ pub fn diff(old: &Report, new: &Report, old_name: &str, new_name: &str) -> Diff 
         if !new_items.contains_key(id) {
             by_todo.push(TodoDelta {
                 id: id.to_string(),
-                title: t.title.clone(),
+                title: t.title().into_owned(),
                 path: t.path.clone(),
                 field: t.field.clone(),
                 priority: t.priority,

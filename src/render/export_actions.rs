@@ -170,7 +170,7 @@ fn item_rows(
     names: &RecordNames,
 ) -> Vec<[String; 2]> {
     let numbered = item.records.iter().map(|n| {
-        let key = (item.path.clone(), *n);
+        let key = (item.path.clone(), n);
         let id = ids.get(&key).cloned().unwrap_or_default();
         let record = names.get(&key).cloned().unwrap_or_else(|| n.to_string());
         [record, id]

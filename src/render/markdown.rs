@@ -225,7 +225,7 @@ fn todo(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
                 it.priority,
                 i18n::action_name(lang, it.action),
                 md_rich(
-                    &it.title,
+                    &it.title(),
                     &[
                         &it.path,
                         &it.field,
@@ -252,7 +252,7 @@ fn todo(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
                     "- **{}** {}  \n  {}",
                     it.priority,
                     md_rich(
-                        &it.title,
+                        &it.title(),
                         &[
                             &it.path,
                             &it.field,
@@ -260,7 +260,7 @@ fn todo(c: &Ctx<'_>, out: &mut dyn Write) -> std::io::Result<()> {
                         ],
                         false,
                     ),
-                    md_text(&it.why)
+                    md_text(&it.why())
                 )?;
             }
             writeln!(out)?;

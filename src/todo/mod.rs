@@ -15,8 +15,8 @@
 //! The formula is written once, in [`score`]; items made from policy violations
 //! (`policy::todo_items`) use it too, with exposure 1.0.
 
-use crate::audit::{Report, ScoreFactors, TodoItem};
-use crate::i18n::{self, Lang};
+use crate::audit::{FindingGroups, Report, ScoreFactors, TodoItem, Wording};
+use crate::i18n::Lang;
 use crate::model::{Action, Category, Priority};
 use crate::rules::RuleSet;
 
@@ -80,139 +80,94 @@ fn article_for(c: Category, rules: Option<&RuleSet>, rule_id: &str) -> String {
 /// Turn a report's findings into to-do items, most urgent first. `rules` supplies
 /// each rule's article; without it (re-rendering a saved report) defaults apply.
 pub fn plan(report: &Report, rules: Option<&RuleSet>, lang: Lang) -> Vec<TodoItem> {
-    let groups = report.finding_groups();
+    plan_groups(report.finding_groups().into_owned(), report, rules, lang)
+}
+
+/// [`plan`] from groups given up by the report ([`Report::take_finding_groups`]):
+/// each group's records move into its item.
+pub fn plan_groups(
+    groups: FindingGroups,
+    report: &Report,
+    rules: Option<&RuleSet>,
+    lang: Lang,
+) -> Vec<TodoItem> {
     // Sized first: a large report has tens of thousands of items, and a vector
     // grown by doubling holds up to twice them (and both copies while it moves).
-    let mut items: Vec<TodoItem> = Vec::with_capacity(groups.iter().count());
-    items.extend(groups.iter().map(|(path, field, action, category, g)| {
-        let mut records = g.records.clone();
-        records.sort_unstable();
-        records.dedup();
-        let weight = category_weight(category);
-        let exposure = if g.exposure_free { 1.5 } else { 1.2 };
-        let affected = (records.len() + g.messages.len()).max(1) as u64;
-        let confidence = (g.confidence_sum / g.count.max(1) as f64 * 100.0).round() / 100.0;
-        let age = 1.0;
-        let s = score(weight, exposure, affected, confidence, age);
-        let article = article_for(category, rules, &g.rule);
-        TodoItem {
-            id: item_id(action, category, path, field),
-            title: i18n::todo_title(
-                lang,
-                action,
-                category,
-                path,
-                field,
-                affected_by(
-                    report.is_mail(path),
-                    g.count,
-                    records.len(),
-                    g.messages.len(),
-                ),
-                g.exposure_free,
-            ),
-            why: i18n::todo_why(
-                lang,
-                category,
-                weight,
-                exposure,
-                g.exposure_free,
-                s.volume,
-                confidence,
-                age,
-                s.score,
-                s.priority,
-            ),
-            priority: s.priority,
-            score: s.score,
-            action,
-            category,
-            article,
-            count: g.count,
-            records,
-            messages: g.messages.iter().cloned().collect(),
-            factors: s.factors,
-            violation: None,
-            path: path.to_string(),
-            field: field.to_string(),
-        }
-    }));
+    let mut items: Vec<TodoItem> = Vec::with_capacity(groups.len());
+    let mut mail_source: Option<(Box<str>, bool)> = None;
+    items.extend(
+        groups
+            .into_groups()
+            .map(|(path, field, action, category, g)| {
+                let mail = match &mail_source {
+                    Some((p, m)) if *p == path => *m,
+                    _ => {
+                        let m = report.is_mail(&path);
+                        mail_source = Some((path.clone(), m));
+                        m
+                    }
+                };
+                let records = g.records.sorted_distinct();
+                let weight = category_weight(category);
+                let exposure = if g.exposure_free { 1.5 } else { 1.2 };
+                let affected = (records.len() + g.messages.len()).max(1) as u64;
+                let confidence = (g.confidence_sum / g.count.max(1) as f64 * 100.0).round() / 100.0;
+                let age = 1.0;
+                let s = score(weight, exposure, affected, confidence, age);
+                let article = article_for(category, rules, &g.rule);
+                TodoItem {
+                    id: item_id(action, category, &path, &field),
+                    priority: s.priority,
+                    score: s.score,
+                    action,
+                    category,
+                    article,
+                    count: g.count,
+                    records,
+                    messages: g.messages.into_iter().collect(),
+                    factors: s.factors,
+                    violation: None,
+                    path: path.into(),
+                    field: field.into(),
+                    wording: Wording::Findings {
+                        lang,
+                        mail,
+                        volume: s.volume,
+                    },
+                }
+            }),
+    );
     sort_items(&mut items);
     items
 }
 
-/// What an item touches, for its title: a mail item's record numbers are message
-/// numbers, so it counts messages.
-fn affected_by(mail: bool, findings: u64, records: usize, messages: usize) -> i18n::Affected {
-    let (records, messages) = if mail {
-        (0, records.max(messages).max(1) as u64)
-    } else {
-        (records as u64, 0)
-    };
-    i18n::Affected {
-        findings,
-        records,
-        messages,
-    }
-}
-
-/// Rewrite titles and reasons in `lang` (re-rendering a saved report), for items
+/// Reword titles and reasons in `lang` (re-rendering a saved report), for items
 /// made from findings and from policy violations alike.
 pub fn relabel(items: &mut [TodoItem], lang: Lang, sources: &[crate::audit::SourceSummary]) {
     for it in items.iter_mut() {
-        if let Some(kind) = it.violation {
-            // Items from policy violations: the kind says which sentences to use.
-            let f = it.factors;
-            it.title =
-                i18n::violation_title(lang, kind, it.category, &it.path, &it.field, it.count);
-            it.why = i18n::violation_why(
+        let volume = it.factors.volume;
+        it.wording = if it.violation.is_some() {
+            Wording::Violation {
                 lang,
-                kind,
-                it.category,
-                f.weight,
-                f.exposure,
-                f.volume,
-                f.confidence,
-                f.age,
-                it.score,
-                it.priority,
-            );
-            continue;
-        }
-        let free = it.factors.exposure >= 1.5;
-        it.title = i18n::todo_title(
-            lang,
-            it.action,
-            it.category,
-            &it.path,
-            &it.field,
-            affected_by(
-                crate::audit::is_mail_source(sources, &it.path),
-                it.count,
-                it.records.len(),
-                it.messages.len(),
-            ),
-            free,
-        );
-        let f = it.factors;
-        it.why = i18n::todo_why(
-            lang,
-            it.category,
-            f.weight,
-            f.exposure,
-            free,
-            f.volume,
-            f.confidence,
-            f.age,
-            it.score,
-            it.priority,
-        );
+                affected: it.count,
+                volume,
+            }
+        } else {
+            Wording::Findings {
+                lang,
+                mail: crate::audit::is_mail_source(sources, &it.path),
+                volume,
+            }
+        };
     }
 }
 
-/// Most urgent first; ties broken by path, field, action and category.
+/// Most urgent first; ties broken by path, field, action and category, and
+/// items equal in all of them keep their order. Sorted by index and then moved
+/// into place: a stable sort of the items themselves would take a buffer half
+/// their size.
 pub fn sort_items(items: &mut [TodoItem]) {
-    items.sort_by(|a, b| {
+    let urgency = |a: &TodoItem, b: &TodoItem| {
         b.score
             .partial_cmp(&a.score)
             .unwrap_or(std::cmp::Ordering::Equal)
@@ -220,7 +175,25 @@ pub fn sort_items(items: &mut [TodoItem]) {
             .then_with(|| a.field.cmp(&b.field))
             .then_with(|| a.action.cmp(&b.action))
             .then_with(|| a.category.cmp(&b.category))
-    });
+    };
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_unstable_by(|&a, &b| urgency(&items[a], &items[b]).then(a.cmp(&b)));
+    permute(items, &mut order);
+}
+
+/// Put `items[order[i]]` at `i` for every `i`, by following the cycles of the
+/// permutation (`order` is used up).
+fn permute<T>(items: &mut [T], order: &mut [usize]) {
+    for start in 0..items.len() {
+        let mut at = start;
+        while order[at] != start {
+            let from = order[at];
+            items.swap(at, from);
+            order[at] = at;
+            at = from;
+        }
+        order[at] = at;
+    }
 }
 
 /// A short stable id from the item's key (no value goes in).
@@ -248,6 +221,17 @@ mod tests {
         assert_eq!(Priority::of_score(18.0), Priority::P1);
         assert_eq!(Priority::of_score(17.9), Priority::P2);
         assert_eq!(Priority::of_score(3.9), Priority::P4);
+    }
+
+    #[test]
+    fn permute_puts_each_item_where_the_order_says() {
+        let mut items = vec!['a', 'b', 'c', 'd', 'e'];
+        let mut order = vec![3, 0, 4, 1, 2];
+        permute(&mut items, &mut order);
+        assert_eq!(items, vec!['d', 'a', 'e', 'b', 'c']);
+        let mut same = vec![1, 2, 3];
+        permute(&mut same, &mut [0, 1, 2]);
+        assert_eq!(same, vec![1, 2, 3]);
     }
 
     #[test]

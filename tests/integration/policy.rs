@@ -731,9 +731,9 @@ fn violations_become_scored_todo_items() {
         ),
         (Category::NationalId, 1.5, 12.0, "P2")
     );
-    assert_eq!(ret.records, [1]);
-    assert!(ret.title.contains("retention period"), "{}", ret.title);
-    assert!(ret.why.contains("× 1.50"), "{}", ret.why);
+    assert_eq!(ret.records.iter().collect::<Vec<_>>(), [1]);
+    assert!(ret.title().contains("retention period"), "{}", ret.title());
+    assert!(ret.why().contains("× 1.50"), "{}", ret.why());
     // Marketing is scored by the contact channel it uses, not the source's worst data.
     let mk = get(Action::ObtainConsent);
     assert_eq!(
@@ -765,7 +765,11 @@ fn violations_become_scored_todo_items() {
         (items[0].category, items[0].priority.as_str()),
         (Category::Health, "P1")
     );
-    assert!(items[0].title.starts_with("Radera"), "{}", items[0].title);
+    assert!(
+        items[0].title().starts_with("Radera"),
+        "{}",
+        items[0].title()
+    );
 }
 
 #[test]
@@ -788,7 +792,10 @@ fn mail_todo_items_list_message_ids_and_maildir_has_no_numbers() {
     let items = violations_to_todo(&[v, w], &r, Lang::En);
     let mbox = items.iter().find(|i| i.path == "m/inbox.mbox").unwrap();
     assert_eq!(
-        (mbox.records.clone(), mbox.messages.clone()),
+        (
+            mbox.records.iter().collect::<Vec<_>>(),
+            mbox.messages.clone()
+        ),
         (vec![1, 2], vec!["<a@x>".to_string()])
     );
     let md = items.iter().find(|i| i.path == "m/maildir").unwrap();

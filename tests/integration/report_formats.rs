@@ -3,7 +3,7 @@
 //! text is escaped or defused, `--lang sv` is Swedish, and no value leaks without
 //! `--show-values`. Snapshots pin the table, Markdown and CSV of a fixed report.
 
-use gdpr_audit::audit::Report;
+use gdpr_audit::audit::{Report, Wording};
 use gdpr_audit::i18n::Lang;
 use gdpr_audit::render::{Format, RenderOptions};
 use gdpr_audit::rules::{RuleSet, RuleSetBuilder};
@@ -428,10 +428,12 @@ fn fixed_report_sarif_validates() {
 fn csv_defuses_formulas_in_cells() {
     let mut report = fixed_report(Lang::En);
     let it = &mut report.todo[0];
-    it.title = "=HYPERLINK(\"https://evil.example\",\"click\")".into();
+    it.wording = Wording::Saved(Box::new((
+        "=HYPERLINK(\"https://evil.example\",\"click\")".into(),
+        "-1+1".into(),
+    )));
     it.path = "+cmd|' /C calc'!A0".into();
     it.field = "@SUM(1+1)".into();
-    it.why = "-1+1".into();
     let rules = rules();
     let opts = RenderOptions {
         verbose: false,

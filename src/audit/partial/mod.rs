@@ -197,9 +197,9 @@ impl PartFile {
                     category,
                     count: g.count,
                     confidence_sum_bits: g.confidence_sum.to_bits(),
-                    records: g.records.clone(),
+                    records: g.records.iter().collect(),
                     messages: g.messages.clone(),
-                    rule: g.rule.clone(),
+                    rule: g.rule.to_string(),
                     exposure_free: g.exposure_free,
                 })
                 .collect(),
@@ -220,9 +220,9 @@ impl PartFile {
             let group = Group {
                 count: g.count,
                 confidence_sum: f64::from_bits(g.confidence_sum_bits),
-                records: g.records,
+                records: g.records.into(),
                 messages: g.messages,
-                rule: g.rule,
+                rule: g.rule.into(),
                 exposure_free: g.exposure_free,
             };
             groups.insert(&g.source, &g.field, g.action, g.category, group);

@@ -47,7 +47,7 @@ pub(super) fn todo_table(h: &mut String, report: &Report, lang: Lang) -> std::fm
     for it in &report.todo {
         let p = it.priority;
         let label = i18n::field_label(lang, &it.field, report.is_mail(&it.path));
-        let title: String = split_quoted(&it.title, &[&it.path, &it.field, &label])
+        let title: String = split_quoted(&it.title(), &[&it.path, &it.field, &label])
             .into_iter()
             .map(|(code, s)| {
                 if code {
@@ -81,7 +81,7 @@ pub(super) fn todo_table(h: &mut String, report: &Report, lang: Lang) -> std::fm
             it.score,
             it.score,
             esc(i18n::action_name(lang, it.action)),
-            esc(&it.why),
+            esc(&it.why()),
             esc(&it.article),
             it.count,
             i18n::thousands(lang, it.count)

@@ -39,5 +39,8 @@ fn paths_are_cut_on_the_left() {
         "…/crm/contacts.csv"
     );
     assert_eq!(truncate_left("short.csv", 20), "short.csv");
-    assert_eq!(records_list(&[1, 2, 3], 2, "more"), "1, 2 … 1 more");
+    assert_eq!(
+        records_list(&vec![1, 2, 3].into(), 2, "more"),
+        "1, 2 … 1 more"
+    );
 }
